@@ -1,0 +1,110 @@
+import { lastCodeSent } from "./cognito-idp/index.js";
+import { AwsError } from "./core/errors.js";
+import { emptyState } from "./core/state.js";
+import type { EmulatorResponse, Fault, ServiceContext } from "./core/types.js";
+import { applySeed, type Seed } from "./seed.js";
+import type { EmulatorCore } from "./server.js";
+import { defaultRuntime } from "./server.js";
+
+/**
+ * Test and demo controls under `/_emulator/` (no AWS path uses this prefix). JSON in, JSON out.
+ * Unsigned on purpose: the emulator only listens on loopback unless told otherwise.
+ */
+export async function handleControl(core: EmulatorCore, ctx: ServiceContext): Promise<EmulatorResponse> {
+  const { method, rawPath } = ctx.request;
+  const path = rawPath.replace(/\/+$/, "");
+  const ok = (body: unknown = { ok: true }): EmulatorResponse => ({ status: 200, headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+
+  if (method === "OPTIONS") {
+    return {
+      status: 204,
+      headers: {
+        "access-control-allow-methods": "GET, POST, DELETE, OPTIONS",
+        "access-control-allow-headers": ctx.request.headers["access-control-request-headers"] ?? "content-type",
+        "access-control-max-age": "86400",
+      },
+    };
+  }
+
+  if (path === "/_emulator/health" && method === "GET") return ok({ ok: true, now: core.clock.date().toISOString() });
+
+  if (path === "/_emulator/reset" && method === "POST") {
+    core.replaceState(emptyState());
+    core.clock.offsetMs = 0;
+    Object.assign(core.runtime, defaultRuntime());
+    return ok();
+  }
+
+  if (path === "/_emulator/clock") {
+    if (method === "GET") return ok({ offsetSeconds: core.clock.offsetMs / 1000, now: core.clock.date().toISOString() });
+    if (method === "POST") {
+      const { offsetSeconds } = body(ctx);
+      if (typeof offsetSeconds !== "number" || !Number.isFinite(offsetSeconds)) throw invalid("offsetSeconds", "a finite number of seconds");
+      core.clock.offsetMs = offsetSeconds * 1000;
+      return ok({ offsetSeconds, now: core.clock.date().toISOString() });
+    }
+  }
+
+  if (path === "/_emulator/credentials" && method === "POST") {
+    const { lifetimeSeconds } = body(ctx);
+    if (lifetimeSeconds !== null && (typeof lifetimeSeconds !== "number" || !Number.isInteger(lifetimeSeconds) || lifetimeSeconds < 1 || lifetimeSeconds > 43200)) {
+      throw invalid("lifetimeSeconds", "an integer from 1 to 43200, or null for the default 3600");
+    }
+    core.runtime.credentialLifetimeSeconds = lifetimeSeconds as number | null;
+    return ok({ lifetimeSeconds: lifetimeSeconds ?? 3600 });
+  }
+
+  if (path === "/_emulator/faults" && method === "POST") {
+    const input = body(ctx);
+    if (input["clear"] === true) {
+      core.runtime.faults = [];
+      return ok();
+    }
+    const { target, error, count = 1, latencyMs = 0, message } = input;
+    if (typeof target !== "string" || target === "") throw invalid("target", "an operation name such as GetId, or *");
+    if (error !== undefined && (typeof error !== "string" || !/^[A-Za-z]+$/.test(error))) throw invalid("error", "an AWS error type, or network");
+    if (error === undefined && !latencyMs) throw invalid("error", "an AWS error type, or network (or give latencyMs)");
+    if (typeof count !== "number" || !Number.isInteger(count) || count < 1) throw invalid("count", "a positive integer");
+    if (typeof latencyMs !== "number" || latencyMs < 0 || latencyMs > 60_000) throw invalid("latencyMs", "milliseconds from 0 to 60000");
+    const fault: Fault = { target, error: (error as string | undefined) ?? "", count, latencyMs };
+    if (typeof message === "string") fault.message = message;
+    core.runtime.faults.push(fault);
+    return ok({ pending: core.runtime.faults });
+  }
+
+  if (path === "/_emulator/requests") {
+    if (method === "GET") return ok({ requests: core.runtime.requests });
+    if (method === "DELETE") {
+      core.runtime.requests = [];
+      return ok();
+    }
+  }
+
+  if (path === "/_emulator/seed" && method === "POST") {
+    const seed = body(ctx) as Seed;
+    return ok(await applySeed(seed, { state: core.state, clock: core.clock, baseUrl: core.baseUrl() }));
+  }
+
+  const code = /^\/_emulator\/codes\/([^/]+)\/([^/]+)$/.exec(path);
+  if (code && method === "GET") {
+    const found = lastCodeSent(core.state, decodeURIComponent(code[1]!), decodeURIComponent(code[2]!));
+    if (!found) return { status: 404, headers: { "content-type": "application/json" }, body: JSON.stringify({ __type: "ResourceNotFoundException", message: "No code was sent to that user." }) };
+    return ok(found);
+  }
+
+  return { status: 404, headers: { "content-type": "application/json" }, body: JSON.stringify({ __type: "UnknownOperationException", message: `No control route ${method} ${path}` }) };
+}
+
+function body(ctx: ServiceContext): Record<string, unknown> {
+  try {
+    const parsed: unknown = JSON.parse(ctx.request.body.toString("utf8") || "{}");
+    if (typeof parsed === "object" && parsed !== null && !Array.isArray(parsed)) return parsed as Record<string, unknown>;
+  } catch {
+    /* fall through */
+  }
+  throw new AwsError("SerializationException", "The control API takes a JSON object.");
+}
+
+function invalid(field: string, expected: string): AwsError {
+  return new AwsError("ValidationException", `${field} must be ${expected}.`);
+}

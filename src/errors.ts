@@ -1,0 +1,79 @@
+/**
+ * Stable error codes. Switch on `error.code`; messages may change, codes do not.
+ */
+export type ErrorCode =
+  // configuration and usage
+  | "invalid-options"
+  | "invalid-argument"
+  | "user-pool-not-configured"
+  // transport
+  | "network-error"
+  | "throttled"
+  // identity pool
+  | "guests-disabled"
+  | "identity-pool-not-found"
+  | "identity-rejected"
+  | "login-rejected"
+  | "unsupported-login-provider"
+  | "identity-pool-misconfigured"
+  | "not-authorized"
+  // user pool
+  | "incorrect-username-or-password"
+  | "user-not-found"
+  | "user-not-confirmed"
+  | "password-reset-required"
+  | "invalid-password"
+  | "username-exists"
+  | "code-mismatch"
+  | "code-expired"
+  | "too-many-attempts"
+  | "no-pending-challenge"
+  | "not-signed-in"
+  | "session-expired"
+  // other
+  | "lock-timeout"
+  | "service-error";
+
+/**
+ * The one error class this library throws. `code` is stable, `retryable` says whether the same
+ * call may succeed later unchanged, `cause` holds the underlying AWS SDK error when there is one.
+ *
+ * @example
+ * ```ts
+ * import { CognitoIdpoolError } from "cognito-idpool";
+ * try {
+ *   await auth.signIn({ username, password });
+ * } catch (error) {
+ *   if (error instanceof CognitoIdpoolError && error.code === "incorrect-username-or-password") showFormError();
+ *   else throw error;
+ * }
+ * ```
+ */
+export class CognitoIdpoolError extends Error {
+  override readonly name = "CognitoIdpoolError";
+  readonly code: ErrorCode;
+  readonly retryable: boolean;
+  constructor(code: ErrorCode, message: string, options: { cause?: unknown; retryable?: boolean } = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.code = code;
+    this.retryable = options.retryable ?? (code === "network-error" || code === "throttled");
+  }
+}
+
+/**
+ * True for a {@link CognitoIdpoolError}, optionally of one code. Works across realms (iframes),
+ * where `instanceof` does not.
+ *
+ * @example
+ * ```ts
+ * if (isCognitoIdpoolError(error, "network-error")) retryLater();
+ * ```
+ */
+export function isCognitoIdpoolError(error: unknown, code?: ErrorCode): error is CognitoIdpoolError {
+  return (
+    typeof error === "object" &&
+    error !== null &&
+    (error as { name?: unknown }).name === "CognitoIdpoolError" &&
+    (code === undefined || (error as { code?: unknown }).code === code)
+  );
+}
