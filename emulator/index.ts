@@ -41,6 +41,16 @@ export interface RunningEmulator {
  * ```
  */
 export async function startEmulator(options: EmulatorOptions = {}): Promise<RunningEmulator> {
+  const { running } = await startEmulatorWithCore(options);
+  return running;
+}
+
+/**
+ * {@link startEmulator}, also handing back the emulator's internals. For the emulator's own tests,
+ * which set up state directly where no AWS API exists for it; not part of the package's API.
+ * @internal
+ */
+export async function startEmulatorWithCore(options: EmulatorOptions = {}): Promise<{ running: RunningEmulator; core: EmulatorCore }> {
   const { port = 0, host = "127.0.0.1", dataDir } = options;
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new TypeError(`port must be an integer from 0 to 65535, got ${String(port)}`);
 
@@ -89,7 +99,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   }
 
   let stopped: Promise<void> | undefined;
-  return {
+  const running: RunningEmulator = {
     url,
     ...(seeded ? { seeded } : {}),
     stop() {
@@ -102,4 +112,5 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
       return stopped;
     },
   };
+  return { running, core };
 }
