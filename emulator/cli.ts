@@ -41,15 +41,16 @@ async function main(): Promise<void> {
     ...(values.seed ? { seed: values.seed } : {}),
     ...(values.data ? { dataDir: values.data } : {}),
   });
-  process.stdout.write(`cognito-idpool-emulator ready at ${emulator.url}\n`);
   const stop = () => {
     emulator.stop().then(
       () => process.exit(0),
       () => process.exit(1),
     );
   };
+  // Handlers first: a supervisor may signal the moment it reads the ready line.
   process.once("SIGINT", stop);
   process.once("SIGTERM", stop);
+  process.stdout.write(`cognito-idpool-emulator ready at ${emulator.url}\n`);
 }
 
 main().catch((error: unknown) => {

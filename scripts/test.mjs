@@ -1,0 +1,87 @@
+// `npm test`: every suite, then one line `N passed, N failed` summing them all (CI reads that line).
+// Suites: typecheck, Vitest (unit, emulator, integration, browser), Playwright end-to-end, size budget.
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
+import { ensureChromium } from "./chromium.mjs";
+
+const OUT = ".test-results";
+rmSync(OUT, { recursive: true, force: true });
+mkdirSync(OUT, { recursive: true });
+
+const chromium = ensureChromium();
+const env = { ...process.env, CHROMIUM_PATH: chromium, PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD: "1", FORCE_COLOR: "0" };
+const totals = { passed: 0, failed: 0, skipped: 0 };
+const lines = [];
+
+function run(label, command, args, extraEnv = {}) {
+  console.log(`\n── ${label} ──`);
+  const result = spawnSync(command, args, { stdio: "inherit", env: { ...env, ...extraEnv } });
+  return result.status ?? 1;
+}
+
+function count(label, passed, failed, skipped = 0) {
+  totals.passed += passed;
+  totals.failed += failed;
+  totals.skipped += skipped;
+  lines.push(`${label}: ${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ""}`);
+}
+
+function readJson(path) {
+  try {
+    return JSON.parse(readFileSync(path, "utf8"));
+  } catch {
+    return undefined;
+  }
+}
+
+// 1. Build: the e2e tests, the bin and the size budget use dist/.
+const buildStatus = run("build", process.execPath, ["scripts/build.mjs"]);
+count("build", buildStatus === 0 ? 1 : 0, buildStatus === 0 ? 0 : 1);
+
+// 2. Types, tests included.
+const tscStatus = run("typecheck", process.execPath, ["node_modules/typescript/bin/tsc", "-p", "tsconfig.test.json", "--noEmit"]);
+count("typecheck", tscStatus === 0 ? 1 : 0, tscStatus === 0 ? 0 : 1);
+
+// 3. Vitest: every project in one run.
+const vitestJson = `${OUT}/vitest.json`;
+const vitestStatus = run("vitest", process.execPath, [
+  "node_modules/vitest/vitest.mjs",
+  "run",
+  "--reporter=default",
+  "--reporter=json",
+  `--outputFile.json=${vitestJson}`,
+]);
+const vitest = readJson(vitestJson);
+if (vitest) {
+  // A file that fails to load has no failed tests but a failed suite: count it too.
+  const brokenFiles = (vitest.testResults ?? []).filter((file) => file.status === "failed" && !(file.assertionResults ?? []).some((t) => t.status === "failed")).length;
+  count("vitest", vitest.numPassedTests, vitest.numFailedTests + brokenFiles, (vitest.numPendingTests ?? 0) + (vitest.numTodoTests ?? 0));
+} else count("vitest", 0, 1);
+if (vitestStatus !== 0 && vitest && vitest.numFailedTests === 0 && totals.failed === 0) count("vitest (exit status)", 0, 1);
+
+// 4. Playwright end-to-end in Debian's Chromium.
+if (existsSync("e2e/playwright.config.ts")) {
+  const pwJson = `${OUT}/playwright.json`;
+  const pwStatus = run("playwright e2e", process.execPath, ["node_modules/@playwright/test/cli.js", "test", "-c", "e2e/playwright.config.ts", "--reporter=list,json"], {
+    PLAYWRIGHT_JSON_OUTPUT_NAME: pwJson,
+  });
+  const pw = readJson(pwJson);
+  if (pw?.stats) {
+    count("playwright", pw.stats.expected + pw.stats.flaky, pw.stats.unexpected, pw.stats.skipped);
+    if (pwStatus !== 0 && pw.stats.unexpected === 0) count("playwright (exit status)", 0, 1);
+  } else count("playwright", 0, 1);
+}
+
+// 5. Size budget (brotli) of what users download.
+if (existsSync("scripts/size.mjs")) {
+  const sizeJson = `${OUT}/size.json`;
+  run("size budget", process.execPath, ["scripts/size.mjs", "--check", `--json=${sizeJson}`]);
+  const size = readJson(sizeJson);
+  if (size) count("size budget", size.passed, size.failed);
+  else count("size budget", 0, 1);
+}
+
+console.log("\n── summary ──");
+for (const line of lines) console.log(line);
+console.log(`${totals.passed} passed, ${totals.failed} failed${totals.skipped ? `, ${totals.skipped} skipped` : ""}`);
+process.exit(totals.failed === 0 ? 0 : 1);
