@@ -1,24 +1,96 @@
-import type { QueryService } from "../core/types.js";
+import type { QueryOperation, QueryService } from "../core/types.js";
 import type { SeedContext } from "../seed.js";
+import { oidcProviderOperations } from "./oidc-providers.js";
+import { policyText } from "./policy-document.js";
+import { checkTrustPolicy, roleOperations } from "./roles.js";
+import { oidcProviderArn, type IamState } from "./state.js";
 
-/** STUB: owned by the IAM/STS work. */
+/** A role in a seed file. Policy documents may be objects or JSON text. */
 export interface RoleSeed {
   RoleName: string;
   AssumeRolePolicyDocument: unknown;
+  /** Inline policies: name → document. */
   Policies?: Record<string, unknown>;
+  Path?: string;
+  Description?: string;
+  MaxSessionDuration?: number;
 }
+
+/** An OpenID Connect provider in a seed file (`Url` with its scheme). */
 export interface OidcProviderSeed {
   Url: string;
   ClientIDList: string[];
+  ThumbprintList?: string[];
+}
+
+/** Every IAM operation is signed; the handlers read and write `ctx.state.iam`. */
+function signed(handler: (params: Record<string, string>, iam: IamState, now: number) => ReturnType<QueryOperation["handler"]>): QueryOperation {
+  return { auth: "sigv4", handler: (params, ctx) => handler(params, ctx.state.iam, ctx.clock.now()) };
 }
 
 export const iamService: QueryService = {
   service: "iam",
   xmlns: "https://iam.amazonaws.com/doc/2010-05-08/",
-  operations: {},
+  operations: {
+    CreateRole: signed(roleOperations.CreateRole),
+    GetRole: signed(roleOperations.GetRole),
+    ListRoles: signed(roleOperations.ListRoles),
+    PutRolePolicy: signed(roleOperations.PutRolePolicy),
+    GetRolePolicy: signed(roleOperations.GetRolePolicy),
+    CreateOpenIDConnectProvider: signed(oidcProviderOperations.CreateOpenIDConnectProvider),
+    GetOpenIDConnectProvider: signed(oidcProviderOperations.GetOpenIDConnectProvider),
+    ListOpenIDConnectProviders: signed(oidcProviderOperations.ListOpenIDConnectProviders),
+  },
 };
 
-export async function seedIam(roles: RoleSeed[], providers: OidcProviderSeed[], _ctx: SeedContext): Promise<string[]> {
-  if (roles.length || providers.length) throw new Error("IAM is not implemented yet");
-  return [];
+/**
+ * Creates the seed's roles and OIDC providers through the same code (and checks) as the API. A seed
+ * is applied again on every start with `--data`, so an entry that already exists is updated in place
+ * (trust policy, inline policies and client ids replaced), keeping role ids and ARNs stable.
+ * Returns the role ARNs in seed order.
+ */
+export async function seedIam(roles: RoleSeed[], providers: OidcProviderSeed[], ctx: SeedContext): Promise<string[]> {
+  const iam = ctx.state.iam;
+  const now = ctx.clock.now();
+  const arns: string[] = [];
+  for (const seed of roles) {
+    const trust = policyText(seed.AssumeRolePolicyDocument);
+    const existing = Object.hasOwn(iam.roles, seed.RoleName) ? iam.roles[seed.RoleName] : undefined;
+    if (existing) {
+      checkTrustPolicy(trust);
+      existing.AssumeRolePolicyDocument = trust;
+      existing.Policies = {};
+      if (seed.MaxSessionDuration !== undefined) existing.MaxSessionDuration = seed.MaxSessionDuration;
+    } else {
+      roleOperations.CreateRole(
+        defined({ RoleName: seed.RoleName, AssumeRolePolicyDocument: trust, Path: seed.Path, Description: seed.Description, MaxSessionDuration: seed.MaxSessionDuration }),
+        iam,
+        now,
+      );
+    }
+    for (const [PolicyName, document] of Object.entries(seed.Policies ?? {})) {
+      roleOperations.PutRolePolicy({ RoleName: seed.RoleName, PolicyName, PolicyDocument: policyText(document) }, iam);
+    }
+    arns.push(iam.roles[seed.RoleName]!.Arn);
+  }
+  for (const seed of providers) {
+    const existing = iam.oidcProviders[oidcProviderArn(String(seed.Url))];
+    if (existing) {
+      existing.ClientIDList = [...new Set(seed.ClientIDList)];
+      existing.ThumbprintList = seed.ThumbprintList ?? [];
+      continue;
+    }
+    const params: Record<string, string> = { Url: seed.Url };
+    (seed.ClientIDList ?? []).forEach((id, i) => (params[`ClientIDList.member.${i + 1}`] = id));
+    (seed.ThumbprintList ?? []).forEach((t, i) => (params[`ThumbprintList.member.${i + 1}`] = t));
+    oidcProviderOperations.CreateOpenIDConnectProvider(params, iam, now);
+  }
+  return arns;
+}
+
+/** Query parameters from a seed entry: every value as text, absent ones left out. */
+function defined(values: Record<string, unknown>): Record<string, string> {
+  const params: Record<string, string> = {};
+  for (const [key, value] of Object.entries(values)) if (value !== undefined) params[key] = String(value);
+  return params;
 }

@@ -1,6 +1,9 @@
+import { ACCOUNT_ID } from "../core/credentials.js";
+
 /** IAM state (roles, inline policies, OIDC providers). Owned by emulator/iam; read by S3 (policies) and Cognito Identity (roles, OIDC). */
 export interface IamRole {
   RoleName: string;
+  /** `AROA` + 17 characters, as IAM shows it in assumed-role user ids. */
   RoleId: string;
   Arn: string;
   Path: string;
@@ -12,6 +15,12 @@ export interface IamRole {
   CreateDate: number;
   /** Inline policies: policy name → JSON text. */
   Policies: Record<string, string>;
+  Tags?: IamTag[];
+}
+
+export interface IamTag {
+  Key: string;
+  Value: string;
 }
 
 export interface IamOidcProvider {
@@ -21,6 +30,7 @@ export interface IamOidcProvider {
   ClientIDList: string[];
   ThumbprintList: string[];
   CreateDate: number;
+  Tags?: IamTag[];
 }
 
 export interface IamState {
@@ -39,4 +49,18 @@ export function findRoleByArn(state: IamState, roleArn: string): IamRole | undef
   const name = roleArn.split("/").pop() ?? "";
   const role = state.roles[name];
   return role && role.Arn === roleArn ? role : undefined;
+}
+
+/** An OIDC issuer URL without its scheme and trailing slash: the form IAM puts in ARNs and Cognito uses as a login key. */
+export function issuerWithoutScheme(url: string): string {
+  return url.replace(/^[a-z][a-z0-9+.-]*:\/\//i, "").replace(/\/+$/, "");
+}
+
+export function oidcProviderArn(url: string): string {
+  return `arn:aws:iam::${ACCOUNT_ID}:oidc-provider/${issuerWithoutScheme(url)}`;
+}
+
+/** The OIDC provider registered for an issuer, found by the issuer without its scheme (`127.0.0.1:4000/realms/x`). */
+export function findOidcProviderByIssuer(state: IamState, issuerNoScheme: string): IamOidcProvider | undefined {
+  return state.oidcProviders[oidcProviderArn(issuerNoScheme)];
 }
