@@ -1,0 +1,202 @@
+/**
+ * Keeps the user-pool tokens alive: renews the ID token with REFRESH_TOKEN_AUTH before it expires
+ * (a timer, plus on demand when credentials are fetched), one request at a time, with storage as
+ * the source of truth shared by every tab. A refused refresh token ends the session; a network
+ * failure or throttling only postpones the renewal.
+ */
+import { InitiateAuthCommand } from "@aws-sdk/client-cognito-identity-provider";
+import { CognitoIdpoolError, isCognitoIdpoolError } from "../errors.js";
+import { call, type UserPoolApi } from "./client.js";
+import { USER_POOL_TOKENS_KEY, type UserPoolHost } from "./contract.js";
+import { parseStoredTokens, renewalMarginMs, toStored, withClaims, type Tokens } from "./tokens.js";
+
+export interface TokenKeeper {
+  /** The tokens in memory, if signed in. */
+  current(): Tokens | undefined;
+  /** Reads stored tokens into memory (after a reload) and starts the renewal timer. */
+  load(): Promise<Tokens | undefined>;
+  /** Makes fresh tokens from a sign-in the current ones: stored, and timed for renewal. */
+  adopt(tokens: Tokens): Promise<void>;
+  /** The ID token, renewed first when it is within the renewal margin. */
+  freshIdToken(): Promise<string>;
+  /** Forgets the tokens here and in storage, and stops the timer. */
+  forget(): Promise<void>;
+  /** Stops the timer. */
+  dispose(): void;
+}
+
+/** Longest wait between renewal attempts after failures. */
+const MAX_BACKOFF_MS = 60_000;
+/** setTimeout's ceiling (about 24.8 days). */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/**
+ * @example
+ * ```ts
+ * const keeper = createTokenKeeper(host, api);
+ * await keeper.adopt(tokensFromSignIn);
+ * await host.setLogins({ [tokens.loginKey]: () => keeper.freshIdToken() });
+ * ```
+ */
+export function createTokenKeeper(host: UserPoolHost, api: UserPoolApi): TokenKeeper {
+  const key = host.storageKey(USER_POOL_TOKENS_KEY);
+  let tokens: Tokens | undefined;
+  let timer: unknown;
+  let failures = 0;
+  let inflight: Promise<Tokens> | undefined;
+
+  const serverNow = () => host.clock.now() + host.clockOffsetMs();
+  const needsRenewal = (t: Tokens) => serverNow() >= t.expiresAt - renewalMarginMs(t);
+
+  function clearTimer() {
+    if (timer !== undefined) host.timers.clearTimeout(timer);
+    timer = undefined;
+  }
+
+  function schedule() {
+    clearTimer();
+    if (!tokens) return;
+    let delay: number;
+    if (failures > 0) {
+      delay = Math.min(MAX_BACKOFF_MS, 1000 * 2 ** (failures - 1)) * (0.5 + Math.random() / 2);
+    } else {
+      // Up to a fifth of the margin earlier, so tabs opened together do not all renew at once.
+      const margin = renewalMarginMs(tokens);
+      delay = tokens.expiresAt - margin - serverNow() - (Math.random() * margin) / 5;
+    }
+    timer = host.timers.setTimeout(() => {
+      timer = undefined;
+      renew().catch((error: unknown) => host.logger.debug("user pool: scheduled token renewal failed", { code: errorCode(error) }));
+    }, Math.min(MAX_TIMER_MS, Math.max(0, delay)));
+  }
+
+  async function readStored(): Promise<Tokens | undefined | "unreadable"> {
+    try {
+      return parseStoredTokens(await host.storage.get(key), host.options);
+    } catch (error) {
+      host.logger.warn("user pool: could not read stored tokens", { code: errorCode(error) });
+      return "unreadable";
+    }
+  }
+
+  async function save(t: Tokens) {
+    try {
+      await host.storage.set(key, toStored(t));
+    } catch (error) {
+      host.logger.warn("user pool: could not store tokens; this page keeps them in memory", { code: errorCode(error) });
+    }
+  }
+
+  /**
+   * Ends the session in this tab. The identity side is told without waiting: this may run inside
+   * the core's own credential fetch (through the login function), which must not wait on itself.
+   */
+  async function end(reason: "signedOut" | "sessionExpired", deleteStored: boolean) {
+    tokens = undefined;
+    failures = 0;
+    clearTimer();
+    if (deleteStored) await host.storage.del(key).catch(() => undefined);
+    host.endSession(reason).catch((error: unknown) => host.logger.warn("user pool: ending the identity session failed", { code: errorCode(error) }));
+  }
+
+  function renew(): Promise<Tokens> {
+    inflight ??= (async () => {
+      const mine = tokens;
+      if (!mine) throw notSignedIn();
+      const stored = await readStored();
+      let base = mine;
+      if (stored !== "unreadable") {
+        // Another tab signed out, or signed in as someone else: this tab's session is over.
+        if (!stored || stored.sub !== mine.sub) {
+          await end("signedOut", false);
+          throw notSignedIn();
+        }
+        if (stored.expiresAt > mine.expiresAt) {
+          // Another tab already renewed.
+          tokens = stored;
+          failures = 0;
+          schedule();
+          return stored;
+        }
+        base = stored;
+      }
+      try {
+        const out = await call(
+          () =>
+            api.send(
+              new InitiateAuthCommand({ AuthFlow: "REFRESH_TOKEN_AUTH", ClientId: host.options.clientId, AuthParameters: { REFRESH_TOKEN: base.refreshToken } }),
+            ),
+          "refresh",
+        );
+        const result = out.AuthenticationResult;
+        if (!result?.IdToken || !result.AccessToken) throw new CognitoIdpoolError("service-error", "REFRESH_TOKEN_AUTH returned no tokens.");
+        const next = withClaims({ ...toStored(base), idToken: result.IdToken, accessToken: result.AccessToken, refreshToken: result.RefreshToken ?? base.refreshToken });
+        // Signed out, or signed in again, while the request was out: those tokens win.
+        if (tokens !== mine) throw notSignedIn();
+        tokens = next;
+        failures = 0;
+        await save(next);
+        schedule();
+        return next;
+      } catch (error) {
+        if (tokens !== mine) throw error;
+        if (isCognitoIdpoolError(error, "session-expired")) {
+          host.logger.debug("user pool: the refresh token was refused; the session ends");
+          await end("sessionExpired", true);
+        } else {
+          failures += 1;
+          schedule();
+        }
+        throw error;
+      }
+    })().finally(() => {
+      inflight = undefined;
+    });
+    return inflight;
+  }
+
+  return {
+    current: () => tokens,
+    async load() {
+      const stored = await readStored();
+      tokens = stored === "unreadable" ? undefined : stored;
+      failures = 0;
+      schedule();
+      return tokens;
+    },
+    async adopt(next) {
+      tokens = next;
+      failures = 0;
+      await save(next);
+      schedule();
+    },
+    async freshIdToken() {
+      const t = tokens;
+      if (!t) throw notSignedIn();
+      if (!needsRenewal(t)) return t.idToken;
+      try {
+        return (await renew()).idToken;
+      } catch (error) {
+        // Offline or throttled: a token that has not expired yet still works.
+        const still = tokens;
+        if (isCognitoIdpoolError(error) && error.retryable && still && serverNow() < still.expiresAt) return still.idToken;
+        throw error;
+      }
+    },
+    async forget() {
+      tokens = undefined;
+      failures = 0;
+      clearTimer();
+      await host.storage.del(key);
+    },
+    dispose: clearTimer,
+  };
+}
+
+function notSignedIn(): CognitoIdpoolError {
+  return new CognitoIdpoolError("not-signed-in", "No user is signed in to the user pool.");
+}
+
+function errorCode(error: unknown): string {
+  return isCognitoIdpoolError(error) ? error.code : error instanceof Error ? error.name : "unknown";
+}

@@ -1,0 +1,351 @@
+/**
+ * Scheduling and state handling of the user-pool session with a fake clock, fake timers and a
+ * scripted user pool. The flows against real servers are in test/integration/userpool-*.test.ts.
+ */
+import { beforeEach, describe, expect, it } from "vitest";
+import { createFakeHost, MemoryStore, settle, type FakeHost } from "../../test/fakes/userpool-host.js";
+import { FakeUserPool } from "../../test/fakes/userpool-idp.js";
+import { isCognitoIdpoolError } from "../errors.js";
+import { USER_POOL_TOKENS_KEY, type LoginValue, type UserPoolSession } from "./contract.js";
+import { createUserPoolSessionWith } from "./session.js";
+
+const HOUR = 3_600_000;
+const LOGIN_KEY = "cognito-idp.eu-west-1.amazonaws.com/eu-west-1_TestPool1";
+
+let host: FakeHost;
+let pool: FakeUserPool;
+let session: UserPoolSession;
+
+function serverNow() {
+  return host.clock.now() + host.offsetMs;
+}
+
+function setup(store?: MemoryStore) {
+  host = createFakeHost(store ? { store } : {});
+  pool = new FakeUserPool(serverNow);
+  pool.users.set("alice", { password: "Secret-123", sub: "sub-alice" });
+  session = createUserPoolSessionWith(host, pool);
+}
+
+async function signIn() {
+  const result = await session.signIn({ username: "alice", password: "Secret-123", authFlow: "USER_PASSWORD_AUTH" });
+  expect(result).toEqual({ status: "signedIn" });
+}
+
+function loginFunction(index = -1): () => Promise<string> {
+  const logins = host.loginsSet.at(index)!;
+  expect(Object.keys(logins)).toEqual([LOGIN_KEY]);
+  const value = logins[LOGIN_KEY] as LoginValue;
+  expect(typeof value).toBe("function");
+  return value as () => Promise<string>;
+}
+
+function idTokenClaims(token: string) {
+  return JSON.parse(Buffer.from(token.split(".")[1]!, "base64url").toString()) as { exp: number; n: number };
+}
+
+const stored = () => host.store.data.get(host.storageKey(USER_POOL_TOKENS_KEY)) as { refreshToken: string; idToken: string } | undefined;
+
+beforeEach(() => setup());
+
+describe("sign-in hands the ID token to the identity pool", () => {
+  it("sets one login under the issuer without its scheme, as a function returning the ID token", async () => {
+    await signIn();
+    const token = await loginFunction()();
+    expect(token).toBe(stored()!.idToken);
+    expect(idTokenClaims(token).exp).toBeGreaterThan(serverNow() / 1000);
+  });
+
+  it("uses the issuer as given for other hosts and schemes (cognito-local's http issuer)", async () => {
+    pool.issuer = "http://127.0.0.1:9229/local_abc";
+    await signIn();
+    expect(Object.keys(host.loginsSet[0]!)).toEqual(["127.0.0.1:9229/local_abc"]);
+  });
+
+  it("rolls back the stored tokens when the identity pool refuses the login", async () => {
+    host.setLoginsError = new Error("identity pool said no");
+    await expect(session.signIn({ username: "alice", password: "Secret-123", authFlow: "USER_PASSWORD_AUTH" })).rejects.toThrow("identity pool said no");
+    expect(stored()).toBeUndefined();
+    expect(await session.getUser()).toBeUndefined();
+    expect(host.timersRef.pending.size).toBe(0);
+  });
+
+  it("refuses a second sign-in while signed in", async () => {
+    await signIn();
+    const error = await session.signIn({ username: "alice", password: "Secret-123" }).catch((e: unknown) => e);
+    expect(isCognitoIdpoolError(error, "invalid-argument")).toBe(true);
+  });
+
+  it("validates its input before any request", async () => {
+    for (const input of [{ username: "", password: "x" }, { username: "alice" }, { username: "alice", password: "x", authFlow: "CUSTOM_AUTH" }, null]) {
+      const error = await session.signIn(input as never).catch((e: unknown) => e);
+      expect(isCognitoIdpoolError(error, "invalid-argument"), JSON.stringify(input)).toBe(true);
+    }
+    expect(pool.calls).toHaveLength(0);
+  });
+
+  it("getUser reads username, sub and claims from the ID token", async () => {
+    expect(await session.getUser()).toBeUndefined();
+    await signIn();
+    const user = await session.getUser();
+    expect(user).toMatchObject({ username: "alice", sub: "sub-alice", claims: { token_use: "id", "cognito:username": "alice" } });
+  });
+});
+
+describe("challenges", () => {
+  it("answers an MFA code; a wrong code can be retried with the same challenge", async () => {
+    pool.users.get("alice")!.challenge = { name: "SMS_MFA", answer: "654321" };
+    const first = await session.signIn({ username: "alice", password: "Secret-123", authFlow: "USER_PASSWORD_AUTH" });
+    expect(first).toEqual({ status: "challenge", challenge: "SMS_MFA", codeDeliveryDestination: "+*******1234" });
+    const wrong = await session.confirmSignIn({ answer: "000000" }).catch((e: unknown) => e);
+    expect(isCognitoIdpoolError(wrong, "code-mismatch")).toBe(true);
+    expect(await session.confirmSignIn({ answer: "654321" })).toEqual({ status: "signedIn" });
+    const sent = pool.calls.filter((c) => c.operation === "RespondToAuthChallenge").at(-1)!.input;
+    expect(sent).toMatchObject({ ChallengeName: "SMS_MFA", ChallengeResponses: { USERNAME: "alice", SMS_MFA_CODE: "654321" } });
+    expect(host.loginsSet).toHaveLength(1);
+  });
+
+  it("reports NEW_PASSWORD_REQUIRED's attributes and sends the answer with extra attributes", async () => {
+    pool.users.get("alice")!.challenge = { name: "NEW_PASSWORD_REQUIRED" };
+    const first = await session.signIn({ username: "alice", password: "Secret-123", authFlow: "USER_PASSWORD_AUTH" });
+    expect(first).toEqual({ status: "challenge", challenge: "NEW_PASSWORD_REQUIRED", requiredAttributes: ["given_name"], userAttributes: { email: "a@example.com" } });
+    await session.confirmSignIn({ answer: "New-Secret-456", userAttributes: { given_name: "Alice" } });
+    const sent = pool.calls.at(-1)!.input;
+    expect(sent.ChallengeResponses).toEqual({ USERNAME: "alice", NEW_PASSWORD: "New-Secret-456", "userAttributes.given_name": "Alice" });
+  });
+
+  it("confirmSignIn without a challenge is a typed error, and a used-up session clears the challenge", async () => {
+    expect(isCognitoIdpoolError(await session.confirmSignIn({ answer: "1" }).catch((e: unknown) => e), "no-pending-challenge")).toBe(true);
+    pool.users.get("alice")!.challenge = { name: "EMAIL_OTP", answer: "11111111" };
+    await session.signIn({ username: "alice", password: "Secret-123", authFlow: "USER_PASSWORD_AUTH" });
+    // The server forgets the session (it expired).
+    (pool as unknown as { sessions: Map<string, string> }).sessions.clear();
+    expect(isCognitoIdpoolError(await session.confirmSignIn({ answer: "11111111" }).catch((e: unknown) => e), "session-expired")).toBe(true);
+    expect(isCognitoIdpoolError(await session.confirmSignIn({ answer: "11111111" }).catch((e: unknown) => e), "no-pending-challenge")).toBe(true);
+  });
+});
+
+describe("ID-token renewal", () => {
+  it("renews at expiry minus the margin in server time, when the device clock is an hour slow", async () => {
+    host.offsetMs = HOUR; // server is an hour ahead of the device
+    await signIn();
+    const margin = 300_000; // 5 minutes for a one-hour token
+    // Just before the earliest jittered moment (margin + margin/5 before expiry): nothing.
+    host.clockRef.advance(HOUR - margin - margin / 5 - 1000);
+    host.timersRef.runDue();
+    await settle();
+    expect(pool.count("InitiateAuth", "REFRESH_TOKEN_AUTH")).toBe(0);
+    // At expiry minus the margin (server time): renewed, before the token expired.
+    host.clockRef.advance(margin / 5 + 1000);
+    host.timersRef.runDue();
+    await settle();
+    expect(pool.count("InitiateAuth", "REFRESH_TOKEN_AUTH")).toBe(1);
+    const token = await loginFunction()();
+    expect(idTokenClaims(token).exp * 1000).toBeGreaterThan(serverNow() + HOUR - 60_000);
+    expect(stored()!.idToken).toBe(token);
+  });
+
+  it("does not renew early when the device clock is an hour fast", async () => {
+    host.offsetMs = -HOUR;
+    await signIn();
+    host.clockRef.advance(60_000);
+    host.timersRef.runDue();
+    await settle();
+    expect(pool.count("InitiateAuth", "REFRESH_TOKEN_AUTH")).toBe(0);
+    expect(host.timersRef.nextDue()! - host.clock.now()).toBeGreaterThan(HOUR - 7 * 60_000);
+  });
+
+  it("short tokens: the margin is a quarter of the lifetime", async () => {
+    pool.idTokenSeconds = 20;
+    await signIn();
+    const due = host.timersRef.nextDue()! - host.clock.now();
+    expect(due).toBeGreaterThanOrEqual(15_000 - 1000 - 1);
+    expect(due).toBeLessThanOrEqual(15_000);
+  });
+
+  it("renews on demand inside the margin, once for many concurrent callers", async () => {
+    await signIn();
+    const login = loginFunction();
+    host.clockRef.advance(HOUR - 60_000); // timers not run: a sleeping tab
+    const tokens = await Promise.all(Array.from({ length: 8 }, () => login()));
+    expect(new Set(tokens).size).toBe(1);
+    expect(pool.count("InitiateAuth", "REFRESH_TOKEN_AUTH")).toBe(1);
+    expect(idTokenClaims(tokens[0]!).exp * 1000).toBeGreaterThan(serverNow() + HOUR - 60_000);
+    // Outside the margin no request is made.
+    await login();
+    expect(pool.count("InitiateAuth", "REFRESH_TOKEN_AUTH")).toBe(1);
+  });
+
+  it("a refused refresh token ends the session: tokens forgotten, endSession('sessionExpired'), no timer", async () => {
+    await signIn();
+    pool.revoked.add(stored()!.refreshToken);
+    host.clockRef.advance(HOUR - 60_000);
+    host.timersRef.runDue();
+    await settle();
+    expect(host.sessionsEnded).toEqual(["sessionExpired"]);
+    expect(stored()).toBeUndefined();
+    expect(await session.getUser()).toBeUndefined();
+    expect(host.timersRef.pending.size).toBe(0);
+    expect(isCognitoIdpoolError(await loginFunction()().catch((e: unknown) => e), "not-signed-in")).toBe(true);
+  });
+
+  it("a network failure or throttling keeps the session and retries with backoff", async () => {
+    await signIn();
+    const login = loginFunction();
+    const before = stored()!.idToken;
+    pool.faults["InitiateAuth"] = ["network", "throttle"];
+    host.clockRef.advance(HOUR - 240_000);
+    host.timersRef.runDue();
+    await settle();
+    // Still inside its lifetime: the old token is handed out, nothing is dropped.
+    expect(await login()).toBe(before);
+    expect(host.sessionsEnded).toEqual([]);
+    expect(stored()!.idToken).toBe(before);
+    expect(pool.count("InitiateAuth", "REFRESH_TOKEN_AUTH")).toBe(2);
+    // The retry timer (backoff, a few seconds) succeeds.
+    host.clockRef.advance(10_000);
+    host.timersRef.runDue();
+    await settle();
+    expect(pool.count("InitiateAuth", "REFRESH_TOKEN_AUTH")).toBe(3);
+    expect(stored()!.idToken).not.toBe(before);
+    expect(host.sessionsEnded).toEqual([]);
+  });
+
+  it("an expired token with the network down is a retryable network error, not a sign-out", async () => {
+    await signIn();
+    const login = loginFunction();
+    pool.faults["InitiateAuth"] = ["network"];
+    host.clockRef.advance(HOUR + 1000);
+    const error = await login().catch((e: unknown) => e);
+    expect(isCognitoIdpoolError(error, "network-error")).toBe(true);
+    expect((error as { retryable: boolean }).retryable).toBe(true);
+    expect(stored()).toBeDefined();
+    expect(host.sessionsEnded).toEqual([]);
+    expect(await login()).not.toBe(undefined);
+  });
+});
+
+describe("across tabs (shared storage)", () => {
+  it("adopts tokens another tab renewed instead of renewing again", async () => {
+    const store = new MemoryStore();
+    setup(store);
+    await signIn();
+    const tabA = { host, pool, session };
+    // Tab B: same storage, reloads and restores.
+    setup(store);
+    host.clockRef.deviceNow = tabA.host.clock.now();
+    pool.users.set("alice", { password: "Secret-123", sub: "sub-alice" });
+    tabA.host.clockRef.advance(HOUR - 60_000);
+    host.clockRef.advance(HOUR - 60_000);
+    expect(await session.restore()).toBe(true);
+    expect(pool.count("InitiateAuth", "REFRESH_TOKEN_AUTH")).toBe(1);
+    const renewedByB = (store.data.get(host.storageKey(USER_POOL_TOKENS_KEY)) as { idToken: string }).idToken;
+    // Tab A needs a token now: it finds B's in storage.
+    const tokenA = await (tabA.host.loginsSet[0]![LOGIN_KEY] as () => Promise<string>)();
+    expect(tokenA).toBe(renewedByB);
+    expect(tabA.pool.count("InitiateAuth", "REFRESH_TOKEN_AUTH")).toBe(0);
+  });
+
+  it("a sign-out in another tab ends this tab's session at its next renewal", async () => {
+    await signIn();
+    await host.store.del(host.storageKey(USER_POOL_TOKENS_KEY));
+    host.clockRef.advance(HOUR - 60_000);
+    const error = await loginFunction()().catch((e: unknown) => e);
+    expect(isCognitoIdpoolError(error, "not-signed-in")).toBe(true);
+    expect(host.sessionsEnded).toEqual(["signedOut"]);
+    expect(pool.count("InitiateAuth", "REFRESH_TOKEN_AUTH")).toBe(0);
+  });
+});
+
+describe("restore after a reload", () => {
+  it("nothing stored, or stored for another app client: false, no request", async () => {
+    expect(await session.restore()).toBe(false);
+    await host.store.set(host.storageKey(USER_POOL_TOKENS_KEY), { version: 1, userPoolId: "eu-west-1_TestPool1", clientId: "other", idToken: "x", accessToken: "y", refreshToken: "z" });
+    expect(await session.restore()).toBe(false);
+    await host.store.set(host.storageKey(USER_POOL_TOKENS_KEY), "corrupt");
+    expect(await session.restore()).toBe(false);
+    expect(pool.calls).toHaveLength(0);
+    expect(host.loginsSet).toHaveLength(0);
+  });
+
+  it("a fresh stored ID token: logins set, no request", async () => {
+    await signIn();
+    const store = host.store;
+    setup(store);
+    expect(await session.restore()).toBe(true);
+    expect(pool.calls).toHaveLength(0);
+    expect(await loginFunction()()).toBe(stored()!.idToken);
+    expect((await session.getUser())?.username).toBe("alice");
+  });
+
+  it("an expired stored ID token is renewed before the logins are set", async () => {
+    await signIn();
+    const store = host.store;
+    const now = host.clock.now();
+    setup(store);
+    host.clockRef.deviceNow = now + 2 * HOUR;
+    expect(await session.restore()).toBe(true);
+    expect(pool.count("InitiateAuth", "REFRESH_TOKEN_AUTH")).toBe(1);
+    expect(idTokenClaims(await loginFunction()()).exp * 1000).toBeGreaterThan(serverNow());
+  });
+
+  it("a revoked refresh token: false, tokens forgotten, session ended", async () => {
+    await signIn();
+    const store = host.store;
+    const now = host.clock.now();
+    const refresh = stored()!.refreshToken;
+    setup(store);
+    pool.revoked.add(refresh);
+    host.clockRef.deviceNow = now + 2 * HOUR;
+    expect(await session.restore()).toBe(false);
+    expect(stored()).toBeUndefined();
+    expect(host.loginsSet).toHaveLength(0);
+    expect(host.sessionsEnded).toEqual(["sessionExpired"]);
+  });
+
+  it("offline with an expired ID token: still restored (the login function renews later)", async () => {
+    await signIn();
+    const store = host.store;
+    const now = host.clock.now();
+    setup(store);
+    pool.faults["InitiateAuth"] = ["network"];
+    host.clockRef.deviceNow = now + 2 * HOUR;
+    expect(await session.restore()).toBe(true);
+    expect(stored()).toBeDefined();
+    expect(host.loginsSet).toHaveLength(1);
+  });
+});
+
+describe("sign-out", () => {
+  it("revokes the refresh token and forgets everything", async () => {
+    await signIn();
+    const refresh = stored()!.refreshToken;
+    await session.signOut({});
+    expect(pool.calls.at(-1)).toEqual({ operation: "RevokeToken", input: { Token: refresh, ClientId: "client1" } });
+    expect(stored()).toBeUndefined();
+    expect(await session.getUser()).toBeUndefined();
+    expect(host.timersRef.pending.size).toBe(0);
+  });
+
+  it("global: GlobalSignOut with the access token (renewed first when expired)", async () => {
+    await signIn();
+    host.clockRef.advance(2 * HOUR);
+    await session.signOut({ global: true });
+    expect(pool.calls.map((c) => c.operation).slice(-2)).toEqual(["InitiateAuth", "GlobalSignOut"]);
+    const renewedAccess = pool.calls.at(-1)!.input.AccessToken as string;
+    expect(idTokenClaims(renewedAccess).exp * 1000).toBeGreaterThan(serverNow());
+    expect(stored()).toBeUndefined();
+  });
+
+  it("a network failure while revoking still signs out locally, with a warning and no token in it", async () => {
+    await signIn();
+    const refresh = stored()!.refreshToken;
+    pool.faults["RevokeToken"] = ["network"];
+    await session.signOut({});
+    expect(stored()).toBeUndefined();
+    expect(await session.getUser()).toBeUndefined();
+    expect(host.warnings).toHaveLength(1);
+    expect(JSON.stringify(host.warnings)).not.toContain(refresh);
+    expect(host.warnings[0]!.details).toMatchObject({ code: "network-error" });
+  });
+});

@@ -1,0 +1,308 @@
+/**
+ * User-pool sign-in, loaded by the core with `import("./user-pool/session.js")` on first use so a
+ * guest-only page never downloads it. Signs in with SRP (or USER_PASSWORD_AUTH), walks the
+ * challenges, signs up, resets passwords, keeps the tokens alive and hands the ID token to the
+ * identity pool as the login under its issuer.
+ */
+import {
+  ConfirmForgotPasswordCommand,
+  ConfirmSignUpCommand,
+  ForgotPasswordCommand,
+  GlobalSignOutCommand,
+  InitiateAuthCommand,
+  ResendConfirmationCodeCommand,
+  RespondToAuthChallengeCommand,
+  RevokeTokenCommand,
+  SignUpCommand,
+  type AuthenticationResultType,
+  type CodeDeliveryDetailsType,
+  type InitiateAuthCommandOutput,
+} from "@aws-sdk/client-cognito-identity-provider";
+import { decodeJwt } from "jose";
+import { CognitoIdpoolError, isCognitoIdpoolError } from "../errors.js";
+import { call, createUserPoolApi, type UserPoolApi } from "./client.js";
+import type {
+  ChallengeName,
+  CodeDelivery,
+  ConfirmSignInInput,
+  CreateUserPoolSession,
+  SignInInput,
+  SignInResult,
+  SignUpInput,
+  SignUpResult,
+  UserPoolHost,
+  UserPoolSession,
+} from "./contract.js";
+import { createTokenKeeper, type TokenKeeper } from "./keeper.js";
+import { formatSrpTimestamp, startSrp } from "./srp.js";
+import { withClaims, type Tokens } from "./tokens.js";
+
+const SUPPORTED_CHALLENGES: readonly string[] = ["NEW_PASSWORD_REQUIRED", "SOFTWARE_TOKEN_MFA", "SMS_MFA", "EMAIL_OTP"] satisfies ChallengeName[];
+
+/** The answer's name in ChallengeResponses, per challenge. */
+const ANSWER_FIELD: Record<ChallengeName, string> = {
+  NEW_PASSWORD_REQUIRED: "NEW_PASSWORD",
+  SOFTWARE_TOKEN_MFA: "SOFTWARE_TOKEN_MFA_CODE",
+  SMS_MFA: "SMS_MFA_CODE",
+  EMAIL_OTP: "EMAIL_OTP_CODE",
+};
+
+interface PendingChallenge {
+  name: ChallengeName;
+  session: string;
+  /** The username Cognito wants back in ChallengeResponses (USER_ID_FOR_SRP when it gave one). */
+  username: string;
+}
+
+/**
+ * Creates the user-pool session for the core. This is the export the core loads lazily.
+ *
+ * @example
+ * ```ts
+ * const { createUserPoolSession } = await import("./user-pool/session.js");
+ * const session = createUserPoolSession(host);
+ * if (!(await session.restore())) await session.signIn({ username: "alice", password });
+ * ```
+ */
+export const createUserPoolSession: CreateUserPoolSession = (host) => createUserPoolSessionWith(host, createUserPoolApi(host));
+
+/**
+ * {@link createUserPoolSession} with the wire client given, so unit tests can script the user pool.
+ *
+ * @example
+ * ```ts
+ * const session = createUserPoolSessionWith(fakeHost, { send: async (command) => scripted(command) });
+ * ```
+ */
+export function createUserPoolSessionWith(host: UserPoolHost, api: UserPoolApi): UserPoolSession {
+  const { userPoolId, clientId } = host.options;
+  const keeper: TokenKeeper = createTokenKeeper(host, api);
+  let pending: PendingChallenge | undefined;
+
+  async function signedIn(result: AuthenticationResultType): Promise<SignInResult> {
+    pending = undefined;
+    if (!result.IdToken || !result.AccessToken || !result.RefreshToken) {
+      throw new CognitoIdpoolError("service-error", "The user pool signed the user in but returned no ID, access or refresh token.");
+    }
+    const tokens = withClaims({ version: 1, userPoolId, clientId, idToken: result.IdToken, accessToken: result.AccessToken, refreshToken: result.RefreshToken });
+    await keeper.adopt(tokens);
+    await setLogins(tokens).catch(async (error: unknown) => {
+      // Half signed in (user pool yes, identity pool no) is a state no app wants: roll back.
+      await keeper.forget().catch(() => undefined);
+      throw error;
+    });
+    return { status: "signedIn" };
+  }
+
+  function setLogins(tokens: Tokens): Promise<void> {
+    return host.setLogins({ [tokens.loginKey]: () => keeper.freshIdToken() });
+  }
+
+  /** Turns an InitiateAuth / RespondToAuthChallenge answer into a result. */
+  async function next(out: Pick<InitiateAuthCommandOutput, "AuthenticationResult" | "ChallengeName" | "ChallengeParameters" | "Session">, username: string): Promise<SignInResult> {
+    if (out.AuthenticationResult) return signedIn(out.AuthenticationResult);
+    const name = out.ChallengeName;
+    if (!name || !SUPPORTED_CHALLENGES.includes(name) || !out.Session) {
+      pending = undefined;
+      throw new CognitoIdpoolError("service-error", `The user pool asked for the ${name ?? "unnamed"} challenge, which cognito-idpool does not support.`);
+    }
+    const params = out.ChallengeParameters ?? {};
+    const challenge = name as ChallengeName;
+    pending = { name: challenge, session: out.Session, username: params["USER_ID_FOR_SRP"] ?? params["USERNAME"] ?? username };
+    const result: Extract<SignInResult, { status: "challenge" }> = { status: "challenge", challenge };
+    if (params["CODE_DELIVERY_DESTINATION"]) result.codeDeliveryDestination = params["CODE_DELIVERY_DESTINATION"];
+    if (challenge === "NEW_PASSWORD_REQUIRED") {
+      result.requiredAttributes = parseJson<string[]>(params["requiredAttributes"], []).map((a) => a.replace(/^userAttributes\./, ""));
+      result.userAttributes = parseJson<Record<string, string>>(params["userAttributes"], {});
+    }
+    return result;
+  }
+
+  async function srpSignIn(username: string, password: string) {
+    const srp = startSrp();
+    const started = await call(() =>
+      api.send(new InitiateAuthCommand({ AuthFlow: "USER_SRP_AUTH", ClientId: clientId, AuthParameters: { USERNAME: username, SRP_A: srp.srpA } })),
+    );
+    const { USER_ID_FOR_SRP: userIdForSrp, SRP_B: srpB, SALT: salt, SECRET_BLOCK: secretBlock } = started.ChallengeParameters ?? {};
+    if (started.ChallengeName !== "PASSWORD_VERIFIER" || !userIdForSrp || !srpB || !salt || !secretBlock) {
+      throw new CognitoIdpoolError("service-error", `USER_SRP_AUTH answered ${started.ChallengeName ?? "without a challenge"} instead of PASSWORD_VERIFIER with SRP_B, SALT and SECRET_BLOCK.`);
+    }
+    // Cognito checks TIMESTAMP against its own clock, so a wrong device clock must not leak in.
+    const timestamp = formatSrpTimestamp(host.clock.now() + host.clockOffsetMs());
+    const poolName = userPoolId.slice(userPoolId.indexOf("_") + 1);
+    const signature = await srp.passwordClaimSignature({ poolName, userIdForSrp, password, srpB, salt, secretBlock, timestamp });
+    const verified = await call(() =>
+      api.send(
+        new RespondToAuthChallengeCommand({
+          ChallengeName: "PASSWORD_VERIFIER",
+          ClientId: clientId,
+          Session: started.Session,
+          ChallengeResponses: { USERNAME: userIdForSrp, PASSWORD_CLAIM_SECRET_BLOCK: secretBlock, TIMESTAMP: timestamp, PASSWORD_CLAIM_SIGNATURE: signature },
+        }),
+      ),
+    );
+    return next(verified, userIdForSrp);
+  }
+
+  return {
+    async restore() {
+      const tokens = await keeper.load();
+      if (!tokens) return false;
+      try {
+        await keeper.freshIdToken();
+      } catch (error) {
+        // Refused refresh token (the keeper has ended the session) or another tab signed out.
+        if (isCognitoIdpoolError(error, "session-expired") || isCognitoIdpoolError(error, "not-signed-in")) return false;
+        // Offline: keep the session; the login function renews once the network is back.
+        host.logger.debug("user pool: could not renew the ID token while restoring", { code: isCognitoIdpoolError(error) ? error.code : "unknown" });
+      }
+      const current = keeper.current();
+      if (!current) return false;
+      await setLogins(current);
+      return true;
+    },
+
+    async signIn(input) {
+      const { username, password } = requireFields("signIn", input, ["username", "password"]);
+      const authFlow = (input as SignInInput).authFlow ?? "USER_SRP_AUTH";
+      if (authFlow !== "USER_SRP_AUTH" && authFlow !== "USER_PASSWORD_AUTH") {
+        throw new CognitoIdpoolError("invalid-argument", 'signIn: `authFlow` must be "USER_SRP_AUTH" or "USER_PASSWORD_AUTH".');
+      }
+      if (keeper.current()) {
+        throw new CognitoIdpoolError("invalid-argument", "signIn: a user is already signed in; call signOut() first.");
+      }
+      pending = undefined;
+      if (authFlow === "USER_SRP_AUTH") return srpSignIn(username, password);
+      const out = await call(() =>
+        api.send(new InitiateAuthCommand({ AuthFlow: "USER_PASSWORD_AUTH", ClientId: clientId, AuthParameters: { USERNAME: username, PASSWORD: password } })),
+      );
+      return next(out, username);
+    },
+
+    async confirmSignIn(input: ConfirmSignInInput) {
+      const { answer } = requireFields("confirmSignIn", input, ["answer"]);
+      const challenge = pending;
+      if (!challenge) throw new CognitoIdpoolError("no-pending-challenge", "confirmSignIn: there is no sign-in challenge to answer; call signIn first.");
+      const responses: Record<string, string> = { USERNAME: challenge.username, [ANSWER_FIELD[challenge.name]]: answer };
+      if (challenge.name === "NEW_PASSWORD_REQUIRED") {
+        for (const [name, value] of Object.entries(input.userAttributes ?? {})) responses[`userAttributes.${name}`] = value;
+      }
+      let out;
+      try {
+        out = await call(() =>
+          api.send(new RespondToAuthChallengeCommand({ ChallengeName: challenge.name, ClientId: clientId, Session: challenge.session, ChallengeResponses: responses })),
+        );
+      } catch (error) {
+        // A wrong code or a weak new password may be retried with the same session; an expired or
+        // used-up session may not.
+        if (isCognitoIdpoolError(error, "session-expired") || isCognitoIdpoolError(error, "not-authorized")) pending = undefined;
+        throw error;
+      }
+      return next(out, challenge.username);
+    },
+
+    async signUp(input: SignUpInput): Promise<SignUpResult> {
+      const { username, password } = requireFields("signUp", input, ["username", "password"]);
+      const attributes = Object.entries(input.userAttributes ?? {}).map(([Name, Value]) => ({ Name, Value }));
+      const out = await call(() =>
+        api.send(new SignUpCommand({ ClientId: clientId, Username: username, Password: password, ...(attributes.length ? { UserAttributes: attributes } : {}) })),
+      );
+      const result: SignUpResult = { userConfirmed: out.UserConfirmed ?? false, userSub: out.UserSub ?? "" };
+      const delivery = toCodeDelivery(out.CodeDeliveryDetails);
+      if (delivery) result.codeDelivery = delivery;
+      return result;
+    },
+
+    async confirmSignUp(input) {
+      const { username, code } = requireFields("confirmSignUp", input, ["username", "code"]);
+      await call(() => api.send(new ConfirmSignUpCommand({ ClientId: clientId, Username: username, ConfirmationCode: code })));
+    },
+
+    async resendSignUpCode(input) {
+      const { username } = requireFields("resendSignUpCode", input, ["username"]);
+      const out = await call(() => api.send(new ResendConfirmationCodeCommand({ ClientId: clientId, Username: username })));
+      return toCodeDelivery(out.CodeDeliveryDetails) ?? {};
+    },
+
+    async forgotPassword(input) {
+      const { username } = requireFields("forgotPassword", input, ["username"]);
+      const out = await call(() => api.send(new ForgotPasswordCommand({ ClientId: clientId, Username: username })));
+      return toCodeDelivery(out.CodeDeliveryDetails) ?? {};
+    },
+
+    async confirmForgotPassword(input) {
+      const { username, code, newPassword } = requireFields("confirmForgotPassword", input, ["username", "code", "newPassword"]);
+      await call(() => api.send(new ConfirmForgotPasswordCommand({ ClientId: clientId, Username: username, ConfirmationCode: code, Password: newPassword })));
+    },
+
+    async getUser() {
+      const tokens = keeper.current();
+      if (!tokens) return undefined;
+      return { username: tokens.username, sub: tokens.sub, claims: { ...tokens.claims } };
+    },
+
+    async signOut(options = {}) {
+      pending = undefined;
+      const tokens = keeper.current() ?? (await keeper.load());
+      // Local first and unconditionally: a failed revocation must never leave the page signed in.
+      await keeper.forget();
+      if (!tokens) return;
+      try {
+        if (options.global) {
+          const accessToken = await usableAccessToken(tokens);
+          await call(() => api.send(new GlobalSignOutCommand({ AccessToken: accessToken })));
+        } else {
+          await call(() => api.send(new RevokeTokenCommand({ Token: tokens.refreshToken, ClientId: clientId })));
+        }
+      } catch (error) {
+        host.logger.warn("user pool: signed out here, but revoking the tokens at the user pool failed; they stay valid there until they expire", {
+          code: isCognitoIdpoolError(error) ? error.code : "unknown",
+          global: options.global === true,
+        });
+      }
+    },
+
+    dispose() {
+      keeper.dispose();
+    },
+  };
+
+  /** GlobalSignOut needs an unexpired access token; renew it (without storing) when it is not. */
+  async function usableAccessToken(tokens: Tokens): Promise<string> {
+    const exp = decodeJwt(tokens.accessToken).exp;
+    if (typeof exp === "number" && exp * 1000 > host.clock.now() + host.clockOffsetMs() + 30_000) return tokens.accessToken;
+    const out = await call(
+      () => api.send(new InitiateAuthCommand({ AuthFlow: "REFRESH_TOKEN_AUTH", ClientId: clientId, AuthParameters: { REFRESH_TOKEN: tokens.refreshToken } })),
+      "refresh",
+    );
+    return out.AuthenticationResult?.AccessToken ?? tokens.accessToken;
+  }
+}
+
+function toCodeDelivery(details: CodeDeliveryDetailsType | undefined): CodeDelivery | undefined {
+  if (!details) return undefined;
+  const out: CodeDelivery = {};
+  if (details.Destination) out.destination = details.Destination;
+  if (details.DeliveryMedium === "SMS" || details.DeliveryMedium === "EMAIL") out.deliveryMedium = details.DeliveryMedium;
+  if (details.AttributeName) out.attributeName = details.AttributeName;
+  return out;
+}
+
+/** Checks that each named field is a non-empty string, naming the first one that is not. */
+function requireFields<K extends string>(method: string, input: unknown, fields: K[]): Record<K, string> {
+  if (typeof input !== "object" || input === null) throw new CognitoIdpoolError("invalid-argument", `${method}: expected an object with ${fields.join(", ")}.`);
+  for (const field of fields) {
+    const value = (input as Record<string, unknown>)[field];
+    if (typeof value !== "string" || value === "") throw new CognitoIdpoolError("invalid-argument", `${method}: \`${field}\` must be a non-empty string.`);
+  }
+  return input as Record<K, string>;
+}
+
+function parseJson<T>(text: string | undefined, fallback: T): T {
+  if (!text) return fallback;
+  try {
+    return JSON.parse(text) as T;
+  } catch {
+    return fallback;
+  }
+}

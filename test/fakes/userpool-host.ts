@@ -1,0 +1,111 @@
+/**
+ * A fake core for unit tests of the user-pool session: a device clock that only moves when told,
+ * timers that fire only when run, a memory store, and a record of setLogins / endSession calls.
+ */
+import type { LoginValue, UserPoolHost, UserPoolOptions } from "../../src/user-pool/contract.js";
+import type { KeyValueStore } from "../../src/platform/types.js";
+
+export class FakeClock {
+  constructor(public deviceNow = Date.parse("2026-03-01T12:00:00Z")) {}
+  now = () => this.deviceNow;
+  advance(ms: number) {
+    this.deviceNow += ms;
+  }
+}
+
+export class FakeTimers {
+  private nextId = 1;
+  readonly pending = new Map<number, { due: number; callback: () => void }>();
+  constructor(private clock: FakeClock) {}
+  setTimeout = (callback: () => void, delayMs: number): unknown => {
+    const id = this.nextId++;
+    this.pending.set(id, { due: this.clock.now() + delayMs, callback });
+    return id;
+  };
+  clearTimeout = (handle: unknown) => {
+    this.pending.delete(handle as number);
+  };
+  /** Device time at which the earliest timer is due. */
+  nextDue(): number | undefined {
+    const dues = [...this.pending.values()].map((t) => t.due);
+    return dues.length ? Math.min(...dues) : undefined;
+  }
+  /** Fires every timer due by now. */
+  runDue() {
+    for (const [id, t] of [...this.pending]) {
+      if (t.due <= this.clock.now()) {
+        this.pending.delete(id);
+        t.callback();
+      }
+    }
+  }
+}
+
+export class MemoryStore implements KeyValueStore {
+  readonly data = new Map<string, unknown>();
+  async get<T>(key: string) {
+    return structuredClone(this.data.get(key)) as T | undefined;
+  }
+  async set(key: string, value: unknown) {
+    this.data.set(key, structuredClone(value));
+  }
+  async del(key: string) {
+    this.data.delete(key);
+  }
+}
+
+export interface FakeHost extends UserPoolHost {
+  clockRef: FakeClock;
+  timersRef: FakeTimers;
+  store: MemoryStore;
+  /** Server time minus device time; what the core would have learned from Date headers. */
+  offsetMs: number;
+  loginsSet: Record<string, LoginValue>[];
+  sessionsEnded: ("signedOut" | "sessionExpired")[];
+  warnings: { message: string; details?: Record<string, unknown> }[];
+  /** Makes the next setLogins calls fail with this error. */
+  setLoginsError?: unknown;
+}
+
+export function createFakeHost(options: Partial<UserPoolOptions> & { store?: MemoryStore; clock?: FakeClock } = {}): FakeHost {
+  const clock = options.clock ?? new FakeClock();
+  const timers = new FakeTimers(clock);
+  const store = options.store ?? new MemoryStore();
+  const host: FakeHost = {
+    options: { userPoolId: options.userPoolId ?? "eu-west-1_TestPool1", clientId: options.clientId ?? "client1" },
+    region: "eu-west-1",
+    endpoint: undefined,
+    storage: store,
+    storageKey: (name) => `eu-west-1:pool/${name}`,
+    clock,
+    timers,
+    logger: {
+      debug: () => undefined,
+      warn: (message, details) => {
+        host.warnings.push(details ? { message, details } : { message });
+      },
+    },
+    clockOffsetMs: () => host.offsetMs,
+    observeServerDate: () => undefined,
+    async setLogins(logins) {
+      if (host.setLoginsError) throw host.setLoginsError;
+      host.loginsSet.push(logins);
+    },
+    async endSession(reason) {
+      host.sessionsEnded.push(reason);
+    },
+    clockRef: clock,
+    timersRef: timers,
+    store,
+    offsetMs: 0,
+    loginsSet: [],
+    sessionsEnded: [],
+    warnings: [],
+  };
+  return host;
+}
+
+/** Lets pending promise chains (memory storage, fake network) run to completion. */
+export async function settle(rounds = 20) {
+  for (let i = 0; i < rounds; i++) await new Promise((resolve) => setImmediate(resolve));
+}

@@ -1,0 +1,117 @@
+/**
+ * A scripted user pool for unit tests of the session's scheduling and state handling. It speaks
+ * through the real AWS SDK command and exception classes, mints unsigned JWTs with the claims the
+ * session reads, and can be told to fail. The flows themselves are proven against real servers
+ * (our emulator and cognito-local) in test/integration/userpool-*.test.ts.
+ */
+import {
+  CodeMismatchException,
+  GlobalSignOutCommand,
+  InitiateAuthCommand,
+  NotAuthorizedException,
+  RespondToAuthChallengeCommand,
+  RevokeTokenCommand,
+  TooManyRequestsException,
+} from "@aws-sdk/client-cognito-identity-provider";
+import type { UserPoolApi } from "../../src/user-pool/client.js";
+
+export type Fault = "network" | "throttle";
+
+export interface FakeUser {
+  password: string;
+  sub: string;
+  /** Challenge after the password, answered by `answer`. */
+  challenge?: { name: "NEW_PASSWORD_REQUIRED" | "SOFTWARE_TOKEN_MFA" | "SMS_MFA" | "EMAIL_OTP"; answer?: string };
+}
+
+export class FakeUserPool implements UserPoolApi {
+  readonly users = new Map<string, FakeUser>();
+  readonly calls: { operation: string; input: any }[] = [];
+  readonly revoked = new Set<string>();
+  /** Faults for upcoming calls of an operation, used in order. */
+  readonly faults: Record<string, Fault[]> = {};
+  idTokenSeconds = 3600;
+  issuer = "https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_TestPool1";
+  private counter = 0;
+  private sessions = new Map<string, string>();
+
+  constructor(private serverNow: () => number) {}
+
+  send = (async (command: unknown) => {
+    const input = (command as { input: any }).input;
+    const operation = (command as object).constructor.name.replace(/Command$/, "");
+    this.calls.push({ operation, input });
+    await Promise.resolve();
+    const fault = this.faults[operation]?.shift();
+    if (fault === "network") throw Object.assign(new Error("socket hang up"), { code: "ECONNRESET", $metadata: { attempts: 3 } });
+    if (fault === "throttle") throw new TooManyRequestsException({ message: "Rate exceeded", $metadata: { httpStatusCode: 400 } });
+
+    if (command instanceof InitiateAuthCommand) {
+      const params = input.AuthParameters;
+      if (input.AuthFlow === "REFRESH_TOKEN_AUTH") {
+        const token: string = params.REFRESH_TOKEN;
+        const username = token.split(":")[1];
+        if (this.revoked.has(token) || !username || !this.users.has(username)) throw notAuthorized("Refresh Token has been revoked");
+        return { AuthenticationResult: this.tokens(username, false), ChallengeParameters: {}, $metadata: {} };
+      }
+      const user = this.users.get(params.USERNAME);
+      if (!user || user.password !== params.PASSWORD) throw notAuthorized("Incorrect username or password.");
+      if (user.challenge) {
+        const session = `session-${++this.counter}`;
+        this.sessions.set(session, params.USERNAME);
+        const parameters: Record<string, string> = { USER_ID_FOR_SRP: params.USERNAME };
+        if (user.challenge.name === "NEW_PASSWORD_REQUIRED") {
+          parameters["requiredAttributes"] = JSON.stringify(["userAttributes.given_name"]);
+          parameters["userAttributes"] = JSON.stringify({ email: "a@example.com" });
+        } else if (user.challenge.name !== "SOFTWARE_TOKEN_MFA") {
+          parameters["CODE_DELIVERY_DESTINATION"] = "+*******1234";
+        }
+        return { ChallengeName: user.challenge.name, Session: session, ChallengeParameters: parameters, $metadata: {} };
+      }
+      return { AuthenticationResult: this.tokens(params.USERNAME, true), ChallengeParameters: {}, $metadata: {} };
+    }
+    if (command instanceof RespondToAuthChallengeCommand) {
+      const username = this.sessions.get(input.Session);
+      if (!username) throw notAuthorized("Invalid session for the user, session is expired.");
+      const user = this.users.get(username)!;
+      const field = { NEW_PASSWORD_REQUIRED: "NEW_PASSWORD", SOFTWARE_TOKEN_MFA: "SOFTWARE_TOKEN_MFA_CODE", SMS_MFA: "SMS_MFA_CODE", EMAIL_OTP: "EMAIL_OTP_CODE" }[user.challenge!.name];
+      const answer = input.ChallengeResponses[field];
+      if (user.challenge!.name !== "NEW_PASSWORD_REQUIRED" && answer !== user.challenge!.answer) {
+        throw new CodeMismatchException({ message: "Invalid code received for user", $metadata: { httpStatusCode: 400 } });
+      }
+      this.sessions.delete(input.Session);
+      return { AuthenticationResult: this.tokens(username, true), ChallengeParameters: {}, $metadata: {} };
+    }
+    if (command instanceof RevokeTokenCommand) {
+      this.revoked.add(input.Token);
+      return { $metadata: {} };
+    }
+    if (command instanceof GlobalSignOutCommand) {
+      return { $metadata: {} };
+    }
+    throw new Error(`FakeUserPool: ${operation} is not scripted`);
+  }) as UserPoolApi["send"];
+
+  count(operation: string, authFlow?: string): number {
+    return this.calls.filter((c) => c.operation === operation && (!authFlow || c.input.AuthFlow === authFlow)).length;
+  }
+
+  private tokens(username: string, withRefresh: boolean) {
+    const iat = Math.floor(this.serverNow() / 1000);
+    const n = ++this.counter;
+    const sub = this.users.get(username)!.sub;
+    const idToken = jwt({ sub, iss: this.issuer, aud: "client1", token_use: "id", "cognito:username": username, iat, exp: iat + this.idTokenSeconds, n });
+    const accessToken = jwt({ sub, iss: this.issuer, client_id: "client1", token_use: "access", username, iat, exp: iat + this.idTokenSeconds, n });
+    return { IdToken: idToken, AccessToken: accessToken, ExpiresIn: this.idTokenSeconds, TokenType: "Bearer", ...(withRefresh ? { RefreshToken: `refresh:${username}:${n}` } : {}) };
+  }
+}
+
+function notAuthorized(message: string) {
+  return new NotAuthorizedException({ message, $metadata: { httpStatusCode: 400 } });
+}
+
+/** An unsigned JWT: the session decodes tokens, it does not verify them. */
+export function jwt(claims: Record<string, unknown>): string {
+  const part = (value: unknown) => Buffer.from(JSON.stringify(value)).toString("base64url");
+  return `${part({ alg: "RS256", kid: "k1" })}.${part(claims)}.c2ln`;
+}
