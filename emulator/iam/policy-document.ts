@@ -1,10 +1,10 @@
 import { AwsError } from "../core/errors.js";
+import { policyProblem } from "../policy/index.js";
 
 /**
- * The grammar checks IAM applies when a policy is stored, so a seed or test with a broken policy
- * fails at CreateRole / PutRolePolicy (as on AWS) rather than as a puzzling AccessDenied later.
- * Evaluation itself lives in emulator/policy. Messages are IAM's where known; the per-field ones
- * ("Missing required field …") are our wording in IAM's style.
+ * IAM refuses to store a policy it could not evaluate, so a seed or test with a broken policy fails
+ * at CreateRole / PutRolePolicy (as on AWS) rather than as a puzzling AccessDenied later. The grammar
+ * is the evaluator's own (emulator/policy), so what IAM accepts is exactly what gets evaluated.
  */
 export type PolicyKind = "trust" | "identity";
 
@@ -13,34 +13,13 @@ export function checkPolicyDocument(text: string, kind: PolicyKind): void {
   try {
     parsed = JSON.parse(text);
   } catch {
-    throw malformed("This policy contains invalid Json");
+    throw new AwsError("MalformedPolicyDocument", "This policy contains invalid Json", 400);
   }
-  if (!isObject(parsed)) throw malformed("Syntax errors in policy.");
-  const version = parsed["Version"];
-  if (version !== undefined && version !== "2012-10-17" && version !== "2008-10-17") throw malformed("The policy failed legacy parsing");
-  const statement = parsed["Statement"];
-  const statements = Array.isArray(statement) ? statement : statement === undefined ? [] : [statement];
-  if (statements.length === 0) throw malformed("Syntax errors in policy.");
-  for (const s of statements) {
-    if (!isObject(s)) throw malformed("Syntax errors in policy.");
-    if (s["Effect"] !== "Allow" && s["Effect"] !== "Deny") throw malformed(s["Effect"] === undefined ? "Missing required field Effect" : `Invalid effect: ${String(s["Effect"])}`);
-    if (s["Action"] === undefined && s["NotAction"] === undefined) throw malformed("Missing required field Action");
-    const hasPrincipal = s["Principal"] !== undefined || s["NotPrincipal"] !== undefined;
-    if (kind === "identity" && hasPrincipal) throw malformed("Policy document should not specify a principal.");
-    if (kind === "trust" && !hasPrincipal) throw malformed("Missing required field Principal");
-    if (kind === "identity" && s["Resource"] === undefined && s["NotResource"] === undefined) throw malformed("Missing required field Resource");
-  }
+  const problem = policyProblem(parsed, kind === "trust" ? "resource" : "identity");
+  if (problem) throw new AwsError("MalformedPolicyDocument", problem, 400);
 }
 
 /** Seeds may give a policy as an object; the API takes JSON text. */
 export function policyText(document: unknown): string {
   return typeof document === "string" ? document : JSON.stringify(document);
-}
-
-function malformed(message: string): AwsError {
-  return new AwsError("MalformedPolicyDocument", message, 400);
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
 }
