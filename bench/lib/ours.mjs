@@ -1,0 +1,55 @@
+// What cognito-idpool costs in the three places a user pays for it, measured from the built package
+// (dist/, as `npm pack` ships it). Shared by scripts/size.mjs (the budget) and bench/run.mjs.
+import { existsSync, readFileSync } from "node:fs";
+import { buildScriptTagBundle } from "../../scripts/build-bundle.mjs";
+import { ROOT, bundleSplit, packageAlias, sizes } from "./measure.mjs";
+
+/** The lazily imported user-pool module (src/user-pool/contract.ts names it). */
+const isSignInChunk = (inputs) => inputs.some((input) => /(^|\/)dist\/user-pool\/session\.js$/.test(input));
+
+function requireBuild() {
+  const { "cognito-idpool": entry } = packageAlias();
+  if (!existsSync(entry)) throw new Error(`${entry.slice(ROOT.length)} is missing: run \`npm run build\` first`);
+}
+
+async function scriptTag() {
+  const file = `${ROOT}dist/cognito-idpool.js`;
+  if (existsSync(file)) return sizes(readFileSync(file));
+  const result = await buildScriptTagBundle({ write: false, sourcemap: false });
+  return sizes(result.outputFiles[0].contents);
+}
+
+async function split(entry) {
+  const result = await bundleSplit(entry, { alias: packageAlias(), lazyName: (inputs) => (isSignInChunk(inputs) ? "sign-in" : undefined) });
+  const signIn = result.lazy.filter((part) => part.name === "sign-in");
+  const never = result.lazy.filter((part) => part.name === undefined);
+  const sum = (parts) => parts.reduce((acc, p) => ({ raw: acc.raw + p.raw, gzip: acc.gzip + p.gzip, brotli: acc.brotli + p.brotli }), { raw: 0, gzip: 0, brotli: 0 });
+  return { pageLoad: result.pageLoad, signIn: sum(signIn), neverLoaded: sum(never), neverLoadedFiles: never.flatMap((p) => p.files), metafile: result.metafile };
+}
+
+/**
+ * Every measured item, brotli bytes as the budget key. `id`s are what bench/size-budget.json budgets.
+ * @returns {Promise<{ id: string, what: string, raw: number, gzip: number, brotli: number }[]>}
+ */
+export async function measureOurs() {
+  requireBuild();
+  const tag = await scriptTag();
+  const guest = await split("bench/entries/guest.js");
+  const signIn = await split("bench/entries/signin.js");
+  const withS3 = await split("bench/entries/guest+s3.js");
+  const s3 = await split("bench/anchors/G-s3-client.js");
+  const minus = (a, b) => ({ raw: a.raw - b.raw, gzip: a.gzip - b.gzip, brotli: a.brotli - b.brotli });
+  return [
+    { id: "script-tag", what: "dist/cognito-idpool.js, the one-file script-tag bundle (sign-in inlined)", ...tag },
+    { id: "guest", what: "`createAuth` + `getCredentials()`: page load (entry chunk + static imports)", ...guest.pageLoad },
+    { id: "guest-never-loaded", what: "…emitted chunks this flow never loads (AWS event streams, …)", ...guest.neverLoaded, unbudgeted: true },
+    { id: "signin-page-load", what: "with `userPool` + `signIn` + `signOut`: page load", ...signIn.pageLoad },
+    { id: "signin-chunk", what: "…the sign-in chunk, loaded by the first user-pool call", ...signIn.signIn },
+    { id: "signin-total", what: "…page load + sign-in chunk", ...addSizes(signIn.pageLoad, signIn.signIn), unbudgeted: true },
+    { id: "beside-s3", what: "guest import added to S3Client + ListObjectsV2 + PutObject (page load, minus S3Client alone)", ...minus(withS3.pageLoad, s3.pageLoad) },
+  ];
+}
+
+function addSizes(a, b) {
+  return { raw: a.raw + b.raw, gzip: a.gzip + b.gzip, brotli: a.brotli + b.brotli };
+}
