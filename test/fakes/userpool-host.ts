@@ -109,3 +109,21 @@ export function createFakeHost(options: Partial<UserPoolOptions> & { store?: Mem
 export async function settle(rounds = 20) {
   for (let i = 0; i < rounds; i++) await new Promise((resolve) => setImmediate(resolve));
 }
+
+/**
+ * A host on the real clock and timers (for tests against real servers before or besides the core):
+ * setLogins fetches the login once, as the core's credential fetch would.
+ */
+export function createLiveHost(input: { userPoolId: string; clientId: string; region?: string; endpoint?: string; store?: MemoryStore }): FakeHost {
+  const host = createFakeHost({ userPoolId: input.userPoolId, clientId: input.clientId, ...(input.store ? { store: input.store } : {}) });
+  host.region = input.region ?? "eu-west-1";
+  host.endpoint = input.endpoint;
+  host.clock = { now: () => Date.now() };
+  host.timers = { setTimeout: (callback, delayMs) => setTimeout(callback, delayMs), clearTimeout: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>) };
+  host.setLogins = async (logins) => {
+    if (host.setLoginsError) throw host.setLoginsError;
+    for (const value of Object.values(logins)) if (typeof value === "function") await value();
+    host.loginsSet.push(logins);
+  };
+  return host;
+}
