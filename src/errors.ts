@@ -31,6 +31,8 @@ export type ErrorCode =
   | "not-signed-in"
   | "session-expired"
   // other
+  | "storage-unavailable"
+  | "cancelled"
   | "lock-timeout"
   | "service-error";
 

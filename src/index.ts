@@ -1,3 +1,23 @@
+export { createAuth } from "./auth.js";
+export type { Auth } from "./auth.js";
+export type { AuthOptions } from "./options.js";
+export type { AuthState, AuthStatus, AwsCredentials, CredentialProvider, IdentityChange, IdentityCredentials } from "./types.js";
 export { CognitoIdpoolError, isCognitoIdpoolError } from "./errors.js";
 export type { ErrorCode } from "./errors.js";
 export type { Clock, KeyValueStore, LockManager, Logger, Timers } from "./platform/types.js";
+export { createMemoryStore } from "./storage/memory-store.js";
+export { createIndexedDbStore } from "./storage/idb-store.js";
+export { createInPageLock } from "./tabs/locks.js";
+export type {
+  AuthFlow,
+  ChallengeName,
+  CodeDelivery,
+  ConfirmSignInInput,
+  LoginValue,
+  SignInInput,
+  SignInResult,
+  SignUpInput,
+  SignUpResult,
+  UserInfo,
+  UserPoolOptions,
+} from "./user-pool/contract.js";

@@ -119,6 +119,11 @@ export function createLiveHost(input: { userPoolId: string; clientId: string; re
   host.region = input.region ?? "eu-west-1";
   host.endpoint = input.endpoint;
   host.clock = { now: () => Date.now() };
+  // Learns the server clock from Date headers, as the core does (second resolution is plenty).
+  host.observeServerDate = (header) => {
+    const server = header ? Date.parse(header) : NaN;
+    if (Number.isFinite(server)) host.offsetMs = server - Date.now();
+  };
   host.timers = { setTimeout: (callback, delayMs) => setTimeout(callback, delayMs), clearTimeout: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>) };
   host.setLogins = async (logins) => {
     if (host.setLoginsError) throw host.setLoginsError;

@@ -1,0 +1,198 @@
+import { CognitoIdpoolError } from "./errors.js";
+import type { Clock, KeyValueStore, LockManager, Logger, Timers } from "./platform/types.js";
+import type { UserPoolOptions } from "./user-pool/contract.js";
+
+/**
+ * Options of {@link createAuth}. Only `identityPoolId` is required.
+ *
+ * @example
+ * ```ts
+ * const auth = createAuth({
+ *   identityPoolId: "eu-west-1:11111111-2222-3333-4444-555555555555",
+ *   allowGuests: true,
+ *   refreshMarginSeconds: 300,
+ * });
+ * ```
+ */
+export interface AuthOptions {
+  /** `<region>:<uuid>`; the region comes from its prefix unless `region` is given. */
+  identityPoolId: string;
+  /** AWS region of the identity pool, e.g. `eu-west-1`. @default the prefix of `identityPoolId` */
+  region?: string;
+  /** Hand out guest (unauthenticated) credentials when no login is set. @default true */
+  allowGuests?: boolean;
+  /** One base URL for every Cognito call, e.g. the local emulator's `http://127.0.0.1:4566`. */
+  endpoint?: string;
+  /**
+   * Where identity ids are kept (never credentials or login tokens). `"indexeddb"` falls back to
+   * memory, with a state event, where IndexedDB is missing or fails.
+   * @default "indexeddb"
+   */
+  storage?: "indexeddb" | "memory" | KeyValueStore;
+  /**
+   * Renew credentials this long before they expire (server time). Capped at half the credentials'
+   * lifetime, so short-lived credentials are still reused.
+   * @default 300
+   */
+  refreshMarginSeconds?: number;
+  /** Role to request when the identity pool allows a choice (`CustomRoleArn`). */
+  customRoleArn?: string;
+  /** Enables user-pool sign-in (`signIn`, `signUp`, …), loaded on first use. */
+  userPool?: UserPoolOptions;
+  /** Tell other tabs of this origin about sign-out and identity changes (BroadcastChannel). @default true */
+  crossTab?: boolean;
+  /** Device clock. @default Date.now */
+  clock?: Clock;
+  /** Timers for refresh and backoff. @default the global setTimeout/clearTimeout */
+  timers?: Timers;
+  /** Cross-tab lock around identity creation. @default Web Locks, or an in-page lock where they are missing */
+  lock?: LockManager;
+  /** `fetch` for every Cognito call. @default globalThis.fetch */
+  fetch?: typeof globalThis.fetch;
+  /** Diagnostics; never receives tokens or secrets. @default silent */
+  logger?: Logger;
+  /** Source of randomness for backoff jitter, in [0, 1). @default Math.random */
+  random?: () => number;
+}
+
+/** Options with defaults applied and checked. Platform defaults that need browser globals are resolved in `createAuth`. */
+export interface ResolvedOptions {
+  identityPoolId: string;
+  region: string;
+  allowGuests: boolean;
+  endpoint: string | undefined;
+  storage: "indexeddb" | "memory" | KeyValueStore;
+  refreshMarginMs: number;
+  customRoleArn: string | undefined;
+  userPool: (UserPoolOptions & { region: string }) | undefined;
+  crossTab: boolean;
+  clock: Clock | undefined;
+  timers: Timers | undefined;
+  lock: LockManager | undefined;
+  fetch: typeof globalThis.fetch | undefined;
+  logger: Logger | undefined;
+  random: (() => number) | undefined;
+}
+
+const KNOWN = new Set<string>([
+  "identityPoolId",
+  "region",
+  "allowGuests",
+  "endpoint",
+  "storage",
+  "refreshMarginSeconds",
+  "customRoleArn",
+  "userPool",
+  "crossTab",
+  "clock",
+  "timers",
+  "lock",
+  "fetch",
+  "logger",
+  "random",
+]);
+
+const REGION = /^[a-z]{2}(?:-[a-z]+)+-\d+$/;
+/** Cognito's own pattern (`[\w-]+:[0-9a-f-]+`, at most 55 characters) with a region before the colon. */
+const IDENTITY_POOL_ID = /^([a-z]{2}(?:-[a-z]+)+-\d+):[0-9a-f-]+$/;
+const USER_POOL_ID = /^([a-z]{2}(?:-[a-z]+)+-\d+)_[0-9A-Za-z]+$/;
+const CLIENT_ID = /^[\w+]{1,128}$/;
+const ROLE_ARN = /^arn:aws[\w-]*:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/;
+
+/** Checks every option before anything else happens; throws `invalid-options` naming the option. */
+export function resolveOptions(input: AuthOptions): ResolvedOptions {
+  if (typeof input !== "object" || input === null) throw invalid("options", "must be an object such as { identityPoolId }", input);
+  for (const key of Object.keys(input)) {
+    if (!KNOWN.has(key)) throw new CognitoIdpoolError("invalid-options", `Unknown option "${key}" for createAuth().`);
+  }
+  const { identityPoolId } = input;
+  if (typeof identityPoolId !== "string") throw invalid("identityPoolId", 'is required: a string like "eu-west-1:00000000-0000-0000-0000-000000000000"', identityPoolId);
+  const poolMatch = identityPoolId.length <= 55 ? IDENTITY_POOL_ID.exec(identityPoolId) : null;
+  if (!poolMatch) {
+    const hint = USER_POOL_ID.test(identityPoolId) ? " That is a user pool id; identity pool ids look like \"eu-west-1:<uuid>\"." : "";
+    throw invalid("identityPoolId", `must look like "eu-west-1:00000000-0000-0000-0000-000000000000" (region, colon, lower-case uuid).${hint}`, identityPoolId);
+  }
+
+  const region = optional(input, "region", (v): v is string => typeof v === "string" && REGION.test(v), 'must be an AWS region such as "eu-west-1"');
+  const allowGuests = optional(input, "allowGuests", isBoolean, "must be true or false");
+  const endpoint = optional(input, "endpoint", isHttpUrl, 'must be an http(s) URL such as "http://127.0.0.1:4566"');
+  const storage = optional(
+    input,
+    "storage",
+    (v): v is ResolvedOptions["storage"] => v === "indexeddb" || v === "memory" || hasMethods(v, ["get", "set", "del"]),
+    'must be "indexeddb", "memory" or an object with get, set and del methods',
+  );
+  const margin = optional(
+    input,
+    "refreshMarginSeconds",
+    (v): v is number => typeof v === "number" && Number.isFinite(v) && v >= 0 && v <= 43_200,
+    "must be a number of seconds from 0 to 43200",
+  );
+  const customRoleArn = optional(input, "customRoleArn", (v): v is string => typeof v === "string" && ROLE_ARN.test(v), 'must be an IAM role ARN such as "arn:aws:iam::123456789012:role/Name"');
+  const crossTab = optional(input, "crossTab", isBoolean, "must be true or false");
+
+  let userPool: ResolvedOptions["userPool"];
+  if (input.userPool !== undefined) {
+    const up = input.userPool as unknown;
+    if (typeof up !== "object" || up === null) throw invalid("userPool", "must be an object { userPoolId, clientId }", up);
+    const { userPoolId, clientId } = up as Record<string, unknown>;
+    const userPoolMatch = typeof userPoolId === "string" ? USER_POOL_ID.exec(userPoolId) : null;
+    if (!userPoolMatch) throw invalid("userPool.userPoolId", 'must look like "eu-west-1_AbCdEf123"', userPoolId);
+    if (typeof clientId !== "string" || !CLIENT_ID.test(clientId)) throw invalid("userPool.clientId", "must be the app client id (letters, digits, underscores)", clientId);
+    userPool = { userPoolId: userPoolMatch[0], clientId, region: userPoolMatch[1]! };
+  }
+
+  return {
+    identityPoolId,
+    region: region ?? poolMatch[1]!,
+    allowGuests: allowGuests ?? true,
+    endpoint: endpoint?.replace(/\/+$/, ""),
+    storage: storage ?? "indexeddb",
+    refreshMarginMs: (margin ?? 300) * 1000,
+    customRoleArn,
+    userPool,
+    crossTab: crossTab ?? true,
+    clock: optional(input, "clock", (v): v is Clock => hasMethods(v, ["now"]), "must be an object with a now() method"),
+    timers: optional(input, "timers", (v): v is Timers => hasMethods(v, ["setTimeout", "clearTimeout"]), "must be an object with setTimeout and clearTimeout"),
+    lock: optional(input, "lock", (v): v is LockManager => hasMethods(v, ["request"]), "must be an object with a request(name, run) method"),
+    fetch: optional(input, "fetch", (v): v is typeof globalThis.fetch => typeof v === "function", "must be a fetch function"),
+    logger: optional(input, "logger", (v): v is Logger => hasMethods(v, ["debug", "warn"]), "must be an object with debug and warn methods"),
+    random: optional(input, "random", (v): v is () => number => typeof v === "function", "must be a function returning a number in [0, 1)"),
+  };
+}
+
+function optional<T>(input: AuthOptions, name: keyof AuthOptions, check: (value: unknown) => value is T, expected: string): T | undefined {
+  const value: unknown = input[name];
+  if (value === undefined) return undefined;
+  if (!check(value)) throw invalid(name, expected, value);
+  return value;
+}
+
+function invalid(name: string, expected: string, value: unknown): CognitoIdpoolError {
+  return new CognitoIdpoolError("invalid-options", `Option "${name}" ${expected}; got ${show(value)}.`);
+}
+
+function show(value: unknown): string {
+  if (typeof value === "string") return JSON.stringify(value.length > 80 ? `${value.slice(0, 80)}…` : value);
+  if (typeof value === "function") return "a function";
+  if (value === null || typeof value !== "object") return String(value);
+  return Array.isArray(value) ? "an array" : "an object";
+}
+
+function isBoolean(value: unknown): value is boolean {
+  return typeof value === "boolean";
+}
+
+function isHttpUrl(value: unknown): value is string {
+  if (typeof value !== "string") return false;
+  try {
+    const url = new URL(value);
+    return (url.protocol === "http:" || url.protocol === "https:") && !url.search && !url.hash;
+  } catch {
+    return false;
+  }
+}
+
+function hasMethods(value: unknown, names: string[]): boolean {
+  return typeof value === "object" && value !== null && names.every((n) => typeof (value as Record<string, unknown>)[n] === "function");
+}

@@ -1,0 +1,16 @@
+import type { Clock, Logger, Timers } from "./types.js";
+
+/** The device clock. */
+export const systemClock: Clock = { now: () => Date.now() };
+
+/** The host's timers, called through `globalThis` so browsers and Node both work. */
+export const globalTimers: Timers = {
+  setTimeout: (callback, delayMs) => globalThis.setTimeout(callback, delayMs),
+  clearTimeout: (handle) => globalThis.clearTimeout(handle as ReturnType<typeof globalThis.setTimeout>),
+};
+
+/** The default logger: says nothing. */
+export const silentLogger: Logger = {
+  debug() {},
+  warn() {},
+};

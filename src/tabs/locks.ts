@@ -1,0 +1,71 @@
+import type { LockManager, Logger, Timers } from "../platform/types.js";
+
+/** The part of the Web Locks API (`navigator.locks`) we use. */
+export interface WebLockApi {
+  request<T>(name: string, options: { signal?: AbortSignal }, callback: () => Promise<T>): Promise<T>;
+}
+
+/**
+ * A {@link LockManager} on the Web Locks API: one holder per origin across tabs, windows and
+ * workers. If the lock is not granted within `timeoutMs` (a frozen tab holding it), `run` goes
+ * ahead unlocked: the worst case is one extra guest identity, which is better than a page stuck
+ * waiting for credentials.
+ *
+ * @example
+ * ```ts
+ * const lock = createWebLocksLock(navigator.locks, { timers, logger, timeoutMs: 10_000 });
+ * await lock.request("my-lock", async () => doExclusiveWork());
+ * ```
+ */
+export function createWebLocksLock(locks: WebLockApi, options: { timers: Timers; logger: Logger; timeoutMs: number }): LockManager {
+  return {
+    async request<T>(name: string, run: () => Promise<T>): Promise<T> {
+      const controller = new AbortController();
+      const timer = options.timers.setTimeout(() => controller.abort(), options.timeoutMs);
+      let started = false;
+      try {
+        return await locks.request(name, { signal: controller.signal }, () => {
+          started = true;
+          options.timers.clearTimeout(timer);
+          return run();
+        });
+      } catch (error) {
+        if (started || !controller.signal.aborted) throw error;
+        options.logger.warn("lock not granted in time; continuing without it", { lock: name, timeoutMs: options.timeoutMs });
+        return run();
+      } finally {
+        options.timers.clearTimeout(timer);
+      }
+    },
+  };
+}
+
+/**
+ * The fallback where `navigator.locks` is missing (Safari before 15.4, some embedded web views):
+ * an in-page queue per lock name. It serializes callers of this page only; two tabs opened at the
+ * same instant may then each create a guest identity. Storage is still re-read inside the lock, so
+ * tabs opened one after the other share one.
+ *
+ * @example
+ * ```ts
+ * const auth = createAuth({ identityPoolId, lock: createInPageLock() });
+ * ```
+ */
+export function createInPageLock(): LockManager {
+  const tails = new Map<string, Promise<unknown>>();
+  return {
+    request<T>(name: string, run: () => Promise<T>): Promise<T> {
+      const previous = tails.get(name) ?? Promise.resolve();
+      const result = previous.then(run);
+      const tail = result.then(
+        () => undefined,
+        () => undefined,
+      );
+      tails.set(name, tail);
+      void tail.then(() => {
+        if (tails.get(name) === tail) tails.delete(name);
+      });
+      return result;
+    },
+  };
+}
