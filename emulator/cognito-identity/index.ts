@@ -1,21 +1,92 @@
-import type { JsonService } from "../core/types.js";
+import { AwsError } from "../core/errors.js";
+import type { JsonOperation, JsonService } from "../core/types.js";
 import type { SeedContext } from "../seed.js";
+import { developerOperations } from "./developer.js";
+import { enhancedFlowOperations } from "./enhanced-flow.js";
+import { identityAdminOperations } from "./identity-admin.js";
+import { CREATE_POOL_SHAPE, createPool, poolOperations, regionOf, replacePoolConfig, SET_ROLES_SHAPE, setRoles } from "./pools.js";
+import type { IdentityPoolRecord, RoleMapping } from "./state.js";
+import { IDENTITY_POOL_ID, struct, validate } from "./validate.js";
 
-/** Seed entry for an identity pool: CreateIdentityPool's input plus roles. STUB: owned by the identity-pool work. */
+/**
+ * An identity pool in a seed file: CreateIdentityPool's input, optionally a fixed IdentityPoolId
+ * (its prefix is the region) or a Region, plus Roles and RoleMappings as SetIdentityPoolRoles takes them.
+ */
 export interface IdentityPoolSeed {
   IdentityPoolId?: string;
+  /** Region for a generated id; default us-east-1. */
+  Region?: string;
   IdentityPoolName: string;
   AllowUnauthenticatedIdentities: boolean;
-  [key: string]: unknown;
+  AllowClassicFlow?: boolean;
+  SupportedLoginProviders?: Record<string, string>;
+  DeveloperProviderName?: string;
+  OpenIdConnectProviderARNs?: string[];
+  CognitoIdentityProviders?: { ProviderName: string; ClientId: string; ServerSideTokenCheck?: boolean }[];
+  IdentityPoolTags?: Record<string, string>;
+  Roles?: { authenticated?: string; unauthenticated?: string };
+  RoleMappings?: Record<string, RoleMapping>;
 }
+
+const unsigned = (handler: JsonOperation["handler"]): JsonOperation => ({ auth: "none", handler });
+const signed = (handler: JsonOperation["handler"]): JsonOperation => ({ auth: "sigv4", handler });
 
 export const cognitoIdentityService: JsonService = {
   service: "cognito-identity",
   targetPrefix: "AWSCognitoIdentityService",
-  operations: {},
+  operations: {
+    // Public: AWS serves these four unsigned (and ignores a signature if one is sent).
+    GetId: unsigned(enhancedFlowOperations.GetId),
+    GetCredentialsForIdentity: unsigned(enhancedFlowOperations.GetCredentialsForIdentity),
+    GetOpenIdToken: unsigned(enhancedFlowOperations.GetOpenIdToken),
+    UnlinkIdentity: unsigned(enhancedFlowOperations.UnlinkIdentity),
+
+    GetOpenIdTokenForDeveloperIdentity: signed(developerOperations.GetOpenIdTokenForDeveloperIdentity),
+    LookupDeveloperIdentity: signed(developerOperations.LookupDeveloperIdentity),
+    MergeDeveloperIdentities: signed(developerOperations.MergeDeveloperIdentities),
+    UnlinkDeveloperIdentity: signed(developerOperations.UnlinkDeveloperIdentity),
+
+    DescribeIdentity: signed(identityAdminOperations.DescribeIdentity),
+    ListIdentities: signed(identityAdminOperations.ListIdentities),
+    DeleteIdentities: signed(identityAdminOperations.DeleteIdentities),
+
+    CreateIdentityPool: signed(poolOperations.CreateIdentityPool),
+    DescribeIdentityPool: signed(poolOperations.DescribeIdentityPool),
+    UpdateIdentityPool: signed(poolOperations.UpdateIdentityPool),
+    DeleteIdentityPool: signed(poolOperations.DeleteIdentityPool),
+    ListIdentityPools: signed(poolOperations.ListIdentityPools),
+    SetIdentityPoolRoles: signed(poolOperations.SetIdentityPoolRoles),
+    GetIdentityPoolRoles: signed(poolOperations.GetIdentityPoolRoles),
+  },
 };
 
-export async function seedIdentityPools(seeds: IdentityPoolSeed[], _ctx: SeedContext): Promise<{ id: string; name: string }[]> {
-  if (seeds.length) throw new Error("identity pools are not implemented yet");
-  return [];
+const SEED_ID = struct({ IdentityPoolId: IDENTITY_POOL_ID });
+
+/**
+ * Creates the seed's identity pools with the API's checks. Applied again on every start with
+ * `--data`, so a pool that already exists (same fixed id, or same name in the region) has its
+ * configuration and roles replaced and keeps its identities.
+ */
+export async function seedIdentityPools(seeds: IdentityPoolSeed[], ctx: SeedContext): Promise<{ id: string; name: string }[]> {
+  const created: { id: string; name: string }[] = [];
+  for (const seed of seeds) {
+    if (typeof seed !== "object" || seed === null) throw new AwsError("ValidationException", "Each identity pool seed must be an object.");
+    const input = seed as unknown as Record<string, unknown>;
+    validate(input, SEED_ID);
+    const config = validate<Omit<IdentityPoolRecord, "IdentityPoolId" | "Roles" | "CreationDate">>(input, CREATE_POOL_SHAPE);
+    const region = seed.IdentityPoolId ? regionOf(seed.IdentityPoolId) : (seed.Region ?? "us-east-1");
+    const pools = ctx.state.cognitoIdentity.pools;
+    let pool = seed.IdentityPoolId
+      ? pools[seed.IdentityPoolId]
+      : Object.values(pools).find((p) => regionOf(p.IdentityPoolId) === region && p.IdentityPoolName === seed.IdentityPoolName);
+    if (pool) replacePoolConfig(ctx.state, pool, config);
+    else pool = createPool(ctx.state, config, region, ctx.clock.now(), seed.IdentityPoolId);
+    const roles = validate<{ Roles: Record<string, string>; RoleMappings?: Record<string, RoleMapping> }>(
+      { IdentityPoolId: pool.IdentityPoolId, Roles: seed.Roles ?? {}, RoleMappings: seed.RoleMappings },
+      SET_ROLES_SHAPE,
+    );
+    setRoles(pool, roles.Roles, roles.RoleMappings);
+    created.push({ id: pool.IdentityPoolId, name: pool.IdentityPoolName });
+  }
+  return created;
 }

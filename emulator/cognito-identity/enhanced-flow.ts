@@ -1,0 +1,101 @@
+import { issueCredentials } from "../core/credentials.js";
+import { AwsError } from "../core/errors.js";
+import type { ServiceContext } from "../core/types.js";
+import { commit, forbidden, ownerOf, planResolution, requireIdentity, unlink } from "./identities.js";
+import { verifyLogins } from "./logins.js";
+import { COGNITO_LOGIN_KEY, issueOpenIdToken } from "./openid-token.js";
+import { requirePool } from "./pools.js";
+import { invalidConfiguration, resolveRole, sessionContext, trustAllows } from "./roles.js";
+import { ARN, IDENTITY_ID, IDENTITY_POOL_ID, list, LOGINS, str, struct, validate } from "./validate.js";
+
+/** GetOpenIdToken's tokens live ten minutes (research spec §2.3). */
+const OPEN_ID_TOKEN_SECONDS = 600;
+/** Session name Cognito uses when it assumes the role for GetCredentialsForIdentity (research spec §5.1). */
+const SESSION_NAME = "CognitoIdentityCredentials";
+
+const GET_ID = struct({ AccountId: str({ min: 1, max: 15, pattern: /^\d+$/, patternText: "\\d+" }), IdentityPoolId: IDENTITY_POOL_ID, Logins: LOGINS }, ["IdentityPoolId"]);
+const GET_CREDENTIALS = struct({ IdentityId: IDENTITY_ID, Logins: LOGINS, CustomRoleArn: ARN }, ["IdentityId"]);
+const GET_OPEN_ID_TOKEN = struct({ IdentityId: IDENTITY_ID, Logins: LOGINS }, ["IdentityId"]);
+const UNLINK = struct({ IdentityId: IDENTITY_ID, Logins: LOGINS, LoginsToRemove: list(str({ min: 1, max: 128 })) }, ["IdentityId", "Logins", "LoginsToRemove"]);
+
+/** The four operations AWS serves unsigned: the device side of identity pools. */
+export const enhancedFlowOperations = {
+  async GetId(input: Record<string, unknown>, ctx: ServiceContext) {
+    const { IdentityPoolId, Logins } = validate<{ IdentityPoolId: string; Logins?: Record<string, string> }>(input, GET_ID);
+    const pool = requirePool(ctx, IdentityPoolId);
+    const logins = await verifyLogins(ctx, pool, Logins ?? {});
+    const plan = planResolution(ctx.state.cognitoIdentity, pool, undefined, logins);
+    commit(ctx.state.cognitoIdentity, plan, ctx.clock.now());
+    ctx.log.identityId = plan.identityId;
+    return { IdentityId: plan.identityId };
+  },
+
+  async GetCredentialsForIdentity(input: Record<string, unknown>, ctx: ServiceContext) {
+    const { IdentityId, Logins, CustomRoleArn } = validate<{ IdentityId: string; Logins?: Record<string, string>; CustomRoleArn?: string }>(input, GET_CREDENTIALS);
+    ctx.log.identityId = IdentityId;
+    const { identity, pool } = requireIdentity(ctx, IdentityId);
+    const logins = await verifyLogins(ctx, pool, Logins ?? {});
+    const slice = ctx.state.cognitoIdentity;
+    const plan = planResolution(slice, pool, identity, logins);
+    const roleArn = resolveRole(pool, logins, CustomRoleArn);
+    const context = sessionContext(pool.IdentityPoolId, plan.identityId, logins);
+    // Cognito assumes the role through STS; a trust policy that refuses surfaces as a pool misconfiguration.
+    if (!trustAllows(ctx.state, roleArn, "cognito-identity.amazonaws.com", context)) throw invalidConfiguration();
+    commit(slice, plan, ctx.clock.now());
+    const credentials = issueCredentials(ctx.state, ctx.clock, {
+      roleArn,
+      sessionName: SESSION_NAME,
+      lifetimeSeconds: ctx.runtime.credentialLifetimeSeconds ?? 3600,
+      context,
+    });
+    ctx.log.identityId = plan.identityId;
+    return {
+      IdentityId: plan.identityId,
+      Credentials: {
+        AccessKeyId: credentials.accessKeyId,
+        SecretKey: credentials.secretAccessKey,
+        SessionToken: credentials.sessionToken,
+        Expiration: credentials.expiration / 1000,
+      },
+    };
+  },
+
+  async GetOpenIdToken(input: Record<string, unknown>, ctx: ServiceContext) {
+    const { IdentityId, Logins } = validate<{ IdentityId: string; Logins?: Record<string, string> }>(input, GET_OPEN_ID_TOKEN);
+    ctx.log.identityId = IdentityId;
+    const { identity, pool } = requireIdentity(ctx, IdentityId);
+    // A pool created without AllowClassicFlow allows it (AWS quirk, research spec §5.3); only an explicit false refuses.
+    if (pool.AllowClassicFlow === false) throw new AwsError("InvalidParameterException", "Basic (classic) flow is not enabled, please use enhanced flow.");
+    if (pool.RoleMappings && Object.keys(pool.RoleMappings).length) {
+      throw new AwsError("InvalidParameterException", "Basic (classic) flow is not supported with RoleMappings, please use enhanced flow.");
+    }
+    const logins = await verifyLogins(ctx, pool, Logins ?? {});
+    const slice = ctx.state.cognitoIdentity;
+    const plan = planResolution(slice, pool, identity, logins);
+    commit(slice, plan, ctx.clock.now());
+    const amr = sessionContext(pool.IdentityPoolId, plan.identityId, logins)["cognito-identity.amazonaws.com:amr"] as string[];
+    const token = await issueOpenIdToken(slice, ctx.clock, { identityId: plan.identityId, poolId: pool.IdentityPoolId, amr, lifetimeSeconds: OPEN_ID_TOKEN_SECONDS });
+    ctx.log.identityId = plan.identityId;
+    return { IdentityId: plan.identityId, Token: token };
+  },
+
+  async UnlinkIdentity(input: Record<string, unknown>, ctx: ServiceContext) {
+    const { IdentityId, Logins, LoginsToRemove } = validate<{ IdentityId: string; Logins: Record<string, string>; LoginsToRemove: string[] }>(input, UNLINK);
+    ctx.log.identityId = IdentityId;
+    const { identity, pool } = requireIdentity(ctx, IdentityId);
+    if (identity.disabled) throw forbidden(IdentityId);
+    const logins = await verifyLogins(ctx, pool, Logins);
+    const slice = ctx.state.cognitoIdentity;
+    if (!logins.some((login) => ownerOf(slice, pool, login) === IdentityId)) {
+      throw new AwsError("NotAuthorizedException", "Logins don't match. Please include at least one valid login for this identity or identity pool.");
+    }
+    for (const provider of LoginsToRemove) {
+      if (provider === pool.DeveloperProviderName || provider === COGNITO_LOGIN_KEY) {
+        throw new AwsError("InvalidParameterException", `Developer-authenticated logins are removed with UnlinkDeveloperIdentity, not ${provider} in LoginsToRemove.`);
+      }
+      if (!identity.logins.some((l) => l.provider === provider)) throw new AwsError("InvalidParameterException", `Login ${provider} is not linked to identity '${IdentityId}'.`);
+    }
+    unlink(slice, identity, (l) => LoginsToRemove.includes(l.provider), ctx.clock.now());
+    return {};
+  },
+};
