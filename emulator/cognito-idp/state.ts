@@ -1,7 +1,168 @@
-/** User-pool state. Owned by emulator/cognito-idp. */
+/**
+ * User-pool state. Owned by emulator/cognito-idp. Plain JSON only: `--data DIR` writes it to disk.
+ * Times are epoch milliseconds on the emulator clock unless a name says otherwise.
+ */
 export interface CognitoIdpState {
-  pools: Record<string, unknown>;
+  pools: Record<string, UserPool>;
+  /** Open challenge sessions by session string (PASSWORD_VERIFIER: by SECRET_BLOCK). */
+  sessions: Record<string, ChallengeSession>;
 }
+
 export function emptyCognitoIdpState(): CognitoIdpState {
-  return { pools: {} };
+  return { pools: {}, sessions: {} };
+}
+
+export type MfaConfiguration = "OFF" | "ON" | "OPTIONAL";
+export type MfaMethod = "SOFTWARE_TOKEN_MFA" | "SMS_MFA" | "EMAIL_OTP";
+export type UserStatus = "UNCONFIRMED" | "CONFIRMED" | "FORCE_CHANGE_PASSWORD" | "RESET_REQUIRED";
+
+export interface PasswordPolicy {
+  MinimumLength: number;
+  RequireUppercase: boolean;
+  RequireLowercase: boolean;
+  RequireNumbers: boolean;
+  RequireSymbols: boolean;
+  TemporaryPasswordValidityDays: number;
+}
+
+export interface SchemaAttribute {
+  Name: string;
+  AttributeDataType: "String" | "Number" | "DateTime" | "Boolean";
+  DeveloperOnlyAttribute: boolean;
+  Mutable: boolean;
+  Required: boolean;
+  StringAttributeConstraints?: { MinLength?: string; MaxLength?: string };
+  NumberAttributeConstraints?: { MinValue?: string; MaxValue?: string };
+}
+
+/** One RS256 key; the private JWK stays in state so `--data` restarts keep tokens verifiable. */
+export interface SigningKey {
+  kid: string;
+  privateJwk: Record<string, unknown>;
+}
+
+export interface UserPool {
+  Id: string;
+  Name: string;
+  Arn: string;
+  CreationDate: number;
+  LastModifiedDate: number;
+  passwordPolicy: PasswordPolicy;
+  mfa: { configuration: MfaConfiguration; softwareToken: boolean; sms: boolean; email: boolean };
+  usernameAttributes: string[];
+  aliasAttributes: string[];
+  autoVerifiedAttributes: string[];
+  caseSensitive: boolean;
+  allowAdminCreateUserOnly: boolean;
+  schema: SchemaAttribute[];
+  /** Input members echoed back by DescribeUserPool unchanged (tags, messages, configurations). */
+  extra: Record<string, unknown>;
+  /** AWS signs ID and access tokens with different keys; both are in the JWKS. */
+  keys: { id: SigningKey; access: SigningKey };
+  clients: Record<string, UserPoolClient>;
+  /** By lookup key: the username, lower-cased when the pool is case-insensitive. */
+  users: Record<string, PoolUser>;
+  groups: Record<string, PoolGroup>;
+  /** Sign-in sessions (refresh token and the tokens minted from it) by origin_jti. */
+  families: Record<string, TokenFamily>;
+}
+
+export interface TokenValidity {
+  /** Seconds. */
+  id: number;
+  access: number;
+  refresh: number;
+}
+
+export interface UserPoolClient {
+  ClientId: string;
+  ClientName: string;
+  ClientSecret?: string;
+  CreationDate: number;
+  LastModifiedDate: number;
+  explicitAuthFlows: string[];
+  /** Whether ExplicitAuthFlows was given (Describe omits it otherwise). */
+  explicitAuthFlowsGiven: boolean;
+  validity: TokenValidity;
+  /** As given (or AWS's defaults), for Describe. */
+  described: {
+    IdTokenValidity: number;
+    AccessTokenValidity: number;
+    RefreshTokenValidity: number;
+    TokenValidityUnits: { IdToken: string; AccessToken: string; RefreshToken: string };
+  };
+  preventUserExistenceErrors: boolean;
+  enableTokenRevocation: boolean;
+  /** Minutes a challenge session lives. */
+  authSessionValidity: number;
+  extra: Record<string, unknown>;
+}
+
+export interface PendingCode {
+  code: string;
+  expiresAt: number;
+  failures: number;
+}
+
+export interface PoolUser {
+  Username: string;
+  sub: string;
+  attributes: Record<string, string>;
+  status: UserStatus;
+  enabled: boolean;
+  created: number;
+  modified: number;
+  /** SRP salt and verifier only; the password itself is never kept. */
+  password?: { salt: string; verifier: string; setAt: number; temporary: boolean };
+  failedSignIns: number;
+  lockedUntil: number;
+  /** Tokens issued before this (epoch seconds) are signed out (GlobalSignOut). */
+  tokensValidAfter: number;
+  codes: { confirmation?: PendingCode; reset?: PendingCode };
+  lastCode?: { code: string; kind: "confirmation" | "reset" | "mfa"; sentAt: number };
+  mfa: {
+    totp?: { secret: string; verified: boolean; lastUsedStep: number };
+    pendingTotpSecret?: string;
+    enabled: MfaMethod[];
+    preferred?: MfaMethod;
+  };
+  groups: string[];
+}
+
+export interface PoolGroup {
+  GroupName: string;
+  Description?: string;
+  RoleArn?: string;
+  Precedence?: number;
+  CreationDate: number;
+  LastModifiedDate: number;
+}
+
+export interface TokenFamily {
+  clientId: string;
+  userKey: string;
+  sub: string;
+  refreshHash: string;
+  refreshExpiresAt: number;
+  /** Epoch seconds of the sign-in that started the family (`auth_time`). */
+  authTime: number;
+  revoked: boolean;
+}
+
+export type ChallengeName = "PASSWORD_VERIFIER" | "NEW_PASSWORD_REQUIRED" | MfaMethod | "SELECT_MFA_TYPE" | "MFA_SETUP";
+
+export interface ChallengeSession {
+  poolId: string;
+  clientId: string;
+  /** undefined for the simulated challenge of an unknown user (PreventUserExistenceErrors). */
+  userKey?: string;
+  challenge: ChallengeName;
+  expiresAt: number;
+  used: boolean;
+  failures: number;
+  srp?: { A: string; b: string; B: string; salt: string; verifier: string };
+  /** Code sent by SMS or email for SMS_MFA / EMAIL_OTP. */
+  code?: string;
+  /** MFA_SETUP: the next step of the flow AssociateSoftwareToken/VerifySoftwareToken moved to. */
+  setup?: "associated" | "verified";
 }

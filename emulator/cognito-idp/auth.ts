@@ -1,0 +1,238 @@
+import { randomBytes } from "node:crypto";
+import type { ServiceContext } from "../core/types.js";
+import { AwsError } from "../core/errors.js";
+import { checkAttributes } from "./attributes.js";
+import { flowEnabled } from "./clients.js";
+import { idpErrors, InputCheck, shapes } from "./errors.js";
+import { afterPassword, checkPassword, issueTokens, mfaChallenge, mfaMethods, mfaStep, missingRequiredAttributes, type SignIn } from "./flow.js";
+import { findUser, requireClient } from "./lookup.js";
+import { enforcePasswordPolicy } from "./password-policy.js";
+import { checkSecretHash } from "./secret-hash.js";
+import { openSession, takeSession } from "./sessions.js";
+import { createVerifier, parseClientPublic, parseSrpTimestamp, passwordMatches, serverEphemeral, srpPoolName, verifyPasswordClaim } from "./srp.js";
+import type { ChallengeSession, MfaMethod, UserPool, UserPoolClient } from "./state.js";
+import { findRefreshFamily, signTokens } from "./tokens.js";
+import { matchTotp } from "./totp.js";
+import { setPassword } from "./users.js";
+
+const AUTH_FLOWS = ["USER_SRP_AUTH", "REFRESH_TOKEN_AUTH", "REFRESH_TOKEN", "CUSTOM_AUTH", "ADMIN_NO_SRP_AUTH", "USER_PASSWORD_AUTH", "ADMIN_USER_PASSWORD_AUTH", "USER_AUTH"] as const;
+const CHALLENGES = [
+  "SMS_MFA",
+  "EMAIL_OTP",
+  "SOFTWARE_TOKEN_MFA",
+  "SELECT_MFA_TYPE",
+  "MFA_SETUP",
+  "PASSWORD_VERIFIER",
+  "CUSTOM_CHALLENGE",
+  "SELECT_CHALLENGE",
+  "DEVICE_SRP_AUTH",
+  "DEVICE_PASSWORD_VERIFIER",
+  "ADMIN_NO_SRP_AUTH",
+  "NEW_PASSWORD_REQUIRED",
+  "SMS_OTP",
+  "PASSWORD",
+  "WEB_AUTHN",
+  "PASSWORD_SRP",
+] as const;
+/** Wrong MFA codes one challenge session takes before it is spent. */
+const MFA_ATTEMPTS = 5;
+
+function required(parameters: Record<string, string>, name: string): string {
+  const value = parameters[name];
+  if (value === undefined || value === "") throw idpErrors.missingParameter(name);
+  return value;
+}
+
+export async function initiateAuth(input: Record<string, unknown>, ctx: ServiceContext): Promise<unknown> {
+  const check = new InputCheck(input);
+  const flow = check.oneOf("AuthFlow", AUTH_FLOWS, true)!;
+  const clientId = check.string("ClientId", { required: true, ...shapes.clientId })!;
+  const parameters = check.stringMap("AuthParameters") ?? {};
+  check.done();
+  const { pool, client } = requireClient(ctx.state, clientId);
+  switch (flow) {
+    case "USER_SRP_AUTH":
+      return startSrp(ctx, pool, client, parameters);
+    case "USER_PASSWORD_AUTH":
+      return passwordAuth(ctx, pool, client, parameters);
+    case "REFRESH_TOKEN_AUTH":
+    case "REFRESH_TOKEN":
+      return refreshAuth(ctx, pool, client, parameters);
+    case "ADMIN_NO_SRP_AUTH":
+    case "ADMIN_USER_PASSWORD_AUTH":
+      throw idpErrors.invalidParameter("Initiate Auth method not supported.");
+    default:
+      throw idpErrors.invalidParameter(`The emulator does not support AuthFlow ${flow} (it supports USER_SRP_AUTH, USER_PASSWORD_AUTH and REFRESH_TOKEN_AUTH).`);
+  }
+}
+
+/** USER_SRP_AUTH, step one: answer SRP_A with the user's salt, the server's B and a SECRET_BLOCK. */
+function startSrp(ctx: ServiceContext, pool: UserPool, client: UserPoolClient, parameters: Record<string, string>): unknown {
+  if (!flowEnabled(client, "USER_SRP_AUTH")) throw idpErrors.invalidParameter("USER_SRP_AUTH is not enabled for the client.");
+  const username = required(parameters, "USERNAME");
+  const srpA = required(parameters, "SRP_A");
+  if (parseClientPublic(srpA) === undefined) throw idpErrors.invalidParameter("SRP_A is not a valid SRP public value.");
+  const found = findUser(pool, username);
+  checkSecretHash(client, parameters["SECRET_HASH"], [username, found?.user.Username]);
+  if (!found && !client.preventUserExistenceErrors) throw idpErrors.userNotFound();
+  // For an unknown user (existence errors prevented) Cognito still plays the SRP exchange and only
+  // refuses the answer, so the response does not reveal whether the user exists.
+  const verifier = found?.user.password ?? createVerifier(srpPoolName(pool.Id), username, randomBytes(16).toString("hex"));
+  const { b, B } = serverEphemeral(verifier.verifier);
+  const userId = found?.user.Username ?? username;
+  const secretBlock = openSession(ctx.state, ctx.clock.now(), client.authSessionValidity, {
+    poolId: pool.Id,
+    clientId: client.ClientId,
+    ...(found ? { userKey: found.key } : {}),
+    challenge: "PASSWORD_VERIFIER",
+    srp: { A: srpA, b, B, salt: verifier.salt, verifier: verifier.verifier },
+  });
+  return {
+    ChallengeName: "PASSWORD_VERIFIER",
+    ChallengeParameters: { SALT: verifier.salt, SECRET_BLOCK: secretBlock, SRP_B: B, USERNAME: userId, USER_ID_FOR_SRP: userId },
+  };
+}
+
+async function passwordAuth(ctx: ServiceContext, pool: UserPool, client: UserPoolClient, parameters: Record<string, string>): Promise<unknown> {
+  if (!flowEnabled(client, "USER_PASSWORD_AUTH")) throw idpErrors.invalidParameter("USER_PASSWORD_AUTH flow not enabled for this client");
+  const username = required(parameters, "USERNAME");
+  const password = required(parameters, "PASSWORD");
+  const found = findUser(pool, username);
+  checkSecretHash(client, parameters["SECRET_HASH"], [username, found?.user.Username]);
+  if (!found) throw client.preventUserExistenceErrors ? idpErrors.incorrectPassword() : idpErrors.userNotFound();
+  const { user } = found;
+  checkPassword(user, ctx.clock.now(), () => user.password !== undefined && passwordMatches(srpPoolName(pool.Id), user.Username, password, user.password));
+  return afterPassword({ ctx, pool, client, key: found.key, user });
+}
+
+/** REFRESH_TOKEN_AUTH: new ID and access tokens from the same sign-in session; no new refresh token. */
+async function refreshAuth(ctx: ServiceContext, pool: UserPool, client: UserPoolClient, parameters: Record<string, string>): Promise<unknown> {
+  if (!flowEnabled(client, "REFRESH_TOKEN_AUTH")) throw idpErrors.invalidParameter("REFRESH_TOKEN_AUTH flow not enabled for this client");
+  const token = required(parameters, "REFRESH_TOKEN");
+  const found = findRefreshFamily(pool, token);
+  if (!found || found.family.clientId !== client.ClientId) throw idpErrors.invalidRefreshToken();
+  const { family, originJti } = found;
+  const user = Object.hasOwn(pool.users, family.userKey) ? pool.users[family.userKey] : undefined;
+  checkSecretHash(client, parameters["SECRET_HASH"], [user?.Username, family.sub, parameters["USERNAME"]]);
+  if (family.revoked || !user || user.sub !== family.sub) throw idpErrors.refreshTokenRevoked();
+  if (ctx.clock.now() > family.refreshExpiresAt) throw idpErrors.refreshTokenExpired();
+  if (!user.enabled) throw idpErrors.userDisabled();
+  const tokens = await signTokens(pool, client, user, { originJti, authTime: family.authTime }, ctx.clock.nowSeconds());
+  return { ChallengeParameters: {}, AuthenticationResult: tokens };
+}
+
+export async function respondToAuthChallenge(input: Record<string, unknown>, ctx: ServiceContext): Promise<unknown> {
+  const check = new InputCheck(input);
+  const clientId = check.string("ClientId", { required: true, ...shapes.clientId })!;
+  const name = check.oneOf("ChallengeName", CHALLENGES, true)!;
+  const sessionId = check.string("Session", shapes.session);
+  const responses = check.stringMap("ChallengeResponses") ?? {};
+  check.done();
+  const { pool, client } = requireClient(ctx.state, clientId);
+  const now = ctx.clock.now();
+
+  if (name === "PASSWORD_VERIFIER") return passwordVerifier(ctx, pool, client, responses);
+  if (name !== "NEW_PASSWORD_REQUIRED" && name !== "SOFTWARE_TOKEN_MFA" && name !== "SMS_MFA" && name !== "EMAIL_OTP" && name !== "SELECT_MFA_TYPE" && name !== "MFA_SETUP") {
+    throw idpErrors.invalidParameter(`The emulator does not support the ${name} challenge.`);
+  }
+  const session = takeSession(ctx.state, sessionId, now, { clientId, challenge: name });
+  const signIn = sessionUser(ctx, pool, client, session);
+  checkSecretHash(client, responses["SECRET_HASH"], [responses["USERNAME"], signIn.user.Username]);
+
+  switch (name) {
+    case "NEW_PASSWORD_REQUIRED":
+      return newPasswordRequired(signIn, session, responses);
+    case "SOFTWARE_TOKEN_MFA": {
+      const code = required(responses, "SOFTWARE_TOKEN_MFA_CODE");
+      const totp = signIn.user.mfa.totp;
+      const step = totp?.verified ? matchTotp(totp.secret, code, now) : undefined;
+      if (step === undefined || !totp) throw wrongMfaCode(session, idpErrors.mfaCodeMismatch());
+      if (step <= totp.lastUsedStep) throw new AwsError("ExpiredCodeException", "Your software token has already been used once.");
+      totp.lastUsedStep = step;
+      session.used = true;
+      return issueTokens(signIn);
+    }
+    case "SMS_MFA":
+    case "EMAIL_OTP": {
+      const code = required(responses, name === "SMS_MFA" ? "SMS_MFA_CODE" : "EMAIL_OTP_CODE");
+      if (code !== session.code) {
+        throw wrongMfaCode(session, name === "SMS_MFA" ? idpErrors.mfaCodeMismatch() : new AwsError("CodeMismatchException", "Invalid code or auth state for the user."));
+      }
+      session.used = true;
+      return issueTokens(signIn);
+    }
+    case "SELECT_MFA_TYPE": {
+      const answer = required(responses, "ANSWER") as MfaMethod;
+      if (!mfaMethods(pool, signIn.user).methods.includes(answer)) throw idpErrors.invalidParameter(`${answer} is not one of the MFA types this user can choose.`);
+      session.used = true;
+      return mfaChallenge(signIn, answer);
+    }
+    case "MFA_SETUP":
+      if (session.setup !== "verified") throw idpErrors.invalidParameter("Software token MFA has not been verified for this session; call AssociateSoftwareToken and VerifySoftwareToken with it first.");
+      session.used = true;
+      return issueTokens(signIn);
+  }
+}
+
+/** The user a session belongs to; one deleted mid-flow makes the session useless. */
+function sessionUser(ctx: ServiceContext, pool: UserPool, client: UserPoolClient, session: ChallengeSession): SignIn {
+  const user = session.userKey !== undefined && Object.hasOwn(pool.users, session.userKey) ? pool.users[session.userKey] : undefined;
+  if (!user || session.userKey === undefined) throw idpErrors.invalidSession();
+  return { ctx, pool, client, key: session.userKey, user };
+}
+
+function wrongMfaCode(session: ChallengeSession, error: AwsError): AwsError {
+  session.failures += 1;
+  if (session.failures >= MFA_ATTEMPTS) session.used = true;
+  return error;
+}
+
+/** USER_SRP_AUTH, step two: the client proves it knows the password without sending it. */
+async function passwordVerifier(ctx: ServiceContext, pool: UserPool, client: UserPoolClient, responses: Record<string, string>): Promise<unknown> {
+  const secretBlock = required(responses, "PASSWORD_CLAIM_SECRET_BLOCK");
+  const signature = required(responses, "PASSWORD_CLAIM_SIGNATURE");
+  const timestamp = required(responses, "TIMESTAMP");
+  const username = required(responses, "USERNAME");
+  const now = ctx.clock.now();
+  // Cognito keeps the SRP state in the SECRET_BLOCK; here it names the open session.
+  const session = takeSession(ctx.state, secretBlock, now, { clientId: client.ClientId, challenge: "PASSWORD_VERIFIER" });
+  session.used = true;
+  const user = session.userKey !== undefined && Object.hasOwn(pool.users, session.userKey) ? pool.users[session.userKey] : undefined;
+  checkSecretHash(client, responses["SECRET_HASH"], [username, user?.Username]);
+  if (parseSrpTimestamp(timestamp) === undefined) throw idpErrors.invalidParameter("TIMESTAMP must have the format ddd MMM d HH:mm:ss UTC yyyy, e.g. Tue Nov 3 09:05:07 UTC 2026.");
+  if (!user || session.userKey === undefined || !session.srp) throw idpErrors.incorrectPassword();
+  if (findUser(pool, username)?.key !== session.userKey) throw idpErrors.incorrectPassword();
+  const srp = session.srp;
+  checkPassword(user, now, () =>
+    verifyPasswordClaim({
+      poolName: srpPoolName(pool.Id),
+      userIdForSrp: user.Username,
+      A: BigInt("0x" + srp.A),
+      b: srp.b,
+      B: srp.B,
+      verifier: srp.verifier,
+      secretBlock,
+      timestamp,
+      signature,
+    }),
+  );
+  return afterPassword({ ctx, pool, client, key: session.userKey, user });
+}
+
+async function newPasswordRequired(signIn: SignIn, session: ChallengeSession, responses: Record<string, string>): Promise<unknown> {
+  const { ctx, pool, user } = signIn;
+  const password = required(responses, "NEW_PASSWORD");
+  const prefix = "userAttributes.";
+  const given = Object.entries(responses)
+    .filter(([n]) => n.startsWith(prefix))
+    .map(([n, Value]) => ({ Name: n.slice(prefix.length), Value }));
+  const attributes = checkAttributes(pool, given, "update");
+  const missing = missingRequiredAttributes(pool, { ...user, attributes: { ...user.attributes, ...attributes } });
+  if (missing.length) throw idpErrors.invalidParameter(`Invalid attributes given, ${missing[0]} is missing`);
+  enforcePasswordPolicy(pool.passwordPolicy, password);
+  session.used = true;
+  Object.assign(user.attributes, attributes);
+  setPassword(pool, user, password, false, ctx.clock.now());
+  user.status = "CONFIRMED";
+  return mfaStep(signIn);
+}

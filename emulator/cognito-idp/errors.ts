@@ -1,0 +1,174 @@
+import { AwsError } from "../core/errors.js";
+
+/**
+ * The user-pool errors the emulator answers with, worded as Cognito words them. Kept in one place
+ * so a message is written once and tests can compare against what AWS sends.
+ */
+export const idpErrors = {
+  notAuthorized: (message: string) => new AwsError("NotAuthorizedException", message),
+  incorrectPassword: () => new AwsError("NotAuthorizedException", "Incorrect username or password."),
+  invalidParameter: (message: string) => new AwsError("InvalidParameterException", message),
+  userNotFound: () => new AwsError("UserNotFoundException", "User does not exist."),
+  /** The public (client-id) operations word an unknown user this way when existence errors are not prevented. */
+  usernameClientNotFound: () => new AwsError("UserNotFoundException", "Username/client id combination not found."),
+  userNotConfirmed: () => new AwsError("UserNotConfirmedException", "User is not confirmed."),
+  userDisabled: () => new AwsError("NotAuthorizedException", "User is disabled."),
+  passwordResetRequired: () => new AwsError("PasswordResetRequiredException", "Password reset required for the user"),
+  poolNotFound: (poolId: string) => new AwsError("ResourceNotFoundException", `User pool ${poolId} does not exist.`),
+  clientNotFound: (clientId: string) => new AwsError("ResourceNotFoundException", `User pool client ${clientId} does not exist.`),
+  codeMismatch: () => new AwsError("CodeMismatchException", "Invalid verification code provided, please try again."),
+  mfaCodeMismatch: () => new AwsError("CodeMismatchException", "Invalid code received for user"),
+  expiredCode: () => new AwsError("ExpiredCodeException", "Invalid code provided, please request a code again."),
+  attemptLimit: () => new AwsError("LimitExceededException", "Attempt limit exceeded, please try after some time."),
+  passwordAttemptsExceeded: () => new AwsError("NotAuthorizedException", "Password attempts exceeded"),
+  invalidSession: () => new AwsError("NotAuthorizedException", "Invalid session for the user."),
+  sessionExpired: () => new AwsError("NotAuthorizedException", "Invalid session for the user, session is expired."),
+  sessionUsed: () => new AwsError("NotAuthorizedException", "Invalid session for the user, session can only be used once."),
+  invalidAccessToken: () => new AwsError("NotAuthorizedException", "Invalid Access Token"),
+  accessTokenExpired: () => new AwsError("NotAuthorizedException", "Access Token has expired"),
+  accessTokenRevoked: () => new AwsError("NotAuthorizedException", "Access Token has been revoked"),
+  invalidRefreshToken: () => new AwsError("NotAuthorizedException", "Invalid Refresh Token"),
+  refreshTokenExpired: () => new AwsError("NotAuthorizedException", "Refresh Token has expired"),
+  refreshTokenRevoked: () => new AwsError("NotAuthorizedException", "Refresh Token has been revoked"),
+  missingParameter: (name: string) => new AwsError("InvalidParameterException", `Missing required parameter ${name}`),
+};
+
+/**
+ * Cognito reports constraint violations on input members as InvalidParameterException with
+ * Coral's message shape (`1 validation error detected: Value 'x' at 'userPoolId' failed to …`).
+ * Collects every violation of one request, as Coral does, and throws them together.
+ */
+export class InputCheck {
+  private readonly problems: string[] = [];
+
+  constructor(private readonly input: Record<string, unknown>) {}
+
+  /** A string member; returns undefined when absent (and records the violation when required). */
+  string(member: string, rules: { required?: boolean; min?: number; max?: number; pattern?: string } = {}): string | undefined {
+    const value = this.input[member];
+    const path = wireName(member);
+    if (value === undefined || value === null) {
+      if (rules.required) this.problems.push(`Value null at '${path}' failed to satisfy constraint: Member must not be null`);
+      return undefined;
+    }
+    if (typeof value !== "string") throw serialization(member, "a string");
+    if (rules.min !== undefined && value.length < rules.min) {
+      this.problems.push(`Value '${value}' at '${path}' failed to satisfy constraint: Member must have length greater than or equal to ${rules.min}`);
+    } else if (rules.max !== undefined && value.length > rules.max) {
+      this.problems.push(`Value '${value}' at '${path}' failed to satisfy constraint: Member must have length less than or equal to ${rules.max}`);
+    } else if (rules.pattern !== undefined && !new RegExp(`^(?:${rules.pattern})$`, "u").test(value)) {
+      this.problems.push(`Value '${value}' at '${path}' failed to satisfy constraint: Member must satisfy regular expression pattern: ${rules.pattern}`);
+    }
+    return value;
+  }
+
+  /** A string member limited to an enum. */
+  oneOf<T extends string>(member: string, values: readonly T[], required = false): T | undefined {
+    const value = this.string(member, { required });
+    if (value !== undefined && !values.includes(value as T)) {
+      this.problems.push(`Value '${value}' at '${wireName(member)}' failed to satisfy constraint: Member must satisfy enum value set: [${values.join(", ")}]`);
+    }
+    return value as T | undefined;
+  }
+
+  integer(member: string, rules: { min?: number; max?: number } = {}): number | undefined {
+    const value = this.input[member];
+    if (value === undefined || value === null) return undefined;
+    if (typeof value !== "number" || !Number.isInteger(value)) throw serialization(member, "an integer");
+    if (rules.min !== undefined && value < rules.min) {
+      this.problems.push(`Value '${value}' at '${wireName(member)}' failed to satisfy constraint: Member must have value greater than or equal to ${rules.min}`);
+    } else if (rules.max !== undefined && value > rules.max) {
+      this.problems.push(`Value '${value}' at '${wireName(member)}' failed to satisfy constraint: Member must have value less than or equal to ${rules.max}`);
+    }
+    return value;
+  }
+
+  boolean(member: string): boolean | undefined {
+    const value = this.input[member];
+    if (value === undefined || value === null) return undefined;
+    if (typeof value !== "boolean") throw serialization(member, "a boolean");
+    return value;
+  }
+
+  /** A list of strings, each from `values` when given. */
+  stringList(member: string, values?: readonly string[]): string[] | undefined {
+    const value = this.input[member];
+    if (value === undefined || value === null) return undefined;
+    if (!Array.isArray(value) || value.some((v) => typeof v !== "string")) throw serialization(member, "a list of strings");
+    if (values) {
+      value.forEach((v: string, i) => {
+        if (!values.includes(v)) {
+          this.problems.push(`Value '${v}' at '${wireName(member)}.${i + 1}.member' failed to satisfy constraint: Member must satisfy enum value set: [${values.join(", ")}]`);
+        }
+      });
+    }
+    return value as string[];
+  }
+
+  /** A map of string to string (AuthParameters, ChallengeResponses, ClientMetadata). */
+  stringMap(member: string, required = false): Record<string, string> | undefined {
+    const value = this.input[member];
+    if (value === undefined || value === null) {
+      if (required) this.problems.push(`Value null at '${wireName(member)}' failed to satisfy constraint: Member must not be null`);
+      return undefined;
+    }
+    if (typeof value !== "object" || Array.isArray(value) || Object.values(value).some((v) => typeof v !== "string")) {
+      throw serialization(member, "a map of strings");
+    }
+    return value as Record<string, string>;
+  }
+
+  /** A structure member (validated by the caller). */
+  object(member: string): Record<string, unknown> | undefined {
+    const value = this.input[member];
+    if (value === undefined || value === null) return undefined;
+    if (typeof value !== "object" || Array.isArray(value)) throw serialization(member, "a structure");
+    return value as Record<string, unknown>;
+  }
+
+  /** `[{Name, Value}]` user attributes. */
+  attributes(member: string): { Name: string; Value: string }[] | undefined {
+    const value = this.input[member];
+    if (value === undefined || value === null) return undefined;
+    if (!Array.isArray(value)) throw serialization(member, "a list of attributes");
+    return value.map((entry: unknown, i) => {
+      if (typeof entry !== "object" || entry === null) throw serialization(`${member}.${i + 1}`, "an attribute");
+      const { Name, Value } = entry as Record<string, unknown>;
+      if (typeof Name !== "string") {
+        this.problems.push(`Value null at '${wireName(member)}.${i + 1}.member.name' failed to satisfy constraint: Member must not be null`);
+      }
+      if (Value !== undefined && typeof Value !== "string") throw serialization(`${member}.${i + 1}.Value`, "a string");
+      return { Name: String(Name ?? ""), Value: (Value as string | undefined) ?? "" };
+    });
+  }
+
+  /** Throws the collected violations, if any. */
+  done(): void {
+    if (this.problems.length === 0) return;
+    const n = this.problems.length;
+    throw idpErrors.invalidParameter(`${n} validation error${n > 1 ? "s" : ""} detected: ${this.problems.join("; ")}`);
+  }
+}
+
+/** Coral names members in camelCase: `UserPoolId` → `userPoolId`. */
+function wireName(member: string): string {
+  return member.charAt(0).toLowerCase() + member.slice(1);
+}
+
+function serialization(member: string, expected: string): AwsError {
+  return new AwsError("SerializationException", `${member} must be ${expected}.`);
+}
+
+/** Patterns and limits from the Cognito user-pool API model, shared by every operation. */
+export const shapes = {
+  userPoolId: { min: 1, max: 55, pattern: "[\\w-]+_[0-9a-zA-Z]+" },
+  clientId: { min: 1, max: 128, pattern: "[\\w+]+" },
+  username: { min: 1, max: 128, pattern: "[\\p{L}\\p{M}\\p{S}\\p{N}\\p{P}]+" },
+  password: { max: 256, pattern: "[\\S]+(.*[\\S]+)?" },
+  code: { min: 1, max: 2048, pattern: "[\\S]+" },
+  name: { min: 1, max: 128, pattern: "[\\w\\s+=,.@-]+" },
+  groupName: { min: 1, max: 128, pattern: "[\\p{L}\\p{M}\\p{S}\\p{N}\\p{P}]+" },
+  session: { min: 20, max: 2048 },
+  token: { pattern: "[A-Za-z0-9-_=.]+" },
+  secretHash: { min: 1, max: 128, pattern: "[\\w+=/]+" },
+} as const;

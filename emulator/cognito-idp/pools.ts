@@ -1,0 +1,245 @@
+import { ACCOUNT_ID } from "../core/credentials.js";
+import type { EmulatorState } from "../core/state.js";
+import type { ServiceContext } from "../core/types.js";
+import { STANDARD_ATTRIBUTES } from "./attributes.js";
+import { idpErrors, InputCheck, shapes } from "./errors.js";
+import { newUserPoolId } from "./ids.js";
+import { requirePool } from "./lookup.js";
+import { DEFAULT_PASSWORD_POLICY } from "./password-policy.js";
+import type { MfaConfiguration, PasswordPolicy, SchemaAttribute, UserPool } from "./state.js";
+import { newSigningKey } from "./tokens.js";
+
+/** CreateUserPool members DescribeUserPool hands back as given; the emulator does not act on them. */
+const ECHOED = [
+  "UserPoolTags",
+  "EmailConfiguration",
+  "SmsConfiguration",
+  "VerificationMessageTemplate",
+  "AccountRecoverySetting",
+  "LambdaConfig",
+  "UserPoolAddOns",
+  "DeviceConfiguration",
+  "EmailVerificationMessage",
+  "EmailVerificationSubject",
+  "SmsVerificationMessage",
+  "SmsAuthenticationMessage",
+  "UserAttributeUpdateSettings",
+] as const;
+
+const MFA_VALUES = ["OFF", "ON", "OPTIONAL"] as const;
+
+/** Creates a pool from CreateUserPool's input; `fixedId` lets seeds choose the id. */
+export async function createUserPool(state: EmulatorState, input: Record<string, unknown>, region: string, now: number, fixedId?: string): Promise<UserPool> {
+  const check = new InputCheck(input);
+  const name = check.string("PoolName", { required: true, ...shapes.name })!;
+  const mfaConfiguration = check.oneOf("MfaConfiguration", MFA_VALUES) ?? "OFF";
+  const autoVerified = check.stringList("AutoVerifiedAttributes", ["phone_number", "email"]) ?? [];
+  const usernameAttributes = check.stringList("UsernameAttributes", ["phone_number", "email"]) ?? [];
+  const aliasAttributes = check.stringList("AliasAttributes", ["phone_number", "email", "preferred_username"]) ?? [];
+  check.oneOf("DeletionProtection", ["ACTIVE", "INACTIVE"]);
+  const policies = check.object("Policies");
+  const usernameConfiguration = check.object("UsernameConfiguration");
+  const adminCreateUserConfig = check.object("AdminCreateUserConfig");
+  check.done();
+
+  const passwordPolicy = readPasswordPolicy(policies?.["PasswordPolicy"]);
+  if (usernameAttributes.length && aliasAttributes.length) {
+    throw idpErrors.invalidParameter("Only one of the aliasAttributes or usernameAttributes can be set in a User Pool.");
+  }
+  const smsConfigured = input["SmsConfiguration"] !== undefined;
+  if (mfaConfiguration !== "OFF" && !smsConfigured) {
+    throw idpErrors.invalidParameter("SMS configuration and Auto verification for phone_number are required when MFA is required/optional");
+  }
+  if (fixedId !== undefined && (!new RegExp(`^${shapes.userPoolId.pattern}$`).test(fixedId) || fixedId.length > shapes.userPoolId.max)) {
+    throw idpErrors.invalidParameter(`Seed user pool id ${fixedId} does not match ${shapes.userPoolId.pattern}.`);
+  }
+  const id = fixedId ?? newUserPoolId(region);
+  if (Object.hasOwn(state.cognitoIdp.pools, id)) throw idpErrors.invalidParameter(`User pool ${id} already exists.`);
+
+  const extra: Record<string, unknown> = {};
+  for (const key of ECHOED) if (input[key] !== undefined) extra[key] = input[key];
+  const [idKey, accessKey] = await Promise.all([newSigningKey(), newSigningKey()]);
+  const seconds = now / 1000;
+  const poolRegion = id.slice(0, id.indexOf("_"));
+  const pool: UserPool = {
+    Id: id,
+    Name: name,
+    Arn: `arn:aws:cognito-idp:${poolRegion}:${ACCOUNT_ID}:userpool/${id}`,
+    CreationDate: seconds,
+    LastModifiedDate: seconds,
+    passwordPolicy,
+    mfa: { configuration: mfaConfiguration, softwareToken: false, sms: mfaConfiguration !== "OFF" && smsConfigured, email: false },
+    usernameAttributes,
+    aliasAttributes,
+    autoVerifiedAttributes: autoVerified,
+    caseSensitive: usernameConfiguration?.["CaseSensitive"] !== false,
+    allowAdminCreateUserOnly: adminCreateUserConfig?.["AllowAdminCreateUserOnly"] === true,
+    schema: readSchema(input["Schema"]),
+    extra,
+    keys: { id: idKey, access: accessKey },
+    clients: {},
+    users: {},
+    groups: {},
+    families: {},
+  };
+  state.cognitoIdp.pools[id] = pool;
+  return pool;
+}
+
+function readPasswordPolicy(value: unknown): PasswordPolicy {
+  if (value === undefined || value === null) return { ...DEFAULT_PASSWORD_POLICY };
+  if (typeof value !== "object") throw idpErrors.invalidParameter("Policies.PasswordPolicy must be a structure.");
+  const check = new InputCheck(value as Record<string, unknown>);
+  const minimumLength = check.integer("MinimumLength", { min: 6, max: 99 });
+  const temporaryDays = check.integer("TemporaryPasswordValidityDays", { min: 0, max: 365 });
+  const flags = {
+    RequireUppercase: check.boolean("RequireUppercase"),
+    RequireLowercase: check.boolean("RequireLowercase"),
+    RequireNumbers: check.boolean("RequireNumbers"),
+    RequireSymbols: check.boolean("RequireSymbols"),
+  };
+  check.done();
+  // A policy given without a flag leaves that requirement off, as AWS does.
+  return {
+    MinimumLength: minimumLength ?? DEFAULT_PASSWORD_POLICY.MinimumLength,
+    RequireUppercase: flags.RequireUppercase ?? false,
+    RequireLowercase: flags.RequireLowercase ?? false,
+    RequireNumbers: flags.RequireNumbers ?? false,
+    RequireSymbols: flags.RequireSymbols ?? false,
+    TemporaryPasswordValidityDays: temporaryDays || DEFAULT_PASSWORD_POLICY.TemporaryPasswordValidityDays,
+  };
+}
+
+function readSchema(value: unknown): SchemaAttribute[] {
+  const given = new Map<string, Record<string, unknown>>();
+  if (value !== undefined && value !== null) {
+    if (!Array.isArray(value)) throw idpErrors.invalidParameter("Schema must be a list of attributes.");
+    for (const entry of value as Record<string, unknown>[]) {
+      if (typeof entry?.["Name"] !== "string" || entry["Name"] === "") throw idpErrors.invalidParameter("Schema attributes need a Name.");
+      given.set(entry["Name"] as string, entry);
+    }
+  }
+  const schema: SchemaAttribute[] = Object.entries(STANDARD_ATTRIBUTES).map(([name, type]) => {
+    const entry = given.get(name);
+    given.delete(name);
+    return {
+      Name: name,
+      AttributeDataType: type,
+      DeveloperOnlyAttribute: false,
+      Mutable: name !== "sub" && entry?.["Mutable"] !== false,
+      Required: name === "sub" || entry?.["Required"] === true,
+      ...(type === "String" ? { StringAttributeConstraints: { MinLength: name === "sub" ? "1" : "0", MaxLength: "2048" } } : {}),
+    };
+  });
+  for (const [name, entry] of given) {
+    const type = entry["AttributeDataType"];
+    if (type !== "String" && type !== "Number" && type !== "DateTime" && type !== "Boolean") {
+      throw idpErrors.invalidParameter("Invalid AttributeDataType input, consider using the provided AttributeDataType enum.");
+    }
+    if (entry["Required"] === true) throw idpErrors.invalidParameter("Required custom attributes are not supported currently.");
+    const constraints = type === "String" ? { StringAttributeConstraints: (entry["StringAttributeConstraints"] as SchemaAttribute["StringAttributeConstraints"]) ?? {} } : type === "Number" ? { NumberAttributeConstraints: (entry["NumberAttributeConstraints"] as SchemaAttribute["NumberAttributeConstraints"]) ?? {} } : {};
+    schema.push({
+      Name: entry["DeveloperOnlyAttribute"] === true ? `dev:custom:${name}` : `custom:${name}`,
+      AttributeDataType: type,
+      DeveloperOnlyAttribute: entry["DeveloperOnlyAttribute"] === true,
+      Mutable: entry["Mutable"] !== false,
+      Required: false,
+      ...constraints,
+    });
+  }
+  return schema;
+}
+
+/** The UserPool structure of CreateUserPool and DescribeUserPool. */
+export function describePool(pool: UserPool): Record<string, unknown> {
+  return {
+    Id: pool.Id,
+    Name: pool.Name,
+    Arn: pool.Arn,
+    Policies: { PasswordPolicy: { ...pool.passwordPolicy }, SignInPolicy: { AllowedFirstAuthFactors: ["PASSWORD"] } },
+    DeletionProtection: "INACTIVE",
+    LambdaConfig: {},
+    LastModifiedDate: pool.LastModifiedDate,
+    CreationDate: pool.CreationDate,
+    SchemaAttributes: pool.schema,
+    AutoVerifiedAttributes: pool.autoVerifiedAttributes,
+    ...(pool.usernameAttributes.length ? { UsernameAttributes: pool.usernameAttributes } : {}),
+    ...(pool.aliasAttributes.length ? { AliasAttributes: pool.aliasAttributes } : {}),
+    VerificationMessageTemplate: { DefaultEmailOption: "CONFIRM_WITH_CODE" },
+    MfaConfiguration: pool.mfa.configuration,
+    EstimatedNumberOfUsers: Object.keys(pool.users).length,
+    EmailConfiguration: { EmailSendingAccount: "COGNITO_DEFAULT" },
+    AdminCreateUserConfig: { AllowAdminCreateUserOnly: pool.allowAdminCreateUserOnly, UnusedAccountValidityDays: pool.passwordPolicy.TemporaryPasswordValidityDays },
+    UsernameConfiguration: { CaseSensitive: pool.caseSensitive },
+    UserPoolTier: "ESSENTIALS",
+    ...pool.extra,
+  };
+}
+
+export async function createUserPoolOperation(input: Record<string, unknown>, ctx: ServiceContext): Promise<unknown> {
+  const pool = await createUserPool(ctx.state, input, ctx.region, ctx.clock.now());
+  return { UserPool: describePool(pool) };
+}
+
+export function describeUserPoolOperation(input: Record<string, unknown>, ctx: ServiceContext): unknown {
+  const check = new InputCheck(input);
+  const poolId = check.string("UserPoolId", { required: true, ...shapes.userPoolId })!;
+  check.done();
+  return { UserPool: describePool(requirePool(ctx.state, poolId)) };
+}
+
+export function deleteUserPoolOperation(input: Record<string, unknown>, ctx: ServiceContext): unknown {
+  const check = new InputCheck(input);
+  const poolId = check.string("UserPoolId", { required: true, ...shapes.userPoolId })!;
+  check.done();
+  requirePool(ctx.state, poolId);
+  delete ctx.state.cognitoIdp.pools[poolId];
+  for (const [session, open] of Object.entries(ctx.state.cognitoIdp.sessions)) if (open.poolId === poolId) delete ctx.state.cognitoIdp.sessions[session];
+  return {};
+}
+
+/** SetUserPoolMfaConfig: how TOTP (and email) MFA are switched on; a method left out is off. */
+export function setUserPoolMfaConfig(pool: UserPool, input: Record<string, unknown>): void {
+  const check = new InputCheck(input);
+  const configuration = check.oneOf("MfaConfiguration", MFA_VALUES);
+  const software = check.object("SoftwareTokenMfaConfiguration");
+  const sms = check.object("SmsMfaConfiguration");
+  const email = check.object("EmailMfaConfiguration");
+  check.done();
+  const next = {
+    configuration: (configuration ?? pool.mfa.configuration) as MfaConfiguration,
+    softwareToken: software?.["Enabled"] === true,
+    sms: sms !== undefined && (sms["SmsConfiguration"] !== undefined || pool.extra["SmsConfiguration"] !== undefined),
+    email: email !== undefined,
+  };
+  if (next.configuration !== "OFF" && !next.softwareToken && !next.sms && !next.email) {
+    throw idpErrors.invalidParameter("At least one MFA method (SMS, software token or email) must be enabled when MFA is required or optional.");
+  }
+  pool.mfa = next;
+}
+
+export function describeMfaConfig(pool: UserPool): Record<string, unknown> {
+  return {
+    MfaConfiguration: pool.mfa.configuration,
+    SoftwareTokenMfaConfiguration: { Enabled: pool.mfa.softwareToken },
+    ...(pool.mfa.sms ? { SmsMfaConfiguration: { SmsConfiguration: pool.extra["SmsConfiguration"] ?? {} } } : {}),
+    ...(pool.mfa.email ? { EmailMfaConfiguration: {} } : {}),
+  };
+}
+
+export function setUserPoolMfaConfigOperation(input: Record<string, unknown>, ctx: ServiceContext): unknown {
+  const check = new InputCheck(input);
+  const poolId = check.string("UserPoolId", { required: true, ...shapes.userPoolId })!;
+  check.done();
+  const pool = requirePool(ctx.state, poolId);
+  setUserPoolMfaConfig(pool, input);
+  pool.LastModifiedDate = ctx.clock.now() / 1000;
+  return describeMfaConfig(pool);
+}
+
+export function getUserPoolMfaConfigOperation(input: Record<string, unknown>, ctx: ServiceContext): unknown {
+  const check = new InputCheck(input);
+  const poolId = check.string("UserPoolId", { required: true, ...shapes.userPoolId })!;
+  check.done();
+  return describeMfaConfig(requirePool(ctx.state, poolId));
+}

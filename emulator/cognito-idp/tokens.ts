@@ -1,0 +1,192 @@
+import { createHash, randomBytes, randomUUID, timingSafeEqual } from "node:crypto";
+import { calculateJwkThumbprint, decodeJwt, errors as joseErrors, exportJWK, generateKeyPair, importJWK, jwtVerify, SignJWT, type CryptoKey, type JWK, type JWTPayload } from "jose";
+import { idpErrors } from "./errors.js";
+import type { PoolUser, SigningKey, TokenFamily, UserPool, UserPoolClient } from "./state.js";
+
+/**
+ * User-pool tokens: RS256 JWTs signed with jose under the issuer AWS uses, and opaque refresh tokens
+ * of which only a hash is stored.
+ */
+
+export function issuerOf(poolId: string): string {
+  return `https://cognito-idp.${poolId.slice(0, poolId.indexOf("_"))}.amazonaws.com/${poolId}`;
+}
+
+export async function newSigningKey(): Promise<SigningKey> {
+  const { privateKey } = await generateKeyPair("RS256", { extractable: true, modulusLength: 2048 });
+  const privateJwk = (await exportJWK(privateKey)) as Record<string, unknown>;
+  // AWS kids are base64 strings derived from the key; a thumbprint gives the same stability.
+  const kid = Buffer.from(await calculateJwkThumbprint(privateJwk as JWK), "base64url").toString("base64");
+  return { kid, privateJwk };
+}
+
+/** The public halves, as `/<poolId>/.well-known/jwks.json` serves them. */
+export function publicJwks(pool: UserPool): { keys: Record<string, unknown>[] } {
+  return {
+    keys: [pool.keys.id, pool.keys.access].map(({ kid, privateJwk }) => ({
+      alg: "RS256",
+      e: privateJwk["e"],
+      kid,
+      kty: "RSA",
+      n: privateJwk["n"],
+      use: "sig",
+    })),
+  };
+}
+
+// Importing a JWK costs more than signing; keys never change for a kid, so imported ones are kept.
+const imported = new Map<string, Promise<CryptoKey>>();
+function signingKey(key: SigningKey): Promise<CryptoKey> {
+  let found = imported.get(key.kid);
+  if (!found) {
+    found = importJWK(key.privateJwk as JWK, "RS256") as Promise<CryptoKey>;
+    imported.set(key.kid, found);
+  }
+  return found;
+}
+function verificationKey(key: SigningKey): Promise<CryptoKey> {
+  const cacheKey = `public:${key.kid}`;
+  let found = imported.get(cacheKey);
+  if (!found) {
+    const { e, n } = key.privateJwk;
+    found = importJWK({ kty: "RSA", e, n } as JWK, "RS256") as Promise<CryptoKey>;
+    imported.set(cacheKey, found);
+  }
+  return found;
+}
+
+/** Claims an ID token carries for each attribute; the `*_verified` flags are booleans in tokens. */
+function attributeClaims(user: PoolUser): Record<string, unknown> {
+  const claims: Record<string, unknown> = {};
+  for (const [name, value] of Object.entries(user.attributes)) {
+    if (name === "sub" || name.startsWith("dev:")) continue;
+    claims[name] = name === "email_verified" || name === "phone_number_verified" ? value === "true" : value;
+  }
+  return claims;
+}
+
+/** Group claims: names by precedence (lowest first), and the roles for identity-pool Token role mapping. */
+function groupClaims(pool: UserPool, user: PoolUser): { groups?: string[]; roles?: string[]; preferredRole?: string } {
+  const groups = user.groups
+    .map((name) => pool.groups[name])
+    .filter((g) => g !== undefined)
+    .sort((a, b) => (a.Precedence ?? Number.MAX_SAFE_INTEGER) - (b.Precedence ?? Number.MAX_SAFE_INTEGER));
+  if (groups.length === 0) return {};
+  const roles = [...new Set(groups.flatMap((g) => (g.RoleArn ? [g.RoleArn] : [])))];
+  const preferred = groups.find((g) => g.RoleArn && g.Precedence !== undefined);
+  return {
+    groups: groups.map((g) => g.GroupName),
+    ...(roles.length ? { roles } : {}),
+    ...(preferred?.RoleArn ? { preferredRole: preferred.RoleArn } : {}),
+  };
+}
+
+export interface IssuedTokens {
+  IdToken: string;
+  AccessToken: string;
+  ExpiresIn: number;
+  TokenType: "Bearer";
+}
+
+/** Signs a fresh ID and access token for a sign-in session (`originJti`). */
+export async function signTokens(pool: UserPool, client: UserPoolClient, user: PoolUser, family: { originJti: string; authTime: number }, nowSeconds: number): Promise<IssuedTokens> {
+  const iss = issuerOf(pool.Id);
+  const groups = groupClaims(pool, user);
+  const eventId = randomUUID();
+  const origin = client.enableTokenRevocation ? { origin_jti: family.originJti } : {};
+  const id: JWTPayload = {
+    sub: user.sub,
+    ...(groups.groups ? { "cognito:groups": groups.groups } : {}),
+    ...(groups.roles ? { "cognito:roles": groups.roles } : {}),
+    ...(groups.preferredRole ? { "cognito:preferred_role": groups.preferredRole } : {}),
+    ...attributeClaims(user),
+    iss,
+    "cognito:username": user.Username,
+    ...origin,
+    aud: client.ClientId,
+    event_id: eventId,
+    token_use: "id",
+    auth_time: family.authTime,
+    exp: nowSeconds + client.validity.id,
+    iat: nowSeconds,
+    jti: randomUUID(),
+  };
+  const access: JWTPayload = {
+    sub: user.sub,
+    ...(groups.groups ? { "cognito:groups": groups.groups } : {}),
+    iss,
+    client_id: client.ClientId,
+    ...origin,
+    event_id: eventId,
+    token_use: "access",
+    scope: "aws.cognito.signin.user.admin",
+    auth_time: family.authTime,
+    exp: nowSeconds + client.validity.access,
+    iat: nowSeconds,
+    jti: randomUUID(),
+    username: user.Username,
+  };
+  const [IdToken, AccessToken] = await Promise.all([
+    new SignJWT(id).setProtectedHeader({ kid: pool.keys.id.kid, alg: "RS256" }).sign(await signingKey(pool.keys.id)),
+    new SignJWT(access).setProtectedHeader({ kid: pool.keys.access.kid, alg: "RS256" }).sign(await signingKey(pool.keys.access)),
+  ]);
+  return { IdToken, AccessToken, ExpiresIn: client.validity.access, TokenType: "Bearer" };
+}
+
+/**
+ * Verifies an access token as the user-pool API does (GetUser, GlobalSignOut, …): signature by the
+ * pool's access key, issuer, `token_use`, expiry on the emulator clock. Revocation is the caller's.
+ */
+export async function verifyAccessToken(pools: Record<string, UserPool>, token: string, now: Date): Promise<{ pool: UserPool; claims: JWTPayload }> {
+  let unverified: JWTPayload;
+  try {
+    unverified = decodeJwt(token);
+  } catch {
+    throw idpErrors.invalidAccessToken();
+  }
+  const iss = typeof unverified.iss === "string" ? unverified.iss : "";
+  const pool = pools[iss.slice(iss.lastIndexOf("/") + 1)];
+  if (!pool || issuerOf(pool.Id) !== iss) throw idpErrors.invalidAccessToken();
+  try {
+    const { payload } = await jwtVerify(token, await verificationKey(pool.keys.access), { issuer: iss, algorithms: ["RS256"], currentDate: now });
+    if (payload["token_use"] !== "access") throw idpErrors.invalidAccessToken();
+    return { pool, claims: payload };
+  } catch (error) {
+    if (error instanceof joseErrors.JWTExpired) throw idpErrors.accessTokenExpired();
+    throw idpErrors.invalidAccessToken();
+  }
+}
+
+// ---- refresh tokens ----
+
+// AWS's refresh tokens are JWEs; ours keep that five-part shape but are opaque random values.
+const REFRESH_HEADER = Buffer.from(JSON.stringify({ cty: "JWT", enc: "A256GCM", alg: "RSA-OAEP" })).toString("base64url");
+
+function hash(secret: Buffer): string {
+  return createHash("sha256").update(secret).digest("hex");
+}
+
+/** A new refresh token naming its family; returns the token and the hash to store. */
+export function newRefreshToken(originJti: string): { token: string; refreshHash: string } {
+  const secret = randomBytes(32);
+  const token = [REFRESH_HEADER, Buffer.from(originJti).toString("base64url"), randomBytes(12).toString("base64url"), secret.toString("base64url"), randomBytes(16).toString("base64url")].join(".");
+  return { token, refreshHash: hash(secret) };
+}
+
+/** The family a refresh token belongs to, or undefined when it is not one we issued. */
+export function findRefreshFamily(pool: UserPool, token: string): { originJti: string; family: TokenFamily } | undefined {
+  const parts = token.split(".");
+  if (parts.length !== 5 || parts[0] !== REFRESH_HEADER) return undefined;
+  const originJti = Buffer.from(parts[1]!, "base64url").toString("utf8");
+  const family = Object.hasOwn(pool.families, originJti) ? pool.families[originJti] : undefined;
+  if (!family) return undefined;
+  const given = Buffer.from(hash(Buffer.from(parts[3]!, "base64url")), "hex");
+  const stored = Buffer.from(family.refreshHash, "hex");
+  return given.length === stored.length && timingSafeEqual(given, stored) ? { originJti, family } : undefined;
+}
+
+/** Whether a string has the refresh token's shape (RevokeToken tells those from JWTs). */
+export function looksLikeRefreshToken(token: string): boolean {
+  const parts = token.split(".");
+  return parts.length === 5 && parts[0] === REFRESH_HEADER;
+}
