@@ -9,8 +9,6 @@ export interface FallbackStore extends KeyValueStore {
   readonly fellBack: boolean;
 }
 
-const PROBE_KEY = "cognito-idpool:probe";
-
 /**
  * Wraps `primary` so that any failure (IndexedDB missing, private mode, quota, a blocked or
  * half-created database, or an operation that never settles within `timeoutMs`) moves storage to
@@ -70,11 +68,13 @@ export function createFallbackStore(
     set: (key, value) => run((store) => store.set(key, value)),
     del: (key) => run((store) => store.del(key)),
     async probe() {
-      const token = `probe-${Math.random()}`;
+      // A key of its own: tabs probing the same database at the same moment must not read each other's value.
+      const token = `${Date.now()}-${Math.random()}`;
+      const key = `cognito-idpool:probe:${token}`;
       await run(async (store) => {
-        await store.set(PROBE_KEY, token);
-        const read = await store.get(PROBE_KEY);
-        await store.del(PROBE_KEY);
+        await store.set(key, token);
+        const read = await store.get(key);
+        await store.del(key);
         if (read !== token) throw new Error("storage did not return the value just written");
       });
     },

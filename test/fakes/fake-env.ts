@@ -18,8 +18,9 @@ export interface FakeEnv {
   auth(options?: Partial<AuthOptions>): Auth;
 }
 
-export function createFakeEnv(): FakeEnv {
-  const time = new FakeTime();
+/** `start`: the device clock's first reading; use `Date.now()` when real AWS SDK clients (which read the real clock) are involved. */
+export function createFakeEnv(start?: number): FakeEnv {
+  const time = new FakeTime(start);
   const cognito = new FakeCognito(time);
   const logs: FakeEnv["logs"] = [];
   const logger: Logger = {

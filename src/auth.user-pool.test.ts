@@ -1,0 +1,159 @@
+import { beforeEach, describe, expect, it, vi } from "vitest";
+import { createFakeEnv, keyOf } from "../test/fakes/fake-env.js";
+import type { UserPoolHost, UserPoolSession } from "./user-pool/contract.js";
+
+const ISSUER = "cognito-idp.eu-west-1.amazonaws.com/eu-west-1_AbC123";
+
+// The user-pool module is another unit; here it is a stand-in that records how the core drives it.
+const loaded = vi.hoisted(() => ({ hosts: [] as UserPoolHost[], calls: [] as string[], restoreFails: undefined as unknown }));
+vi.mock("./user-pool/session.js", () => ({
+  createUserPoolSession(host: UserPoolHost): UserPoolSession {
+    loaded.hosts.push(host);
+    const record = (name: string) => loaded.calls.push(name);
+    return {
+      async restore() {
+        record("restore");
+        if (loaded.restoreFails) throw loaded.restoreFails;
+        if ((await host.storage.get(host.storageKey("userpool-tokens"))) === undefined) return false;
+        await host.setLogins({ [ISSUER]: async () => "token:alice" });
+        return true;
+      },
+      async signIn() {
+        record("signIn");
+        await host.setLogins({ [ISSUER]: async () => "token:alice" });
+        return { status: "signedIn" };
+      },
+      confirmSignIn: async () => (record("confirmSignIn"), { status: "signedIn" }),
+      signUp: async () => (record("signUp"), { userConfirmed: false, userSub: "s" }),
+      confirmSignUp: async () => void record("confirmSignUp"),
+      resendSignUpCode: async () => (record("resendSignUpCode"), {}),
+      forgotPassword: async () => (record("forgotPassword"), {}),
+      confirmForgotPassword: async () => void record("confirmForgotPassword"),
+      getUser: async () => (record("getUser"), { username: "alice", sub: "s", claims: {} }),
+      async signOut(options) {
+        record(`signOut:${options.global === true}`);
+        await host.storage.del(host.storageKey("userpool-tokens"));
+      },
+      dispose: () => record("dispose"),
+    };
+  },
+}));
+
+const userPool = { userPoolId: "eu-west-1_AbC123", clientId: "client1" };
+
+beforeEach(() => {
+  loaded.hosts.length = 0;
+  loaded.calls.length = 0;
+  loaded.restoreFails = undefined;
+});
+
+describe("user-pool hook", () => {
+  it("without the userPool option, sign-in methods throw user-pool-not-configured and nothing is loaded", async () => {
+    const env = createFakeEnv();
+    env.cognito.providers.add(ISSUER);
+    const auth = env.auth();
+    for (const call of [
+      () => auth.signIn({ username: "a", password: "p" }),
+      () => auth.confirmSignIn({ answer: "1" }),
+      () => auth.signUp({ username: "a", password: "p" }),
+      () => auth.confirmSignUp({ username: "a", code: "1" }),
+      () => auth.resendSignUpCode({ username: "a" }),
+      () => auth.forgotPassword({ username: "a" }),
+      () => auth.confirmForgotPassword({ username: "a", code: "1", newPassword: "p" }),
+      () => auth.getUser(),
+      () => auth.signOut({ global: true }),
+    ]) {
+      await expect(call()).rejects.toMatchObject({ code: "user-pool-not-configured", message: expect.stringContaining("userPool") });
+    }
+    await auth.signOut();
+    expect(loaded.hosts).toHaveLength(0);
+    auth.dispose();
+  });
+
+  it("a guest-only page never loads the module", async () => {
+    const env = createFakeEnv();
+    const auth = env.auth({ userPool });
+    await auth.getCredentials();
+    await auth.signOut();
+    expect(loaded.hosts).toHaveLength(0);
+    auth.dispose();
+  });
+
+  it("loads the module once on first use and hands it a host on the core's storage, clock and logins", async () => {
+    const env = createFakeEnv();
+    env.cognito.providers.add(ISSUER);
+    const auth = env.auth({ userPool, endpoint: "http://127.0.0.1:4566" });
+    const guest = await auth.getCredentials();
+    expect(await auth.signIn({ username: "alice", password: "pw" })).toEqual({ status: "signedIn" });
+    await auth.getUser();
+    expect(loaded.hosts).toHaveLength(1);
+    const host = loaded.hosts[0]!;
+    expect(host).toMatchObject({ options: userPool, region: "eu-west-1", endpoint: "http://127.0.0.1:4566" });
+    expect(host.storageKey("userpool-tokens")).toBe(keyOf(env, "userpool-tokens"));
+    expect(host.clock.now()).toBe(env.time.now());
+    // sign-in linked the guest through host.setLogins
+    expect(auth.getState()).toMatchObject({ status: "authenticated", identityId: guest.identityId });
+    auth.dispose();
+  });
+
+  it("a reload with stored tokens restores the session before serving credentials", async () => {
+    const env = createFakeEnv();
+    env.cognito.providers.add(ISSUER);
+    await env.store.set(keyOf(env, "userpool-tokens"), { stored: true });
+    const auth = env.auth({ userPool });
+    const creds = await auth.getCredentials();
+    expect(loaded.calls).toEqual(["restore"]);
+    expect(auth.getState().status).toBe("authenticated");
+    expect(env.cognito.requests.every((r) => r.loginKeys.includes(ISSUER))).toBe(true);
+    expect(env.cognito.count("GetId")).toBe(1);
+    expect(creds.identityId).toBe(auth.getState().identityId);
+    auth.dispose();
+
+    // and a second reload reuses the stored identity: one request
+    env.cognito.requests.length = 0;
+    const again = env.auth({ userPool });
+    expect((await again.getCredentials()).identityId).toBe(creds.identityId);
+    expect(env.cognito.requests.map((r) => r.operation)).toEqual(["GetCredentialsForIdentity"]);
+    again.dispose();
+  });
+
+  it("an offline restore fails callers with the network error and is retried on the next call", async () => {
+    const env = createFakeEnv();
+    env.cognito.providers.add(ISSUER);
+    await env.store.set(keyOf(env, "userpool-tokens"), { stored: true });
+    const { CognitoIdpoolError } = await import("./errors.js");
+    loaded.restoreFails = new CognitoIdpoolError("network-error", "offline");
+    const auth = env.auth({ userPool });
+    await expect(auth.getCredentials()).rejects.toMatchObject({ code: "network-error" });
+    expect(env.cognito.requests).toHaveLength(0); // no guest identity made behind the user's back
+    loaded.restoreFails = undefined;
+    await auth.getCredentials();
+    expect(auth.getState().status).toBe("authenticated");
+    auth.dispose();
+  });
+
+  it("signOut revokes through the module, then clears the identity side", async () => {
+    const env = createFakeEnv();
+    env.cognito.providers.add(ISSUER);
+    const auth = env.auth({ userPool });
+    await auth.signIn({ username: "alice", password: "pw" });
+    await auth.signOut({ global: true });
+    expect(loaded.calls).toEqual(["signIn", "signOut:true"]);
+    expect(auth.getState().status).toBe("signedOut");
+    expect(await env.store.get(keyOf(env, "user-identity"))).toBeUndefined();
+    auth.dispose();
+  });
+
+  it("the host's endSession ends the identity-pool session", async () => {
+    const env = createFakeEnv();
+    env.cognito.providers.add(ISSUER);
+    const auth = env.auth({ userPool });
+    await auth.signIn({ username: "alice", password: "pw" });
+    const reasons: string[] = [];
+    auth.onIdentityChange((c) => reasons.push(c.reason));
+    await loaded.hosts[0]!.endSession("sessionExpired");
+    expect(reasons).toEqual(["signedOut"]);
+    expect(auth.getState().status).toBe("signedOut");
+    auth.dispose();
+  });
+});

@@ -1,0 +1,91 @@
+import { describe, expect, it } from "vitest";
+import { createFakeEnv } from "../test/fakes/fake-env.js";
+import { createAuth } from "./auth.js";
+import { isCognitoIdpoolError } from "./errors.js";
+import type { AuthOptions } from "./options.js";
+
+const POOL = "eu-west-1:00000000-0000-4000-8000-000000000000";
+
+function thrown(options: unknown): Error {
+  try {
+    createAuth(options as AuthOptions).dispose();
+  } catch (error) {
+    return error as Error;
+  }
+  throw new Error("createAuth accepted the options");
+}
+
+describe("option validation (behaviour 11)", () => {
+  it.each([
+    ["identityPoolId", { identityPoolId: undefined }],
+    ["identityPoolId", { identityPoolId: "eu-west-1" }],
+    ["identityPoolId", { identityPoolId: "eu-west-1:NOT-HEX" }],
+    ["identityPoolId", { identityPoolId: `eu-west-1:${"0".repeat(60)}` }],
+    ["region", { region: "Ireland" }],
+    ["allowGuests", { allowGuests: "yes" }],
+    ["endpoint", { endpoint: "localhost:4566" }],
+    ["endpoint", { endpoint: "ftp://127.0.0.1" }],
+    ["storage", { storage: "localStorage" }],
+    ["storage", { storage: { get() {} } }],
+    ["refreshMarginSeconds", { refreshMarginSeconds: -1 }],
+    ["refreshMarginSeconds", { refreshMarginSeconds: Number.NaN }],
+    ["refreshMarginSeconds", { refreshMarginSeconds: "300" }],
+    ["customRoleArn", { customRoleArn: "MyRole" }],
+    ["userPool", { userPool: "eu-west-1_AbC" }],
+    ["userPool.userPoolId", { userPool: { userPoolId: "eu-west-1:abc", clientId: "abc" } }],
+    ["userPool.clientId", { userPool: { userPoolId: "eu-west-1_AbC", clientId: "" } }],
+    ["clock", { clock: Date }],
+    ["timers", { timers: {} }],
+    ["lock", { lock: {} }],
+    ["fetch", { fetch: "fetch" }],
+    ["logger", { logger: console.log }],
+    ["random", { random: 0.5 }],
+  ])("rejects a bad %s, naming it, before any request", (name, bad) => {
+    const env = createFakeEnv();
+    const error = thrown({ identityPoolId: POOL, fetch: env.cognito.fetch, ...bad });
+    expect(isCognitoIdpoolError(error, "invalid-options")).toBe(true);
+    expect(error.message).toContain(`"${name}"`);
+    expect(env.cognito.requests).toHaveLength(0);
+  });
+
+  it("names unknown options (typos)", () => {
+    expect(thrown({ identityPoolID: POOL }).message).toMatch(/Unknown option "identityPoolID"/);
+  });
+
+  it("recognises a user pool id given as identityPoolId", () => {
+    expect(thrown({ identityPoolId: "eu-west-1_AbCdEf123" }).message).toMatch(/That is a user pool id/);
+  });
+
+  it("rejects a missing options object", () => {
+    expect(isCognitoIdpoolError(thrown(undefined), "invalid-options")).toBe(true);
+  });
+
+  it("takes the region from the pool id's prefix unless `region` is given", async () => {
+    for (const [options, host] of [
+      [{}, "cognito-identity.eu-west-1.amazonaws.com"],
+      [{ region: "eu-central-1" }, "cognito-identity.eu-central-1.amazonaws.com"],
+      [{ endpoint: "http://127.0.0.1:4566/" }, "127.0.0.1:4566"],
+    ] as const) {
+      const env = createFakeEnv();
+      const hosts: string[] = [];
+      const auth = env.auth({
+        ...options,
+        fetch: (input, init) => {
+          hosts.push(new URL(input instanceof Request ? input.url : String(input)).host);
+          return env.cognito.fetch(input, init);
+        },
+      });
+      await auth.getCredentials();
+      expect(hosts).toEqual([host, host]);
+      auth.dispose();
+    }
+  });
+
+  it("sends customRoleArn as CustomRoleArn", async () => {
+    const env = createFakeEnv();
+    const auth = env.auth({ customRoleArn: "arn:aws:iam::000000000000:role/Reader" });
+    await auth.getCredentials();
+    expect(JSON.parse(env.cognito.bodies.at(-1)!)).toMatchObject({ CustomRoleArn: "arn:aws:iam::000000000000:role/Reader" });
+    auth.dispose();
+  });
+});
