@@ -6,7 +6,7 @@
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import * as esbuild from "esbuild";
-import { trimPlugin } from "../bench/lib/trim.mjs";
+import { errorClassesPlugin, staticSignInPlugin, trimPlugin } from "../bench/lib/trim.mjs";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 const pkg = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8"));
@@ -28,7 +28,7 @@ export function scriptTagBuildOptions() {
       js: `/*! cognito-idpool ${pkg.version} (MIT) https://www.npmjs.com/package/cognito-idpool - bundles @aws-sdk/*, @smithy/* and idb-keyval (Apache-2.0) */`,
     },
     legalComments: "eof",
-    plugins: [trimPlugin()],
+    plugins: [trimPlugin(), staticSignInPlugin(), errorClassesPlugin()],
     logLevel: "warning",
   };
 }

@@ -3,7 +3,7 @@
 //   node scripts/size.mjs                         print the sizes
 //   node scripts/size.mjs --check [--json=FILE]   compare with bench/size-budget.json; FILE gets {passed, failed, results}
 //   node scripts/size.mjs --set-budget            write the budget: what is reached now + 5%, the most CI allows
-import { readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { fmt, kib } from "../bench/lib/measure.mjs";
 import { measureOurs } from "../bench/lib/ours.mjs";
@@ -33,7 +33,7 @@ if (values["set-budget"]) {
   console.log(`wrote ${BUDGET_FILE.pathname}`);
 }
 
-const budget = JSON.parse(readFileSync(BUDGET_FILE, "utf8"));
+const budget = existsSync(BUDGET_FILE) ? JSON.parse(readFileSync(BUDGET_FILE, "utf8")) : {};
 const results = items.map((item) => {
   const limit = item.unbudgeted ? undefined : budget[item.id];
   const ok = limit === undefined ? undefined : item.brotli <= limit;

@@ -1,0 +1,75 @@
+import { useEffect, useState } from "react";
+import type { AuthState } from "cognito-idpool";
+import { auth } from "./auth.js";
+import { describeError } from "./files.js";
+import { notify, useNow } from "./session.js";
+
+export function IdentityPanel({ state }: { state: AuthState }) {
+  const now = useNow();
+  const [username, setUsername] = useState<string | undefined>();
+  const [busy, setBusy] = useState(false);
+
+  useEffect(() => {
+    if (state.status !== "authenticated") return setUsername(undefined);
+    auth.getUser().then(
+      (user) => setUsername(user?.username),
+      () => setUsername(undefined),
+    );
+  }, [state.status, state.identityId]);
+
+  const secondsLeft = state.expiration ? Math.max(0, Math.round((state.expiration.getTime() - now) / 1000)) : undefined;
+  const who = state.status === "authenticated" ? `Signed in${username ? ` as ${username}` : ""}` : state.status === "guest" ? "Guest" : "No identity yet";
+
+  async function signOut() {
+    setBusy(true);
+    try {
+      await auth.signOut();
+      await auth.getCredentials();
+    } catch (error) {
+      notify("error", `Sign-out failed: ${describeError(error)}`);
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <section className="card identity">
+      <h2>Who you are</h2>
+      <dl>
+        <dt>Status</dt>
+        <dd data-testid="status" data-status={state.status}>
+          {who}
+        </dd>
+        <dt>Identity ID</dt>
+        <dd>
+          <code data-testid="identity-id">{state.identityId ?? "—"}</code>
+        </dd>
+        <dt>Credentials</dt>
+        <dd data-testid="time-left">{secondsLeft === undefined ? "—" : `${formatDuration(secondsLeft)} left`}</dd>
+        {state.storage !== "indexeddb" && (
+          <>
+            <dt>Storage</dt>
+            <dd>{state.storage === "memory" ? "memory only: the identity will not survive a reload" : state.storage}</dd>
+          </>
+        )}
+        {state.refreshError && (
+          <>
+            <dt>Last refresh</dt>
+            <dd className="error">{state.refreshError.message}</dd>
+          </>
+        )}
+      </dl>
+      {state.status === "authenticated" && (
+        <button type="button" onClick={signOut} disabled={busy} data-testid="sign-out">
+          Sign out
+        </button>
+      )}
+    </section>
+  );
+}
+
+function formatDuration(seconds: number): string {
+  const m = Math.floor(seconds / 60);
+  const s = seconds % 60;
+  return m ? `${m} min ${String(s).padStart(2, "0")} s` : `${s} s`;
+}
