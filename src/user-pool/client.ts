@@ -23,10 +23,8 @@ export interface UserPoolApi {
  * ```
  */
 export function createUserPoolApi(host: UserPoolHost): UserPoolApi {
-  const client = new CognitoIdentityProviderClient({
-    region: host.region,
-    ...(host.endpoint ? { endpoint: host.endpoint } : {}),
-  });
+  const endpoint = host.options.endpoint ?? host.endpoint;
+  const client = new CognitoIdentityProviderClient({ region: host.region, ...(endpoint ? { endpoint } : {}) });
   client.middlewareStack.add(
     (next) => async (args) => {
       const result = await next(args);

@@ -13,6 +13,11 @@ export interface UserPoolOptions {
   userPoolId: string;
   /** App client id (a public client: no secret). */
   clientId: string;
+  /**
+   * Base URL of the user pool's API when it is not where the identity pool is (e.g. a separate
+   * local user-pool emulator such as cognito-local). Defaults to `createAuth`'s `endpoint`.
+   */
+  endpoint?: string;
 }
 
 /** Storage key, under the core's per-pool prefix, where user-pool tokens live. Shared so the core can tell "was signed in" without loading sign-in code. */
@@ -98,7 +103,13 @@ export interface UserInfo {
 }
 
 export interface UserPoolSession {
-  /** Picks up stored tokens after a reload; true when a session was restored (and logins set). */
+  /**
+   * Picks up stored tokens after a reload; true when a session was restored (and logins set).
+   * An expired ID token is renewed first. False when nothing usable is stored; when the stored
+   * refresh token was refused, the tokens are also forgotten and `endSession("sessionExpired")` is
+   * called (not awaited). Offline, the session is kept and `setLogins`' failure is passed on;
+   * the tokens stay stored, so a later `restore()` picks them up.
+   */
   restore(): Promise<boolean>;
   signIn(input: SignInInput): Promise<SignInResult>;
   confirmSignIn(input: ConfirmSignInInput): Promise<SignInResult>;
@@ -107,8 +118,13 @@ export interface UserPoolSession {
   resendSignUpCode(input: { username: string }): Promise<CodeDelivery>;
   forgotPassword(input: { username: string }): Promise<CodeDelivery>;
   confirmForgotPassword(input: { username: string; code: string; newPassword: string }): Promise<void>;
+  /** From the ID token in memory, or in storage when `restore()` has not run yet; no request. */
   getUser(): Promise<UserInfo | undefined>;
-  /** Revokes the refresh token (or `global`: GlobalSignOut) and forgets the tokens. The core clears the identity side. */
+  /**
+   * Forgets the tokens (memory and storage) first, then revokes the refresh token (or `global`:
+   * GlobalSignOut). If the revocation fails (offline), it rejects with that error, but the user is
+   * signed out here regardless. The core clears the identity side.
+   */
   signOut(options: { global?: boolean }): Promise<void>;
   /** Stops timers. */
   dispose(): void;

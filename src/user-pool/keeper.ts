@@ -15,6 +15,8 @@ export interface TokenKeeper {
   current(): Tokens | undefined;
   /** Reads stored tokens into memory (after a reload) and starts the renewal timer. */
   load(): Promise<Tokens | undefined>;
+  /** The stored tokens, without loading them. */
+  peek(): Promise<Tokens | undefined>;
   /** Makes fresh tokens from a sign-in the current ones: stored, and timed for renewal. */
   adopt(tokens: Tokens): Promise<void>;
   /** The ID token, renewed first when it is within the renewal margin. */
@@ -71,12 +73,18 @@ export function createTokenKeeper(host: UserPoolHost, api: UserPoolApi): TokenKe
   }
 
   async function readStored(): Promise<Tokens | undefined | "unreadable"> {
+    let value: unknown;
     try {
-      return parseStoredTokens(await host.storage.get(key), host.options);
+      value = await host.storage.get(key);
     } catch (error) {
       host.logger.warn("user pool: could not read stored tokens", { code: errorCode(error) });
       return "unreadable";
     }
+    const tokens = parseStoredTokens(value, host.options);
+    // Corrupt, or from another pool or app client: useless here, and it would make the core load
+    // sign-in code on every start.
+    if (!tokens && value !== undefined) await host.storage.del(key).catch(() => undefined);
+    return tokens;
   }
 
   async function save(t: Tokens) {
@@ -163,6 +171,10 @@ export function createTokenKeeper(host: UserPoolHost, api: UserPoolApi): TokenKe
       failures = 0;
       schedule();
       return tokens;
+    },
+    async peek() {
+      const stored = await readStored();
+      return stored === "unreadable" ? undefined : stored;
     },
     async adopt(next) {
       tokens = next;

@@ -258,14 +258,24 @@ describe("across tabs (shared storage)", () => {
 });
 
 describe("restore after a reload", () => {
-  it("nothing stored, or stored for another app client: false, no request", async () => {
+  it("nothing stored, or stored for another app client, or corrupt: false, no request, the useless value removed", async () => {
     expect(await session.restore()).toBe(false);
     await host.store.set(host.storageKey(USER_POOL_TOKENS_KEY), { version: 1, userPoolId: "eu-west-1_TestPool1", clientId: "other", idToken: "x", accessToken: "y", refreshToken: "z" });
     expect(await session.restore()).toBe(false);
+    expect(stored()).toBeUndefined();
     await host.store.set(host.storageKey(USER_POOL_TOKENS_KEY), "corrupt");
     expect(await session.restore()).toBe(false);
+    expect(stored()).toBeUndefined();
     expect(pool.calls).toHaveLength(0);
     expect(host.loginsSet).toHaveLength(0);
+  });
+
+  it("getUser answers from storage before restore() has run", async () => {
+    await signIn();
+    const store = host.store;
+    setup(store);
+    expect(await session.getUser()).toMatchObject({ username: "alice", sub: "sub-alice" });
+    expect(pool.calls).toHaveLength(0);
   });
 
   it("a fresh stored ID token: logins set, no request", async () => {
@@ -337,15 +347,20 @@ describe("sign-out", () => {
     expect(stored()).toBeUndefined();
   });
 
-  it("a network failure while revoking still signs out locally, with a warning and no token in it", async () => {
+  it("a network failure while revoking still signs out locally, then reports the failure without the token", async () => {
     await signIn();
     const refresh = stored()!.refreshToken;
     pool.faults["RevokeToken"] = ["network"];
-    await session.signOut({});
+    const error = await session.signOut({}).catch((e: unknown) => e);
+    expect(isCognitoIdpoolError(error, "network-error")).toBe(true);
+    expect(String((error as Error).message)).not.toContain(refresh);
     expect(stored()).toBeUndefined();
     expect(await session.getUser()).toBeUndefined();
-    expect(host.warnings).toHaveLength(1);
-    expect(JSON.stringify(host.warnings)).not.toContain(refresh);
-    expect(host.warnings[0]!.details).toMatchObject({ code: "network-error" });
+    expect(host.timersRef.pending.size).toBe(0);
+  });
+
+  it("signed out already: no request", async () => {
+    await session.signOut({ global: true });
+    expect(pool.calls).toHaveLength(0);
   });
 });

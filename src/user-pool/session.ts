@@ -236,7 +236,8 @@ export function createUserPoolSessionWith(host: UserPoolHost, api: UserPoolApi):
     },
 
     async getUser() {
-      const tokens = keeper.current();
+      // Before restore() has run (right after a reload) the stored tokens are the answer.
+      const tokens = keeper.current() ?? (await keeper.peek());
       if (!tokens) return undefined;
       return { username: tokens.username, sub: tokens.sub, claims: { ...tokens.claims } };
     },
@@ -245,20 +246,14 @@ export function createUserPoolSessionWith(host: UserPoolHost, api: UserPoolApi):
       pending = undefined;
       const tokens = keeper.current() ?? (await keeper.load());
       // Local first and unconditionally: a failed revocation must never leave the page signed in.
+      // The failure is still reported, so the app knows the tokens stay valid at the pool until they expire.
       await keeper.forget();
       if (!tokens) return;
-      try {
-        if (options.global) {
-          const accessToken = await usableAccessToken(tokens);
-          await call(() => api.send(new GlobalSignOutCommand({ AccessToken: accessToken })));
-        } else {
-          await call(() => api.send(new RevokeTokenCommand({ Token: tokens.refreshToken, ClientId: clientId })));
-        }
-      } catch (error) {
-        host.logger.warn("user pool: signed out here, but revoking the tokens at the user pool failed; they stay valid there until they expire", {
-          code: isCognitoIdpoolError(error) ? error.code : "unknown",
-          global: options.global === true,
-        });
+      if (options.global) {
+        const accessToken = await usableAccessToken(tokens);
+        await call(() => api.send(new GlobalSignOutCommand({ AccessToken: accessToken })));
+      } else {
+        await call(() => api.send(new RevokeTokenCommand({ Token: tokens.refreshToken, ClientId: clientId })));
       }
     },
 
