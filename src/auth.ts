@@ -332,7 +332,7 @@ export function createAuth(options: AuthOptions): Auth {
   // --- user pool, loaded on first use ---------------------------------------------------------
   let userPoolSession: Promise<UserPoolSession> | undefined;
   const host: UserPoolHost | undefined = o.userPool && {
-    options: { userPoolId: o.userPool.userPoolId, clientId: o.userPool.clientId },
+    options: { userPoolId: o.userPool.userPoolId, clientId: o.userPool.clientId, ...(o.userPool.endpoint ? { endpoint: o.userPool.endpoint } : {}) },
     region: o.userPool.region,
     endpoint: o.endpoint,
     storage: store,

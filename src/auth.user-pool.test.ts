@@ -82,13 +82,13 @@ describe("user-pool hook", () => {
   it("loads the module once on first use and hands it a host on the core's storage, clock and logins", async () => {
     const env = createFakeEnv();
     env.cognito.providers.add(ISSUER);
-    const auth = env.auth({ userPool, endpoint: "http://127.0.0.1:4566" });
+    const auth = env.auth({ userPool: { ...userPool, endpoint: "http://127.0.0.1:9229/" }, endpoint: "http://127.0.0.1:4566" });
     const guest = await auth.getCredentials();
     expect(await auth.signIn({ username: "alice", password: "pw" })).toEqual({ status: "signedIn" });
     await auth.getUser();
     expect(loaded.hosts).toHaveLength(1);
     const host = loaded.hosts[0]!;
-    expect(host).toMatchObject({ options: userPool, region: "eu-west-1", endpoint: "http://127.0.0.1:4566" });
+    expect(host).toMatchObject({ options: { ...userPool, endpoint: "http://127.0.0.1:9229" }, region: "eu-west-1", endpoint: "http://127.0.0.1:4566" });
     expect(host.storageKey("userpool-tokens")).toBe(keyOf(env, "userpool-tokens"));
     expect(host.clock.now()).toBe(env.time.now());
     // sign-in linked the guest through host.setLogins

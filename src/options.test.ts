@@ -34,6 +34,8 @@ describe("option validation (behaviour 11)", () => {
     ["userPool", { userPool: "eu-west-1_AbC" }],
     ["userPool.userPoolId", { userPool: { userPoolId: "eu-west-1:abc", clientId: "abc" } }],
     ["userPool.clientId", { userPool: { userPoolId: "eu-west-1_AbC", clientId: "" } }],
+    ["userPool.endpoint", { userPool: { userPoolId: "eu-west-1_AbC", clientId: "abc", endpoint: "nope" } }],
+    ["userPool.clientID", { userPool: { userPoolId: "eu-west-1_AbC", clientID: "abc" } }],
     ["clock", { clock: Date }],
     ["timers", { timers: {} }],
     ["lock", { lock: {} }],

@@ -135,11 +135,15 @@ export function resolveOptions(input: AuthOptions): ResolvedOptions {
   if (input.userPool !== undefined) {
     const up = input.userPool as unknown;
     if (typeof up !== "object" || up === null) throw invalid("userPool", "must be an object { userPoolId, clientId }", up);
-    const { userPoolId, clientId } = up as Record<string, unknown>;
+    const { userPoolId, clientId, endpoint: userPoolEndpoint, ...rest } = up as Record<string, unknown>;
+    const unknown = Object.keys(rest)[0];
+    if (unknown !== undefined) throw new CognitoIdpoolError("invalid-options", `Unknown option "userPool.${unknown}" for createAuth().`);
     const userPoolMatch = typeof userPoolId === "string" ? USER_POOL_ID.exec(userPoolId) : null;
     if (!userPoolMatch) throw invalid("userPool.userPoolId", 'must look like "eu-west-1_AbCdEf123"', userPoolId);
     if (typeof clientId !== "string" || !CLIENT_ID.test(clientId)) throw invalid("userPool.clientId", "must be the app client id (letters, digits, underscores)", clientId);
+    if (userPoolEndpoint !== undefined && !isHttpUrl(userPoolEndpoint)) throw invalid("userPool.endpoint", 'must be an http(s) URL such as "http://127.0.0.1:9229"', userPoolEndpoint);
     userPool = { userPoolId: userPoolMatch[0], clientId, region: userPoolMatch[1]! };
+    if (userPoolEndpoint !== undefined) userPool.endpoint = userPoolEndpoint.replace(/\/+$/, "");
   }
 
   return {

@@ -1,0 +1,119 @@
+import "fake-indexeddb/auto";
+import { SetIdentityPoolRolesCommand, type CreateIdentityPoolInput } from "@aws-sdk/client-cognito-identity";
+import { CreateOpenIDConnectProviderCommand } from "@aws-sdk/client-iam";
+import { createRole, cognitoTrustPolicy, createTestPool, startIdentityKit, type IdentityKit } from "../../emulator/test/identity-fixtures.js";
+import { startOidcIssuer, type TestIssuer } from "../../emulator/test/identity-oidc-issuer.js";
+import { createAuth, type Auth } from "../../src/auth.js";
+import type { AuthOptions } from "../../src/options.js";
+import { FakeTime } from "../fakes/fake-time.js";
+
+/**
+ * Shared set-up of the SDK-core integration tests: the emulator (driven through real AWS SDK
+ * clients for set-up), a local OpenID Connect issuer registered with IAM, and IndexedDB from
+ * fake-indexeddb, so `createAuth` runs with its default storage exactly as in a browser.
+ */
+export interface CoreKit {
+  kit: IdentityKit;
+  issuer: TestIssuer;
+  url: string;
+  stop(): Promise<void>;
+}
+
+export const OIDC_CLIENT_ID = "web";
+
+export async function startCoreKit(): Promise<CoreKit> {
+  const kit = await startIdentityKit();
+  const issuer = await startOidcIssuer({ path: "/realms/core" });
+  return {
+    kit,
+    issuer,
+    url: kit.emulator.url,
+    async stop() {
+      await kit.stop();
+      await issuer.stop();
+    },
+  };
+}
+
+export interface CorePool {
+  poolId: string;
+  authRoleArn: string;
+  unauthRoleArn: string;
+}
+
+/** A fresh identity pool (so storage keys never collide between tests) trusting the local issuer. */
+export async function newPool(
+  core: CoreKit,
+  input: Partial<CreateIdentityPoolInput> = {},
+  policies: { authenticated?: Record<string, unknown>; unauthenticated?: Record<string, unknown> } = {},
+): Promise<CorePool> {
+  const { kit, issuer } = core;
+  const { OpenIDConnectProviderArn } = await kit.iam
+    .send(new CreateOpenIDConnectProviderCommand({ Url: issuer.url, ClientIDList: [OIDC_CLIENT_ID] }))
+    .catch(async (error: { name?: string }) => {
+      if (error.name !== "EntityAlreadyExistsException") throw error;
+      return { OpenIDConnectProviderArn: `arn:aws:iam::000000000000:oidc-provider/${issuer.loginKey}` };
+    });
+  const pool = await createTestPool(kit, { OpenIdConnectProviderARNs: [OpenIDConnectProviderArn!], ...input });
+  if (!policies.authenticated && !policies.unauthenticated) return pool;
+  const authRoleArn = await createRole(kit.iam, "CoreAuth", cognitoTrustPolicy(pool.poolId, "authenticated"), policies.authenticated ?? {});
+  const unauthRoleArn = await createRole(kit.iam, "CoreUnauth", cognitoTrustPolicy(pool.poolId, "unauthenticated"), policies.unauthenticated ?? {});
+  await kit.identity.send(new SetIdentityPoolRolesCommand({ IdentityPoolId: pool.poolId, Roles: { authenticated: authRoleArn, unauthenticated: unauthRoleArn } }));
+  return { poolId: pool.poolId, authRoleArn, unauthRoleArn };
+}
+
+/** One emulator request-log entry. */
+export interface LoggedRequest {
+  service: string;
+  operation: string;
+  identityId?: string;
+  status: number;
+}
+
+/** Identity-pool requests since the last {@link clearRequests}, from `GET /_emulator/requests`. */
+export async function identityRequests(core: CoreKit): Promise<LoggedRequest[]> {
+  const { requests } = (await core.kit.emulator.control("requests")) as { requests: LoggedRequest[] };
+  return requests.filter((r) => r.service === "cognito-identity");
+}
+
+export async function clearRequests(core: CoreKit): Promise<void> {
+  await core.kit.emulator.control("requests", undefined, "DELETE");
+}
+
+export const count = (requests: LoggedRequest[], operation: string) => requests.filter((r) => r.operation === operation).length;
+
+/** A page of the SDK against the emulator. */
+export function page(core: CoreKit, pool: CorePool, options: Partial<AuthOptions> = {}): Auth {
+  return createAuth({ identityPoolId: pool.poolId, endpoint: core.url, crossTab: false, ...options });
+}
+
+/** The login map of the local issuer for `sub`, as a function minting a fresh ID token on every call. */
+export function oidcLogin(core: CoreKit, sub: string, issuedAt?: () => number): Record<string, () => Promise<string>> {
+  return { [core.issuer.loginKey]: () => core.issuer.mint({ sub, aud: OIDC_CLIENT_ID }, issuedAt ? { issuedAt: issuedAt() } : {}) };
+}
+
+/**
+ * Time travel for device and emulator together: the device clock and timers are a FakeTime that
+ * starts at the real time, and every `travel(ms)` also moves the emulator's clock, so credentials
+ * age and refresh timers fire without anyone sleeping.
+ */
+export interface TimeMachine {
+  time: FakeTime;
+  travel(ms: number): Promise<void>;
+  /** The emulator's current time in epoch seconds (for minting tokens that it finds fresh). */
+  emulatorSeconds(): number;
+}
+
+export function timeMachine(core: CoreKit): TimeMachine {
+  const time = new FakeTime(Date.now());
+  let offsetMs = 0;
+  return {
+    time,
+    async travel(ms) {
+      offsetMs += ms;
+      await core.kit.emulator.control("clock", { offsetSeconds: offsetMs / 1000 });
+      await time.advance(ms);
+    },
+    emulatorSeconds: () => Math.floor((Date.now() + offsetMs) / 1000),
+  };
+}
