@@ -1,4 +1,5 @@
 import { createHmac } from "node:crypto";
+import { createRequire } from "node:module";
 import {
   AdminCreateUserCommand,
   AdminSetUserPasswordCommand,
@@ -190,4 +191,43 @@ export function hotp(key: Buffer, counter: number, digits = 6): string {
 /** The payload of a JWT without verifying it (to look at claims jose already checked elsewhere). */
 export function claimsOf(token: string): Record<string, unknown> {
   return JSON.parse(Buffer.from(token.split(".")[1]!, "base64url").toString("utf8"));
+}
+
+// amazon-cognito-identity-js ships its SRP helper without typings; these are the parts used here.
+interface JsBigInteger {
+  toString(radix: number): string;
+}
+interface JsAuthenticationHelper {
+  getLargeAValue(done: (error: unknown, A: JsBigInteger) => void): void;
+  getPasswordAuthenticationKey(username: string, password: string, B: JsBigInteger, salt: JsBigInteger, done: (error: unknown, key: Buffer) => void): void;
+}
+const require = createRequire(import.meta.url);
+const jsSrp = require("amazon-cognito-identity-js") as {
+  AuthenticationHelper: new (poolName: string) => JsAuthenticationHelper;
+  DateHelper: new () => { getNowString(): string };
+};
+const JsBigInteger = require("amazon-cognito-identity-js/lib/BigInteger.js").default as new (hex: string, radix: number) => JsBigInteger;
+
+/**
+ * USER_SRP_AUTH by hand with amazon-cognito-identity-js's own SRP maths, for tests that must act
+ * between InitiateAuth and RespondToAuthChallenge (session expiry, reuse, tampering).
+ */
+export async function srpStart(poolId: string): Promise<{ srpA: string; claim(parameters: Record<string, string>, password: string, timestamp?: string): Promise<Record<string, string>> }> {
+  const poolName = poolId.split("_")[1]!;
+  const helper = new jsSrp.AuthenticationHelper(poolName);
+  const A = await callback<JsBigInteger>((done) => helper.getLargeAValue(done));
+  return {
+    srpA: A.toString(16),
+    async claim(parameters, password, timestamp = new jsSrp.DateHelper().getNowString()) {
+      const userId = parameters["USER_ID_FOR_SRP"]!;
+      const key = await callback<Buffer>((done) => helper.getPasswordAuthenticationKey(userId, password, new JsBigInteger(parameters["SRP_B"]!, 16), new JsBigInteger(parameters["SALT"]!, 16), done));
+      const message = Buffer.concat([Buffer.from(poolName), Buffer.from(userId), Buffer.from(parameters["SECRET_BLOCK"]!, "base64"), Buffer.from(timestamp)]);
+      return {
+        USERNAME: userId,
+        PASSWORD_CLAIM_SECRET_BLOCK: parameters["SECRET_BLOCK"]!,
+        TIMESTAMP: timestamp,
+        PASSWORD_CLAIM_SIGNATURE: createHmac("sha256", key).update(message).digest("base64"),
+      };
+    },
+  };
 }
