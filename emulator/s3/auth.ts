@@ -1,0 +1,91 @@
+import { AwsError } from "../core/errors.js";
+import type { Principal } from "../core/credentials.js";
+import { s3AuthError } from "../core/protocols.js";
+import { verifySigV4 } from "../core/sigv4.js";
+import type { ServiceContext } from "../core/types.js";
+import { findRoleByArn } from "../iam/state.js";
+import { evaluatePolicies, type PolicyDocument } from "../policy/index.js";
+import { accessDenied } from "./errors.js";
+
+/** What an S3 request may do, decided by the caller's identity policies. */
+export interface Authorizer {
+  /** Whether the caller may do `action` on `resource`; `extra` adds condition keys such as `s3:prefix`. */
+  allows(action: string, resource: string, extra?: Record<string, string>): boolean;
+  /** Like {@link allows}, throwing S3's AccessDenied when not. */
+  require(action: string, resource: string, extra?: Record<string, string>): void;
+  /** Whether the request was presigned (query-string auth). */
+  presigned: boolean;
+}
+
+export const bucketArn = (bucket: string) => `arn:aws:s3:::${bucket}`;
+export const objectArn = (bucket: string, key: string) => `arn:aws:s3:::${bucket}/${key}`;
+
+/**
+ * Verifies the signature (every S3 request must be signed: there are no bucket policies or ACLs
+ * that could let an anonymous caller in) and returns what the caller may do.
+ */
+export async function authenticate(ctx: ServiceContext): Promise<Authorizer> {
+  const result = await verifySigV4(ctx.request, ctx.state, ctx.clock, { s3: true });
+  if (!result.ok) throw s3AuthError(result.failure);
+  if (result.service !== "s3") {
+    throw new AwsError("AuthorizationHeaderMalformed", `The authorization header is malformed; incorrect service "${result.service}". This endpoint belongs to "s3".`, 400);
+  }
+  ctx.principal = result.principal;
+  ctx.region = result.region;
+  const base = baseContext(ctx, result.principal, result.presigned);
+  const policies = result.principal.kind === "temporary" ? rolePolicies(ctx, result.principal.credentials.roleArn) : [];
+
+  const allows = (action: string, resource: string, extra: Record<string, string> = {}): boolean => {
+    if (result.principal.kind === "root") return true;
+    return evaluatePolicies(policies, { action, resource, context: { ...base, ...extra } }) === "Allow";
+  };
+  return {
+    presigned: result.presigned,
+    allows,
+    require(action, resource, extra) {
+      if (!allows(action, resource, extra)) throw accessDenied();
+    },
+  };
+}
+
+/** The role's inline policies; text that is not JSON could never have been stored by IAM and is skipped. */
+function rolePolicies(ctx: ServiceContext, roleArn: string): PolicyDocument[] {
+  const role = findRoleByArn(ctx.state.iam, roleArn);
+  if (!role) return [];
+  const documents: PolicyDocument[] = [];
+  for (const text of Object.values(role.Policies)) {
+    try {
+      documents.push(JSON.parse(text) as PolicyDocument);
+    } catch {
+      // IAM rejects such a document at PutRolePolicy; here it simply grants nothing.
+    }
+  }
+  return documents;
+}
+
+/** Global and S3 condition keys every request carries, plus the session's own (Cognito `sub`, `aud`, `amr`). */
+function baseContext(ctx: ServiceContext, principal: Principal, presigned: boolean): Record<string, string | string[]> {
+  const now = ctx.clock.date();
+  const context: Record<string, string | string[]> = {
+    "aws:SecureTransport": "false",
+    "aws:CurrentTime": now.toISOString(),
+    "aws:EpochTime": String(Math.floor(now.getTime() / 1000)),
+    "aws:RequestedRegion": ctx.region,
+    "aws:PrincipalAccount": "000000000000",
+    "s3:authType": presigned ? "REST-QUERY-STRING" : "REST-HEADER",
+    "s3:signatureversion": "AWS4-HMAC-SHA256",
+  };
+  const sha = ctx.request.headers["x-amz-content-sha256"];
+  if (sha) context["s3:x-amz-content-sha256"] = sha;
+  if (principal.kind === "temporary") {
+    const c = principal.credentials;
+    const role = findRoleByArn(ctx.state.iam, c.roleArn);
+    Object.assign(context, {
+      "aws:PrincipalArn": c.roleArn,
+      "aws:PrincipalType": "AssumedRole",
+      "aws:userid": `${role?.RoleId ?? "AROA"}:${c.sessionName}`,
+    });
+    Object.assign(context, c.context);
+  }
+  return context;
+}
