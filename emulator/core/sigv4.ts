@@ -148,14 +148,22 @@ export async function verifySigV4(
       const prev = q[k];
       q[k] = prev === undefined ? v : ([] as string[]).concat(prev, v);
     }
+    // S3 presigned URLs sign an unsigned payload. presign() takes the payload hash from the
+    // x-amz-content-sha256 header: the AWS SDK states it in the query (presign() hoists it back
+    // there), other presigners leave it out.
+    const unsigned = options.s3 && headers["x-amz-content-sha256"] === undefined;
+    const inQuery = unsigned && query.has("X-Amz-Content-Sha256");
+    if (inQuery) delete q["X-Amz-Content-Sha256"];
+    const presignHeaders = unsigned ? { ...headers, "X-Amz-Content-Sha256": query.get("X-Amz-Content-Sha256") ?? "UNSIGNED-PAYLOAD" } : headers;
     const presignedRequest = await signer.presign(
-      { method: request.method, protocol: "http:", hostname: hostname ?? "", port: port ? Number(port) : undefined, path, query: q, headers, body: undefined } as never,
+      { method: request.method, protocol: "http:", hostname: hostname ?? "", port: port ? Number(port) : undefined, path, query: q, headers: presignHeaders, body: undefined } as never,
       {
         signingDate,
         expiresIn: Number(query.get("X-Amz-Expires")),
         signableHeaders: new Set(signedHeaders),
         // Keep every signed header a header, as it was when the client presigned.
-        unhoistableHeaders: new Set(signedHeaders),
+        unhoistableHeaders: new Set(unsigned && !inQuery ? [...signedHeaders, "x-amz-content-sha256"] : signedHeaders),
+        ...(unsigned && !inQuery ? { unsignableHeaders: new Set(["x-amz-content-sha256"]) } : {}),
       },
     );
     expected = String((presignedRequest.query as Record<string, string>)["X-Amz-Signature"]);
