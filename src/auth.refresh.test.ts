@@ -59,9 +59,11 @@ describe("proactive refresh (behaviour 3)", () => {
 
     await env.time.advance(HOUR - MARGIN);
     await vi.waitFor(() => expect(env.time.requestedDelays).toEqual([750]));
-    // A caller during the outage gets the old, still-valid credentials instead of an error.
-    const during = await auth.getCredentials();
-    expect(during.accessKeyId).toBe(first.accessKeyId);
+    // A caller during the outage gets the old, still-valid credentials instead of an error, and does not retry on its own.
+    const attempts = env.cognito.requests.length;
+    const during = await Promise.all(Array.from({ length: 10 }, () => auth.getCredentials()));
+    expect(during.every((c) => c.accessKeyId === first.accessKeyId)).toBe(true);
+    expect(env.cognito.requests.length).toBe(attempts);
     expect(auth.getState().refreshError?.code).toBe("network-error");
 
     await env.time.advance(750);

@@ -139,7 +139,7 @@ export class CredentialEngine {
 
   /** Background refresh from the scheduler; outcomes are reported to the scheduler by {@link refresh}. */
   refreshInBackground(): Promise<unknown> {
-    return this.freshSession(false);
+    return this.freshSession(false, true);
   }
 
   async setLogins(logins: Record<string, LoginValue>): Promise<void> {
@@ -194,8 +194,11 @@ export class CredentialEngine {
     return true;
   }
 
-  private freshSession(force: boolean): Promise<SessionWithCredentials> {
+  private freshSession(force: boolean, fromScheduler = false): Promise<SessionWithCredentials> {
     if (!force && this.usable(this.session)) return Promise.resolve(this.session);
+    // During a backoff, callers get the still-valid credentials instead of hammering a throttled or
+    // unreachable Cognito at their own pace; only the scheduler's retries go out.
+    if (!force && !fromScheduler && this.scheduler.attempts > 0 && this.stillValid(this.session)) return Promise.resolve(this.session);
     if (this.refreshing && (!force || this.refreshing.forced)) return this.refreshing.promise;
     const promise: Promise<SessionWithCredentials> = this.enqueue(() => this.refresh(force)).finally(() => {
       if (this.refreshing?.promise === promise) this.refreshing = undefined;

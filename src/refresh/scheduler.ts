@@ -71,7 +71,7 @@ export class RefreshScheduler {
     this.stopped = true;
   }
 
-  /** Retry attempt count since the last success (0 when healthy). */
+  /** Retry attempt count since the last success (0 when healthy, or when no retry is planned). */
   get attempts(): number {
     return this.attempt;
   }
