@@ -1,5 +1,7 @@
+import { ACCOUNT_ID } from "../core/credentials.js";
 import { AwsError } from "../core/errors.js";
-import type { JsonOperation, JsonService } from "../core/types.js";
+import type { JsonOperation, JsonService, ServiceContext } from "../core/types.js";
+import { decide, deniedMessage } from "../iam/authorize.js";
 import type { SeedContext } from "../seed.js";
 import { developerOperations } from "./developer.js";
 import { enhancedFlowOperations } from "./enhanced-flow.js";
@@ -29,7 +31,48 @@ export interface IdentityPoolSeed {
 }
 
 const unsigned = (handler: JsonOperation["handler"]): JsonOperation => ({ auth: "none", handler });
-const signed = (handler: JsonOperation["handler"]): JsonOperation => ({ auth: "sigv4", handler });
+
+/**
+ * Signed operations, authorized as IAM would: issued credentials need `cognito-identity:<Operation>`
+ * on the pool from their role's policies (AccessDeniedException otherwise); root may do anything.
+ */
+const SIGNED_OPERATIONS: Record<string, JsonOperation["handler"]> = {
+  GetOpenIdTokenForDeveloperIdentity: developerOperations.GetOpenIdTokenForDeveloperIdentity,
+  LookupDeveloperIdentity: developerOperations.LookupDeveloperIdentity,
+  MergeDeveloperIdentities: developerOperations.MergeDeveloperIdentities,
+  UnlinkDeveloperIdentity: developerOperations.UnlinkDeveloperIdentity,
+  DescribeIdentity: identityAdminOperations.DescribeIdentity,
+  ListIdentities: identityAdminOperations.ListIdentities,
+  DeleteIdentities: identityAdminOperations.DeleteIdentities,
+  CreateIdentityPool: poolOperations.CreateIdentityPool,
+  DescribeIdentityPool: poolOperations.DescribeIdentityPool,
+  UpdateIdentityPool: poolOperations.UpdateIdentityPool,
+  DeleteIdentityPool: poolOperations.DeleteIdentityPool,
+  ListIdentityPools: poolOperations.ListIdentityPools,
+  SetIdentityPoolRoles: poolOperations.SetIdentityPoolRoles,
+  GetIdentityPoolRoles: poolOperations.GetIdentityPoolRoles,
+};
+
+function signed(name: string, handler: JsonOperation["handler"]): JsonOperation {
+  return {
+    auth: "sigv4",
+    handler(input, ctx) {
+      const action = `cognito-identity:${name}`;
+      const resource = poolArn(input, ctx);
+      const decision = decide(ctx.state, ctx.principal, action, resource);
+      if (decision !== "Allow") throw new AwsError("AccessDeniedException", deniedMessage(ctx.principal, action, resource, decision));
+      return handler(input, ctx);
+    },
+  };
+}
+
+/** The pool a call is about (named, or the pool of the named identity), as IAM resource ARN. */
+function poolArn(input: Record<string, unknown>, ctx: ServiceContext): string {
+  const slice = ctx.state.cognitoIdentity;
+  const identityId = typeof input["IdentityId"] === "string" ? input["IdentityId"] : undefined;
+  const poolId = typeof input["IdentityPoolId"] === "string" ? input["IdentityPoolId"] : identityId && Object.hasOwn(slice.identities, identityId) ? slice.identities[identityId]!.IdentityPoolId : "";
+  return `arn:aws:cognito-identity:${ctx.region}:${ACCOUNT_ID}:identitypool/${poolId}`;
+}
 
 export const cognitoIdentityService: JsonService = {
   service: "cognito-identity",
@@ -40,23 +83,7 @@ export const cognitoIdentityService: JsonService = {
     GetCredentialsForIdentity: unsigned(enhancedFlowOperations.GetCredentialsForIdentity),
     GetOpenIdToken: unsigned(enhancedFlowOperations.GetOpenIdToken),
     UnlinkIdentity: unsigned(enhancedFlowOperations.UnlinkIdentity),
-
-    GetOpenIdTokenForDeveloperIdentity: signed(developerOperations.GetOpenIdTokenForDeveloperIdentity),
-    LookupDeveloperIdentity: signed(developerOperations.LookupDeveloperIdentity),
-    MergeDeveloperIdentities: signed(developerOperations.MergeDeveloperIdentities),
-    UnlinkDeveloperIdentity: signed(developerOperations.UnlinkDeveloperIdentity),
-
-    DescribeIdentity: signed(identityAdminOperations.DescribeIdentity),
-    ListIdentities: signed(identityAdminOperations.ListIdentities),
-    DeleteIdentities: signed(identityAdminOperations.DeleteIdentities),
-
-    CreateIdentityPool: signed(poolOperations.CreateIdentityPool),
-    DescribeIdentityPool: signed(poolOperations.DescribeIdentityPool),
-    UpdateIdentityPool: signed(poolOperations.UpdateIdentityPool),
-    DeleteIdentityPool: signed(poolOperations.DeleteIdentityPool),
-    ListIdentityPools: signed(poolOperations.ListIdentityPools),
-    SetIdentityPoolRoles: signed(poolOperations.SetIdentityPoolRoles),
-    GetIdentityPoolRoles: signed(poolOperations.GetIdentityPoolRoles),
+    ...Object.fromEntries(Object.entries(SIGNED_OPERATIONS).map(([name, handler]) => [name, signed(name, handler)])),
   },
 };
 

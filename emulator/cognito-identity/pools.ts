@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import { AwsError } from "../core/errors.js";
 import type { EmulatorState } from "../core/state.js";
 import type { ServiceContext } from "../core/types.js";
+import { decide } from "../iam/authorize.js";
 import { issuerWithoutScheme } from "../iam/state.js";
 import { paginate } from "./pagination.js";
 import type { IdentityPoolRecord, RoleMapping } from "./state.js";
@@ -211,7 +212,13 @@ export const poolOperations = {
 
   SetIdentityPoolRoles(input: Record<string, unknown>, ctx: ServiceContext) {
     const { IdentityPoolId, Roles, RoleMappings } = validate<{ IdentityPoolId: string; Roles: Record<string, string>; RoleMappings?: Record<string, RoleMapping> }>(input, ROLES_SHAPE);
-    setRoles(requirePool(ctx, IdentityPoolId), Roles, RoleMappings);
+    const pool = requirePool(ctx, IdentityPoolId);
+    // Handing a role to Cognito is passing it: the caller needs iam:PassRole on each (research spec §2.10).
+    const passed = [...Object.values(Roles), ...Object.values(RoleMappings ?? {}).flatMap((m) => m.RulesConfiguration?.Rules.map((r) => r.RoleARN) ?? [])];
+    for (const roleArn of passed) {
+      if (decide(ctx.state, ctx.principal, "iam:PassRole", roleArn) !== "Allow") throw new AwsError("NotAuthorizedException", `Access to Role '${roleArn}' is forbidden.`);
+    }
+    setRoles(pool, Roles, RoleMappings);
     return {};
   },
 

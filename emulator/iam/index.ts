@@ -1,5 +1,8 @@
+import { ACCOUNT_ID } from "../core/credentials.js";
+import { AwsError } from "../core/errors.js";
 import type { QueryOperation, QueryService } from "../core/types.js";
 import type { SeedContext } from "../seed.js";
+import { decide, deniedMessage } from "./authorize.js";
 import { oidcProviderOperations } from "./oidc-providers.js";
 import { policyText } from "./policy-document.js";
 import { checkTrustPolicy, roleOperations } from "./roles.js";
@@ -23,23 +26,42 @@ export interface OidcProviderSeed {
   ThumbprintList?: string[];
 }
 
-/** Every IAM operation is signed; the handlers read and write `ctx.state.iam`. */
-function signed(handler: (params: Record<string, string>, iam: IamState, now: number) => ReturnType<QueryOperation["handler"]>): QueryOperation {
-  return { auth: "sigv4", handler: (params, ctx) => handler(params, ctx.state.iam, ctx.clock.now()) };
+/**
+ * Every IAM operation is signed and authorized: issued credentials need `iam:<Operation>` on the
+ * resource from their role's policies, otherwise AccessDenied as IAM words it.
+ */
+function signed(
+  action: string,
+  resource: (params: Record<string, string>) => string,
+  handler: (params: Record<string, string>, iam: IamState, now: number) => ReturnType<QueryOperation["handler"]>,
+): QueryOperation {
+  return {
+    auth: "sigv4",
+    handler(params, ctx) {
+      const target = resource(params);
+      const decision = decide(ctx.state, ctx.principal, `iam:${action}`, target);
+      if (decision !== "Allow") throw new AwsError("AccessDenied", deniedMessage(ctx.principal, `iam:${action}`, target, decision), 403);
+      return handler(params, ctx.state.iam, ctx.clock.now());
+    },
+  };
 }
+
+const ACCOUNT_ARN = `arn:aws:iam::${ACCOUNT_ID}`;
+const roleResource = (p: Record<string, string>) => `${ACCOUNT_ARN}:role${p["Path"] ?? "/"}${p["RoleName"] ?? ""}`;
+const providerResource = (p: Record<string, string>) => p["OpenIDConnectProviderArn"] ?? (p["Url"] ? oidcProviderArn(p["Url"]) : "*");
 
 export const iamService: QueryService = {
   service: "iam",
   xmlns: "https://iam.amazonaws.com/doc/2010-05-08/",
   operations: {
-    CreateRole: signed(roleOperations.CreateRole),
-    GetRole: signed(roleOperations.GetRole),
-    ListRoles: signed(roleOperations.ListRoles),
-    PutRolePolicy: signed(roleOperations.PutRolePolicy),
-    GetRolePolicy: signed(roleOperations.GetRolePolicy),
-    CreateOpenIDConnectProvider: signed(oidcProviderOperations.CreateOpenIDConnectProvider),
-    GetOpenIDConnectProvider: signed(oidcProviderOperations.GetOpenIDConnectProvider),
-    ListOpenIDConnectProviders: signed(oidcProviderOperations.ListOpenIDConnectProviders),
+    CreateRole: signed("CreateRole", roleResource, roleOperations.CreateRole),
+    GetRole: signed("GetRole", roleResource, roleOperations.GetRole),
+    ListRoles: signed("ListRoles", () => `${ACCOUNT_ARN}:role/`, roleOperations.ListRoles),
+    PutRolePolicy: signed("PutRolePolicy", roleResource, roleOperations.PutRolePolicy),
+    GetRolePolicy: signed("GetRolePolicy", roleResource, roleOperations.GetRolePolicy),
+    CreateOpenIDConnectProvider: signed("CreateOpenIDConnectProvider", providerResource, oidcProviderOperations.CreateOpenIDConnectProvider),
+    GetOpenIDConnectProvider: signed("GetOpenIDConnectProvider", providerResource, oidcProviderOperations.GetOpenIDConnectProvider),
+    ListOpenIDConnectProviders: signed("ListOpenIDConnectProviders", () => "*", oidcProviderOperations.ListOpenIDConnectProviders),
   },
 };
 
