@@ -112,10 +112,11 @@ export class InputCheck {
       if (required) this.problems.push(`Value null at '${wireName(member)}' failed to satisfy constraint: Member must not be null`);
       return undefined;
     }
-    if (typeof value !== "object" || Array.isArray(value) || Object.values(value).some((v) => typeof v !== "string")) {
+    if (typeof value !== "object" || Array.isArray(value) || Object.values(value).some((v) => typeof v !== "string" && v !== null)) {
       throw serialization(member, "a map of strings");
     }
-    return value as Record<string, string>;
+    // Clients send absent entries as null (amazon-cognito-identity-js: `DEVICE_KEY: null`); AWS ignores them.
+    return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== null)) as Record<string, string>;
   }
 
   /** A structure member (validated by the caller). */
