@@ -151,11 +151,19 @@ describe("allow/deny matrix: guest vs authenticated role, two identities", () =>
     expect(getObject(getBucket(emulator.core.state.s3, BUCKET)!, own("bob", "diary.txt"))).toBeDefined();
   });
 
-  test("the AccessDenied body has S3's code and message", async () => {
+  test("AccessDenied names the caller, action, resource and why, as S3 does within one account", async () => {
     const response = await rawS3(emulator.url, { method: "PUT", path: `/${BUCKET}/public/raw`, body: "x", credentials: credentials["guest"]! });
     expect(response.status).toBe(403);
     expect(errorCode(response.text)).toBe("AccessDenied");
-    expect(response.text).toContain("<Message>Access Denied</Message>");
+    expect(response.text).toContain(
+      `<Message>User: arn:aws:sts::000000000000:assumed-role/GuestRole/CognitoIdentityCredentials is not authorized to perform: s3:PutObject on resource: &quot;arn:aws:s3:::${BUCKET}/public/raw&quot; because no identity-based policy allows the s3:PutObject action</Message>`,
+    );
+  });
+
+  test("a missing key without s3:ListBucket is denied naming s3:ListBucket on the bucket", async () => {
+    const error = await clients["alice"]!.send(new GetObjectCommand({ Bucket: BUCKET, Key: own("alice", "nothing-here.txt") })).catch((e: unknown) => e as S3ServiceException);
+    expect(error).toBeInstanceOf(S3ServiceException);
+    expect((error as S3ServiceException).message).toMatch(new RegExp(`not authorized to perform: s3:ListBucket on resource: "arn:aws:s3:::${BUCKET}" because no identity-based policy`));
   });
 });
 
@@ -168,7 +176,10 @@ describe("explicit Deny and role changes", () => {
     const client = s3Client(emulator.url, credentialsFor(emulator.core, role, {}));
     await root.send(new PutObjectCommand({ Bucket: BUCKET, Key: "protected/keep.txt", Body: "keep" }));
     expect(await outcome(client.send(new GetObjectCommand({ Bucket: BUCKET, Key: "protected/keep.txt" })))).toBe("allowed");
-    expect(await outcome(client.send(new DeleteObjectCommand({ Bucket: BUCKET, Key: "protected/keep.txt" })))).toBe("AccessDenied 403");
+    const denied = await client.send(new DeleteObjectCommand({ Bucket: BUCKET, Key: "protected/keep.txt" })).catch((e: unknown) => e as S3ServiceException);
+    expect(denied).toBeInstanceOf(S3ServiceException);
+    expect((denied as S3ServiceException).name).toBe("AccessDenied");
+    expect((denied as S3ServiceException).message).toMatch(/s3:DeleteObject on resource: "arn:aws:s3:::app-bucket\/protected\/keep.txt" with an explicit deny in an identity-based policy$/);
     expect(await outcome(client.send(new PutObjectCommand({ Bucket: BUCKET, Key: "protected/new.txt", Body: "x" })))).toBe("AccessDenied 403");
     expect(await outcome(client.send(new PutObjectCommand({ Bucket: BUCKET, Key: "elsewhere.txt", Body: "x" })))).toBe("allowed");
   });

@@ -4,8 +4,7 @@ import { s3AuthError } from "../core/protocols.js";
 import { verifySigV4 } from "../core/sigv4.js";
 import type { ServiceContext } from "../core/types.js";
 import { findRoleByArn } from "../iam/state.js";
-import { evaluatePolicies, type PolicyDocument } from "../policy/index.js";
-import { accessDenied } from "./errors.js";
+import { evaluatePolicies, type Decision, type PolicyDocument } from "../policy/index.js";
 
 /** What an S3 request may do, decided by the caller's identity policies. */
 export interface Authorizer {
@@ -35,17 +34,28 @@ export async function authenticate(ctx: ServiceContext): Promise<Authorizer> {
   const base = baseContext(ctx, result.principal, result.presigned);
   const policies = result.principal.kind === "temporary" ? rolePolicies(ctx, result.principal.credentials.roleArn) : [];
 
-  const allows = (action: string, resource: string, extra: Record<string, string> = {}): boolean => {
-    if (result.principal.kind === "root") return true;
-    return evaluatePolicies(policies, { action, resource, context: { ...base, ...extra } }) === "Allow";
+  const decide = (action: string, resource: string, extra: Record<string, string> = {}): Decision => {
+    if (result.principal.kind === "root") return "Allow";
+    return evaluatePolicies(policies, { action, resource, context: { ...base, ...extra } });
   };
+  const caller = result.principal.kind === "temporary" ? result.principal.credentials.assumedRoleArn : result.principal.arn;
   return {
     presigned: result.presigned,
-    allows,
+    allows: (action, resource, extra) => decide(action, resource, extra) === "Allow",
     require(action, resource, extra) {
-      if (!allows(action, resource, extra)) throw accessDenied();
+      const decision = decide(action, resource, extra);
+      if (decision !== "Allow") throw policyDenied(caller, action, resource, decision === "ExplicitDeny");
     },
   };
+}
+
+/**
+ * S3's AccessDenied for a request from the bucket owner's own account, which since 2024 names the
+ * caller, the action, the resource and the kind of policy that decided.
+ */
+export function policyDenied(caller: string, action: string, resource: string, explicit: boolean): AwsError {
+  const reason = explicit ? "with an explicit deny in an identity-based policy" : `because no identity-based policy allows the ${action} action`;
+  return new AwsError("AccessDenied", `User: ${caller} is not authorized to perform: ${action} on resource: "${resource}" ${reason}`, 403);
 }
 
 /** The role's inline policies; text that is not JSON could never have been stored by IAM and is skipped. */

@@ -2,8 +2,6 @@ import { AwsError } from "../core/errors.js";
 
 /** S3's error codes with the status and message S3 sends for them. */
 
-export const accessDenied = () => new AwsError("AccessDenied", "Access Denied", 403);
-
 export const noSuchBucket = (bucket: string) =>
   new AwsError("NoSuchBucket", "The specified bucket does not exist", 404, { BucketName: bucket });
 

@@ -3,7 +3,7 @@ import type { EmulatorResponse } from "../core/types.js";
 import { bucketArn, objectArn } from "./auth.js";
 import { isoDate, nowSeconds, requireBucket, type S3Call, type S3Handler } from "./call.js";
 import { checksumHeader, md5Hex } from "./checksums.js";
-import { accessDenied, invalidArgument, invalidRequest, malformedXml, noSuchBucket, noSuchKey, preconditionFailed } from "./errors.js";
+import { invalidArgument, invalidRequest, malformedXml, noSuchBucket, noSuchKey, preconditionFailed } from "./errors.js";
 import { deleteObject, getBucket, getObject, objectBytes, putObject, type S3Bucket, type S3Object } from "./state.js";
 import { el, list, parseXmlBody, text, xmlResponse } from "./xml.js";
 
@@ -126,7 +126,7 @@ function readObject(call: S3Call, withBody: boolean): EmulatorResponse {
   const object = getObject(bucket, key);
   if (!object) {
     // S3 tells a caller that may not list the bucket only "denied", so keys cannot be probed.
-    if (!call.auth.allows("s3:ListBucket", bucketArn(bucket.name))) throw accessDenied();
+    call.auth.require("s3:ListBucket", bucketArn(bucket.name));
     throw noSuchKey(key);
   }
   const request = call.ctx.request;
