@@ -9,7 +9,7 @@ beforeAll(async () => {
 afterAll(() => emulator.stop());
 
 function post(path: string, body: string | Buffer, headers: Record<string, string>): Promise<Response> {
-  return fetch(`${emulator.url}${path}`, { method: "POST", headers, body });
+  return fetch(`${emulator.url}${path}`, { method: "POST", headers, body: typeof body === "string" ? body : new Uint8Array(body) });
 }
 
 describe("protocol errors", () => {
