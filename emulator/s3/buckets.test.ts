@@ -90,6 +90,12 @@ describe("CreateBucket, HeadBucket, ListBuckets, DeleteBucket", () => {
     expect(result.Buckets?.map((b) => b.Name)).toEqual(["east-bucket"]);
   });
 
+  test("ExpectedBucketOwner other than the emulator's account is AccessDenied", async () => {
+    await s3.send(new HeadBucketCommand({ Bucket: "alpha-bucket", ExpectedBucketOwner: "000000000000" }));
+    const error = await failure(s3.send(new GetBucketLocationCommand({ Bucket: "alpha-bucket", ExpectedBucketOwner: "111111111111" })));
+    expect([error.name, error.$metadata.httpStatusCode]).toEqual(["AccessDenied", 403]);
+  });
+
   test("HeadBucket of a missing bucket is a 404", async () => {
     const error = await failure(s3.send(new HeadBucketCommand({ Bucket: "never-made" })));
     expect(error.$metadata.httpStatusCode).toBe(404);

@@ -1,4 +1,5 @@
 import { randomBytes } from "node:crypto";
+import { ACCOUNT_ID } from "../core/credentials.js";
 import { AwsError } from "../core/errors.js";
 import type { EmulatorRequest, EmulatorResponse, ServiceContext } from "../core/types.js";
 import { authenticate } from "./auth.js";
@@ -55,6 +56,9 @@ export const s3Service = {
         ResourceType: target.key !== undefined ? "OBJECT" : target.bucket ? "BUCKET" : "SERVICE",
       });
     }
+    const expectedOwner = ctx.request.headers["x-amz-expected-bucket-owner"];
+    // Every bucket belongs to the emulator's one account; S3 refuses a request that expects another owner.
+    if (expectedOwner !== undefined && expectedOwner !== ACCOUNT_ID) throw new AwsError("AccessDenied", "Access Denied", 403);
     const payload = readPayload(ctx.request, auth.presigned);
     const response = await handler({ ctx, bucketName: target.bucket ?? "", key: target.key, auth, payload });
     return s3Service.decorate(response, ctx);
