@@ -1,12 +1,20 @@
 /**
  * The SDK's user-pool session against cognito-local, a user-pool emulator we did not write, so the
  * password flow and token renewal do not lean on our own emulator's behaviour. cognito-local has
- * no SRP, so sign-in here is USER_PASSWORD_AUTH.
+ * no SRP, so sign-in here is USER_PASSWORD_AUTH. The last part runs the whole chain without our
+ * user-pool emulator: cognito-local's issuer is an OpenID Connect provider of an identity pool on
+ * our emulator, and the SDK's core (`createAuth`) gets credentials for cognito-local's ID tokens.
  */
 import { AdminCreateUserCommand, AdminSetUserPasswordCommand, CreateUserPoolClientCommand, RevokeTokenCommand } from "@aws-sdk/client-cognito-identity-provider";
+import { CreateIdentityPoolCommand, SetIdentityPoolRolesCommand } from "@aws-sdk/client-cognito-identity";
+import { CreateOpenIDConnectProviderCommand } from "@aws-sdk/client-iam";
+import { CreateBucketCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { createRemoteJWKSet, jwtVerify } from "jose";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { cognitoTrustPolicy, createRole, startIdentityKit, type IdentityKit } from "../../emulator/test/identity-fixtures.js";
+import { createAuth, type Auth } from "../../src/auth.js";
 import { isCognitoIdpoolError } from "../../src/errors.js";
+import type { IdentityChange } from "../../src/types.js";
 import { USER_POOL_TOKENS_KEY } from "../../src/user-pool/contract.js";
 import { createUserPoolSession } from "../../src/user-pool/session.js";
 import { startCognitoLocal, type CognitoLocal } from "../fakes/userpool-cognito-local.js";
@@ -28,7 +36,7 @@ beforeAll(async () => {
     }),
   );
   clientId = created.UserPoolClient!.ClientId!;
-  for (const username of ["alice", "bob"]) {
+  for (const username of ["alice", "bob", "carol"]) {
     await local.admin.send(new AdminCreateUserCommand({ UserPoolId: local.userPoolId, Username: username, TemporaryPassword: "Temp-Pass-1!", MessageAction: "SUPPRESS" }));
     await local.admin.send(new AdminSetUserPasswordCommand({ UserPoolId: local.userPoolId, Username: username, Password: "Secret-Pass-1!", Permanent: true }));
   }
@@ -56,7 +64,7 @@ describe("user-pool session against cognito-local", () => {
       expect(Object.keys(host.loginsSet[0]!)).toEqual([loginKey]);
       const token = await (host.loginsSet[0]![loginKey] as () => Promise<string>)();
       // A real token from cognito-local, verified against its JWKS.
-      const { payload } = await jwtVerify(token, createRemoteJWKSet(new URL(`${local.issuer}/.well-known/jwks.json`)), { issuer: local.issuer, audience: clientId });
+      const { payload } = await jwtVerify(token, createRemoteJWKSet(new URL(local.jwksUri)), { issuer: local.issuer, audience: clientId });
       expect(payload["cognito:username"]).toBe("alice");
       expect(await session.getUser()).toMatchObject({ username: "alice", sub: payload.sub });
     } finally {
@@ -74,7 +82,7 @@ describe("user-pool session against cognito-local", () => {
       // The keeper's timer renews at about exp - 2 s; wait for the stored token to change.
       await vi.waitFor(() => expect(storedIdToken(host)).not.toBe(first), { timeout: 20_000, interval: 200 });
       const renewed = storedIdToken(host)!;
-      const { payload } = await jwtVerify(renewed, createRemoteJWKSet(new URL(`${local.issuer}/.well-known/jwks.json`)), { issuer: local.issuer, audience: clientId });
+      const { payload } = await jwtVerify(renewed, createRemoteJWKSet(new URL(local.jwksUri)), { issuer: local.issuer, audience: clientId });
       expect(payload.exp!).toBeGreaterThan(firstExp);
       expect(payload.sub).toBe((await session.getUser())!.sub);
       expect(host.sessionsEnded).toEqual([]);
@@ -122,5 +130,95 @@ describe("user-pool session against cognito-local", () => {
     // cognito-local answers NotAuthorizedException "User not authorized" (AWS: "Incorrect username or password.").
     expect(isCognitoIdpoolError(error, "not-authorized")).toBe(true);
     expect((error as Error).message).not.toContain("Secret-Pass-1!");
+  });
+});
+
+describe("whole chain: cognito-local's ID token → identity pool on our emulator (OIDC provider) → S3", () => {
+  let kit: IdentityKit;
+  let identityPoolId: string;
+  const bucket = "cognito-local-chain";
+
+  beforeAll(async () => {
+    kit = await startIdentityKit();
+    const { OpenIDConnectProviderArn } = await kit.iam.send(new CreateOpenIDConnectProviderCommand({ Url: local.issuer, ClientIDList: [clientId] }));
+    const pool = await kit.identity.send(
+      new CreateIdentityPoolCommand({ IdentityPoolName: "cognito-local chain", AllowUnauthenticatedIdentities: true, OpenIdConnectProviderARNs: [OpenIDConnectProviderArn!] }),
+    );
+    identityPoolId = pool.IdentityPoolId!;
+    const ownFiles = {
+      Version: "2012-10-17",
+      Statement: [{ Effect: "Allow", Action: "s3:PutObject", Resource: `arn:aws:s3:::${bucket}/private/\${cognito-identity.amazonaws.com:sub}/*` }],
+    };
+    const authenticated = await createRole(kit.iam, "ClAuth", cognitoTrustPolicy(identityPoolId, "authenticated"), { files: ownFiles });
+    const unauthenticated = await createRole(kit.iam, "ClGuest", cognitoTrustPolicy(identityPoolId, "unauthenticated"));
+    await kit.identity.send(new SetIdentityPoolRolesCommand({ IdentityPoolId: identityPoolId, Roles: { authenticated, unauthenticated } }));
+    const root = new S3Client({ endpoint: kit.emulator.url, region: "eu-west-1", forcePathStyle: true, credentials: { accessKeyId: "test", secretAccessKey: "test" } });
+    await root.send(new CreateBucketCommand({ Bucket: bucket }));
+    root.destroy();
+  });
+
+  afterAll(async () => {
+    await kit?.stop();
+  });
+
+  /**
+   * The user-pool session on a host made of the core's public API (`setLogins`, `signOut`,
+   * `clockOffsetMs`): createAuth's own `userPool` option sends user-pool calls to its one
+   * `endpoint`, which here is our emulator, while the user pool is cognito-local.
+   */
+  function chain(auth: Auth): { host: FakeHost; ended: string[] } {
+    const host = createLiveHost({ userPoolId: local.userPoolId, clientId, endpoint: local.url });
+    const ended: string[] = [];
+    host.setLogins = (logins) => auth.setLogins(logins);
+    host.endSession = async (reason) => {
+      ended.push(reason);
+      await auth.signOut();
+    };
+    host.clockOffsetMs = () => auth.clockOffsetMs();
+    return { host, ended };
+  }
+
+  it("signs in, links the guest, signs S3 requests, and keeps the identity across ID-token renewals", async () => {
+    const auth = createAuth({ identityPoolId, endpoint: kit.emulator.url, storage: "memory", crossTab: false });
+    const changes: IdentityChange[] = [];
+    auth.onIdentityChange((change) => changes.push(change));
+    const { host, ended } = chain(auth);
+    const session = createUserPoolSession(host);
+    try {
+      const guestId = await auth.getIdentityId();
+      expect(await session.signIn({ username: "carol", password: "Secret-Pass-1!", authFlow: "USER_PASSWORD_AUTH" })).toEqual({ status: "signedIn" });
+      expect(changes.map((c) => c.reason)).toEqual(["created", "linked"]);
+      expect(auth.getState()).toMatchObject({ status: "authenticated", identityId: guestId });
+      const s3 = new S3Client({ endpoint: kit.emulator.url, region: "eu-west-1", forcePathStyle: true, credentials: auth.credentials, maxAttempts: 1 });
+      await s3.send(new PutObjectCommand({ Bucket: bucket, Key: `private/${guestId}/hello.txt`, Body: "from cognito-local" }));
+      // Wait for a renewed ID token (8 s tokens), then make the identity pool check it.
+      const first = storedIdToken(host)!;
+      await vi.waitFor(() => expect(storedIdToken(host)).not.toBe(first), { timeout: 20_000, interval: 200 });
+      const renewed = await auth.getCredentials({ forceRefresh: true });
+      expect(renewed.identityId).toBe(guestId);
+      await s3.send(new PutObjectCommand({ Bucket: bucket, Key: `private/${guestId}/again.txt`, Body: "after renewal" }));
+      s3.destroy();
+      expect(ended).toEqual([]);
+    } finally {
+      session.dispose();
+      auth.dispose();
+    }
+  });
+
+  it("a refresh token cognito-local revoked signs the page out of the identity pool", async () => {
+    const auth = createAuth({ identityPoolId, endpoint: kit.emulator.url, storage: "memory", crossTab: false });
+    const { host, ended } = chain(auth);
+    const session = createUserPoolSession(host);
+    try {
+      await session.signIn({ username: "carol", password: "Secret-Pass-1!", authFlow: "USER_PASSWORD_AUTH" });
+      expect(auth.getState().status).toBe("authenticated");
+      const refreshToken = (host.store.data.get(host.storageKey(USER_POOL_TOKENS_KEY)) as { refreshToken: string }).refreshToken;
+      await local.admin.send(new RevokeTokenCommand({ Token: refreshToken, ClientId: clientId }));
+      await vi.waitFor(() => expect(ended).toEqual(["sessionExpired"]), { timeout: 20_000, interval: 200 });
+      await vi.waitFor(() => expect(auth.getState().status).toBe("signedOut"), { timeout: 5_000, interval: 50 });
+    } finally {
+      session.dispose();
+      auth.dispose();
+    }
   });
 });
