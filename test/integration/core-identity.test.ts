@@ -67,6 +67,7 @@ describe("guest → login (behaviour 5)", () => {
     expect(events).toHaveLength(1);
     const merged = events[0]!;
     expect(merged).toMatchObject({ reason: "merged", identityId: aliceId, previousIdentityId: guest.identityId });
+    if (merged.reason !== "merged") throw new Error("expected a merge");
     expect(merged.previousCredentials?.accessKeyId).toBe(guest.accessKeyId);
     // Still valid: the app can copy the guest's data with them.
     expect(await callerOf(merged.previousCredentials!)).toContain(pool.unauthRoleArn.split("/").pop());
