@@ -4,7 +4,7 @@ import { fromCognitoIdentityPool } from "@aws-sdk/credential-providers";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { REGION, ROOT_CREDENTIALS } from "../test/harness.js";
 import { failure } from "../test/identity-errors.js";
-import { createTestPool, publicIdentityClient, startIdentityKit, type IdentityKit, type TestPool } from "../test/identity-fixtures.js";
+import { createTestPool, startIdentityKit, type IdentityKit, type TestPool } from "../test/identity-fixtures.js";
 import { startOidcIssuer, type TestIssuer } from "../test/identity-oidc-issuer.js";
 
 /**
@@ -43,7 +43,7 @@ beforeEach(async () => {
 });
 
 function provider(logins?: Record<string, string>) {
-  return fromCognitoIdentityPool({ identityPoolId: pool.poolId, client: publicIdentityClient(kit.emulator.url), ...(logins ? { logins } : {}) });
+  return fromCognitoIdentityPool({ identityPoolId: pool.poolId, clientConfig: { endpoint: kit.emulator.url, region: REGION, maxAttempts: 1 }, ...(logins ? { logins } : {}) });
 }
 
 describe("fromCognitoIdentityPool", () => {

@@ -5,7 +5,6 @@ import { fromCognitoIdentityPool } from "@aws-sdk/credential-providers";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestEmulator, type TestEmulator } from "../test/harness.js";
 import { failure } from "../test/identity-errors.js";
-import { publicIdentityClient } from "../test/identity-fixtures.js";
 
 /** The shipped demo seed, applied at start-up, gives a page working guest and user credentials. */
 const SEED_PATH = "emulator/demo-seed.json";
@@ -28,7 +27,7 @@ function s3For(credentials: ReturnType<typeof fromCognitoIdentityPool>): S3Clien
 
 describe("demo seed", () => {
   it("lets a guest read public/ and write only its own private/ folder", async () => {
-    const credentials = fromCognitoIdentityPool({ identityPoolId: identityPool.IdentityPoolId, client: publicIdentityClient(emulator.url) });
+    const credentials = fromCognitoIdentityPool({ identityPoolId: identityPool.IdentityPoolId, clientConfig: { endpoint: emulator.url, region, maxAttempts: 1 } });
     const { identityId } = await credentials();
     const s3 = s3For(credentials);
     const listed = await s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: "public/" }));
@@ -47,7 +46,7 @@ describe("demo seed", () => {
     const providerName = identityPool.CognitoIdentityProviders[0].ProviderName as string;
     const credentials = fromCognitoIdentityPool({
       identityPoolId: identityPool.IdentityPoolId,
-      client: publicIdentityClient(emulator.url),
+      clientConfig: { endpoint: emulator.url, region, maxAttempts: 1 },
       logins: { [providerName]: AuthenticationResult!.IdToken! },
     });
     const { accessKeyId, identityId } = await credentials();
