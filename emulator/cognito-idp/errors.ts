@@ -41,12 +41,20 @@ export const idpErrors = {
 export class InputCheck {
   private readonly problems: string[] = [];
 
-  constructor(private readonly input: Record<string, unknown>) {}
+  /** `prefix` places a nested structure's members, e.g. `policies.passwordPolicy.`. */
+  constructor(
+    private readonly input: Record<string, unknown>,
+    private readonly prefix = "",
+  ) {}
+
+  private path(member: string): string {
+    return this.prefix + wireName(member);
+  }
 
   /** A string member; returns undefined when absent (and records the violation when required). */
   string(member: string, rules: { required?: boolean; min?: number; max?: number; pattern?: string } = {}): string | undefined {
     const value = this.input[member];
-    const path = wireName(member);
+    const path = this.path(member);
     if (value === undefined || value === null) {
       if (rules.required) this.problems.push(`Value null at '${path}' failed to satisfy constraint: Member must not be null`);
       return undefined;
@@ -66,7 +74,7 @@ export class InputCheck {
   oneOf<T extends string>(member: string, values: readonly T[], required = false): T | undefined {
     const value = this.string(member, { required });
     if (value !== undefined && !values.includes(value as T)) {
-      this.problems.push(`Value '${value}' at '${wireName(member)}' failed to satisfy constraint: Member must satisfy enum value set: [${values.join(", ")}]`);
+      this.problems.push(`Value '${value}' at '${this.path(member)}' failed to satisfy constraint: Member must satisfy enum value set: [${values.join(", ")}]`);
     }
     return value as T | undefined;
   }
@@ -76,9 +84,9 @@ export class InputCheck {
     if (value === undefined || value === null) return undefined;
     if (typeof value !== "number" || !Number.isInteger(value)) throw serialization(member, "an integer");
     if (rules.min !== undefined && value < rules.min) {
-      this.problems.push(`Value '${value}' at '${wireName(member)}' failed to satisfy constraint: Member must have value greater than or equal to ${rules.min}`);
+      this.problems.push(`Value '${value}' at '${this.path(member)}' failed to satisfy constraint: Member must have value greater than or equal to ${rules.min}`);
     } else if (rules.max !== undefined && value > rules.max) {
-      this.problems.push(`Value '${value}' at '${wireName(member)}' failed to satisfy constraint: Member must have value less than or equal to ${rules.max}`);
+      this.problems.push(`Value '${value}' at '${this.path(member)}' failed to satisfy constraint: Member must have value less than or equal to ${rules.max}`);
     }
     return value;
   }
@@ -98,7 +106,7 @@ export class InputCheck {
     if (values) {
       value.forEach((v: string, i) => {
         if (!values.includes(v)) {
-          this.problems.push(`Value '${v}' at '${wireName(member)}.${i + 1}.member' failed to satisfy constraint: Member must satisfy enum value set: [${values.join(", ")}]`);
+          this.problems.push(`Value '${v}' at '${this.path(member)}.${i + 1}.member' failed to satisfy constraint: Member must satisfy enum value set: [${values.join(", ")}]`);
         }
       });
     }
@@ -109,7 +117,7 @@ export class InputCheck {
   stringMap(member: string, required = false): Record<string, string> | undefined {
     const value = this.input[member];
     if (value === undefined || value === null) {
-      if (required) this.problems.push(`Value null at '${wireName(member)}' failed to satisfy constraint: Member must not be null`);
+      if (required) this.problems.push(`Value null at '${this.path(member)}' failed to satisfy constraint: Member must not be null`);
       return undefined;
     }
     if (typeof value !== "object" || Array.isArray(value) || Object.values(value).some((v) => typeof v !== "string" && v !== null)) {
@@ -136,7 +144,7 @@ export class InputCheck {
       if (typeof entry !== "object" || entry === null) throw serialization(`${member}.${i + 1}`, "an attribute");
       const { Name, Value } = entry as Record<string, unknown>;
       if (typeof Name !== "string") {
-        this.problems.push(`Value null at '${wireName(member)}.${i + 1}.member.name' failed to satisfy constraint: Member must not be null`);
+        this.problems.push(`Value null at '${this.path(member)}.${i + 1}.member.name' failed to satisfy constraint: Member must not be null`);
       }
       if (Value !== undefined && typeof Value !== "string") throw serialization(`${member}.${i + 1}.Value`, "a string");
       return { Name: String(Name ?? ""), Value: (Value as string | undefined) ?? "" };

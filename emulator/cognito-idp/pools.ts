@@ -89,7 +89,7 @@ export async function createUserPool(state: EmulatorState, input: Record<string,
 function readPasswordPolicy(value: unknown): PasswordPolicy {
   if (value === undefined || value === null) return { ...DEFAULT_PASSWORD_POLICY };
   if (typeof value !== "object") throw idpErrors.invalidParameter("Policies.PasswordPolicy must be a structure.");
-  const check = new InputCheck(value as Record<string, unknown>);
+  const check = new InputCheck(value as Record<string, unknown>, "policies.passwordPolicy.");
   const minimumLength = check.integer("MinimumLength", { min: 6, max: 99 });
   const temporaryDays = check.integer("TemporaryPasswordValidityDays", { min: 0, max: 365 });
   const flags = {
