@@ -1,5 +1,9 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import {
   CognitoIdentityClient,
+  CreateIdentityPoolCommand,
   DescribeIdentityCommand,
   GetCredentialsForIdentityCommand,
   GetIdCommand,
@@ -10,7 +14,7 @@ import {
 } from "@aws-sdk/client-cognito-identity";
 import { decodeJwt } from "jose";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { REGION } from "../test/harness.js";
+import { REGION, ROOT_CREDENTIALS, startTestEmulator } from "../test/harness.js";
 import { failure } from "../test/identity-errors.js";
 import { createTestPool, publicIdentityClient, rawJsonCall, startIdentityKit, type IdentityKit, type TestPool } from "../test/identity-fixtures.js";
 
@@ -80,6 +84,36 @@ describe("GetOpenIdTokenForDeveloperIdentity", () => {
     expect((await failure(device().send(new GetCredentialsForIdentityCommand({ IdentityId: one.IdentityId, Logins: { "cognito-identity.amazonaws.com": one.Token! } })))).message).toMatch(
       /^Invalid login token\. Token expired: \d+ >= \d+$/,
     );
+  });
+
+  it("records the identity id of developer operations in the request log", async () => {
+    await kit.emulator.control("requests", undefined, "DELETE");
+    const { IdentityId } = await tokenFor("user-1");
+    await kit.identity.send(new LookupDeveloperIdentityCommand({ IdentityPoolId: pool.poolId, DeveloperUserIdentifier: "user-1" }));
+    const { requests } = await kit.emulator.control("requests");
+    expect(requests.map((r: any) => [r.operation, r.identityId])).toEqual([
+      ["GetOpenIdTokenForDeveloperIdentity", IdentityId],
+      ["LookupDeveloperIdentity", IdentityId],
+    ]);
+  });
+
+  it("keeps identities and its signing key across a restart with a data directory", async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), "idpool-"));
+    try {
+      const first = await startTestEmulator({ dataDir });
+      const admin = new CognitoIdentityClient({ endpoint: first.url, region: REGION, credentials: ROOT_CREDENTIALS, maxAttempts: 1 });
+      const { IdentityPoolId } = await admin.send(new CreateIdentityPoolCommand({ IdentityPoolName: "persisted", AllowUnauthenticatedIdentities: false, DeveloperProviderName: DEV }));
+      const { IdentityId, Token } = await admin.send(new GetOpenIdTokenForDeveloperIdentityCommand({ IdentityPoolId, Logins: { [DEV]: "kept" } }));
+      admin.destroy();
+      await first.stop();
+
+      const second = await startTestEmulator({ dataDir });
+      const { IdentityId: again } = await publicIdentityClient(second.url).send(new GetIdCommand({ IdentityPoolId, Logins: { "cognito-identity.amazonaws.com": Token! } }));
+      expect(again).toBe(IdentityId);
+      await second.stop();
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
   });
 
   it("refuses the developer provider name from the device", async () => {
