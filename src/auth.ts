@@ -299,7 +299,6 @@ export function createAuth(options: AuthOptions): Auth {
 
   let channel: TabChannel | undefined;
   const engine: CredentialEngine = new CredentialEngine({
-    identityPoolId: o.identityPoolId,
     allowGuests: o.allowGuests,
     refreshMarginMs: o.refreshMarginMs,
     api: createIdentityPoolApi({

@@ -21,7 +21,6 @@ export type TabMessage =
   | { type: "identity"; identityId: string; previousIdentityId?: string; kind: "guest" | "authenticated" };
 
 export interface EngineDeps {
-  identityPoolId: string;
   allowGuests: boolean;
   refreshMarginMs: number;
   api: IdentityPoolApi;
@@ -102,11 +101,6 @@ export class CredentialEngine {
     );
     this.deps.logger.warn("storage unavailable; falling back to memory", { error: error instanceof Error ? error.message : String(error) });
     this.emitState();
-  }
-
-  /** Server time minus device time in ms, learned from Cognito's `Date` headers. */
-  clockOffsetMs(): number {
-    return this.deps.serverClock.offsetMs();
   }
 
   async getCredentials(forceRefresh = false): Promise<IdentityCredentials> {
@@ -195,6 +189,7 @@ export class CredentialEngine {
   }
 
   private freshSession(force: boolean, fromScheduler = false): Promise<SessionWithCredentials> {
+    if (!this.logins && !this.deps.allowGuests) return Promise.reject(guestsDisabled());
     if (!force && this.usable(this.session)) return Promise.resolve(this.session);
     // During a backoff, callers get the still-valid credentials instead of hammering a throttled or
     // unreachable Cognito at their own pace; only the scheduler's retries go out.
@@ -390,13 +385,7 @@ export class CredentialEngine {
   }
 
   private assertGuestsAllowed(): void {
-    if (!this.deps.allowGuests) {
-      throw new CognitoIdpoolError(
-        "guests-disabled",
-        "No login is set and allowGuests is false: sign in or call setLogins() before asking for credentials.",
-        { retryable: false },
-      );
-    }
+    if (!this.deps.allowGuests) throw guestsDisabled();
   }
 
   private check(generation: number): void {
@@ -438,6 +427,12 @@ export class CredentialEngine {
     this.lastState = next;
     this.stateEvents.emit(next);
   }
+}
+
+function guestsDisabled(): CognitoIdpoolError {
+  return new CognitoIdpoolError("guests-disabled", "No login is set and allowGuests is false: sign in or call setLogins() before asking for credentials.", {
+    retryable: false,
+  });
 }
 
 function cancelled(): CognitoIdpoolError {

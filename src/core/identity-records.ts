@@ -10,8 +10,8 @@ export interface UserIdentityRecord {
   providers: string[];
 }
 
-export const GUEST_IDENTITY_KEY = "guest-identity";
-export const USER_IDENTITY_KEY = "user-identity";
+const GUEST_IDENTITY_KEY = "guest-identity";
+const USER_IDENTITY_KEY = "user-identity";
 
 /**
  * The persisted identity ids of one identity pool. Only ids are stored, never credentials or
@@ -65,7 +65,7 @@ export class IdentityRecords {
   }
 }
 
-export function isIdentityId(value: unknown): value is string {
+function isIdentityId(value: unknown): value is string {
   return typeof value === "string" && value.length <= 55 && IDENTITY_ID.test(value);
 }
 

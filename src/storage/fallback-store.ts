@@ -5,8 +5,6 @@ import { createMemoryStore } from "./memory-store.js";
 export interface FallbackStore extends KeyValueStore {
   /** Writes, reads and deletes a probe key, so a broken primary is noticed at start-up rather than mid-flow. */
   probe(): Promise<void>;
-  /** True once the primary failed and memory took over. */
-  readonly fellBack: boolean;
 }
 
 /**
@@ -61,9 +59,6 @@ export function createFallbackStore(
   }
 
   return {
-    get fellBack() {
-      return fellBack;
-    },
     get: <T>(key: string) => run((store) => store.get<T>(key)),
     set: (key, value) => run((store) => store.set(key, value)),
     del: (key) => run((store) => store.del(key)),

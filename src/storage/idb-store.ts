@@ -2,8 +2,8 @@ import { createStore, del, get, set, type UseStore } from "idb-keyval";
 import type { KeyValueStore } from "../platform/types.js";
 
 /** Our own database: idb-keyval allows one object store per database, and the default `keyval-store` may belong to the app. */
-export const IDB_DATABASE = "cognito-idpool";
-export const IDB_OBJECT_STORE = "kv";
+const IDB_DATABASE = "cognito-idpool";
+const IDB_OBJECT_STORE = "kv";
 
 /**
  * The IndexedDB-backed {@link KeyValueStore} (idb-keyval). The database is opened on first use,
