@@ -25,7 +25,7 @@ export interface VerifiedLogin {
 }
 
 /** AWS accepts tokens up to five minutes past `exp` (research spec §3.3). */
-export const EXPIRY_GRACE_SECONDS = 300;
+const EXPIRY_GRACE_SECONDS = 300;
 const USER_POOL_KEY = /^cognito-idp\.[a-z0-9-]+\.amazonaws\.com\/([\w-]+_[0-9a-zA-Z]+)$/;
 const JWT_ALGORITHMS = ["RS256", "RS384", "RS512", "ES256", "ES384", "ES512", "PS256", "PS384", "PS512"];
 

@@ -171,7 +171,7 @@ function mappingKeys(pool: IdentityPoolRecord): Set<string> {
 }
 
 /** Deletes a pool with its identities and their login index entries. */
-export function deletePool(state: EmulatorState, poolId: string): void {
+function deletePool(state: EmulatorState, poolId: string): void {
   const slice = state.cognitoIdentity;
   delete slice.pools[poolId];
   for (const [id, identity] of Object.entries(slice.identities)) if (identity.IdentityPoolId === poolId) delete slice.identities[id];

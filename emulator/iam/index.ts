@@ -32,13 +32,13 @@ export interface OidcProviderSeed {
  */
 function signed(
   action: string,
-  resource: (params: Record<string, string>) => string,
+  resource: (params: Record<string, string>, iam: IamState) => string,
   handler: (params: Record<string, string>, iam: IamState, now: number) => ReturnType<QueryOperation["handler"]>,
 ): QueryOperation {
   return {
     auth: "sigv4",
     handler(params, ctx) {
-      const target = resource(params);
+      const target = resource(params, ctx.state.iam);
       const decision = decide(ctx.state, ctx.principal, `iam:${action}`, target);
       if (decision !== "Allow") throw new AwsError("AccessDenied", deniedMessage(ctx.principal, `iam:${action}`, target, decision), 403);
       return handler(params, ctx.state.iam, ctx.clock.now());
@@ -47,7 +47,11 @@ function signed(
 }
 
 const ACCOUNT_ARN = `arn:aws:iam::${ACCOUNT_ID}`;
-const roleResource = (p: Record<string, string>) => `${ACCOUNT_ARN}:role${p["Path"] ?? "/"}${p["RoleName"] ?? ""}`;
+/** An existing role's ARN (with its path), else the ARN the call would create. */
+const roleResource = (p: Record<string, string>, iam: IamState) => {
+  const name = p["RoleName"] ?? "";
+  return Object.hasOwn(iam.roles, name) ? iam.roles[name]!.Arn : `${ACCOUNT_ARN}:role${p["Path"] ?? "/"}${name}`;
+};
 const providerResource = (p: Record<string, string>) => p["OpenIDConnectProviderArn"] ?? (p["Url"] ? oidcProviderArn(p["Url"]) : "*");
 
 export const iamService: QueryService = {

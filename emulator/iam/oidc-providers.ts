@@ -6,7 +6,7 @@ import { issuerWithoutScheme, oidcProviderArn, type IamOidcProvider, type IamSta
 const CLIENT_ID = { min: 1, max: 255 };
 const THUMBPRINT = { min: 40, max: 40 };
 
-export interface CreateOidcProviderInput {
+interface CreateOidcProviderInput {
   Url: string;
   ClientIDList: string[];
   ThumbprintList?: string[];
@@ -19,7 +19,7 @@ export interface CreateOidcProviderInput {
  * the emulator cannot see the certificate of an http issuer, and AWS itself stopped relying on them
  * for well-known IdPs.
  */
-export function createOidcProvider(iam: IamState, input: CreateOidcProviderInput, now: number): IamOidcProvider {
+function createOidcProvider(iam: IamState, input: CreateOidcProviderInput, now: number): IamOidcProvider {
   checkIssuerUrl(input.Url);
   const arn = oidcProviderArn(input.Url);
   if (iam.oidcProviders[arn]) throw new AwsError("EntityAlreadyExists", `Provider with url ${input.Url} already exists.`, 409);

@@ -15,7 +15,7 @@ const PATH = { min: 1, max: 512, pattern: /^(\/|\/[\u0021-\u007E]+\/)$/, pattern
 const TRUST_POLICY_QUOTA = 2048;
 const INLINE_POLICIES_QUOTA = 10240;
 
-export interface CreateRoleInput {
+interface CreateRoleInput {
   RoleName: string;
   AssumeRolePolicyDocument: string;
   Path?: string;
@@ -25,7 +25,7 @@ export interface CreateRoleInput {
 }
 
 /** Creates a role after IAM's checks (name clash ignoring case, policy grammar, quota). */
-export function createRole(iam: IamState, input: CreateRoleInput, now: number): IamRole {
+function createRole(iam: IamState, input: CreateRoleInput, now: number): IamRole {
   const clash = Object.keys(iam.roles).find((name) => name.toLowerCase() === input.RoleName.toLowerCase());
   if (clash) throw new AwsError("EntityAlreadyExists", `Role with name ${input.RoleName} already exists.`, 409);
   checkTrustPolicy(input.AssumeRolePolicyDocument);
@@ -53,7 +53,7 @@ export function checkTrustPolicy(text: string): void {
   }
 }
 
-export function putRolePolicy(iam: IamState, roleName: string, policyName: string, document: string): void {
+function putRolePolicy(iam: IamState, roleName: string, policyName: string, document: string): void {
   const role = requireRole(iam, roleName);
   checkPolicyDocument(document, "identity");
   const others = Object.entries(role.Policies).filter(([name]) => name !== policyName);
