@@ -158,9 +158,9 @@ describe("proactive refresh (behaviour 3)", () => {
 
 describe("clock skew (behaviour 4)", () => {
   it.each([
-    ["ahead", HOUR],
+    ["ahead of", HOUR],
     ["behind", -HOUR],
-  ])("server an hour %s of the device: expiration in device terms, no refresh loop", async (_label, offset) => {
+  ])("server an hour %s the device: expiration in device terms, no refresh loop", async (_label, offset) => {
     const env = createFakeEnv();
     env.cognito.serverOffsetMs = offset;
     const auth = env.auth();
