@@ -1,9 +1,9 @@
 /**
  * The SDK's user-pool session against cognito-local, a user-pool emulator we did not write, so the
  * password flow and token renewal do not lean on our own emulator's behaviour. cognito-local has
- * no SRP, so sign-in here is USER_PASSWORD_AUTH. The last part runs the whole chain without our
- * user-pool emulator: cognito-local's issuer is an OpenID Connect provider of an identity pool on
- * our emulator, and the SDK's core (`createAuth`) gets credentials for cognito-local's ID tokens.
+ * no SRP, so sign-in here is USER_PASSWORD_AUTH. The last part runs the whole chain through
+ * `createAuth` without our user-pool emulator: the user pool is cognito-local (`userPool.endpoint`),
+ * its issuer is an OpenID Connect provider of an identity pool on our emulator.
  */
 import { AdminCreateUserCommand, AdminSetUserPasswordCommand, CreateUserPoolClientCommand, RevokeTokenCommand } from "@aws-sdk/client-cognito-identity-provider";
 import { CreateIdentityPoolCommand, SetIdentityPoolRolesCommand } from "@aws-sdk/client-cognito-identity";
@@ -18,7 +18,7 @@ import type { IdentityChange } from "../../src/types.js";
 import { USER_POOL_TOKENS_KEY } from "../../src/user-pool/contract.js";
 import { createUserPoolSession } from "../../src/user-pool/session.js";
 import { startCognitoLocal, type CognitoLocal } from "../fakes/userpool-cognito-local.js";
-import { createLiveHost, type FakeHost } from "../fakes/userpool-host.js";
+import { createLiveHost, MemoryStore, type FakeHost } from "../fakes/userpool-host.js";
 
 let local: CognitoLocal;
 let clientId: string;
@@ -161,63 +161,62 @@ describe("whole chain: cognito-local's ID token → identity pool on our emulato
     await kit?.stop();
   });
 
-  /**
-   * The user-pool session on a host made of the core's public API (`setLogins`, `signOut`,
-   * `clockOffsetMs`): createAuth's own `userPool` option sends user-pool calls to its one
-   * `endpoint`, which here is our emulator, while the user pool is cognito-local.
-   */
-  function chain(auth: Auth): { host: FakeHost; ended: string[] } {
-    const host = createLiveHost({ userPoolId: local.userPoolId, clientId, endpoint: local.url });
-    const ended: string[] = [];
-    host.setLogins = (logins) => auth.setLogins(logins);
-    host.endSession = async (reason) => {
-      ended.push(reason);
-      await auth.signOut();
-    };
-    host.clockOffsetMs = () => auth.clockOffsetMs();
-    return { host, ended };
+  /** A page whose identity pool is on our emulator and whose user pool is cognito-local. */
+  function chainPage(): { auth: Auth; store: MemoryStore } {
+    const store = new MemoryStore();
+    const auth = createAuth({
+      identityPoolId,
+      endpoint: kit.emulator.url,
+      userPool: { userPoolId: local.userPoolId, clientId, endpoint: local.url },
+      storage: store,
+      crossTab: false,
+    });
+    return { auth, store };
+  }
+
+  function storedTokens(store: MemoryStore): { idToken: string; refreshToken: string } | undefined {
+    const key = [...store.data.keys()].find((k) => k.endsWith(USER_POOL_TOKENS_KEY));
+    return key === undefined ? undefined : (store.data.get(key) as { idToken: string; refreshToken: string } | undefined);
   }
 
   it("signs in, links the guest, signs S3 requests, and keeps the identity across ID-token renewals", async () => {
-    const auth = createAuth({ identityPoolId, endpoint: kit.emulator.url, storage: "memory", crossTab: false });
+    const { auth, store } = chainPage();
     const changes: IdentityChange[] = [];
     auth.onIdentityChange((change) => changes.push(change));
-    const { host, ended } = chain(auth);
-    const session = createUserPoolSession(host);
     try {
       const guestId = await auth.getIdentityId();
-      expect(await session.signIn({ username: "carol", password: "Secret-Pass-1!", authFlow: "USER_PASSWORD_AUTH" })).toEqual({ status: "signedIn" });
+      expect(await auth.signIn({ username: "carol", password: "Secret-Pass-1!", authFlow: "USER_PASSWORD_AUTH" })).toEqual({ status: "signedIn" });
       expect(changes.map((c) => c.reason)).toEqual(["created", "linked"]);
       expect(auth.getState()).toMatchObject({ status: "authenticated", identityId: guestId });
+      expect((await auth.getUser())?.username).toBe("carol");
       const s3 = new S3Client({ endpoint: kit.emulator.url, region: "eu-west-1", forcePathStyle: true, credentials: auth.credentials, maxAttempts: 1 });
       await s3.send(new PutObjectCommand({ Bucket: bucket, Key: `private/${guestId}/hello.txt`, Body: "from cognito-local" }));
       // Wait for a renewed ID token (8 s tokens), then make the identity pool check it.
-      const first = storedIdToken(host)!;
-      await vi.waitFor(() => expect(storedIdToken(host)).not.toBe(first), { timeout: 20_000, interval: 200 });
+      const first = storedTokens(store)!.idToken;
+      await vi.waitFor(() => expect(storedTokens(store)!.idToken).not.toBe(first), { timeout: 20_000, interval: 200 });
       const renewed = await auth.getCredentials({ forceRefresh: true });
       expect(renewed.identityId).toBe(guestId);
       await s3.send(new PutObjectCommand({ Bucket: bucket, Key: `private/${guestId}/again.txt`, Body: "after renewal" }));
       s3.destroy();
-      expect(ended).toEqual([]);
+      expect(changes.map((c) => c.reason)).toEqual(["created", "linked"]);
     } finally {
-      session.dispose();
       auth.dispose();
     }
   });
 
   it("a refresh token cognito-local revoked signs the page out of the identity pool", async () => {
-    const auth = createAuth({ identityPoolId, endpoint: kit.emulator.url, storage: "memory", crossTab: false });
-    const { host, ended } = chain(auth);
-    const session = createUserPoolSession(host);
+    const { auth, store } = chainPage();
+    const changes: IdentityChange[] = [];
+    auth.onIdentityChange((change) => changes.push(change));
     try {
-      await session.signIn({ username: "carol", password: "Secret-Pass-1!", authFlow: "USER_PASSWORD_AUTH" });
-      expect(auth.getState().status).toBe("authenticated");
-      const refreshToken = (host.store.data.get(host.storageKey(USER_POOL_TOKENS_KEY)) as { refreshToken: string }).refreshToken;
-      await local.admin.send(new RevokeTokenCommand({ Token: refreshToken, ClientId: clientId }));
-      await vi.waitFor(() => expect(ended).toEqual(["sessionExpired"]), { timeout: 20_000, interval: 200 });
-      await vi.waitFor(() => expect(auth.getState().status).toBe("signedOut"), { timeout: 5_000, interval: 50 });
+      await auth.signIn({ username: "carol", password: "Secret-Pass-1!", authFlow: "USER_PASSWORD_AUTH" });
+      const identityId = (await auth.getCredentials()).identityId;
+      await local.admin.send(new RevokeTokenCommand({ Token: storedTokens(store)!.refreshToken, ClientId: clientId }));
+      await vi.waitFor(() => expect(changes.at(-1)).toMatchObject({ reason: "signedOut", previousIdentityId: identityId }), { timeout: 20_000, interval: 200 });
+      expect(auth.getState().status).toBe("signedOut");
+      expect(storedTokens(store)).toBeUndefined();
+      expect(await auth.getUser()).toBeUndefined();
     } finally {
-      session.dispose();
       auth.dispose();
     }
   });
