@@ -33,6 +33,8 @@ const MAX_BACKOFF_MS = 60_000;
 const MAX_TIMER_MS = 2 ** 31 - 1;
 
 /**
+ * Creates the keeper of one user-pool session's tokens.
+ *
  * @example
  * ```ts
  * const keeper = createTokenKeeper(host, api);

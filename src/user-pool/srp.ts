@@ -92,6 +92,11 @@ export function startSrp(smallA: bigint = randomBigInt(128)): SrpExchange {
 /**
  * The `TIMESTAMP` Cognito expects with PASSWORD_VERIFIER: `ddd MMM D HH:mm:ss UTC YYYY` in UTC,
  * the day of the month not padded (e.g. `Tue Mar 5 09:07:02 UTC 2024`).
+ *
+ * @example
+ * ```ts
+ * formatSrpTimestamp(Date.parse("2024-03-05T09:07:02Z")); // "Tue Mar 5 09:07:02 UTC 2024"
+ * ```
  */
 export function formatSrpTimestamp(epochMs: number): string {
   const d = new Date(epochMs);
@@ -107,6 +112,12 @@ const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "
 /**
  * Even-length hex of a non-negative integer, with a leading `00` when the top bit is set: the
  * bytes of Java's `BigInteger.toByteArray()`, which is what Cognito hashes.
+ *
+ * @example
+ * ```ts
+ * padHex(0x7fn); // "7f"
+ * padHex(0x80n); // "0080"
+ * ```
  */
 export function padHex(value: bigint): string {
   if (value < 0n) throw new RangeError("padHex: negative values do not occur in SRP");

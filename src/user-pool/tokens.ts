@@ -28,7 +28,14 @@ export interface Tokens extends StoredTokens {
   loginKey: string;
 }
 
-/** Reads a stored value; undefined when it is missing, corrupt, or from another pool or app client. */
+/**
+ * Reads a stored value; undefined when it is missing, corrupt, or from another pool or app client.
+ *
+ * @example
+ * ```ts
+ * const tokens = parseStoredTokens(await host.storage.get(key), host.options);
+ * ```
+ */
 export function parseStoredTokens(value: unknown, options: UserPoolOptions): Tokens | undefined {
   if (typeof value !== "object" || value === null) return undefined;
   const v = value as Partial<StoredTokens>;
@@ -41,7 +48,15 @@ export function parseStoredTokens(value: unknown, options: UserPoolOptions): Tok
   }
 }
 
-/** Decodes the ID token; throws when it is not a user-pool ID token we can use. */
+/**
+ * Decodes the ID token; throws when it is not a user-pool ID token we can use.
+ *
+ * @example
+ * ```ts
+ * const tokens = withClaims({ version: 1, userPoolId, clientId, idToken, accessToken, refreshToken });
+ * await host.setLogins({ [tokens.loginKey]: idToken });
+ * ```
+ */
 export function withClaims(stored: StoredTokens): Tokens {
   const claims = decodeJwt(stored.idToken) as Record<string, unknown>;
   const { exp, iat, iss, sub } = claims;
@@ -60,7 +75,14 @@ export function withClaims(stored: StoredTokens): Tokens {
   };
 }
 
-/** Only the fields that are written to storage. */
+/**
+ * Only the fields that are written to storage.
+ *
+ * @example
+ * ```ts
+ * await host.storage.set(key, toStored(tokens));
+ * ```
+ */
 export function toStored(tokens: Tokens): StoredTokens {
   const { version, userPoolId, clientId, idToken, accessToken, refreshToken } = tokens;
   return { version, userPoolId, clientId, idToken, accessToken, refreshToken };
@@ -69,6 +91,11 @@ export function toStored(tokens: Tokens): StoredTokens {
 /**
  * How long before expiry the ID token is renewed: five minutes, or a quarter of its lifetime when
  * that is shorter (pools configured with very short ID tokens, as tests do).
+ *
+ * @example
+ * ```ts
+ * const renewAt = tokens.expiresAt - renewalMarginMs(tokens); // server time
+ * ```
  */
 export function renewalMarginMs(tokens: Tokens): number {
   return Math.min(300_000, Math.max(0, tokens.expiresAt - tokens.issuedAt) / 4);
