@@ -34,11 +34,11 @@ function sharedTabLock() {
   };
 }
 
-export async function roundTripsReport({ stallSeconds = 75, lifetimeSeconds = 20, marginSeconds = 5 } = {}) {
+export async function roundTripsReport({ stallSeconds = 75, lifetimeSeconds = 20, marginSeconds = 5, skipStall = false } = {}) {
   const { startEmulator } = await import(`${ROOT}dist/emulator/index.js`);
   const { createAuth } = await import(`${ROOT}dist/index.js`);
   const { S3Client, ListObjectsV2Command, PutObjectCommand } = await import("@aws-sdk/client-s3");
-  const emulator = await startEmulator({ port: 0, seed: `${ROOT}emulator/demo-seed.json` });
+  const emulator = await startEmulator({ port: 0, seed: skipStall ? { ...seed, buckets: [] } : seed });
   const url = emulator.url;
   const control = async (method, path, body) => {
     const response = await fetch(`${url}/_emulator/${path}`, { method, ...(body ? { body: JSON.stringify(body), headers: { "content-type": "application/json" } } : {}) });
@@ -123,6 +123,7 @@ export async function roundTripsReport({ stallSeconds = 75, lifetimeSeconds = 20
       counts: "GetId",
     });
 
+    if (skipStall) return { results: { roundTrips: results }, text: render(results) };
     const stall = await refreshStall({ make, control, requests, clear, url, S3Client, ListObjectsV2Command, PutObjectCommand, stallSeconds, lifetimeSeconds, marginSeconds });
     return { results: { roundTrips: results, stall }, text: render(results, stall) };
   } finally {
@@ -192,9 +193,10 @@ async function refreshStall({ make, control, requests, clear, url, S3Client, Lis
 }
 
 function render(results, stall) {
-  const lines = ["| scenario | identity-pool requests | expected | detail | |", "|---|--:|--:|---|---|"];
-  for (const r of results) lines.push(`| ${r.scenario} | ${r.identityPoolRequests}${r.counts ? ` ${r.counts}` : ""} | ${r.expected} | ${r.detail}${r.note ? `; ${r.note}` : ""} | ${r.ok ? "✓" : "✗"} |`);
-  lines.push(
+  const table = renderTable(results);
+  if (!stall) return table;
+  return [
+    table,
     "",
     `Refresh stall: ${stall.seconds} s with credentials lasting ${stall.lifetimeSeconds} s (refresh margin ${stall.marginSeconds} s): ` +
       `${stall.refreshes} refreshes, ${stall.getCredentialsCalls} getCredentials() calls, slowest ${stall.slowestMs.toFixed(2)} ms ` +
@@ -202,6 +204,11 @@ function render(results, stall) {
       (stall.failedInLog.length ? ` (${stall.failedInLog.join(", ")})` : "") +
       (stall.clientFailures.length ? `; client errors: ${stall.clientFailures.join("; ")}` : "") +
       ".",
-  );
+  ].join("\n");
+}
+
+function renderTable(results) {
+  const lines = ["| scenario | identity-pool requests | expected | detail | |", "|---|--:|--:|---|---|"];
+  for (const r of results) lines.push(`| ${r.scenario} | ${r.identityPoolRequests}${r.counts ? ` ${r.counts}` : ""} | ${r.expected} | ${r.detail}${r.note ? `; ${r.note}` : ""} | ${r.ok ? "✓" : "✗"} |`);
   return lines.join("\n");
 }

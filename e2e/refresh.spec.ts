@@ -1,0 +1,35 @@
+// 4. Credentials that last 30 seconds, and a page that keeps using S3 for 90 seconds.
+import { expect, test } from "@playwright/test";
+import { DemoPage, emulator } from "./support.js";
+
+test.afterEach(async () => {
+  await emulator.credentialLifetime(null);
+});
+
+test("4. with 30-second credentials the page keeps listing and uploading for 90 seconds with no failed S3 call", async ({ page }) => {
+  test.setTimeout(180_000);
+  await emulator.credentialLifetime(30);
+  const demo = await new DemoPage(page).open();
+  const identityId = await demo.identityId();
+  await emulator.clearRequests();
+
+  const started = Date.now();
+  let round = 0;
+  while (Date.now() - started < 90_000) {
+    round += 1;
+    await demo.saveNote(`tick-${round}.txt`, `round ${round}`);
+    await page.getByTestId("refresh-my-files").click();
+    await expect(demo.errors()).toHaveCount(0);
+    await page.waitForTimeout(1_000);
+  }
+
+  const log = await emulator.requests();
+  const s3 = log.filter((r) => r.service === "s3");
+  const failed = s3.filter((r) => r.status >= 400);
+  expect(failed, `failed S3 calls: ${failed.map((r) => `${r.operation} ${r.status}`).join(", ")}`).toEqual([]);
+  expect(s3.filter((r) => r.operation === "PutObject").length).toBe(round);
+  // The run really crossed credential lifetimes: the same identity got fresh credentials again and again.
+  const renewals = log.filter((r) => r.operation === "GetCredentialsForIdentity" && r.identityId === identityId);
+  expect(renewals.length).toBeGreaterThanOrEqual(3);
+  expect(log.filter((r) => r.service === "cognito-identity" && r.status >= 400)).toEqual([]);
+});

@@ -1,0 +1,148 @@
+// Helpers shared by the end-to-end tests: the emulator's control API, AWS SDK admin calls against
+// the emulator, and the React example's page, driven through its visible controls.
+import { AdminCreateUserCommand, AdminSetUserPasswordCommand, CognitoIdentityProviderClient } from "@aws-sdk/client-cognito-identity-provider";
+import { expect, type Page } from "@playwright/test";
+import { readFileSync } from "node:fs";
+import { SEED_PATH } from "./servers.js";
+
+interface DemoSeed {
+  userPools: { Id: string; Clients: { ClientId: string }[]; Users: { Username: string; Password: string }[] }[];
+  identityPools: { IdentityPoolId: string }[];
+  buckets: { Name: string }[];
+}
+export const seed = JSON.parse(readFileSync(SEED_PATH, "utf8")) as DemoSeed;
+export const USER_POOL_ID = seed.userPools[0]!.Id;
+export const DEMO_USER = seed.userPools[0]!.Users[0]!;
+
+function env(name: string): string {
+  const value = process.env[name];
+  if (!value) throw new Error(`${name} is not set: run the tests through e2e/playwright.config.ts (its global setup starts the servers)`);
+  return value;
+}
+export const emulatorUrl = () => env("E2E_EMULATOR_URL");
+export const appUrl = () => env("E2E_APP_URL");
+export const scriptTagUrl = () => env("E2E_SCRIPT_TAG_URL");
+
+export interface LoggedRequest {
+  service: string;
+  operation: string;
+  identityId?: string;
+  status: number;
+  time: string;
+}
+
+async function control<T>(method: string, path: string, body?: unknown): Promise<T> {
+  const response = await fetch(`${emulatorUrl()}/_emulator/${path}`, {
+    method,
+    ...(body === undefined ? {} : { body: JSON.stringify(body), headers: { "content-type": "application/json" } }),
+  });
+  if (!response.ok) throw new Error(`${method} /_emulator/${path}: ${response.status} ${await response.text()}`);
+  return (await response.json()) as T;
+}
+
+export const emulator = {
+  requests: async () => (await control<{ requests: LoggedRequest[] }>("GET", "requests")).requests,
+  clearRequests: () => control("DELETE", "requests"),
+  /** Enhanced-flow credential lifetime in seconds; null restores AWS's hour. */
+  credentialLifetime: (lifetimeSeconds: number | null) => control("POST", "credentials", { lifetimeSeconds }),
+  /** The last code the user pool "sent" to this user (sign-up confirmation, reset, MFA). */
+  lastCode: async (username: string) => (await control<{ code: string; kind: string }>("GET", `codes/${USER_POOL_ID}/${encodeURIComponent(username)}`)).code,
+};
+
+/** A unique name per test run, so tests sharing one emulator never collide. */
+export function unique(prefix: string): string {
+  return `${prefix}${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
+}
+
+export const PASSWORD = "E2e-password-1234";
+
+/** Creates a confirmed user with the AWS SDK's admin calls (signed with the emulator's root key). */
+export async function createUser(username: string, password = PASSWORD): Promise<void> {
+  const idp = new CognitoIdentityProviderClient({ region: "eu-west-1", endpoint: emulatorUrl(), credentials: { accessKeyId: "test", secretAccessKey: "test" } });
+  await idp.send(
+    new AdminCreateUserCommand({
+      UserPoolId: USER_POOL_ID,
+      Username: username,
+      MessageAction: "SUPPRESS",
+      UserAttributes: [
+        { Name: "email", Value: `${username}@example.com` },
+        { Name: "email_verified", Value: "true" },
+      ],
+    }),
+  );
+  await idp.send(new AdminSetUserPasswordCommand({ UserPoolId: USER_POOL_ID, Username: username, Password: password, Permanent: true }));
+  idp.destroy();
+}
+
+/** The React example, through what a user sees and clicks. */
+export class DemoPage {
+  constructor(readonly page: Page) {}
+
+  async open(): Promise<this> {
+    await this.page.goto(appUrl());
+    return this;
+  }
+
+  /** The identity id shown once credentials are in. */
+  async identityId(): Promise<string> {
+    const id = this.page.getByTestId("identity-id");
+    await expect(id).toHaveText(/^[a-z]{2}(-[a-z]+)+-\d:[0-9a-f-]+$/);
+    return (await id.textContent())!;
+  }
+
+  async status(): Promise<string | null> {
+    return this.page.getByTestId("status").getAttribute("data-status");
+  }
+
+  async expectStatus(status: "guest" | "authenticated"): Promise<void> {
+    await expect(this.page.getByTestId("status")).toHaveAttribute("data-status", status);
+  }
+
+  /** Saves a text file under private/<identity id>/ and waits for it in the list. */
+  async saveNote(name: string, text: string): Promise<void> {
+    const form = this.page.getByTestId("note-form");
+    await form.getByLabel("File name").fill(name);
+    await form.getByLabel("Text").fill(text);
+    await form.getByRole("button", { name: "Save note" }).click();
+    await expect(this.myFile(name)).toBeVisible();
+  }
+
+  myFile(name: string) {
+    return this.page.locator(`[data-testid="my-file"][data-name="${name}"]`);
+  }
+
+  async myFileNames(): Promise<string[]> {
+    return this.page.getByTestId("my-file").evaluateAll((rows) => rows.map((row) => row.getAttribute("data-name") ?? ""));
+  }
+
+  async signIn(username: string, password: string): Promise<void> {
+    const form = this.page.getByTestId("sign-in-form");
+    await form.getByLabel("Username").fill(username);
+    await form.getByLabel("Password").fill(password);
+    await form.getByRole("button", { name: "Sign in" }).click();
+    await this.expectStatus("authenticated");
+  }
+
+  async signOut(): Promise<void> {
+    await this.page.getByTestId("sign-out").click();
+    await this.expectStatus("guest");
+  }
+
+  notices() {
+    return this.page.getByTestId("notices");
+  }
+
+  /** Opens any key with the page's credentials; resolves to the text shown and whether it was the file. */
+  async openKey(key: string): Promise<{ ok: boolean; text: string }> {
+    const form = this.page.getByTestId("open-key-form");
+    await form.getByLabel("Object key").fill(key);
+    await form.getByRole("button", { name: "Open" }).click();
+    const result = this.page.getByTestId("open-key-result");
+    await expect(result).toBeVisible();
+    return { ok: (await result.getAttribute("data-ok")) === "true", text: (await result.textContent()) ?? "" };
+  }
+
+  errors() {
+    return this.page.locator('[role="alert"]');
+  }
+}
