@@ -6,6 +6,8 @@ import {
   AdminCreateUserCommand,
   AdminDeleteUserCommand,
   AdminGetUserCommand,
+  AdminInitiateAuthCommand,
+  AdminRespondToAuthChallengeCommand,
   AdminListGroupsForUserCommand,
   AdminRemoveUserFromGroupCommand,
   AdminSetUserPasswordCommand,
@@ -168,6 +170,30 @@ describe("administering users", () => {
     expect((await idp.send(new AdminListGroupsForUserCommand({ UserPoolId: pool.poolId, Username: "ned" }))).Groups?.map((g) => g.GroupName)).toEqual(["editors"]);
     await idp.send(new AdminRemoveUserFromGroupCommand({ UserPoolId: pool.poolId, Username: "ned", GroupName: "editors" }));
     expect((await idp.send(new AdminListGroupsForUserCommand({ UserPoolId: pool.poolId, Username: "ned" }))).Groups).toEqual([]);
+  });
+});
+
+describe("administrative sign-in", () => {
+  it("signs in with ADMIN_USER_PASSWORD_AUTH where the client allows it, and answers challenges with AdminRespondToAuthChallenge", async () => {
+    const pool = await createPool(emulator, {}, { ExplicitAuthFlows: ["ALLOW_ADMIN_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"] });
+    const idp = idpClient(emulator);
+    await idp.send(new AdminCreateUserCommand({ UserPoolId: pool.poolId, Username: "ola", TemporaryPassword: "Temp-pass-123", MessageAction: "SUPPRESS" }));
+    const start = (username: string, password: string, poolId = pool.poolId) =>
+      idp.send(new AdminInitiateAuthCommand({ UserPoolId: poolId, ClientId: pool.clientId, AuthFlow: "ADMIN_USER_PASSWORD_AUTH", AuthParameters: { USERNAME: username, PASSWORD: password } }));
+    expect(await rejection(start("ola", "Temp-pass-999"))).toBe("NotAuthorizedException: Incorrect username or password.");
+    expect(await rejection(start("ola", "Temp-pass-123", "eu-west-1_Other0000"))).toBe("ResourceNotFoundException: User pool eu-west-1_Other0000 does not exist.");
+    const challenge = await start("ola", "Temp-pass-123");
+    expect(challenge.ChallengeName).toBe("NEW_PASSWORD_REQUIRED");
+    const done = await idp.send(
+      new AdminRespondToAuthChallengeCommand({ UserPoolId: pool.poolId, ClientId: pool.clientId, ChallengeName: "NEW_PASSWORD_REQUIRED", Session: challenge.Session, ChallengeResponses: { USERNAME: "ola", NEW_PASSWORD: PASSWORD } }),
+    );
+    expect((await verifyToken(emulator, pool.poolId, done.AuthenticationResult!.IdToken!, { audience: pool.clientId }))["cognito:username"]).toBe("ola");
+    expect((await start("ola", PASSWORD)).AuthenticationResult?.AccessToken).toBeTruthy();
+
+    const srpOnly = await createPool(emulator);
+    expect(
+      await rejection(idp.send(new AdminInitiateAuthCommand({ UserPoolId: srpOnly.poolId, ClientId: srpOnly.clientId, AuthFlow: "ADMIN_USER_PASSWORD_AUTH", AuthParameters: { USERNAME: "ola", PASSWORD } }))),
+    ).toBe("InvalidParameterException: Auth flow not enabled for this client");
   });
 });
 

@@ -5,7 +5,7 @@ import { checkAttributes } from "./attributes.js";
 import { flowEnabled } from "./clients.js";
 import { idpErrors, InputCheck, shapes } from "./errors.js";
 import { afterPassword, checkPassword, issueTokens, mfaChallenge, mfaMethods, mfaStep, missingRequiredAttributes, type SignIn } from "./flow.js";
-import { findUser, requireClient } from "./lookup.js";
+import { findUser, requireClient, requirePool } from "./lookup.js";
 import { enforcePasswordPolicy } from "./password-policy.js";
 import { checkSecretHash } from "./secret-hash.js";
 import { openSession, takeSession } from "./sessions.js";
@@ -54,6 +54,7 @@ export async function initiateAuth(input: Record<string, unknown>, ctx: ServiceC
     case "USER_SRP_AUTH":
       return startSrp(ctx, pool, client, parameters);
     case "USER_PASSWORD_AUTH":
+      if (!flowEnabled(client, "USER_PASSWORD_AUTH")) throw idpErrors.invalidParameter("USER_PASSWORD_AUTH flow not enabled for this client");
       return passwordAuth(ctx, pool, client, parameters);
     case "REFRESH_TOKEN_AUTH":
     case "REFRESH_TOKEN":
@@ -93,8 +94,8 @@ function startSrp(ctx: ServiceContext, pool: UserPool, client: UserPoolClient, p
   };
 }
 
+/** USER_PASSWORD_AUTH and ADMIN_USER_PASSWORD_AUTH: the password itself, checked against the verifier. */
 async function passwordAuth(ctx: ServiceContext, pool: UserPool, client: UserPoolClient, parameters: Record<string, string>): Promise<unknown> {
-  if (!flowEnabled(client, "USER_PASSWORD_AUTH")) throw idpErrors.invalidParameter("USER_PASSWORD_AUTH flow not enabled for this client");
   const username = required(parameters, "USERNAME");
   const password = required(parameters, "PASSWORD");
   const found = findUser(pool, username);
@@ -119,6 +120,46 @@ async function refreshAuth(ctx: ServiceContext, pool: UserPool, client: UserPool
   if (!user.enabled) throw idpErrors.userDisabled();
   const tokens = await signTokens(pool, client, user, { originJti, authTime: family.authTime }, ctx.clock.nowSeconds());
   return { ChallengeParameters: {}, AuthenticationResult: tokens };
+}
+
+/** The administrative sign-in (SigV4-signed, by pool id): what a back end uses to sign users in. */
+export async function adminInitiateAuth(input: Record<string, unknown>, ctx: ServiceContext): Promise<unknown> {
+  const check = new InputCheck(input);
+  const poolId = check.string("UserPoolId", { required: true, ...shapes.userPoolId })!;
+  const flow = check.oneOf("AuthFlow", AUTH_FLOWS, true)!;
+  const clientId = check.string("ClientId", { required: true, ...shapes.clientId })!;
+  const parameters = check.stringMap("AuthParameters") ?? {};
+  check.done();
+  const { pool, client } = clientOfPool(ctx, poolId, clientId);
+  switch (flow) {
+    case "ADMIN_USER_PASSWORD_AUTH":
+    case "ADMIN_NO_SRP_AUTH":
+      if (!flowEnabled(client, "ADMIN_USER_PASSWORD_AUTH")) throw idpErrors.invalidParameter("Auth flow not enabled for this client");
+      return passwordAuth(ctx, pool, client, parameters);
+    case "USER_SRP_AUTH":
+      return startSrp(ctx, pool, client, parameters);
+    case "REFRESH_TOKEN_AUTH":
+    case "REFRESH_TOKEN":
+      return refreshAuth(ctx, pool, client, parameters);
+    default:
+      throw idpErrors.invalidParameter("Initiate Auth method not supported.");
+  }
+}
+
+export async function adminRespondToAuthChallenge(input: Record<string, unknown>, ctx: ServiceContext): Promise<unknown> {
+  const check = new InputCheck(input);
+  const poolId = check.string("UserPoolId", { required: true, ...shapes.userPoolId })!;
+  const clientId = check.string("ClientId", { required: true, ...shapes.clientId })!;
+  check.done();
+  clientOfPool(ctx, poolId, clientId);
+  return respondToAuthChallenge(input, ctx);
+}
+
+function clientOfPool(ctx: ServiceContext, poolId: string, clientId: string): { pool: UserPool; client: UserPoolClient } {
+  const pool = requirePool(ctx.state, poolId);
+  const client = Object.hasOwn(pool.clients, clientId) ? pool.clients[clientId] : undefined;
+  if (!client) throw idpErrors.clientNotFound(clientId);
+  return { pool, client };
 }
 
 export async function respondToAuthChallenge(input: Record<string, unknown>, ctx: ServiceContext): Promise<unknown> {

@@ -101,7 +101,7 @@ export function createClient(pool: UserPool, input: Record<string, unknown>, now
 }
 
 /** Whether the client lets a flow through; legacy (non-ALLOW_) lists always allow SRP and refresh. */
-export function flowEnabled(client: UserPoolClient, flow: "USER_SRP_AUTH" | "USER_PASSWORD_AUTH" | "REFRESH_TOKEN_AUTH"): boolean {
+export function flowEnabled(client: UserPoolClient, flow: "USER_SRP_AUTH" | "USER_PASSWORD_AUTH" | "ADMIN_USER_PASSWORD_AUTH" | "REFRESH_TOKEN_AUTH"): boolean {
   const flows = client.explicitAuthFlows;
   const legacy = flows.length > 0 && flows.every((f) => !f.startsWith("ALLOW_"));
   switch (flow) {
@@ -109,6 +109,8 @@ export function flowEnabled(client: UserPoolClient, flow: "USER_SRP_AUTH" | "USE
       return flows.includes("ALLOW_USER_SRP_AUTH") || (legacy && !flows.includes("CUSTOM_AUTH_FLOW_ONLY"));
     case "USER_PASSWORD_AUTH":
       return flows.includes("ALLOW_USER_PASSWORD_AUTH") || flows.includes("USER_PASSWORD_AUTH");
+    case "ADMIN_USER_PASSWORD_AUTH":
+      return flows.includes("ALLOW_ADMIN_USER_PASSWORD_AUTH") || flows.includes("ADMIN_NO_SRP_AUTH");
     case "REFRESH_TOKEN_AUTH":
       return flows.includes("ALLOW_REFRESH_TOKEN_AUTH") || legacy;
   }

@@ -18,7 +18,7 @@ import {
   createGroup,
   getGroup,
 } from "./admin.js";
-import { initiateAuth, respondToAuthChallenge } from "./auth.js";
+import { adminInitiateAuth, adminRespondToAuthChallenge, initiateAuth, respondToAuthChallenge } from "./auth.js";
 import { createUserPoolClientOperation, deleteUserPoolClientOperation, describeUserPoolClientOperation } from "./clients.js";
 import { findUser } from "./lookup.js";
 import { createUserPoolOperation, deleteUserPoolOperation, describeUserPoolOperation, getUserPoolMfaConfigOperation, setUserPoolMfaConfigOperation } from "./pools.js";
@@ -61,6 +61,8 @@ export const cognitoIdpService: JsonService = {
     AdminAddUserToGroup: signed(adminAddUserToGroup),
     AdminRemoveUserFromGroup: signed(adminRemoveUserFromGroup),
     AdminListGroupsForUser: signed(adminListGroupsForUser),
+    AdminInitiateAuth: signed(adminInitiateAuth),
+    AdminRespondToAuthChallenge: signed(adminRespondToAuthChallenge),
     SignUp: open(signUp),
     ConfirmSignUp: open(confirmSignUp),
     ResendConfirmationCode: open(resendConfirmationCode),

@@ -107,6 +107,8 @@ function bases(): Record<string, Record<string, unknown>> {
     ForgotPassword: { ClientId: pool.clientId, Username: "fuzz" },
     ConfirmForgotPassword: { ClientId: pool.clientId, Username: "fuzz", ConfirmationCode: "123456", Password: password },
     InitiateAuth: { ClientId: pool.clientId, AuthFlow: "USER_PASSWORD_AUTH", AuthParameters: { USERNAME: "fuzz", PASSWORD: password, SRP_A: "abc123", REFRESH_TOKEN: refreshToken } },
+    AdminInitiateAuth: { UserPoolId: pool.poolId, ClientId: pool.clientId, AuthFlow: "ADMIN_USER_PASSWORD_AUTH", AuthParameters: { USERNAME: "fuzz", PASSWORD: password } },
+    AdminRespondToAuthChallenge: { UserPoolId: pool.poolId, ClientId: pool.clientId, ChallengeName: "NEW_PASSWORD_REQUIRED", Session: "A".repeat(40), ChallengeResponses: { USERNAME: "fuzz", NEW_PASSWORD: password } },
     RespondToAuthChallenge: {
       ClientId: pool.clientId,
       ChallengeName: "PASSWORD_VERIFIER",
