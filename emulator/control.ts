@@ -82,7 +82,13 @@ export async function handleControl(core: EmulatorCore, ctx: ServiceContext): Pr
 
   if (path === "/_emulator/seed" && method === "POST") {
     const seed = body(ctx) as Seed;
-    return ok(await applySeed(seed, { state: core.state, clock: core.clock, baseUrl: core.baseUrl() }));
+    try {
+      return ok(await applySeed(seed, { state: core.state, clock: core.clock, baseUrl: core.baseUrl() }));
+    } catch (error) {
+      // Seed validation speaks in TypeErrors naming the bad entry; a caller needs that text, not a 500.
+      if (error instanceof TypeError) throw new AwsError("ValidationException", error.message);
+      throw error;
+    }
   }
 
   const code = /^\/_emulator\/codes\/([^/]+)\/([^/]+)$/.exec(path);
