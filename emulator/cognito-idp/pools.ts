@@ -215,6 +215,7 @@ export function setUserPoolMfaConfig(pool: UserPool, input: Record<string, unkno
   if (next.configuration !== "OFF" && !next.softwareToken && !next.sms && !next.email) {
     throw idpErrors.invalidParameter("At least one MFA method (SMS, software token or email) must be enabled when MFA is required or optional.");
   }
+  if (sms?.["SmsConfiguration"] !== undefined) pool.extra["SmsConfiguration"] = sms["SmsConfiguration"];
   pool.mfa = next;
 }
 
