@@ -12,10 +12,10 @@ const root = fileURLToPath(new URL("..", import.meta.url));
 const pkg = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8"));
 
 /** Options shared with scripts/size.mjs, which measures this exact build. */
-export function scriptTagBuildOptions() {
+export function scriptTagBuildOptions(entry = "src/index.ts") {
   return {
     absWorkingDir: root,
-    entryPoints: ["src/index.ts"],
+    entryPoints: [entry],
     bundle: true,
     minify: true,
     format: "esm",
@@ -33,8 +33,8 @@ export function scriptTagBuildOptions() {
   };
 }
 
-export async function buildScriptTagBundle({ outfile = "dist/cognito-idpool.js", sourcemap = true, write = true, metafile = false } = {}) {
-  return esbuild.build({ ...scriptTagBuildOptions(), outfile, sourcemap, write, metafile });
+export async function buildScriptTagBundle({ entry, outfile = "dist/cognito-idpool.js", sourcemap = true, write = true, metafile = false } = {}) {
+  return esbuild.build({ ...scriptTagBuildOptions(entry), outfile, sourcemap, write, metafile });
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {

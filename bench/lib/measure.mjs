@@ -127,10 +127,11 @@ export async function bundleSplit(entry, options = {}) {
   return { pageLoad: { files: pageLoad, ...measure(pageLoad), inputs: inputsOf(pageLoad) }, lazy, metafile: result.metafile };
 }
 
-/** Bytes in the output per package (or per file outside node_modules), largest first. */
-export function byPackage(metafile) {
+/** Bytes in the output per package (or per file outside node_modules), largest first; optionally of some output files only. */
+export function byPackage(metafile, files) {
   const totals = new Map();
-  for (const output of Object.values(metafile.outputs)) {
+  for (const [name, output] of Object.entries(metafile.outputs)) {
+    if (files && !files.includes(name)) continue;
     for (const [input, { bytesInOutput }] of Object.entries(output.inputs)) {
       const m = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(input);
       const key = m ? m[1] : input;

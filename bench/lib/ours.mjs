@@ -2,25 +2,25 @@
 // (dist/, as `npm pack` ships it). Shared by scripts/size.mjs (the budget) and bench/run.mjs.
 import { existsSync, readFileSync } from "node:fs";
 import { buildScriptTagBundle } from "../../scripts/build-bundle.mjs";
-import { ROOT, bundleSplit, packageAlias, sizes } from "./measure.mjs";
+import { ROOT, bundleSplit, byPackage, packageAlias, sizes } from "./measure.mjs";
 
-/** The lazily imported user-pool module (src/user-pool/contract.ts names it). */
-const isSignInChunk = (inputs) => inputs.some((input) => /(^|\/)dist\/user-pool\/session\.js$/.test(input));
+/** The lazily imported user-pool module (src/user-pool/contract.ts names it), built or from source. */
+const isSignInChunk = (inputs) => inputs.some((input) => /(^|\/)(dist|src)\/user-pool\/session\.(js|ts)$/.test(input));
 
-function requireBuild() {
-  const { "cognito-idpool": entry } = packageAlias();
+function requireBuild(alias) {
+  const { "cognito-idpool": entry } = alias;
   if (!existsSync(entry)) throw new Error(`${entry.slice(ROOT.length)} is missing: run \`npm run build\` first`);
 }
 
-async function scriptTag() {
+async function scriptTag(entry) {
   const file = `${ROOT}dist/cognito-idpool.js`;
-  if (existsSync(file)) return sizes(readFileSync(file));
-  const result = await buildScriptTagBundle({ write: false, sourcemap: false });
+  if (!entry && existsSync(file)) return sizes(readFileSync(file));
+  const result = await buildScriptTagBundle({ write: false, sourcemap: false, ...(entry ? { entry } : {}) });
   return sizes(result.outputFiles[0].contents);
 }
 
-async function split(entry) {
-  const result = await bundleSplit(entry, { alias: packageAlias(), lazyName: (inputs) => (isSignInChunk(inputs) ? "sign-in" : undefined) });
+async function split(entry, alias, plugins) {
+  const result = await bundleSplit(entry, { alias, plugins, lazyName: (inputs) => (isSignInChunk(inputs) ? "sign-in" : undefined) });
   const signIn = result.lazy.filter((part) => part.name === "sign-in");
   const never = result.lazy.filter((part) => part.name === undefined);
   const sum = (parts) => parts.reduce((acc, p) => ({ raw: acc.raw + p.raw, gzip: acc.gzip + p.gzip, brotli: acc.brotli + p.brotli }), { raw: 0, gzip: 0, brotli: 0 });
@@ -28,20 +28,22 @@ async function split(entry) {
 }
 
 /**
- * Every measured item, brotli bytes as the budget key. `id`s are what bench/size-budget.json budgets.
+ * Every measured item; brotli bytes are what bench/size-budget.json budgets. `id`s are what bench/size-budget.json budgets.
  * @returns {Promise<{ id: string, what: string, raw: number, gzip: number, brotli: number }[]>}
  */
-export async function measureOurs() {
-  requireBuild();
-  const tag = await scriptTag();
-  const guest = await split("bench/entries/guest.js");
-  const signIn = await split("bench/entries/signin.js");
-  const withS3 = await split("bench/entries/guest+s3.js");
-  const s3 = await split("bench/anchors/G-s3-client.js");
+export async function measureOurs({ sourceEntry, plugins = [] } = {}) {
+  // The package as built (dist/), or a source tree such as the size proposal's.
+  const alias = sourceEntry ? { "cognito-idpool": sourceEntry } : packageAlias();
+  requireBuild(alias);
+  const tag = await scriptTag(sourceEntry);
+  const guest = await split("bench/entries/guest.js", alias, plugins);
+  const signIn = await split("bench/entries/signin.js", alias, plugins);
+  const withS3 = await split("bench/entries/guest+s3.js", alias, plugins);
+  const s3 = await split("bench/anchors/G-s3-client.js", alias, plugins);
   const minus = (a, b) => ({ raw: a.raw - b.raw, gzip: a.gzip - b.gzip, brotli: a.brotli - b.brotli });
   return [
     { id: "script-tag", what: "dist/cognito-idpool.js, the one-file script-tag bundle (sign-in inlined)", ...tag },
-    { id: "guest", what: "`createAuth` + `getCredentials()`: page load (entry chunk + static imports)", ...guest.pageLoad },
+    { id: "guest", what: "`createAuth` + `getCredentials()`: page load (entry chunk + static imports)", ...guest.pageLoad, byPackage: byPackage(guest.metafile, guest.pageLoad.files) },
     { id: "guest-never-loaded", what: "…emitted chunks this flow never loads (AWS event streams, …)", ...guest.neverLoaded, unbudgeted: true },
     { id: "signin-page-load", what: "with `userPool` + `signIn` + `signOut`: page load", ...signIn.pageLoad },
     { id: "signin-chunk", what: "…the sign-in chunk, loaded by the first user-pool call", ...signIn.signIn },

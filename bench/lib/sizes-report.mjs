@@ -1,8 +1,10 @@
 // The size half of `npm run bench`: cognito-idpool beside Amplify v6 and AWS SDK v3's
-// fromCognitoIdentityPool, all bundled in this run with the anchors' settings, and the trimming steps.
-import { ROOT, bundleOne, bundleSplit, byPackage, fmt, kib } from "./measure.mjs";
+// fromCognitoIdentityPool, all bundled in this run with the anchors' settings, the src/ proposal of
+// bench/proposal/, and the trimming steps on a fixed workload.
+import { bundleOne, bundleSplit, fmt, kib, ROOT } from "./measure.mjs";
 import { measureOurs } from "./ours.mjs";
-import { trimPlugin } from "./trim.mjs";
+import { proposalSource } from "./proposal.mjs";
+import { errorClassesPlugin, trimPlugin } from "./trim.mjs";
 
 const ANCHORS = [
   ["A", "A-amplify-guest", "Amplify v6: `Amplify.configure` (identity pool, guest) + `fetchAuthSession()`"],
@@ -18,75 +20,86 @@ const ANCHORS = [
 const STEPS = [
   ["0", "step0-client", "the generated `CognitoIdentityClient`, built the documented way (anchor E)"],
   ["1", "step1-slim-client", "the generated commands on a bare Smithy `Client` (serde plugin + fetch handler only)"],
-  ["2", "step2-schema-sender", "the generated operation schemas through the SDK's awsJson1_1 protocol directly"],
+  ["2", "step2-schema-sender", "the generated operation schemas through the SDK's awsJson1_1 protocol directly (the src proposal)"],
 ];
 
 const row = (cells) => `| ${cells.join(" | ")} |`;
+const pct = (bytes, anchor) => `${bytes <= anchor ? "−" : "+"}${Math.abs(((bytes - anchor) / anchor) * 100).toFixed(0)}%`;
+const cell = (item, anchor) => (item ? `${fmt(item.brotli)} (${kib(item.brotli)} KiB${anchor ? `, ${pct(item.brotli, anchor)}` : ""})` : "n/a");
 
 export async function sizesReport() {
   const lines = [];
   const anchors = {};
   for (const [id, file] of ANCHORS) anchors[id] = await bundleOne(`bench/anchors/${file}.js`);
   const G = anchors.G;
+  const beside = (x) => ({ raw: anchors[`${x}+G`].raw - G.raw, brotli: anchors[`${x}+G`].brotli - G.brotli });
 
-  let ours;
-  try {
-    ours = Object.fromEntries((await measureOurs()).map((item) => [item.id, item]));
-  } catch (error) {
-    lines.push(`cognito-idpool could not be measured: ${error.message}`, "");
-  }
+  const measured = async (label, options) => {
+    try {
+      return Object.fromEntries((await measureOurs(options)).map((item) => [item.id, item]));
+    } catch (error) {
+      lines.push(`${label} could not be measured: ${error.message}`, "");
+      return undefined;
+    }
+  };
+  const now = await measured("cognito-idpool (dist/)");
+  const proposal = proposalSource();
+  const next = await measured("the src proposal", { sourceEntry: proposal.entry });
+  const trimmed = await measured("the src proposal with the error-class trim", { sourceEntry: proposal.entry, plugins: [errorClassesPlugin()] });
 
-  lines.push("### Standalone (brotli, node zlib q11 text mode; KiB = 1024 B)", "");
-  lines.push(row(["what", "raw B", "brotli B", "brotli KiB", "vs Amplify"]), row(["---", "--:", "--:", "--:", "--:"]));
-  const vs = (bytes, anchor) => `${bytes <= anchor.brotli ? "" : "+"}${(((bytes - anchor.brotli) / anchor.brotli) * 100).toFixed(0)}%`;
-  if (ours) {
-    lines.push(row([`**cognito-idpool guest**: ${ours.guest.what}`, fmt(ours.guest.raw), fmt(ours.guest.brotli), kib(ours.guest.brotli), vs(ours.guest.brotli, anchors.A) + " vs A"]));
-    lines.push(row([`**cognito-idpool + sign-in**: page load + sign-in chunk`, fmt(ours["signin-total"].raw), fmt(ours["signin-total"].brotli), kib(ours["signin-total"].brotli), vs(ours["signin-total"].brotli, anchors.B) + " vs B"]));
-    lines.push(row([`…of which page load`, fmt(ours["signin-page-load"].raw), fmt(ours["signin-page-load"].brotli), kib(ours["signin-page-load"].brotli), ""]));
-    lines.push(row([`…of which the lazy sign-in chunk`, fmt(ours["signin-chunk"].raw), fmt(ours["signin-chunk"].brotli), kib(ours["signin-chunk"].brotli), ""]));
-    lines.push(row([`cognito-idpool script-tag file (one file, sign-in inlined)`, fmt(ours["script-tag"].raw), fmt(ours["script-tag"].brotli), kib(ours["script-tag"].brotli), vs(ours["script-tag"].brotli, anchors.B) + " vs B"]));
-    lines.push(row([`(guest import: chunks emitted but never loaded)`, fmt(ours["guest-never-loaded"].raw), fmt(ours["guest-never-loaded"].brotli), kib(ours["guest-never-loaded"].brotli), ""]));
-  }
-  for (const id of ["A", "B", "C1", "E"]) {
-    const [, , what] = ANCHORS.find(([x]) => x === id);
-    lines.push(row([`${id}. ${what}`, fmt(anchors[id].raw), fmt(anchors[id].brotli), kib(anchors[id].brotli), ""]));
-  }
-
-  lines.push("", "### On top of an app that already ships S3Client (G = " + `${fmt(G.brotli)} B brotli): (X+G) − G`, "");
-  lines.push(row(["credentials path", "raw B", "brotli B", "brotli KiB"]), row(["---", "--:", "--:", "--:"]));
-  if (ours) lines.push(row(["**cognito-idpool guest** (page load, code splitting on for both sides)", fmt(ours["beside-s3"].raw), fmt(ours["beside-s3"].brotli), kib(ours["beside-s3"].brotli)]));
-  const besideLabels = { A: "A. Amplify v6 guest", C1: "C1. `fromCognitoIdentityPool`", E: "E. `CognitoIdentityClient`" };
-  for (const [x, xg] of [["A", "A+G"], ["C1", "C1+G"], ["E", "E+G"]]) {
-    const d = (k) => anchors[xg][k] - G[k];
-    lines.push(row([`${besideLabels[x]} (one file each, as the anchors were measured)`, fmt(d("raw")), fmt(d("brotli")), kib(d("brotli"))]));
-  }
+  lines.push(
+    "Brotli bytes (node zlib q11, text mode; KiB = 1024 B), every column bundled in this run with esbuild",
+    "`--bundle --minify --format=esm --platform=browser --target=es2020`. cognito-idpool with code splitting, so the",
+    "lazy sign-in chunk is counted apart; Amplify and the SDK as the anchors measured them (one file, nothing lazy).",
+    "\"now\" = the package as built from src/ today; \"proposal\" = src/ with bench/proposal/src laid over it;",
+    "\"+ error-class trim\" = the proposal bundled with bench/lib/trim.mjs's errorClassesPlugin (opt-in for apps; on in the script tag).",
+    "",
+  );
+  lines.push(row(["where a user pays", "cognito-idpool now", "proposal", "proposal + error-class trim", "Amplify v6", "SDK v3 fromCognitoIdentityPool"]));
+  lines.push(row(["---", "--:", "--:", "--:", "--:", "--:"]));
+  const A = anchors.A.brotli;
+  const B = anchors.B.brotli;
+  lines.push(row(["guest page load (`createAuth` + `getCredentials`)", cell(now?.guest, A), cell(next?.guest, A), cell(trimmed?.guest, A), cell(anchors.A), cell(anchors.C1)]));
+  lines.push(row(["with SRP sign-in + sign-out: page load + lazy sign-in chunk", cell(now?.["signin-total"], B), cell(next?.["signin-total"], B), cell(trimmed?.["signin-total"], B), cell(anchors.B), "—"]));
+  lines.push(row(["…of which the lazy sign-in chunk", cell(now?.["signin-chunk"]), cell(next?.["signin-chunk"]), cell(trimmed?.["signin-chunk"]), "—", "—"]));
+  lines.push(row(["script-tag file (one file, sign-in inlined; trims always on)", cell(now?.["script-tag"], B), cell(next?.["script-tag"], B), "same", cell(anchors.B), "—"]));
+  const bA = beside("A").brotli;
+  lines.push(row(["added to an app that ships S3Client: (X+G) − G", cell(now?.["beside-s3"], bA), cell(next?.["beside-s3"], bA), cell(trimmed?.["beside-s3"], bA), cell(beside("A")), cell(beside("C1"))]));
+  lines.push(row(["(guest import: chunks emitted but never loaded)", cell(now?.["guest-never-loaded"]), cell(next?.["guest-never-loaded"]), cell(trimmed?.["guest-never-loaded"]), "—", "—"]));
+  lines.push("", `Anchors in this run: A ${fmt(A)} B, B ${fmt(B)} B, C1 ${fmt(anchors.C1.brotli)} B, E ${fmt(anchors.E.brotli)} B, G (S3Client) ${fmt(G.brotli)} B; E+G − G ${fmt(beside("E").brotli)} B.`);
+  lines.push("Percentages compare with Amplify (A for guest, B for sign-in and the script tag, A+G − G beside S3Client).");
 
   lines.push("", "### Trimming steps (same workload as anchor E: GetId + GetCredentialsForIdentity + idb-keyval)", "");
-  lines.push(row(["step", "how", "one file, brotli B", "one file, event streams trimmed", "page load with code splitting", "beside S3Client (split)"]), row(["---", "---", "--:", "--:", "--:", "--:"]));
+  lines.push(row(["step", "how", "one file", "one file, event streams trimmed", "page load, code splitting", "beside S3Client (split)"]), row(["---", "---", "--:", "--:", "--:", "--:"]));
   const Gsplit = await bundleSplit("bench/anchors/G-s3-client.js");
-  const stepResults = [];
+  const steps = [];
   for (const [n, file, how] of STEPS) {
     const one = await bundleOne(`bench/steps/${file}.js`);
-    const trimmed = await bundleOne(`bench/steps/${file}.js`, { plugins: [trimPlugin()] });
+    const trimmedOne = await bundleOne(`bench/steps/${file}.js`, { plugins: [trimPlugin()] });
     const split = await bundleSplit(`bench/steps/${file}.js`);
     const withS3 = await bundleSplit(`bench/steps/${file}+s3.js`);
-    const beside = withS3.pageLoad.brotli - Gsplit.pageLoad.brotli;
-    stepResults.push({ step: n, one: one.brotli, trimmed: trimmed.brotli, pageLoad: split.pageLoad.brotli, beside });
-    lines.push(row([n, how, fmt(one.brotli), fmt(trimmed.brotli), fmt(split.pageLoad.brotli), fmt(beside)]));
+    const step = { step: n, one: one.brotli, trimmed: trimmedOne.brotli, pageLoad: split.pageLoad.brotli, beside: withS3.pageLoad.brotli - Gsplit.pageLoad.brotli };
+    steps.push(step);
+    lines.push(row([n, how, fmt(step.one), fmt(step.trimmed), fmt(step.pageLoad), fmt(step.beside)]));
   }
-  const saved = (a, b, k) => `${fmt(a[k] - b[k])} B`;
   lines.push("");
-  for (let i = 1; i < stepResults.length; i++) {
-    const [a, b] = [stepResults[i - 1], stepResults[i]];
-    lines.push(`- step ${b.step} saves ${saved(a, b, "one")} brotli in one file, ${saved(a, b, "pageLoad")} at page load with code splitting.`);
+  for (let i = 1; i < steps.length; i++) {
+    const [a, b] = [steps[i - 1], steps[i]];
+    lines.push(`- step ${b.step} saves ${fmt(a.one - b.one)} B in one file, ${fmt(a.pageLoad - b.pageLoad)} B at page load with code splitting, ${fmt(a.beside - b.beside)} B beside S3Client.`);
   }
-  const last = stepResults.at(-1);
-  lines.push(`- trimming AWS event streams (script-tag build) saves ${fmt(last.one - last.trimmed)} B more in one file; with code splitting they are a chunk that never loads.`);
+  const last = steps.at(-1);
+  lines.push(`- trimming AWS event streams saves ${fmt(last.one - last.trimmed)} B more in one file; with code splitting they are a chunk that never loads.`);
+  if (now && next) {
+    lines.push(`- in the package: the proposal saves ${fmt(now.guest.brotli - next.guest.brotli)} B of the guest page load, ${fmt(now["signin-total"].brotli - next["signin-total"].brotli)} B with sign-in, ${fmt(now["script-tag"].brotli - next["script-tag"].brotli)} B of the script-tag file.`);
+  }
+  if (next && trimmed) {
+    lines.push(`- the error-class trim saves ${fmt(next.guest.brotli - trimmed.guest.brotli)} B more of the guest page load and ${fmt(next["signin-total"].brotli - trimmed["signin-total"].brotli)} B with sign-in.`);
+  }
 
-  if (ours) {
-    lines.push("", "### Where cognito-idpool's guest page load goes (bytes in minified output, by package)", "");
-    const guest = await bundleOne("bench/entries/guest.js", { alias: (await import("./measure.mjs")).packageAlias() });
-    lines.push(byPackage(guest.metafile).map(([name, bytes]) => `${name.replace(ROOT, "")} ${fmt(bytes)}`).join(" · "));
+  for (const [label, measuredItems] of [["today", now], ["with the proposal", next]]) {
+    if (!measuredItems) continue;
+    lines.push("", `### Where the guest page load goes ${label} (bytes of minified output, by package or file)`, "");
+    lines.push(measuredItems.guest.byPackage.map(([name, bytes]) => `${name.replace(ROOT, "").replace(/^bench\/out\/proposal\//, "")} ${fmt(bytes)}`).join(" · "));
   }
-  return { text: lines.join("\n"), anchors, ours, steps: stepResults };
+  return { text: lines.join("\n"), anchors, ours: now, proposal: next, proposalTrimmed: trimmed, steps };
 }
