@@ -27,7 +27,7 @@ interface Authenticated {
  * Checks an access token as the user-pool API does: valid and unexpired, not revoked (RevokeToken,
  * GlobalSignOut, disabling), and its user still there.
  */
-export async function authenticate(ctx: ServiceContext, token: string): Promise<Authenticated> {
+async function authenticate(ctx: ServiceContext, token: string): Promise<Authenticated> {
   const { pool, claims } = await verifyAccessToken(ctx.state.cognitoIdp.pools, token, ctx.clock.date());
   const key = userKey(pool, String(claims["username"] ?? ""));
   const user = Object.hasOwn(pool.users, key) ? pool.users[key] : undefined;

@@ -135,7 +135,7 @@ export function adminUpdateUserAttributes(input: Record<string, unknown>, ctx: S
 
 // ---- groups ----
 
-export function describeGroup(poolId: string, group: PoolGroup): Record<string, unknown> {
+function describeGroup(poolId: string, group: PoolGroup): Record<string, unknown> {
   return { GroupName: group.GroupName, UserPoolId: poolId, ...(group.Description !== undefined ? { Description: group.Description } : {}), ...(group.RoleArn ? { RoleArn: group.RoleArn } : {}), ...(group.Precedence !== undefined ? { Precedence: group.Precedence } : {}), LastModifiedDate: group.LastModifiedDate, CreationDate: group.CreationDate };
 }
 

@@ -64,7 +64,7 @@ export function attributeList(user: PoolUser): { Name: string; Value: string }[]
   return [{ Name: "sub", Value: user.sub }, ...Object.entries(user.attributes).filter(([n]) => n !== "sub").map(([Name, Value]) => ({ Name, Value }))];
 }
 
-export function maskDestination(attribute: string, value: string): string {
+function maskDestination(attribute: string, value: string): string {
   if (attribute === "email") {
     const at = value.indexOf("@");
     return `${value.charAt(0)}***@${value.charAt(at + 1)}***`;

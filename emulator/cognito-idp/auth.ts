@@ -176,9 +176,12 @@ export async function respondToAuthChallenge(input: Record<string, unknown>, ctx
   if (name !== "NEW_PASSWORD_REQUIRED" && name !== "SOFTWARE_TOKEN_MFA" && name !== "SMS_MFA" && name !== "EMAIL_OTP" && name !== "SELECT_MFA_TYPE" && name !== "MFA_SETUP") {
     throw idpErrors.invalidParameter(`The emulator does not support the ${name} challenge.`);
   }
+  const username = required(responses, "USERNAME");
   const session = takeSession(ctx.state, sessionId, now, { clientId, challenge: name });
   const signIn = sessionUser(ctx, pool, client, session);
-  checkSecretHash(client, responses["SECRET_HASH"], [responses["USERNAME"], signIn.user.Username]);
+  // The session must be answered for the user it was opened for (by any name that finds them).
+  if (findUser(pool, username)?.key !== signIn.key) throw idpErrors.invalidSession();
+  checkSecretHash(client, responses["SECRET_HASH"], [username, signIn.user.Username]);
 
   switch (name) {
     case "NEW_PASSWORD_REQUIRED":

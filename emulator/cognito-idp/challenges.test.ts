@@ -153,7 +153,7 @@ describe("NEW_PASSWORD_REQUIRED", () => {
     expect(await failure(late.result)).toBe("NotAuthorizedException: Invalid session for the user, session is expired.");
   });
 
-  it("validates session strings: unknown, another client's, spent, too short", async () => {
+  it("validates session strings: unknown, another client's or user's, spent, too short", async () => {
     const pool = await createPool(emulator);
     await adminCreate(pool, "tara", "Temp-pass-123");
     const idp = idpClient(emulator);
@@ -167,6 +167,10 @@ describe("NEW_PASSWORD_REQUIRED", () => {
     expect(await rejection(respond("short"))).toBe(
       "InvalidParameterException: 1 validation error detected: Value 'short' at 'session' failed to satisfy constraint: Member must have length greater than or equal to 20",
     );
+    const answerAs = (responses: Record<string, string>) => idp.send(new RespondToAuthChallengeCommand({ ClientId: pool.clientId, ChallengeName: "NEW_PASSWORD_REQUIRED", Session: challenge.Session, ChallengeResponses: responses }));
+    expect(await rejection(answerAs({ NEW_PASSWORD: "New-pass-456" }))).toBe("InvalidParameterException: Missing required parameter USERNAME");
+    await createUser(emulator, pool.poolId, "theo");
+    expect(await rejection(answerAs({ USERNAME: "theo", NEW_PASSWORD: "New-pass-456" }))).toBe("NotAuthorizedException: Invalid session for the user.");
     const other = await idp.send(new CreateUserPoolClientCommand({ UserPoolId: pool.poolId, ClientName: "other", ExplicitAuthFlows: ["ALLOW_USER_PASSWORD_AUTH"] }));
     expect(await rejection(respond(challenge.Session!, other.UserPoolClient!.ClientId!))).toBe("NotAuthorizedException: Invalid session for the user.");
     const result = await respond(challenge.Session!);

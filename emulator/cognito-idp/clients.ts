@@ -116,7 +116,7 @@ export function flowEnabled(client: UserPoolClient, flow: "USER_SRP_AUTH" | "USE
   }
 }
 
-export function describeClient(poolId: string, client: UserPoolClient): Record<string, unknown> {
+function describeClient(poolId: string, client: UserPoolClient): Record<string, unknown> {
   return {
     UserPoolId: poolId,
     ClientName: client.ClientName,

@@ -8,7 +8,7 @@ import type { MfaMethod, PoolUser, UserPool, UserPoolClient } from "./state.js";
 import { newRefreshToken, signTokens } from "./tokens.js";
 
 /** Consecutive wrong passwords before the user is locked out, as Cognito documents. */
-export const PASSWORD_ATTEMPTS = 5;
+const PASSWORD_ATTEMPTS = 5;
 /** The lockout starts at one second and doubles with each further failure, up to about 15 minutes. */
 const MAX_LOCKOUT_SECONDS = 900;
 

@@ -17,7 +17,7 @@ const SYMBOLS = new Set("^$*.[]{}()?\"!@#%&/\\,><':;|_~`=+- ");
  * Why a password breaks the pool's policy, in Cognito's words, or undefined when it conforms.
  * Length is checked first, then the character classes.
  */
-export function policyViolation(policy: PasswordPolicy, password: string): string | undefined {
+function policyViolation(policy: PasswordPolicy, password: string): string | undefined {
   if ([...password].length < policy.MinimumLength) return "Password not long enough";
   if (policy.RequireLowercase && !/[a-z]/.test(password)) return "Password must have lowercase characters";
   if (policy.RequireUppercase && !/[A-Z]/.test(password)) return "Password must have uppercase characters";

@@ -219,7 +219,7 @@ export function setUserPoolMfaConfig(pool: UserPool, input: Record<string, unkno
   pool.mfa = next;
 }
 
-export function describeMfaConfig(pool: UserPool): Record<string, unknown> {
+function describeMfaConfig(pool: UserPool): Record<string, unknown> {
   return {
     MfaConfiguration: pool.mfa.configuration,
     SoftwareTokenMfaConfiguration: { Enabled: pool.mfa.softwareToken },

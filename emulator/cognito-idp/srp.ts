@@ -24,7 +24,7 @@ const k = BigInt("0x" + hexHash(padHex(N) + padHex(g)));
 const INFO = Buffer.from("Caldera Derived Key", "utf8");
 
 /** Even-length hex with a leading 00 when the top bit is set (Java's two's-complement bytes). */
-export function padHex(value: bigint): string {
+function padHex(value: bigint): string {
   let hex = value.toString(16);
   if (hex.length % 2 === 1) hex = `0${hex}`;
   return /^[89a-f]/i.test(hex) ? `00${hex}` : hex;
@@ -66,7 +66,7 @@ export function createVerifier(poolName: string, username: string, password: str
   return { salt, verifier: computeVerifier(poolName, username, password, salt) };
 }
 
-export function computeVerifier(poolName: string, username: string, password: string, salt: string): string {
+function computeVerifier(poolName: string, username: string, password: string, salt: string): string {
   return padHex(modPow(g, privateKey(poolName, username, password, salt), N));
 }
 

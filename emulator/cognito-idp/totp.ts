@@ -7,14 +7,14 @@ import { createHmac, randomBytes } from "node:crypto";
  */
 
 const ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
-export const TOTP_STEP_SECONDS = 30;
+const TOTP_STEP_SECONDS = 30;
 
 /** A new shared secret: 32 random bytes, base32 without padding (52 characters, as Cognito's). */
 export function newTotpSecret(): string {
   return base32Encode(randomBytes(32));
 }
 
-export function base32Encode(bytes: Buffer): string {
+function base32Encode(bytes: Buffer): string {
   let bits = 0;
   let value = 0;
   let out = "";
@@ -30,7 +30,7 @@ export function base32Encode(bytes: Buffer): string {
   return out;
 }
 
-export function base32Decode(text: string): Buffer {
+function base32Decode(text: string): Buffer {
   let bits = 0;
   let value = 0;
   const out: number[] = [];
@@ -48,7 +48,7 @@ export function base32Decode(text: string): Buffer {
 }
 
 /** The 6-digit code of one time step. */
-export function totpAt(secret: string, step: number): string {
+function totpAt(secret: string, step: number): string {
   const counter = Buffer.alloc(8);
   counter.writeBigUInt64BE(BigInt(step));
   const mac = createHmac("sha1", base32Decode(secret)).update(counter).digest();

@@ -11,10 +11,10 @@ const EMAIL = /^[^@\s]+@[^@\s]+$/;
 const PHONE = /^\+[0-9]{4,15}$/;
 
 /** Sign-up codes live 24 hours, reset codes one hour (Cognito's documented lifetimes). */
-export const CONFIRMATION_CODE_MS = 24 * 3600 * 1000;
-export const RESET_CODE_MS = 3600 * 1000;
+const CONFIRMATION_CODE_MS = 24 * 3600 * 1000;
+const RESET_CODE_MS = 3600 * 1000;
 /** Wrong codes tolerated before LimitExceededException. */
-export const CODE_ATTEMPTS = 5;
+const CODE_ATTEMPTS = 5;
 
 /**
  * Adds a user. In pools that sign in with email or phone, the username given must be one and the
