@@ -221,7 +221,7 @@ describe("sign-out (behaviour 8)", () => {
     auth.onIdentityChange((c) => changes.push(c));
 
     await auth.signOut();
-    expect(changes).toEqual([{ reason: "signedOut", previousIdentityId: guest.identityId }]);
+    expect(changes).toEqual([{ reason: "signedOut", cause: "signOut", previousIdentityId: guest.identityId }]);
     expect(auth.getState()).toEqual({ status: "signedOut", storage: "custom" });
     expect(await env.store.get(keyOf(env, "user-identity"))).toBeUndefined();
     expect(await env.store.get(keyOf(env, "guest-identity"))).toBeUndefined();

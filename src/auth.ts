@@ -1,7 +1,7 @@
 import { CredentialEngine, type TabMessage } from "./core/engine.js";
 import { IdentityRecords } from "./core/identity-records.js";
 import { ServerClock } from "./core/server-clock.js";
-import { CognitoIdpoolError, isCognitoIdpoolError } from "./errors.js";
+import { CognitoIdpoolError, errorCode, isCognitoIdpoolError } from "./errors.js";
 import { createIdentityPoolApi } from "./identity-pool/client.js";
 import { resolveOptions, type AuthOptions } from "./options.js";
 import { globalTimers, silentLogger, systemClock } from "./platform/defaults.js";
@@ -15,14 +15,8 @@ import { createInPageLock, createWebLocksLock, type WebLockApi } from "./tabs/lo
 import type { AuthState, CredentialProvider, IdentityChange, IdentityCredentials } from "./types.js";
 import {
   USER_POOL_TOKENS_KEY,
-  type CodeDelivery,
-  type ConfirmSignInInput,
   type LoginValue,
-  type SignInInput,
-  type SignInResult,
-  type SignUpInput,
-  type SignUpResult,
-  type UserInfo,
+  type UserPoolActions,
   type UserPoolHost,
   type UserPoolSession,
 } from "./user-pool/contract.js";
@@ -51,7 +45,7 @@ const LOCK_TIMEOUT_MS = 10_000;
  * const s3 = new S3Client({ region: "eu-west-1", credentials: auth.credentials });
  * ```
  */
-export interface Auth {
+export interface Auth extends UserPoolActions {
   /**
    * An AWS SDK v3 credential provider. Create clients once with it: their next request after a
    * login, merge or sign-out signs with the new identity's credentials. The `expiration` it reports
@@ -166,82 +160,6 @@ export interface Auth {
   clockOffsetMs(): number;
 
   /**
-   * Signs in to the user pool (SRP by default); needs the `userPool` option. On success the
-   * cached guest is linked or merged, as with {@link Auth.setLogins}.
-   *
-   * @example
-   * ```ts
-   * const result = await auth.signIn({ username: "alice", password });
-   * if (result.status === "challenge") showChallenge(result.challenge);
-   * ```
-   */
-  signIn(input: SignInInput): Promise<SignInResult>;
-  /**
-   * Answers the pending sign-in challenge (new password or MFA code).
-   *
-   * @example
-   * ```ts
-   * await auth.confirmSignIn({ answer: "123456" });
-   * ```
-   */
-  confirmSignIn(input: ConfirmSignInInput): Promise<SignInResult>;
-  /**
-   * Registers a user-pool user.
-   *
-   * @example
-   * ```ts
-   * const { userConfirmed } = await auth.signUp({ username: "alice", password, userAttributes: { email } });
-   * ```
-   */
-  signUp(input: SignUpInput): Promise<SignUpResult>;
-  /**
-   * Confirms a sign-up with the code sent to the user.
-   *
-   * @example
-   * ```ts
-   * await auth.confirmSignUp({ username: "alice", code: "123456" });
-   * ```
-   */
-  confirmSignUp(input: { username: string; code: string }): Promise<void>;
-  /**
-   * Sends the sign-up confirmation code again.
-   *
-   * @example
-   * ```ts
-   * const delivery = await auth.resendSignUpCode({ username: "alice" });
-   * ```
-   */
-  resendSignUpCode(input: { username: string }): Promise<CodeDelivery>;
-  /**
-   * Starts a password reset; a code is sent to the user.
-   *
-   * @example
-   * ```ts
-   * await auth.forgotPassword({ username: "alice" });
-   * ```
-   */
-  forgotPassword(input: { username: string }): Promise<CodeDelivery>;
-  /**
-   * Sets a new password with the reset code.
-   *
-   * @example
-   * ```ts
-   * await auth.confirmForgotPassword({ username: "alice", code: "123456", newPassword });
-   * ```
-   */
-  confirmForgotPassword(input: { username: string; code: string; newPassword: string }): Promise<void>;
-  /**
-   * The signed-in user-pool user, or undefined.
-   *
-   * @example
-   * ```ts
-   * const user = await auth.getUser();
-   * if (user) greet(user.username);
-   * ```
-   */
-  getUser(): Promise<UserInfo | undefined>;
-
-  /**
    * Stops timers and listeners and closes the cross-tab channel. The instance must not be used afterwards.
    *
    * @example
@@ -342,7 +260,7 @@ export function createAuth(options: AuthOptions): Auth {
     clockOffsetMs: () => serverClock.offsetMs(),
     observeServerDate: (date) => serverClock.observe(date),
     setLogins: (logins) => engine.setLogins(logins),
-    endSession: () => engine.signOut(),
+    endSession: (cause) => engine.signOut({ cause }),
   };
   const loadUserPool = (operation: string): Promise<UserPoolSession> => {
     if (!host) {
@@ -371,7 +289,7 @@ export function createAuth(options: AuthOptions): Auth {
     } catch (error) {
       // Offline: fail callers now and try again on the next call. Anything else: carry on as not signed in.
       if (isCognitoIdpoolError(error) && error.retryable) throw error;
-      if (!isCognitoIdpoolError(error, "cancelled")) logger.warn("could not restore the user-pool session", { code: isCognitoIdpoolError(error) ? error.code : "unknown" });
+      if (!isCognitoIdpoolError(error, "cancelled")) logger.warn("could not restore the user-pool session", { code: errorCode(error) });
     }
   };
   const ensureReady = (): Promise<void> =>
@@ -379,20 +297,28 @@ export function createAuth(options: AuthOptions): Auth {
       ready = undefined;
       throw error;
     }));
-  ensureReady().catch(() => {});
+  /** Start-up settled, its failure left to the calls that need credentials (user-pool calls act on the state it left). */
+  const startedUp = () => ensureReady().catch(() => {});
+  void startedUp();
+
+  /** The user-pool module, once a session being restored after a reload has settled: signing in must not race it. */
+  const userPool = async (operation: string): Promise<UserPoolSession> => {
+    if (host) await startedUp();
+    return loadUserPool(operation);
+  };
 
   // --- other tabs --------------------------------------------------------------------------------
   const onTabMessage = (message: TabMessage) => {
     if (message.type === "signedOut") {
       void userPoolSession?.then((session) => session.dispose(), () => {});
       userPoolSession = undefined;
-      void engine.signOut({ fromOtherTab: true });
+      void engine.signOut({ cause: message.cause, fromOtherTab: true });
       return;
     }
     // Our guest was linked or merged in another tab: pick up that tab's sign-in if it left one in storage.
     if (engine.identityChangedElsewhere(message) && message.kind === "authenticated" && host) {
       ready = undefined;
-      ensureReady().catch(() => {});
+      void startedUp();
     }
   };
   if (o.crossTab && typeof g.BroadcastChannel === "function") {
@@ -430,7 +356,7 @@ export function createAuth(options: AuthOptions): Auth {
       return engine.getIdentityId();
     },
     async setLogins(logins) {
-      await ensureReady().catch(() => {});
+      await startedUp();
       return engine.setLogins(logins);
     },
     async signOut(opts = {}) {
@@ -455,14 +381,14 @@ export function createAuth(options: AuthOptions): Auth {
     getState: () => engine.state,
     onIdentityChange: (listener) => engine.identityEvents.add(listener),
     clockOffsetMs: () => serverClock.offsetMs(),
-    signIn: async (input) => (await loadUserPool("signIn()")).signIn(input),
-    confirmSignIn: async (input) => (await loadUserPool("confirmSignIn()")).confirmSignIn(input),
-    signUp: async (input) => (await loadUserPool("signUp()")).signUp(input),
-    confirmSignUp: async (input) => (await loadUserPool("confirmSignUp()")).confirmSignUp(input),
-    resendSignUpCode: async (input) => (await loadUserPool("resendSignUpCode()")).resendSignUpCode(input),
-    forgotPassword: async (input) => (await loadUserPool("forgotPassword()")).forgotPassword(input),
-    confirmForgotPassword: async (input) => (await loadUserPool("confirmForgotPassword()")).confirmForgotPassword(input),
-    getUser: async () => (await loadUserPool("getUser()")).getUser(),
+    signIn: async (input) => (await userPool("signIn()")).signIn(input),
+    confirmSignIn: async (input) => (await userPool("confirmSignIn()")).confirmSignIn(input),
+    signUp: async (input) => (await userPool("signUp()")).signUp(input),
+    confirmSignUp: async (input) => (await userPool("confirmSignUp()")).confirmSignUp(input),
+    resendSignUpCode: async (input) => (await userPool("resendSignUpCode()")).resendSignUpCode(input),
+    forgotPassword: async (input) => (await userPool("forgotPassword()")).forgotPassword(input),
+    confirmForgotPassword: async (input) => (await userPool("confirmForgotPassword()")).confirmForgotPassword(input),
+    getUser: async () => (await userPool("getUser()")).getUser(),
     dispose() {
       scheduler.stop();
       channel?.close();

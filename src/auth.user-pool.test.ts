@@ -1,11 +1,21 @@
 import { beforeEach, describe, expect, it, vi } from "vitest";
 import { createFakeEnv, keyOf } from "../test/fakes/fake-env.js";
+import type { Auth } from "./auth.js";
+import type { IdentityChange } from "./types.js";
 import type { UserPoolHost, UserPoolSession } from "./user-pool/contract.js";
 
 const ISSUER = "cognito-idp.eu-west-1.amazonaws.com/eu-west-1_AbC123";
 
 // The user-pool module is another unit; here it is a stand-in that records how the core drives it.
-const loaded = vi.hoisted(() => ({ hosts: [] as UserPoolHost[], calls: [] as string[], restoreFails: undefined as unknown }));
+const loaded = vi.hoisted(() => ({
+  hosts: [] as UserPoolHost[],
+  calls: [] as string[],
+  restoreFails: undefined as unknown,
+  /** When set, restore() waits for it (a restore still out on the network). */
+  restoreGate: undefined as Promise<void> | undefined,
+  /** When set, restore() finds the refresh token refused, as the real module does. */
+  restoreExpires: false,
+}));
 vi.mock("./user-pool/session.js", () => ({
   createUserPoolSession(host: UserPoolHost): UserPoolSession {
     loaded.hosts.push(host);
@@ -13,7 +23,14 @@ vi.mock("./user-pool/session.js", () => ({
     return {
       async restore() {
         record("restore");
+        await loaded.restoreGate;
+        record("restored");
         if (loaded.restoreFails) throw loaded.restoreFails;
+        if (loaded.restoreExpires) {
+          await host.storage.del(host.storageKey("userpool-tokens"));
+          void host.endSession("sessionExpired");
+          return false;
+        }
         if ((await host.storage.get(host.storageKey("userpool-tokens"))) === undefined) return false;
         await host.setLogins({ [ISSUER]: async () => "token:alice" });
         return true;
@@ -45,6 +62,8 @@ beforeEach(() => {
   loaded.hosts.length = 0;
   loaded.calls.length = 0;
   loaded.restoreFails = undefined;
+  loaded.restoreGate = undefined;
+  loaded.restoreExpires = false;
 });
 
 describe("user-pool hook", () => {
@@ -102,7 +121,7 @@ describe("user-pool hook", () => {
     await env.store.set(keyOf(env, "userpool-tokens"), { stored: true });
     const auth = env.auth({ userPool });
     const creds = await auth.getCredentials();
-    expect(loaded.calls).toEqual(["restore"]);
+    expect(loaded.calls).toEqual(["restore", "restored"]);
     expect(auth.getState().status).toBe("authenticated");
     expect(env.cognito.requests.every((r) => r.loginKeys.includes(ISSUER))).toBe(true);
     expect(env.cognito.count("GetId")).toBe(1);
@@ -144,16 +163,97 @@ describe("user-pool hook", () => {
     auth.dispose();
   });
 
-  it("the host's endSession ends the identity-pool session", async () => {
+  it("the host's endSession ends the identity-pool session and says why", async () => {
     const env = createFakeEnv();
     env.cognito.providers.add(ISSUER);
     const auth = env.auth({ userPool });
     await auth.signIn({ username: "alice", password: "pw" });
-    const reasons: string[] = [];
-    auth.onIdentityChange((c) => reasons.push(c.reason));
+    const { identityId } = await auth.getCredentials();
+    const changes: IdentityChange[] = [];
+    auth.onIdentityChange((c) => changes.push(c));
     await loaded.hosts[0]!.endSession("sessionExpired");
-    expect(reasons).toEqual(["signedOut"]);
+    expect(changes).toEqual([{ reason: "signedOut", cause: "sessionExpired", previousIdentityId: identityId }]);
     expect(auth.getState().status).toBe("signedOut");
+
+    await auth.signIn({ username: "alice", password: "pw" });
+    await auth.signOut();
+    expect(changes.at(-1)).toEqual({ reason: "signedOut", cause: "signOut", previousIdentityId: identityId });
     auth.dispose();
+  });
+
+  it("a session found expired while restoring after a reload is announced, though nothing was served yet", async () => {
+    const env = createFakeEnv();
+    await env.store.set(keyOf(env, "userpool-tokens"), { stored: true });
+    loaded.restoreExpires = true;
+    const auth = env.auth({ userPool });
+    const changes: IdentityChange[] = [];
+    auth.onIdentityChange((c) => changes.push(c));
+    const guest = await auth.getCredentials();
+    expect(changes).toEqual([
+      { reason: "signedOut", cause: "sessionExpired" },
+      { reason: "created", identityId: guest.identityId },
+    ]);
+    auth.dispose();
+  });
+
+  it("the other tabs learn that the session expired, not that someone signed out", async () => {
+    const env = createFakeEnv();
+    env.cognito.providers.add(ISSUER);
+    const [a, b] = [env.auth({ userPool, crossTab: true }), env.auth({ userPool, crossTab: true })];
+    await a.signIn({ username: "alice", password: "pw" });
+    await b.setLogins({ [ISSUER]: "token:alice" });
+    const { identityId } = await b.getCredentials();
+    const changes: IdentityChange[] = [];
+    b.onIdentityChange((c) => changes.push(c));
+    await loaded.hosts[0]!.endSession("sessionExpired");
+    await vi.waitFor(() => expect(changes).toEqual([{ reason: "signedOut", cause: "sessionExpired", previousIdentityId: identityId }]));
+    a.dispose();
+    b.dispose();
+  });
+
+  describe("user-pool calls right after a reload wait for the stored session to be restored", () => {
+    const calls: [string, (auth: Auth) => Promise<unknown>][] = [
+      ["signIn", (auth) => auth.signIn({ username: "alice", password: "pw" })],
+      ["confirmSignIn", (auth) => auth.confirmSignIn({ answer: "1" })],
+      ["signUp", (auth) => auth.signUp({ username: "a", password: "p" })],
+      ["confirmSignUp", (auth) => auth.confirmSignUp({ username: "a", code: "1" })],
+      ["resendSignUpCode", (auth) => auth.resendSignUpCode({ username: "a" })],
+      ["forgotPassword", (auth) => auth.forgotPassword({ username: "a" })],
+      ["confirmForgotPassword", (auth) => auth.confirmForgotPassword({ username: "a", code: "1", newPassword: "p" })],
+      ["getUser", (auth) => auth.getUser()],
+    ];
+
+    it.each(calls)("%s", async (name, call) => {
+      const env = createFakeEnv();
+      env.cognito.providers.add(ISSUER);
+      await env.store.set(keyOf(env, "userpool-tokens"), { stored: true });
+      let release!: () => void;
+      loaded.restoreGate = new Promise<void>((resolve) => (release = resolve));
+      const auth = env.auth({ userPool });
+      const done = call(auth);
+      await vi.waitFor(() => expect(loaded.calls).toEqual(["restore"]));
+      for (let i = 0; i < 20; i++) await new Promise((resolve) => setImmediate(resolve));
+      expect(loaded.calls).toEqual(["restore"]);
+      release();
+      await done;
+      expect(loaded.calls).toEqual(["restore", "restored", name]);
+      auth.dispose();
+    });
+
+    it("a failed restore is not thrown into them; credentials still get its error and retry it", async () => {
+      const env = createFakeEnv();
+      env.cognito.providers.add(ISSUER);
+      await env.store.set(keyOf(env, "userpool-tokens"), { stored: true });
+      const { CognitoIdpoolError } = await import("./errors.js");
+      loaded.restoreFails = new CognitoIdpoolError("network-error", "offline");
+      const auth = env.auth({ userPool });
+      expect(await auth.getUser()).toEqual({ username: "alice", sub: "s", claims: {} });
+      expect(await auth.forgotPassword({ username: "alice" })).toEqual({});
+      await expect(auth.getCredentials()).rejects.toMatchObject({ code: "network-error" });
+      loaded.restoreFails = new CognitoIdpoolError("login-rejected", "refused");
+      expect(await auth.signUp({ username: "a", password: "p" })).toEqual({ userConfirmed: false, userSub: "s" });
+      expect(loaded.calls.filter((c) => c === "restore").length).toBeGreaterThanOrEqual(2);
+      auth.dispose();
+    });
   });
 });

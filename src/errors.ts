@@ -79,3 +79,8 @@ export function isCognitoIdpoolError(error: unknown, code?: ErrorCode): error is
     (code === undefined || (error as { code?: unknown }).code === code)
   );
 }
+
+/** A loggable name for any failure: the code of ours, the name of other errors. Never the message, which may quote input. */
+export function errorCode(error: unknown): string {
+  return isCognitoIdpoolError(error) ? error.code : error instanceof Error ? error.name : "unknown";
+}

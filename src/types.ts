@@ -81,7 +81,7 @@ export interface AuthState {
  * - `merged`: the login already had an identity; the guest was merged into it and is disabled.
  *   `previousCredentials` (the guest's, while still valid) let the app copy the guest's data.
  * - `recovered`: Cognito rejected the cached identity (deleted, disabled, or another user's); a new one replaced it.
- * - `signedOut`: logins and the authenticated identity were cleared.
+ * - `signedOut`: logins and the authenticated identity were cleared; `cause` says why (see {@link SignOutCause}).
  *
  * @example
  * ```ts
@@ -89,6 +89,7 @@ export interface AuthState {
  *   if (change.reason === "merged" && change.previousCredentials) {
  *     await copyGuestData(change.previousIdentityId!, change.previousCredentials, change.identityId);
  *   }
+ *   if (change.reason === "signedOut" && change.cause === "sessionExpired") showSignIn("Your session expired; please sign in again.");
  * });
  * ```
  */
@@ -99,4 +100,22 @@ export type IdentityChange =
       previousIdentityId?: string;
       previousCredentials?: AwsCredentials;
     }
-  | { reason: "signedOut"; identityId?: undefined; previousIdentityId?: string };
+  | { reason: "signedOut"; cause: SignOutCause; identityId?: undefined; previousIdentityId?: string };
+
+/**
+ * Why a `signedOut` {@link IdentityChange} happened:
+ * - `signOut`: `signOut()` was called, in this tab or another one (or another tab signed in as
+ *   someone else).
+ * - `sessionExpired`: the user pool refused the refresh token (it expired, was revoked, the user
+ *   was signed out everywhere, disabled or deleted). Nobody asked for it: tell the user to sign in
+ *   again. Emitted also when this happens while restoring a session after a reload, before any
+ *   credentials were served. A network failure never ends a session.
+ *
+ * @example
+ * ```ts
+ * auth.onIdentityChange((change) => {
+ *   if (change.reason === "signedOut") banner(change.cause === "sessionExpired" ? "Session expired: sign in again." : "Signed out.");
+ * });
+ * ```
+ */
+export type SignOutCause = "signOut" | "sessionExpired";

@@ -2,7 +2,7 @@ import { CognitoIdpoolError, isCognitoIdpoolError } from "../errors.js";
 import type { IdentityPoolApi, IssuedCredentials } from "../identity-pool/client.js";
 import type { LockManager, Logger } from "../platform/types.js";
 import type { RefreshScheduler } from "../refresh/scheduler.js";
-import type { AuthState, AwsCredentials, IdentityChange, IdentityCredentials } from "../types.js";
+import type { AuthState, AwsCredentials, IdentityChange, IdentityCredentials, SignOutCause } from "../types.js";
 import type { LoginValue } from "../user-pool/contract.js";
 import { Emitter } from "./emitter.js";
 import type { IdentityRecords } from "./identity-records.js";
@@ -17,7 +17,7 @@ const STILL_VALID_CUSHION_MS = 15_000;
 
 /** What one tab tells the others (see tabs/channel.ts). */
 export type TabMessage =
-  | { type: "signedOut" }
+  | { type: "signedOut"; cause: SignOutCause }
   | { type: "identity"; identityId: string; previousIdentityId?: string; kind: "guest" | "authenticated" };
 
 export interface EngineDeps {
@@ -158,10 +158,13 @@ export class CredentialEngine {
   /**
    * Forgets logins, credentials and identities, in memory at once and then in storage. The next
    * guest call creates a fresh guest identity. `fromOtherTab`: another tab already cleared storage.
+   * An expired session is announced even when this page held nothing yet (a reload that found the
+   * stored session dead): that is the moment the app must send the user back to sign-in.
    */
-  async signOut(options: { fromOtherTab?: boolean } = {}): Promise<void> {
+  async signOut(options: { cause?: SignOutCause; fromOtherTab?: boolean } = {}): Promise<void> {
+    const cause = options.cause ?? "signOut";
     const previousIdentityId = this.session?.identityId;
-    const hadSomething = this.session !== undefined || this.logins !== undefined;
+    const announce = this.session !== undefined || this.logins !== undefined || (cause === "sessionExpired" && !options.fromOtherTab);
     this.generation += 1;
     this.refreshing = undefined;
     this.logins = undefined;
@@ -174,8 +177,8 @@ export class CredentialEngine {
     // New work waits for the clearing, never for the overtaken work, which may hang on the network.
     this.queue = cleared.catch(() => {});
     this.emitState();
-    if (hadSomething) this.identityEvents.emit(previousIdentityId ? { reason: "signedOut", previousIdentityId } : { reason: "signedOut" });
-    if (!options.fromOtherTab) this.deps.broadcast({ type: "signedOut" });
+    if (announce) this.identityEvents.emit({ reason: "signedOut", cause, ...(previousIdentityId ? { previousIdentityId } : {}) });
+    if (!options.fromOtherTab) this.deps.broadcast({ type: "signedOut", cause });
     await cleared;
   }
 

@@ -17,6 +17,22 @@ describe("cross-tab messages", () => {
     b.dispose();
   });
 
+  it("says why: an expired session elsewhere is sessionExpired here too; a message without a cause (an older tab) is a sign-out", async () => {
+    const env = createFakeEnv();
+    const b = env.auth({ crossTab: true });
+    const causes: string[] = [];
+    b.onIdentityChange((c) => c.reason === "signedOut" && causes.push(c.cause));
+    const other = new BroadcastChannel(`cognito-idpool:${env.cognito.identityPoolId}`);
+    await b.setLogins({ "accounts.google.com": "token:alice" });
+    other.postMessage({ type: "signedOut", cause: "sessionExpired" });
+    await vi.waitFor(() => expect(causes).toEqual(["sessionExpired"]));
+    await b.setLogins({ "accounts.google.com": "token:alice" });
+    other.postMessage({ type: "signedOut" });
+    await vi.waitFor(() => expect(causes).toEqual(["sessionExpired", "signOut"]));
+    other.close();
+    b.dispose();
+  });
+
   it("a tab whose guest was merged in another tab drops it instead of using a disabled identity", async () => {
     const env = createFakeEnv();
     const elsewhere = env.auth({ storage: "memory" });

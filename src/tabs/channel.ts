@@ -39,7 +39,8 @@ export function openTabChannel(
 function decode(data: unknown): TabMessage | undefined {
   if (typeof data !== "object" || data === null) return undefined;
   const m = data as Record<string, unknown>;
-  if (m["type"] === "signedOut") return { type: "signedOut" };
+  // A tab running an older version sends no cause.
+  if (m["type"] === "signedOut") return { type: "signedOut", cause: m["cause"] === "sessionExpired" ? "sessionExpired" : "signOut" };
   if (m["type"] === "identity" && typeof m["identityId"] === "string" && (m["kind"] === "guest" || m["kind"] === "authenticated")) {
     return {
       type: "identity",

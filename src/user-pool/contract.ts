@@ -3,6 +3,7 @@
  * with a dynamic import, so guest-only pages never download it). Types only: no runtime code here.
  */
 import type { Clock, KeyValueStore, Logger, Timers } from "../platform/types.js";
+import type { SignOutCause } from "../types.js";
 
 /** A login token, or a function that returns a fresh one each time credentials are fetched. */
 export type LoginValue = string | (() => Promise<string>);
@@ -42,8 +43,12 @@ export interface UserPoolHost {
   observeServerDate(dateHeader: string | undefined): void;
   /** Makes these the identity-pool logins; the cached guest is linked or merged. Resolves once credentials for them are in. */
   setLogins(logins: Record<string, LoginValue>): Promise<void>;
-  /** Ends the identity-pool side of a session that ended (refresh token revoked or expired, or sign-out). */
-  endSession(reason: "signedOut" | "sessionExpired"): Promise<void>;
+  /**
+   * Ends the identity-pool side of a session that ended without this page's `signOut()`:
+   * `sessionExpired` when the refresh token was refused, `signOut` when another tab signed out or
+   * signed in as someone else.
+   */
+  endSession(cause: SignOutCause): Promise<void>;
 }
 
 export type AuthFlow = "USER_SRP_AUTH" | "USER_PASSWORD_AUTH";
@@ -102,24 +107,108 @@ export interface UserInfo {
   claims: Record<string, unknown>;
 }
 
-export interface UserPoolSession {
+/**
+ * The user-pool calls of `Auth`, answered by the lazily loaded sign-in module. On `Auth`
+ * each needs the `userPool` option (otherwise it rejects with `user-pool-not-configured`) and
+ * first waits for a session being restored after a reload.
+ *
+ * @example
+ * ```ts
+ * const auth = createAuth({ identityPoolId, userPool: { userPoolId: "eu-west-1_AbCdEf123", clientId } });
+ * await auth.signIn({ username: "alice", password });
+ * ```
+ */
+export interface UserPoolActions {
+  /**
+   * Signs in to the user pool (SRP by default). On success the ID token becomes the identity-pool
+   * login and the cached guest is linked or merged, as with `setLogins`. Rejects with
+   * `invalid-argument` while a user is signed in.
+   *
+   * @example
+   * ```ts
+   * const result = await auth.signIn({ username: "alice", password });
+   * if (result.status === "challenge") showChallenge(result.challenge);
+   * ```
+   */
+  signIn(input: SignInInput): Promise<SignInResult>;
+  /**
+   * Answers the pending sign-in challenge (new password or MFA code). A wrong code may be retried.
+   *
+   * @example
+   * ```ts
+   * await auth.confirmSignIn({ answer: "123456" });
+   * ```
+   */
+  confirmSignIn(input: ConfirmSignInInput): Promise<SignInResult>;
+  /**
+   * Registers a user-pool user.
+   *
+   * @example
+   * ```ts
+   * const { userConfirmed } = await auth.signUp({ username: "alice", password, userAttributes: { email } });
+   * ```
+   */
+  signUp(input: SignUpInput): Promise<SignUpResult>;
+  /**
+   * Confirms a sign-up with the code sent to the user.
+   *
+   * @example
+   * ```ts
+   * await auth.confirmSignUp({ username: "alice", code: "123456" });
+   * ```
+   */
+  confirmSignUp(input: { username: string; code: string }): Promise<void>;
+  /**
+   * Sends the sign-up confirmation code again.
+   *
+   * @example
+   * ```ts
+   * const delivery = await auth.resendSignUpCode({ username: "alice" });
+   * ```
+   */
+  resendSignUpCode(input: { username: string }): Promise<CodeDelivery>;
+  /**
+   * Starts a password reset; a code is sent to the user.
+   *
+   * @example
+   * ```ts
+   * await auth.forgotPassword({ username: "alice" });
+   * ```
+   */
+  forgotPassword(input: { username: string }): Promise<CodeDelivery>;
+  /**
+   * Sets a new password with the reset code.
+   *
+   * @example
+   * ```ts
+   * await auth.confirmForgotPassword({ username: "alice", code: "123456", newPassword });
+   * ```
+   */
+  confirmForgotPassword(input: { username: string; code: string; newPassword: string }): Promise<void>;
+  /**
+   * The signed-in user-pool user (from the ID token, no request), or undefined.
+   *
+   * @example
+   * ```ts
+   * const user = await auth.getUser();
+   * if (user) greet(user.username);
+   * ```
+   */
+  getUser(): Promise<UserInfo | undefined>;
+}
+
+/** What the lazily loaded module gives the core. */
+export interface UserPoolSession extends UserPoolActions {
   /**
    * Picks up stored tokens after a reload; true when a session was restored (and logins set).
-   * An expired ID token is renewed first. False when nothing usable is stored; when the stored
+   * An expired ID token is renewed first, and so is one the identity pool refuses (it may have
+   * been revoked with its refresh token). False when nothing usable is stored; when the stored
    * refresh token was refused, the tokens are also forgotten and `endSession("sessionExpired")` is
    * called (not awaited). Offline, the session is kept and `setLogins`' failure is passed on;
-   * the tokens stay stored, so a later `restore()` picks them up.
+   * the tokens stay stored, so a later `restore()` picks them up. Any other failure forgets the
+   * tokens (as a failed sign-in does) and is passed on.
    */
   restore(): Promise<boolean>;
-  signIn(input: SignInInput): Promise<SignInResult>;
-  confirmSignIn(input: ConfirmSignInInput): Promise<SignInResult>;
-  signUp(input: SignUpInput): Promise<SignUpResult>;
-  confirmSignUp(input: { username: string; code: string }): Promise<void>;
-  resendSignUpCode(input: { username: string }): Promise<CodeDelivery>;
-  forgotPassword(input: { username: string }): Promise<CodeDelivery>;
-  confirmForgotPassword(input: { username: string; code: string; newPassword: string }): Promise<void>;
-  /** From the ID token in memory, or in storage when `restore()` has not run yet; no request. */
-  getUser(): Promise<UserInfo | undefined>;
   /**
    * Forgets the tokens (memory and storage) first, then revokes the refresh token (or `global`:
    * GlobalSignOut). If the revocation fails (offline), it rejects with that error, but the user is

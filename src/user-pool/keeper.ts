@@ -5,8 +5,9 @@
  * failure or throttling only postpones the renewal.
  */
 import { InitiateAuthCommand } from "@aws-sdk/client-cognito-identity-provider";
-import { CognitoIdpoolError, isCognitoIdpoolError } from "../errors.js";
+import { CognitoIdpoolError, errorCode, isCognitoIdpoolError } from "../errors.js";
 import { call, type UserPoolApi } from "./client.js";
+import type { SignOutCause } from "../types.js";
 import { USER_POOL_TOKENS_KEY, type UserPoolHost } from "./contract.js";
 import { parseStoredTokens, renewalMarginMs, toStored, withClaims, type Tokens } from "./tokens.js";
 
@@ -21,6 +22,8 @@ export interface TokenKeeper {
   adopt(tokens: Tokens): Promise<void>;
   /** The ID token, renewed first when it is within the renewal margin. */
   freshIdToken(): Promise<string>;
+  /** Renews the tokens now, whatever their expiry (or takes newer ones another tab stored). A refused refresh token ends the session. */
+  renew(): Promise<Tokens>;
   /** Forgets the tokens here and in storage, and stops the timer. */
   forget(): Promise<void>;
   /** Stops the timer. */
@@ -101,12 +104,12 @@ export function createTokenKeeper(host: UserPoolHost, api: UserPoolApi): TokenKe
    * Ends the session in this tab. The identity side is told without waiting: this may run inside
    * the core's own credential fetch (through the login function), which must not wait on itself.
    */
-  async function end(reason: "signedOut" | "sessionExpired", deleteStored: boolean) {
+  async function end(cause: SignOutCause, deleteStored: boolean) {
     tokens = undefined;
     failures = 0;
     clearTimer();
     if (deleteStored) await host.storage.del(key).catch(() => undefined);
-    host.endSession(reason).catch((error: unknown) => host.logger.warn("user pool: ending the identity session failed", { code: errorCode(error) }));
+    host.endSession(cause).catch((error: unknown) => host.logger.warn("user pool: ending the identity session failed", { code: errorCode(error) }));
   }
 
   function renew(): Promise<Tokens> {
@@ -118,7 +121,7 @@ export function createTokenKeeper(host: UserPoolHost, api: UserPoolApi): TokenKe
       if (stored !== "unreadable") {
         // Another tab signed out, or signed in as someone else: this tab's session is over.
         if (!stored || stored.sub !== mine.sub) {
-          await end("signedOut", false);
+          await end("signOut", false);
           throw notSignedIn();
         }
         if (stored.expiresAt > mine.expiresAt) {
@@ -203,14 +206,11 @@ export function createTokenKeeper(host: UserPoolHost, api: UserPoolApi): TokenKe
       clearTimer();
       await host.storage.del(key);
     },
+    renew,
     dispose: clearTimer,
   };
 }
 
 function notSignedIn(): CognitoIdpoolError {
   return new CognitoIdpoolError("not-signed-in", "No user is signed in to the user pool.");
-}
-
-function errorCode(error: unknown): string {
-  return isCognitoIdpoolError(error) ? error.code : error instanceof Error ? error.name : "unknown";
 }

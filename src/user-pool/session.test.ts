@@ -5,7 +5,7 @@
 import { beforeEach, describe, expect, it } from "vitest";
 import { createFakeHost, MemoryStore, settle, type FakeHost } from "../../test/fakes/userpool-host.js";
 import { FakeUserPool } from "../../test/fakes/userpool-idp.js";
-import { isCognitoIdpoolError } from "../errors.js";
+import { CognitoIdpoolError, isCognitoIdpoolError } from "../errors.js";
 import { USER_POOL_TOKENS_KEY, type LoginValue, type UserPoolSession } from "./contract.js";
 import { createUserPoolSessionWith } from "./session.js";
 
@@ -252,7 +252,7 @@ describe("across tabs (shared storage)", () => {
     host.clockRef.advance(HOUR - 60_000);
     const error = await loginFunction()().catch((e: unknown) => e);
     expect(isCognitoIdpoolError(error, "not-signed-in")).toBe(true);
-    expect(host.sessionsEnded).toEqual(["signedOut"]);
+    expect(host.sessionsEnded).toEqual(["signOut"]);
     expect(pool.count("InitiateAuth", "REFRESH_TOKEN_AUTH")).toBe(0);
   });
 });
@@ -311,6 +311,54 @@ describe("restore after a reload", () => {
     expect(stored()).toBeUndefined();
     expect(host.loginsSet).toHaveLength(0);
     expect(host.sessionsEnded).toEqual(["sessionExpired"]);
+  });
+
+  describe("the identity pool refuses the stored ID token (ServerSideTokenCheck after a revocation or global sign-out)", () => {
+    const refused = () => new CognitoIdpoolError("login-rejected", "Invalid login token. Token has been revoked.");
+    async function reload(rejections: number) {
+      await signIn();
+      const store = host.store;
+      const refresh = stored()!.refreshToken;
+      setup(store);
+      let left = rejections;
+      const setLogins = host.setLogins;
+      host.setLogins = async (logins) => {
+        if (left-- > 0) throw refused();
+        return setLogins(logins);
+      };
+      return refresh;
+    }
+
+    it("and the user pool refuses the refresh token: false, tokens forgotten, session expired", async () => {
+      const refresh = await reload(1);
+      pool.revoked.add(refresh);
+      expect(await session.restore()).toBe(false);
+      expect(pool.count("InitiateAuth", "REFRESH_TOKEN_AUTH")).toBe(1);
+      expect(host.sessionsEnded).toEqual(["sessionExpired"]);
+      expect(stored()).toBeUndefined();
+      expect(await session.getUser()).toBeUndefined();
+    });
+
+    it("but the user pool renews the tokens: restored with the renewed ID token", async () => {
+      await reload(1);
+      const before = stored()!.idToken;
+      host.clockRef.advance(60_000);
+      expect(await session.restore()).toBe(true);
+      expect(pool.count("InitiateAuth", "REFRESH_TOKEN_AUTH")).toBe(1);
+      expect(host.loginsSet).toHaveLength(1);
+      expect(await loginFunction()()).not.toBe(before);
+      expect(host.sessionsEnded).toEqual([]);
+    });
+
+    it("and refuses the renewed one too: the refusal is passed on and the tokens forgotten, asked once only", async () => {
+      await reload(2);
+      const error = await session.restore().catch((e: unknown) => e);
+      expect(isCognitoIdpoolError(error, "login-rejected")).toBe(true);
+      expect(pool.count("InitiateAuth", "REFRESH_TOKEN_AUTH")).toBe(1);
+      expect(stored()).toBeUndefined();
+      expect(await session.getUser()).toBeUndefined();
+      expect(host.timersRef.pending.size).toBe(0);
+    });
   });
 
   it("offline with an expired ID token: still restored (the login function renews later)", async () => {

@@ -19,7 +19,7 @@ import {
   type InitiateAuthCommandOutput,
 } from "@aws-sdk/client-cognito-identity-provider";
 import { decodeJwt } from "jose";
-import { CognitoIdpoolError, isCognitoIdpoolError } from "../errors.js";
+import { CognitoIdpoolError, errorCode, isCognitoIdpoolError } from "../errors.js";
 import { call, createUserPoolApi, type UserPoolApi } from "./client.js";
 import type {
   ChallengeName,
@@ -87,8 +87,7 @@ export function createUserPoolSessionWith(host: UserPoolHost, api: UserPoolApi):
     const tokens = withClaims({ version: 1, userPoolId, clientId, idToken: result.IdToken, accessToken: result.AccessToken, refreshToken: result.RefreshToken });
     await keeper.adopt(tokens);
     await setLogins(tokens).catch(async (error: unknown) => {
-      // Half signed in (user pool yes, identity pool no) is a state no app wants: roll back.
-      await keeper.forget().catch(() => undefined);
+      await rollBack(tokens);
       throw error;
     });
     return { status: "signedIn" };
@@ -96,6 +95,11 @@ export function createUserPoolSessionWith(host: UserPoolHost, api: UserPoolApi):
 
   function setLogins(tokens: Tokens): Promise<void> {
     return host.setLogins({ [tokens.loginKey]: () => keeper.freshIdToken() });
+  }
+
+  /** Half signed in (user pool yes, identity pool no) is a state no app wants: forget the tokens, unless others replaced them meanwhile. */
+  async function rollBack(tokens: Tokens): Promise<void> {
+    if (keeper.current() === tokens) await keeper.forget().catch(() => undefined);
   }
 
   /** Turns an InitiateAuth / RespondToAuthChallenge answer into a result. */
@@ -146,20 +150,32 @@ export function createUserPoolSessionWith(host: UserPoolHost, api: UserPoolApi):
 
   return {
     async restore() {
-      const tokens = await keeper.load();
-      if (!tokens) return false;
+      if (!(await keeper.load())) return false;
+      let tokens: Tokens | undefined;
       try {
-        await keeper.freshIdToken();
+        await keeper.freshIdToken().catch((error: unknown) => {
+          if (sessionEnded(error)) throw error;
+          // Offline: keep the session; the login function renews once the network is back.
+          host.logger.debug("user pool: could not renew the ID token while restoring", { code: errorCode(error) });
+        });
+        tokens = keeper.current();
+        if (!tokens) return false;
+        try {
+          await setLogins(tokens);
+        } catch (error) {
+          // With ServerSideTokenCheck the identity pool refuses the ID token of a revoked refresh
+          // token or of a user signed out everywhere. Only the user pool can tell: ask it, once.
+          if (!isCognitoIdpoolError(error, "login-rejected")) throw error;
+          tokens = await keeper.renew();
+          await setLogins(tokens);
+        }
+        return true;
       } catch (error) {
-        // Refused refresh token (the keeper has ended the session) or another tab signed out.
-        if (isCognitoIdpoolError(error, "session-expired") || isCognitoIdpoolError(error, "not-signed-in")) return false;
-        // Offline: keep the session; the login function renews once the network is back.
-        host.logger.debug("user pool: could not renew the ID token while restoring", { code: isCognitoIdpoolError(error) ? error.code : "unknown" });
+        if (sessionEnded(error)) return false;
+        // Offline, the tokens stay for the next attempt; any other refusal is final.
+        if (tokens && !(isCognitoIdpoolError(error) && error.retryable)) await rollBack(tokens);
+        throw error;
       }
-      const current = keeper.current();
-      if (!current) return false;
-      await setLogins(current);
-      return true;
     },
 
     async signIn(input) {
@@ -272,6 +288,11 @@ export function createUserPoolSessionWith(host: UserPoolHost, api: UserPoolApi):
     );
     return out.AuthenticationResult?.AccessToken ?? tokens.accessToken;
   }
+}
+
+/** The refresh token was refused (the keeper has ended the session), or the tokens are gone (signed out meanwhile). */
+function sessionEnded(error: unknown): boolean {
+  return isCognitoIdpoolError(error, "session-expired") || isCognitoIdpoolError(error, "not-signed-in");
 }
 
 function toCodeDelivery(details: CodeDeliveryDetailsType | undefined): CodeDelivery | undefined {

@@ -4,6 +4,7 @@
  */
 import type { LoginValue, UserPoolHost, UserPoolOptions } from "../../src/user-pool/contract.js";
 import type { KeyValueStore } from "../../src/platform/types.js";
+import type { SignOutCause } from "../../src/types.js";
 
 export class FakeClock {
   constructor(public deviceNow = Date.parse("2026-03-01T12:00:00Z")) {}
@@ -61,7 +62,7 @@ export interface FakeHost extends UserPoolHost {
   /** Server time minus device time; what the core would have learned from Date headers. */
   offsetMs: number;
   loginsSet: Record<string, LoginValue>[];
-  sessionsEnded: ("signedOut" | "sessionExpired")[];
+  sessionsEnded: SignOutCause[];
   warnings: { message: string; details?: Record<string, unknown> }[];
   /** Makes the next setLogins calls fail with this error. */
   setLoginsError?: unknown;

@@ -6,7 +6,7 @@
  * real AWS SDK clients; IndexedDB comes from fake-indexeddb.
  */
 import "fake-indexeddb/auto";
-import { CognitoIdentityProviderClient, RevokeTokenCommand } from "@aws-sdk/client-cognito-identity-provider";
+import { CognitoIdentityProviderClient, GlobalSignOutCommand, RevokeTokenCommand } from "@aws-sdk/client-cognito-identity-provider";
 import { CreateBucketCommand, GetObjectCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { CreateIdentityPoolCommand, SetIdentityPoolRolesCommand } from "@aws-sdk/client-cognito-identity";
@@ -136,7 +136,9 @@ describe("createAuth with a user pool", () => {
     const auth = page(pool);
     await auth.signIn({ username: "dave", password: "Correct-Horse-1" });
     const identityId = (await auth.getCredentials()).identityId;
+    const seen = changes(auth);
     await auth.signOut();
+    expect(seen).toEqual([{ reason: "signedOut", cause: "signOut", previousIdentityId: identityId }]);
     expect(await auth.getUser()).toBeUndefined();
     expect(auth.getState().status).toBe("signedOut");
     const guest = await auth.getIdentityId();
@@ -194,7 +196,7 @@ describe("createAuth with a user pool", () => {
     }
   });
 
-  it("a revoked refresh token ends the session cleanly: signedOut event, user forgotten, guests still served", async () => {
+  it("a revoked refresh token ends the session cleanly: signedOut event caused by sessionExpired, user forgotten, guests still served", async () => {
     const pool = await newIdentityPool();
     // The page's storage, given through the public option, so the test can read the refresh token.
     const store = new MemoryStore();
@@ -209,13 +211,38 @@ describe("createAuth with a user pool", () => {
     admin.destroy();
     // The next renewal (about 5 s before the 20 s ID token expires) is refused: the session ends.
     await vi.waitFor(() => expect(seen.map((c) => c.reason)).toEqual(["signedOut"]), { timeout: 30_000, interval: 250 });
-    expect(seen[0]).toMatchObject({ previousIdentityId: identityId });
+    expect(seen[0]).toEqual({ reason: "signedOut", cause: "sessionExpired", previousIdentityId: identityId });
     expect(store.data.has(tokensKey)).toBe(false);
     expect(await auth.getUser()).toBeUndefined();
     expect(auth.getState().status).toBe("signedOut");
     const guest = await auth.getCredentials();
     expect(guest.identityId).not.toBe(identityId);
     expect(auth.getState().status).toBe("guest");
+  });
+
+  it("a reload after a global sign-out elsewhere: sessionExpired at once, and signIn right away succeeds", async () => {
+    const pool = await newIdentityPool();
+    const store = new MemoryStore();
+    const before = page(pool, env.clientId, { storage: store });
+    await before.signIn({ username: "carol", password: "Correct-Horse-1" });
+    const identityId = (await before.getCredentials()).identityId;
+    before.dispose();
+    // "Sign out everywhere" from another device of carol's: every refresh token she has is revoked,
+    // and the identity pool (ServerSideTokenCheck) refuses the ID tokens issued before it.
+    const tokensKey = [...store.data.keys()].find((key) => key.endsWith(USER_POOL_TOKENS_KEY))!;
+    const { accessToken } = store.data.get(tokensKey) as { accessToken: string };
+    const device = new CognitoIdentityProviderClient({ endpoint: kit.emulator.url, region: REGION, credentials: { accessKeyId: "test", secretAccessKey: "test" } });
+    await device.send(new GlobalSignOutCommand({ AccessToken: accessToken }));
+    device.destroy();
+
+    // The stored ID token has most of its hour left, so only asking the pools reveals the session is over.
+    const after = page(pool, env.clientId, { storage: store });
+    const seen = changes(after);
+    expect(await after.signIn({ username: "carol", password: "Correct-Horse-1" })).toEqual({ status: "signedIn" });
+    expect(seen[0]).toEqual({ reason: "signedOut", cause: "sessionExpired" });
+    expect(after.getState()).toMatchObject({ status: "authenticated", identityId });
+    expect((await after.getCredentials()).identityId).toBe(identityId);
+    expect((await after.getUser())?.username).toBe("carol");
   });
 
   it("a network failure while renewing does not end the session", async () => {
