@@ -1,6 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { IdentityChange } from "./types.js";
-import { createFakeEnv, keyOf } from "../test/fakes/fake-env.js";
+import { createFakeEnv, keyOf, recordChanges } from "../test/fakes/fake-env.js";
 
 const GOOGLE = "accounts.google.com";
 
@@ -9,8 +8,7 @@ describe("login with a cached guest (behaviour 5)", () => {
     const env = createFakeEnv();
     const auth = env.auth();
     const guest = await auth.getCredentials();
-    const changes: IdentityChange[] = [];
-    auth.onIdentityChange((c) => changes.push(c));
+    const changes = recordChanges(auth);
     env.cognito.requests.length = 0;
 
     await auth.setLogins({ [GOOGLE]: "token:alice" });
@@ -34,8 +32,7 @@ describe("login with a cached guest (behaviour 5)", () => {
 
     const auth = env.auth();
     const guest = await auth.getCredentials();
-    const changes: IdentityChange[] = [];
-    auth.onIdentityChange((c) => changes.push(c));
+    const changes = recordChanges(auth);
     env.cognito.requests.length = 0;
 
     await auth.setLogins({ [GOOGLE]: "token:alice" });
@@ -68,8 +65,7 @@ describe("login with a cached guest (behaviour 5)", () => {
     env.cognito.requests.length = 0;
 
     const reloaded = env.auth();
-    const changes: IdentityChange[] = [];
-    reloaded.onIdentityChange((c) => changes.push(c));
+    const changes = recordChanges(reloaded);
     await reloaded.setLogins({ [GOOGLE]: "token:alice" });
     expect(env.cognito.requests).toEqual([{ operation: "GetCredentialsForIdentity", identityId: guestId, loginKeys: [GOOGLE] }]);
     expect(changes[0]).toMatchObject({ reason: "merged", previousIdentityId: guestId });
@@ -135,8 +131,7 @@ describe("recovery (behaviour 6)", () => {
     const env = createFakeEnv();
     const auth = env.auth();
     const guest = await auth.getCredentials();
-    const changes: IdentityChange[] = [];
-    auth.onIdentityChange((c) => changes.push(c));
+    const changes = recordChanges(auth);
     env.cognito.delete(guest.identityId);
     env.cognito.requests.length = 0;
 
@@ -170,8 +165,7 @@ describe("recovery (behaviour 6)", () => {
     alice.dispose();
 
     const bobPage = env.auth();
-    const changes: IdentityChange[] = [];
-    bobPage.onIdentityChange((c) => changes.push(c));
+    const changes = recordChanges(bobPage);
     env.cognito.requests.length = 0;
     await bobPage.setLogins({ [GOOGLE]: "token:bob" });
     expect(env.cognito.requests.map((r) => r.operation)).toEqual(["GetCredentialsForIdentity", "GetId", "GetCredentialsForIdentity"]);
@@ -217,8 +211,7 @@ describe("sign-out (behaviour 8)", () => {
     const auth = env.auth();
     const guest = await auth.getCredentials();
     await auth.setLogins({ [GOOGLE]: "token:alice" });
-    const changes: IdentityChange[] = [];
-    auth.onIdentityChange((c) => changes.push(c));
+    const changes = recordChanges(auth);
 
     await auth.signOut();
     expect(changes).toEqual([{ reason: "signedOut", cause: "signOut", previousIdentityId: guest.identityId }]);

@@ -1,7 +1,6 @@
 import { beforeEach, describe, expect, it, vi } from "vitest";
-import { createFakeEnv, keyOf } from "../test/fakes/fake-env.js";
+import { createFakeEnv, keyOf, recordChanges } from "../test/fakes/fake-env.js";
 import type { Auth } from "./auth.js";
-import type { IdentityChange } from "./types.js";
 import type { UserPoolHost, UserPoolSession } from "./user-pool/contract.js";
 
 const ISSUER = "cognito-idp.eu-west-1.amazonaws.com/eu-west-1_AbC123";
@@ -57,6 +56,14 @@ vi.mock("./user-pool/session.js", () => ({
 }));
 
 const userPool = { userPoolId: "eu-west-1_AbC123", clientId: "client1" };
+
+/** A browser where a user signed in before this page loaded: the stand-in module finds tokens in storage. */
+async function reloadedBrowser() {
+  const env = createFakeEnv();
+  env.cognito.providers.add(ISSUER);
+  await env.store.set(keyOf(env, "userpool-tokens"), { stored: true });
+  return env;
+}
 
 beforeEach(() => {
   loaded.hosts.length = 0;
@@ -116,9 +123,7 @@ describe("user-pool hook", () => {
   });
 
   it("a reload with stored tokens restores the session before serving credentials", async () => {
-    const env = createFakeEnv();
-    env.cognito.providers.add(ISSUER);
-    await env.store.set(keyOf(env, "userpool-tokens"), { stored: true });
+    const env = await reloadedBrowser();
     const auth = env.auth({ userPool });
     const creds = await auth.getCredentials();
     expect(loaded.calls).toEqual(["restore", "restored"]);
@@ -137,9 +142,7 @@ describe("user-pool hook", () => {
   });
 
   it("an offline restore fails callers with the network error and is retried on the next call", async () => {
-    const env = createFakeEnv();
-    env.cognito.providers.add(ISSUER);
-    await env.store.set(keyOf(env, "userpool-tokens"), { stored: true });
+    const env = await reloadedBrowser();
     const { CognitoIdpoolError } = await import("./errors.js");
     loaded.restoreFails = new CognitoIdpoolError("network-error", "offline");
     const auth = env.auth({ userPool });
@@ -169,8 +172,7 @@ describe("user-pool hook", () => {
     const auth = env.auth({ userPool });
     await auth.signIn({ username: "alice", password: "pw" });
     const { identityId } = await auth.getCredentials();
-    const changes: IdentityChange[] = [];
-    auth.onIdentityChange((c) => changes.push(c));
+    const changes = recordChanges(auth);
     await loaded.hosts[0]!.endSession("sessionExpired");
     expect(changes).toEqual([{ reason: "signedOut", cause: "sessionExpired", previousIdentityId: identityId }]);
     expect(auth.getState().status).toBe("signedOut");
@@ -182,12 +184,10 @@ describe("user-pool hook", () => {
   });
 
   it("a session found expired while restoring after a reload is announced, though nothing was served yet", async () => {
-    const env = createFakeEnv();
-    await env.store.set(keyOf(env, "userpool-tokens"), { stored: true });
+    const env = await reloadedBrowser();
     loaded.restoreExpires = true;
     const auth = env.auth({ userPool });
-    const changes: IdentityChange[] = [];
-    auth.onIdentityChange((c) => changes.push(c));
+    const changes = recordChanges(auth);
     const guest = await auth.getCredentials();
     expect(changes).toEqual([
       { reason: "signedOut", cause: "sessionExpired" },
@@ -203,8 +203,7 @@ describe("user-pool hook", () => {
     await a.signIn({ username: "alice", password: "pw" });
     await b.setLogins({ [ISSUER]: "token:alice" });
     const { identityId } = await b.getCredentials();
-    const changes: IdentityChange[] = [];
-    b.onIdentityChange((c) => changes.push(c));
+    const changes = recordChanges(b);
     await loaded.hosts[0]!.endSession("sessionExpired");
     await vi.waitFor(() => expect(changes).toEqual([{ reason: "signedOut", cause: "sessionExpired", previousIdentityId: identityId }]));
     a.dispose();
@@ -224,9 +223,7 @@ describe("user-pool hook", () => {
     ];
 
     it.each(calls)("%s", async (name, call) => {
-      const env = createFakeEnv();
-      env.cognito.providers.add(ISSUER);
-      await env.store.set(keyOf(env, "userpool-tokens"), { stored: true });
+      const env = await reloadedBrowser();
       let release!: () => void;
       loaded.restoreGate = new Promise<void>((resolve) => (release = resolve));
       const auth = env.auth({ userPool });
@@ -241,9 +238,7 @@ describe("user-pool hook", () => {
     });
 
     it("a failed restore is not thrown into them; credentials still get its error and retry it", async () => {
-      const env = createFakeEnv();
-      env.cognito.providers.add(ISSUER);
-      await env.store.set(keyOf(env, "userpool-tokens"), { stored: true });
+      const env = await reloadedBrowser();
       const { CognitoIdpoolError } = await import("./errors.js");
       loaded.restoreFails = new CognitoIdpoolError("network-error", "offline");
       const auth = env.auth({ userPool });

@@ -1,5 +1,12 @@
 /**
  * Stable error codes. Switch on `error.code`; messages may change, codes do not.
+ *
+ * @example
+ * ```ts
+ * function message(code: ErrorCode): string {
+ *   return code === "incorrect-username-or-password" ? "Wrong username or password." : "Something went wrong.";
+ * }
+ * ```
  */
 export type ErrorCode =
   // configuration and usage
@@ -33,7 +40,6 @@ export type ErrorCode =
   // other
   | "storage-unavailable"
   | "cancelled"
-  | "lock-timeout"
   | "service-error";
 
 /**

@@ -24,8 +24,9 @@ export interface AuthOptions {
   /** One base URL for every Cognito call, e.g. the local emulator's `http://127.0.0.1:4566`. */
   endpoint?: string;
   /**
-   * Where identity ids are kept (never credentials or login tokens). `"indexeddb"` falls back to
-   * memory, with a state event, where IndexedDB is missing or fails.
+   * Where identity ids and, with `userPool`, the user-pool tokens are kept (never AWS credentials
+   * or `setLogins` tokens). `"indexeddb"` falls back to memory, with a state event, where IndexedDB
+   * is missing or fails.
    * @default "indexeddb"
    */
   storage?: "indexeddb" | "memory" | KeyValueStore;
@@ -47,7 +48,7 @@ export interface AuthOptions {
   timers?: Timers;
   /** Cross-tab lock around identity creation. @default Web Locks, or an in-page lock where they are missing */
   lock?: LockManager;
-  /** `fetch` for every Cognito call. @default globalThis.fetch */
+  /** `fetch` for identity-pool calls (user-pool calls use the AWS SDK's own request handler). @default globalThis.fetch */
   fetch?: typeof globalThis.fetch;
   /** Diagnostics; never receives tokens or secrets. @default silent */
   logger?: Logger;

@@ -158,13 +158,11 @@ export class CredentialEngine {
   /**
    * Forgets logins, credentials and identities, in memory at once and then in storage. The next
    * guest call creates a fresh guest identity. `fromOtherTab`: another tab already cleared storage.
-   * An expired session is announced even when this page held nothing yet (a reload that found the
-   * stored session dead): that is the moment the app must send the user back to sign-in.
    */
   async signOut(options: { cause?: SignOutCause; fromOtherTab?: boolean } = {}): Promise<void> {
     const cause = options.cause ?? "signOut";
     const previousIdentityId = this.session?.identityId;
-    const announce = this.session !== undefined || this.logins !== undefined || (cause === "sessionExpired" && !options.fromOtherTab);
+    const held = this.session !== undefined || this.logins !== undefined;
     this.generation += 1;
     this.refreshing = undefined;
     this.logins = undefined;
@@ -177,7 +175,9 @@ export class CredentialEngine {
     // New work waits for the clearing, never for the overtaken work, which may hang on the network.
     this.queue = cleared.catch(() => {});
     this.emitState();
-    if (announce) this.identityEvents.emit({ reason: "signedOut", cause, ...(previousIdentityId ? { previousIdentityId } : {}) });
+    // An expired session is told even when this page held nothing yet (a reload found the stored
+    // session dead): that is when the app must send the user back to sign-in.
+    if (held || (cause === "sessionExpired" && !options.fromOtherTab)) this.identityEvents.emit({ reason: "signedOut", cause, ...(previousIdentityId ? { previousIdentityId } : {}) });
     if (!options.fromOtherTab) this.deps.broadcast({ type: "signedOut", cause });
     await cleared;
   }

@@ -1,5 +1,6 @@
 import { CognitoIdentityClient, GetCredentialsForIdentityCommand, GetIdCommand } from "@aws-sdk/client-cognito-identity";
 import { FetchHttpHandler } from "@smithy/fetch-http-handler";
+import { DATE_HEADER_MIDDLEWARE, dateHeaderMiddleware } from "../core/server-clock.js";
 import { CognitoIdpoolError } from "../errors.js";
 import { toIdpoolError } from "./errors.js";
 
@@ -45,16 +46,7 @@ export function createIdentityPoolApi(config: IdentityPoolApiConfig): IdentityPo
     }),
     ...(config.endpoint ? { endpoint: config.endpoint } : {}),
   });
-  // Inside the deserializer, so it sees the raw response of failures too.
-  client.middlewareStack.add(
-    (next) => async (args) => {
-      const result = await next(args);
-      const headers = (result.response as { headers?: Record<string, string> } | undefined)?.headers;
-      config.observeServerDate(headers?.["date"] ?? headers?.["Date"]);
-      return result;
-    },
-    { step: "deserialize", name: "cognitoIdpoolServerDate", priority: "low" },
-  );
+  client.middlewareStack.add(dateHeaderMiddleware(config.observeServerDate), DATE_HEADER_MIDDLEWARE);
 
   const call = async <T>(loginKeys: string[], send: () => Promise<T>): Promise<T> => {
     try {

@@ -3,12 +3,26 @@
  * the network, logging) comes in through these, so tests drive a fake clock instead of sleeping.
  */
 
-/** Wall-clock time in epoch milliseconds (the device clock, which may be wrong). */
+/**
+ * Wall-clock time in epoch milliseconds (the device clock, which may be wrong).
+ *
+ * @example
+ * ```ts
+ * const auth = createAuth({ identityPoolId, clock: { now: () => Date.now() } });
+ * ```
+ */
 export interface Clock {
   now(): number;
 }
 
-/** Timers; the browser's by default. */
+/**
+ * Timers; the browser's by default.
+ *
+ * @example
+ * ```ts
+ * const timers: Timers = { setTimeout: (run, ms) => setTimeout(run, ms), clearTimeout: (handle) => clearTimeout(handle as number) };
+ * ```
+ */
 export interface Timers {
   setTimeout(callback: () => void, delayMs: number): unknown;
   clearTimeout(handle: unknown): void;
@@ -35,12 +49,24 @@ export interface KeyValueStore {
 /**
  * An exclusive lock by name, shared by every tab of the origin (the Web Locks API by default).
  * `run` is called with the lock held; the lock is released when its promise settles.
+ *
+ * @example
+ * ```ts
+ * const auth = createAuth({ identityPoolId, lock: createInPageLock() });
+ * ```
  */
 export interface LockManager {
   request<T>(name: string, run: () => Promise<T>): Promise<T>;
 }
 
-/** Where diagnostics go. Silent by default; tokens and secrets are never passed to it. */
+/**
+ * Where diagnostics go. Silent by default; tokens and secrets are never passed to it.
+ *
+ * @example
+ * ```ts
+ * const auth = createAuth({ identityPoolId, logger: { debug: console.debug, warn: console.warn } });
+ * ```
+ */
 export interface Logger {
   debug(message: string, details?: Record<string, unknown>): void;
   warn(message: string, details?: Record<string, unknown>): void;

@@ -1,5 +1,5 @@
 /** First retry after about a second, doubling up to a minute. */
-export const BACKOFF_BASE_MS = 1_000;
+const BACKOFF_BASE_MS = 1_000;
 export const BACKOFF_CAP_MS = 60_000;
 
 /**

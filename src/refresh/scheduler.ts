@@ -1,9 +1,7 @@
 import { isCognitoIdpoolError } from "../errors.js";
+import { MAX_TIMER_DELAY_MS } from "../platform/defaults.js";
 import type { Logger, Timers } from "../platform/types.js";
 import { backoffDelay } from "./backoff.js";
-
-/** setTimeout stores delays in a signed 32-bit integer; longer ones fire at once. */
-const MAX_TIMER_DELAY_MS = 2 ** 31 - 1;
 
 export type WakeReason = "visible" | "pageshow" | "online";
 

@@ -4,6 +4,7 @@
  * every failure into a {@link CognitoIdpoolError}.
  */
 import { CognitoIdentityProviderClient } from "@aws-sdk/client-cognito-identity-provider";
+import { DATE_HEADER_MIDDLEWARE, dateHeaderMiddleware } from "../core/server-clock.js";
 import type { UserPoolHost } from "./contract.js";
 import { toCognitoIdpoolError, type ErrorContext } from "./errors.js";
 
@@ -25,17 +26,7 @@ export interface UserPoolApi {
 export function createUserPoolApi(host: UserPoolHost): UserPoolApi {
   const endpoint = host.options.endpoint ?? host.endpoint;
   const client = new CognitoIdentityProviderClient({ region: host.region, ...(endpoint ? { endpoint } : {}) });
-  client.middlewareStack.add(
-    (next) => async (args) => {
-      const result = await next(args);
-      const headers = (result.response as { headers?: Record<string, string | undefined> } | undefined)?.headers;
-      host.observeServerDate(headers?.["date"] ?? headers?.["Date"]);
-      return result;
-    },
-    // Low priority in the deserialize step sits next to the transport: it sees every raw
-    // response, errors included, before the deserializer turns them into exceptions.
-    { step: "deserialize", priority: "low", name: "cognitoIdpoolServerDate" },
-  );
+  client.middlewareStack.add(dateHeaderMiddleware((date) => host.observeServerDate(date)), DATE_HEADER_MIDDLEWARE);
   return client;
 }
 

@@ -1,14 +1,30 @@
 /**
  * The seam between the credential core (always loaded) and user-pool sign-in (loaded on first use
- * with a dynamic import, so guest-only pages never download it). Types only: no runtime code here.
+ * with a dynamic import, so guest-only pages never download it). Types, plus the one storage key
+ * both sides need.
  */
 import type { Clock, KeyValueStore, Logger, Timers } from "../platform/types.js";
 import type { SignOutCause } from "../types.js";
 
-/** A login token, or a function that returns a fresh one each time credentials are fetched. */
+/**
+ * A login token, or a function that returns a fresh one each time credentials are fetched.
+ *
+ * @example
+ * ```ts
+ * const google: LoginValue = () => googleClient.getIdToken();
+ * await auth.setLogins({ "accounts.google.com": google });
+ * ```
+ */
 export type LoginValue = string | (() => Promise<string>);
 
-/** `userPool` option of `createAuth`. */
+/**
+ * `userPool` option of `createAuth`: enables `signIn`, `signUp` and the other user-pool calls.
+ *
+ * @example
+ * ```ts
+ * const auth = createAuth({ identityPoolId, userPool: { userPoolId: "eu-west-1_AbCdEf123", clientId: "1example23456789" } });
+ * ```
+ */
 export interface UserPoolOptions {
   /** e.g. `eu-west-1_AbCdEf123`; the region comes from its prefix. */
   userPoolId: string;
@@ -51,8 +67,26 @@ export interface UserPoolHost {
   endSession(cause: SignOutCause): Promise<void>;
 }
 
+/**
+ * How `signIn` proves the password: SRP (the password never leaves the page) or by sending it
+ * over TLS (`USER_PASSWORD_AUTH`, which the app client must allow).
+ *
+ * @example
+ * ```ts
+ * const authFlow: AuthFlow = "USER_PASSWORD_AUTH";
+ * await auth.signIn({ username, password, authFlow });
+ * ```
+ */
 export type AuthFlow = "USER_SRP_AUTH" | "USER_PASSWORD_AUTH";
 
+/**
+ * What `signIn` takes.
+ *
+ * @example
+ * ```ts
+ * const input: SignInInput = { username: "alice", password };
+ * ```
+ */
 export interface SignInInput {
   username: string;
   password: string;
@@ -60,8 +94,31 @@ export interface SignInInput {
   authFlow?: AuthFlow;
 }
 
+/**
+ * The sign-in challenges `confirmSignIn` answers: a new password (users an admin created), a TOTP
+ * code from an authenticator app, or a code sent by SMS or email.
+ *
+ * @example
+ * ```ts
+ * const prompts: Record<ChallengeName, string> = {
+ *   NEW_PASSWORD_REQUIRED: "Choose a new password",
+ *   SOFTWARE_TOKEN_MFA: "Code from your authenticator app",
+ *   SMS_MFA: "Code we texted you",
+ *   EMAIL_OTP: "Code we emailed you",
+ * };
+ * ```
+ */
 export type ChallengeName = "NEW_PASSWORD_REQUIRED" | "SOFTWARE_TOKEN_MFA" | "SMS_MFA" | "EMAIL_OTP";
 
+/**
+ * What `signIn` and `confirmSignIn` resolve to: signed in, or one more challenge to answer.
+ *
+ * @example
+ * ```ts
+ * let result: SignInResult = await auth.signIn({ username, password });
+ * while (result.status === "challenge") result = await auth.confirmSignIn({ answer: await ask(result.challenge) });
+ * ```
+ */
 export type SignInResult =
   | { status: "signedIn" }
   | {
@@ -74,6 +131,14 @@ export type SignInResult =
       userAttributes?: Record<string, string>;
     };
 
+/**
+ * What `confirmSignIn` takes.
+ *
+ * @example
+ * ```ts
+ * await auth.confirmSignIn({ answer: newPassword, userAttributes: { given_name: "Alice" } });
+ * ```
+ */
 export interface ConfirmSignInInput {
   /** The new password for NEW_PASSWORD_REQUIRED, or the code for the MFA challenges. */
   answer: string;
@@ -81,6 +146,14 @@ export interface ConfirmSignInInput {
   userAttributes?: Record<string, string>;
 }
 
+/**
+ * What `signUp` takes.
+ *
+ * @example
+ * ```ts
+ * await auth.signUp({ username: "alice", password, userAttributes: { email: "alice@example.com" } });
+ * ```
+ */
 export interface SignUpInput {
   username: string;
   password: string;
@@ -88,18 +161,45 @@ export interface SignUpInput {
   userAttributes?: Record<string, string>;
 }
 
+/**
+ * Where the user pool sent a code, masked as Cognito returns it.
+ *
+ * @example
+ * ```ts
+ * const { destination, deliveryMedium } = await auth.forgotPassword({ username: "alice" });
+ * show(`We sent a code by ${deliveryMedium} to ${destination}`); // "EMAIL", "a***@e***"
+ * ```
+ */
 export interface CodeDelivery {
   destination?: string;
   deliveryMedium?: "SMS" | "EMAIL";
   attributeName?: string;
 }
 
+/**
+ * What `signUp` resolves to.
+ *
+ * @example
+ * ```ts
+ * const { userConfirmed, codeDelivery } = await auth.signUp({ username, password, userAttributes: { email } });
+ * if (!userConfirmed) askForCode(codeDelivery?.destination);
+ * ```
+ */
 export interface SignUpResult {
   userConfirmed: boolean;
   userSub: string;
   codeDelivery?: CodeDelivery;
 }
 
+/**
+ * The signed-in user, from the ID token.
+ *
+ * @example
+ * ```ts
+ * const user = await auth.getUser();
+ * console.log(user?.username, user?.sub, user?.claims.email);
+ * ```
+ */
 export interface UserInfo {
   username: string;
   sub: string;

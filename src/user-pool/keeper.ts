@@ -6,6 +6,8 @@
  */
 import { InitiateAuthCommand } from "@aws-sdk/client-cognito-identity-provider";
 import { CognitoIdpoolError, errorCode, isCognitoIdpoolError } from "../errors.js";
+import { MAX_TIMER_DELAY_MS } from "../platform/defaults.js";
+import { backoffDelay } from "../refresh/backoff.js";
 import { call, type UserPoolApi } from "./client.js";
 import type { SignOutCause } from "../types.js";
 import { USER_POOL_TOKENS_KEY, type UserPoolHost } from "./contract.js";
@@ -30,10 +32,6 @@ export interface TokenKeeper {
   dispose(): void;
 }
 
-/** Longest wait between renewal attempts after failures. */
-const MAX_BACKOFF_MS = 60_000;
-/** setTimeout's ceiling (about 24.8 days). */
-const MAX_TIMER_MS = 2 ** 31 - 1;
 
 /**
  * Creates the keeper of one user-pool session's tokens.
@@ -60,12 +58,19 @@ export function createTokenKeeper(host: UserPoolHost, api: UserPoolApi): TokenKe
     timer = undefined;
   }
 
+  /** Makes `next` this tab's tokens (or none), and plans their renewal afresh. */
+  function use(next: Tokens | undefined) {
+    tokens = next;
+    failures = 0;
+    schedule();
+  }
+
   function schedule() {
     clearTimer();
     if (!tokens) return;
     let delay: number;
     if (failures > 0) {
-      delay = Math.min(MAX_BACKOFF_MS, 1000 * 2 ** (failures - 1)) * (0.5 + Math.random() / 2);
+      delay = backoffDelay(failures, Math.random);
     } else {
       // Up to a fifth of the margin earlier, so tabs opened together do not all renew at once.
       const margin = renewalMarginMs(tokens);
@@ -74,7 +79,7 @@ export function createTokenKeeper(host: UserPoolHost, api: UserPoolApi): TokenKe
     timer = host.timers.setTimeout(() => {
       timer = undefined;
       renew().catch((error: unknown) => host.logger.debug("user pool: scheduled token renewal failed", { code: errorCode(error) }));
-    }, Math.min(MAX_TIMER_MS, Math.max(0, delay)));
+    }, Math.min(MAX_TIMER_DELAY_MS, Math.max(0, delay)));
   }
 
   async function readStored(): Promise<Tokens | undefined | "unreadable"> {
@@ -105,9 +110,7 @@ export function createTokenKeeper(host: UserPoolHost, api: UserPoolApi): TokenKe
    * the core's own credential fetch (through the login function), which must not wait on itself.
    */
   async function end(cause: SignOutCause, deleteStored: boolean) {
-    tokens = undefined;
-    failures = 0;
-    clearTimer();
+    use(undefined);
     if (deleteStored) await host.storage.del(key).catch(() => undefined);
     host.endSession(cause).catch((error: unknown) => host.logger.warn("user pool: ending the identity session failed", { code: errorCode(error) }));
   }
@@ -126,9 +129,7 @@ export function createTokenKeeper(host: UserPoolHost, api: UserPoolApi): TokenKe
         }
         if (stored.expiresAt > mine.expiresAt) {
           // Another tab already renewed.
-          tokens = stored;
-          failures = 0;
-          schedule();
+          use(stored);
           return stored;
         }
         base = stored;
@@ -146,10 +147,8 @@ export function createTokenKeeper(host: UserPoolHost, api: UserPoolApi): TokenKe
         const next = withClaims({ ...toStored(base), idToken: result.IdToken, accessToken: result.AccessToken, refreshToken: result.RefreshToken ?? base.refreshToken });
         // Signed out, or signed in again, while the request was out: those tokens win.
         if (tokens !== mine) throw notSignedIn();
-        tokens = next;
-        failures = 0;
+        use(next);
         await save(next);
-        schedule();
         return next;
       } catch (error) {
         if (tokens !== mine) throw error;
@@ -172,9 +171,7 @@ export function createTokenKeeper(host: UserPoolHost, api: UserPoolApi): TokenKe
     current: () => tokens,
     async load() {
       const stored = await readStored();
-      tokens = stored === "unreadable" ? undefined : stored;
-      failures = 0;
-      schedule();
+      use(stored === "unreadable" ? undefined : stored);
       return tokens;
     },
     async peek() {
@@ -182,10 +179,8 @@ export function createTokenKeeper(host: UserPoolHost, api: UserPoolApi): TokenKe
       return stored === "unreadable" ? undefined : stored;
     },
     async adopt(next) {
-      tokens = next;
-      failures = 0;
+      use(next);
       await save(next);
-      schedule();
     },
     async freshIdToken() {
       const t = tokens;
@@ -201,9 +196,7 @@ export function createTokenKeeper(host: UserPoolHost, api: UserPoolApi): TokenKe
       }
     },
     async forget() {
-      tokens = undefined;
-      failures = 0;
-      clearTimer();
+      use(undefined);
       await host.storage.del(key);
     },
     renew,

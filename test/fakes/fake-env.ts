@@ -1,5 +1,6 @@
 import { createAuth, type Auth } from "../../src/auth.js";
 import type { AuthOptions } from "../../src/options.js";
+import type { IdentityChange } from "../../src/types.js";
 import type { KeyValueStore, LockManager, Logger } from "../../src/platform/types.js";
 import { createMemoryStore } from "../../src/storage/memory-store.js";
 import { createInPageLock } from "../../src/tabs/locks.js";
@@ -54,4 +55,11 @@ export function createFakeEnv(start?: number): FakeEnv {
 /** Storage keys as the SDK builds them. */
 export function keyOf(env: FakeEnv, name: string): string {
   return `cognito-idpool:${env.cognito.identityPoolId}:${name}`;
+}
+
+/** Every identity change `auth` reports from now on, in order. */
+export function recordChanges(auth: Auth): IdentityChange[] {
+  const changes: IdentityChange[] = [];
+  auth.onIdentityChange((change) => changes.push(change));
+  return changes;
 }
