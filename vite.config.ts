@@ -30,6 +30,11 @@ export default defineConfig({
       },
       {
         extends: true,
+        // Installs the packed tarball into a scratch Vite app; needs dist/ (npm test builds it first).
+        test: { name: "package", include: ["test/package/**/*.test.ts"], environment: "node", testTimeout: 120_000, hookTimeout: 300_000 },
+      },
+      {
+        extends: true,
         test: {
           name: "browser",
           include: ["test/browser/**/*.test.ts"],
