@@ -33,7 +33,11 @@ describe("proactive refresh (behaviour 3)", () => {
     await auth.getCredentials();
     for (let i = 2; i <= 6; i++) {
       await env.time.advance(30 * SECOND);
-      await vi.waitFor(() => expect(env.cognito.count("GetCredentialsForIdentity")).toBe(i));
+      await vi.waitFor(() => {
+        expect(env.cognito.count("GetCredentialsForIdentity")).toBe(i);
+        // …and the renewal has landed (the next one is armed), not only left: else the next advance fires nothing.
+        expect(env.time.pending().map((t) => t.dueIn)).toEqual([30 * SECOND]);
+      });
     }
     expect(env.cognito.count("GetId")).toBe(1);
     auth.dispose();
