@@ -38,26 +38,3 @@ export class ServerClock {
     return serverMs - this.offset;
   }
 }
-
-/**
- * An AWS SDK v3 middleware that hands each raw response's `Date` header to `observe`. Added at
- * low priority in the deserialize step, next to the transport, it sees every response, errors
- * included, before the deserializer turns them into exceptions.
- *
- * @example
- * ```ts
- * client.middlewareStack.add(dateHeaderMiddleware((date) => serverClock.observe(date)), DATE_HEADER_MIDDLEWARE);
- * ```
- */
-export function dateHeaderMiddleware(observe: (dateHeader: string | undefined) => void) {
-  return <A, R extends { response: unknown }>(next: (args: A) => Promise<R>) =>
-    async (args: A): Promise<R> => {
-      const result = await next(args);
-      const headers = (result.response as { headers?: Record<string, string | undefined> } | undefined)?.headers;
-      observe(headers?.["date"] ?? headers?.["Date"]);
-      return result;
-    };
-}
-
-/** Where {@link dateHeaderMiddleware} goes in a client's middleware stack. */
-export const DATE_HEADER_MIDDLEWARE = { step: "deserialize", priority: "low", name: "cognitoIdpoolServerDate" } as const;

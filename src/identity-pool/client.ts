@@ -1,6 +1,5 @@
-import { CognitoIdentityClient, GetCredentialsForIdentityCommand, GetIdCommand } from "@aws-sdk/client-cognito-identity";
-import { FetchHttpHandler } from "@smithy/fetch-http-handler";
-import { DATE_HEADER_MIDDLEWARE, dateHeaderMiddleware } from "../core/server-clock.js";
+import { errorTypeRegistries, GetCredentialsForIdentity$, GetId$, type GetCredentialsForIdentityResponse, type GetIdResponse } from "@aws-sdk/client-cognito-identity";
+import { createJsonRpcSend, serviceUrl } from "../aws/json-rpc.js";
 import { CognitoIdpoolError } from "../errors.js";
 import { toIdpoolError } from "./errors.js";
 
@@ -31,26 +30,31 @@ export interface IdentityPoolApiConfig {
 }
 
 /**
- * The identity-pool client on `@aws-sdk/client-cognito-identity`, loading only the two commands.
- * Retries are off in the SDK (`maxAttempts: 1`): the refresh scheduler owns backoff, on an
- * injectable clock, so one policy applies and tests never wait on the SDK's own timers.
+ * The identity-pool client: `@aws-sdk/client-cognito-identity`'s operation schemas sent through the
+ * SDK's awsJson1_1 protocol (see ../aws/json-rpc.ts), through the injected `fetch`. No retries
+ * here: the refresh scheduler owns backoff, on an injectable clock, so one policy applies and
+ * tests never wait on other timers.
+ *
+ * @example
+ * ```ts
+ * const api = createIdentityPoolApi({ identityPoolId, region: "eu-west-1", endpoint: undefined, customRoleArn: undefined, fetch: undefined, requestTimeoutMs: 15_000, observeServerDate: () => {} });
+ * const identityId = await api.getId();
+ * ```
  */
 export function createIdentityPoolApi(config: IdentityPoolApiConfig): IdentityPoolApi {
-  const client = new CognitoIdentityClient({
-    region: config.region,
-    maxAttempts: 1,
-    // Fetch in every environment (Node 20 has it), so the injected `fetch` seam reaches the wire.
-    requestHandler: new FetchHttpHandler({
-      requestTimeout: config.requestTimeoutMs,
-      ...(config.fetch ? { customFetch: config.fetch } : {}),
-    }),
-    ...(config.endpoint ? { endpoint: config.endpoint } : {}),
+  const send = createJsonRpcSend({
+    url: config.endpoint ?? serviceUrl("cognito-identity", config.region),
+    serviceTarget: "AWSCognitoIdentityService",
+    defaultNamespace: "com.amazonaws.cognitoidentity",
+    errorTypeRegistries,
+    requestTimeoutMs: config.requestTimeoutMs,
+    fetch: config.fetch,
+    observeServerDate: config.observeServerDate,
   });
-  client.middlewareStack.add(dateHeaderMiddleware(config.observeServerDate), DATE_HEADER_MIDDLEWARE);
 
-  const call = async <T>(loginKeys: string[], send: () => Promise<T>): Promise<T> => {
+  const call = async <T>(loginKeys: string[], run: () => Promise<T>): Promise<T> => {
     try {
-      return await send();
+      return await run();
     } catch (error) {
       throw toIdpoolError(error, { identityPoolId: config.identityPoolId, loginKeys });
     }
@@ -59,20 +63,18 @@ export function createIdentityPoolApi(config: IdentityPoolApiConfig): IdentityPo
   return {
     async getId(logins) {
       const output = await call(Object.keys(logins ?? {}), () =>
-        client.send(new GetIdCommand({ IdentityPoolId: config.identityPoolId, ...(logins ? { Logins: logins } : {}) })),
+        send<GetIdResponse>(GetId$, { IdentityPoolId: config.identityPoolId, ...(logins ? { Logins: logins } : {}) }),
       );
       if (!output.IdentityId) throw missing("IdentityId");
       return output.IdentityId;
     },
     async getCredentialsForIdentity(identityId, logins) {
       const output = await call(Object.keys(logins ?? {}), () =>
-        client.send(
-          new GetCredentialsForIdentityCommand({
-            IdentityId: identityId,
-            ...(logins ? { Logins: logins } : {}),
-            ...(config.customRoleArn ? { CustomRoleArn: config.customRoleArn } : {}),
-          }),
-        ),
+        send<GetCredentialsForIdentityResponse>(GetCredentialsForIdentity$, {
+          IdentityId: identityId,
+          ...(logins ? { Logins: logins } : {}),
+          ...(config.customRoleArn ? { CustomRoleArn: config.customRoleArn } : {}),
+        }),
       );
       const c = output.Credentials;
       if (!c?.AccessKeyId || !c.SecretKey || !c.SessionToken || !c.Expiration) throw missing("Credentials");

@@ -4,7 +4,6 @@
  * the source of truth shared by every tab. A refused refresh token ends the session; a network
  * failure or throttling only postpones the renewal.
  */
-import { InitiateAuthCommand } from "@aws-sdk/client-cognito-identity-provider";
 import { CognitoIdpoolError, errorCode, isCognitoIdpoolError } from "../errors.js";
 import { MAX_TIMER_DELAY_MS } from "../platform/defaults.js";
 import { backoffDelay } from "../refresh/backoff.js";
@@ -136,10 +135,7 @@ export function createTokenKeeper(host: UserPoolHost, api: UserPoolApi): TokenKe
       }
       try {
         const out = await call(
-          () =>
-            api.send(
-              new InitiateAuthCommand({ AuthFlow: "REFRESH_TOKEN_AUTH", ClientId: host.options.clientId, AuthParameters: { REFRESH_TOKEN: base.refreshToken } }),
-            ),
+          () => api.send("InitiateAuth", { AuthFlow: "REFRESH_TOKEN_AUTH", ClientId: host.options.clientId, AuthParameters: { REFRESH_TOKEN: base.refreshToken } }),
           "refresh",
         );
         const result = out.AuthenticationResult;

@@ -4,20 +4,7 @@
  * challenges, signs up, resets passwords, keeps the tokens alive and hands the ID token to the
  * identity pool as the login under its issuer.
  */
-import {
-  ConfirmForgotPasswordCommand,
-  ConfirmSignUpCommand,
-  ForgotPasswordCommand,
-  GlobalSignOutCommand,
-  InitiateAuthCommand,
-  ResendConfirmationCodeCommand,
-  RespondToAuthChallengeCommand,
-  RevokeTokenCommand,
-  SignUpCommand,
-  type AuthenticationResultType,
-  type CodeDeliveryDetailsType,
-  type InitiateAuthCommandOutput,
-} from "@aws-sdk/client-cognito-identity-provider";
+import type { AuthenticationResultType, CodeDeliveryDetailsType, InitiateAuthResponse } from "@aws-sdk/client-cognito-identity-provider";
 import { decodeJwt } from "jose";
 import { CognitoIdpoolError, errorCode, isCognitoIdpoolError } from "../errors.js";
 import { call, createUserPoolApi, type UserPoolApi } from "./client.js";
@@ -71,7 +58,7 @@ export const createUserPoolSession: CreateUserPoolSession = (host) => createUser
  *
  * @example
  * ```ts
- * const session = createUserPoolSessionWith(fakeHost, { send: async (command) => scripted(command) });
+ * const session = createUserPoolSessionWith(fakeHost, { send: async (operation, input) => scripted(operation, input) });
  * ```
  */
 export function createUserPoolSessionWith(host: UserPoolHost, api: UserPoolApi): UserPoolSession {
@@ -103,7 +90,7 @@ export function createUserPoolSessionWith(host: UserPoolHost, api: UserPoolApi):
   }
 
   /** Turns an InitiateAuth / RespondToAuthChallenge answer into a result. */
-  async function next(out: Pick<InitiateAuthCommandOutput, "AuthenticationResult" | "ChallengeName" | "ChallengeParameters" | "Session">, username: string): Promise<SignInResult> {
+  async function next(out: Pick<InitiateAuthResponse, "AuthenticationResult" | "ChallengeName" | "ChallengeParameters" | "Session">, username: string): Promise<SignInResult> {
     if (out.AuthenticationResult) return signedIn(out.AuthenticationResult);
     const name = out.ChallengeName;
     if (!name || !SUPPORTED_CHALLENGES.includes(name) || !out.Session) {
@@ -125,7 +112,7 @@ export function createUserPoolSessionWith(host: UserPoolHost, api: UserPoolApi):
   async function srpSignIn(username: string, password: string) {
     const srp = startSrp();
     const started = await call(() =>
-      api.send(new InitiateAuthCommand({ AuthFlow: "USER_SRP_AUTH", ClientId: clientId, AuthParameters: { USERNAME: username, SRP_A: srp.srpA } })),
+      api.send("InitiateAuth", { AuthFlow: "USER_SRP_AUTH", ClientId: clientId, AuthParameters: { USERNAME: username, SRP_A: srp.srpA } }),
     );
     const { USER_ID_FOR_SRP: userIdForSrp, SRP_B: srpB, SALT: salt, SECRET_BLOCK: secretBlock } = started.ChallengeParameters ?? {};
     if (started.ChallengeName !== "PASSWORD_VERIFIER" || !userIdForSrp || !srpB || !salt || !secretBlock) {
@@ -136,14 +123,12 @@ export function createUserPoolSessionWith(host: UserPoolHost, api: UserPoolApi):
     const poolName = userPoolId.slice(userPoolId.indexOf("_") + 1);
     const signature = await srp.passwordClaimSignature({ poolName, userIdForSrp, password, srpB, salt, secretBlock, timestamp });
     const verified = await call(() =>
-      api.send(
-        new RespondToAuthChallengeCommand({
-          ChallengeName: "PASSWORD_VERIFIER",
-          ClientId: clientId,
-          Session: started.Session,
-          ChallengeResponses: { USERNAME: userIdForSrp, PASSWORD_CLAIM_SECRET_BLOCK: secretBlock, TIMESTAMP: timestamp, PASSWORD_CLAIM_SIGNATURE: signature },
-        }),
-      ),
+      api.send("RespondToAuthChallenge", {
+        ChallengeName: "PASSWORD_VERIFIER",
+        ClientId: clientId,
+        Session: started.Session,
+        ChallengeResponses: { USERNAME: userIdForSrp, PASSWORD_CLAIM_SECRET_BLOCK: secretBlock, TIMESTAMP: timestamp, PASSWORD_CLAIM_SIGNATURE: signature },
+      }),
     );
     return next(verified, userIdForSrp);
   }
@@ -190,7 +175,7 @@ export function createUserPoolSessionWith(host: UserPoolHost, api: UserPoolApi):
       pending = undefined;
       if (authFlow === "USER_SRP_AUTH") return srpSignIn(username, password);
       const out = await call(() =>
-        api.send(new InitiateAuthCommand({ AuthFlow: "USER_PASSWORD_AUTH", ClientId: clientId, AuthParameters: { USERNAME: username, PASSWORD: password } })),
+        api.send("InitiateAuth", { AuthFlow: "USER_PASSWORD_AUTH", ClientId: clientId, AuthParameters: { USERNAME: username, PASSWORD: password } }),
       );
       return next(out, username);
     },
@@ -206,7 +191,7 @@ export function createUserPoolSessionWith(host: UserPoolHost, api: UserPoolApi):
       let out;
       try {
         out = await call(() =>
-          api.send(new RespondToAuthChallengeCommand({ ChallengeName: challenge.name, ClientId: clientId, Session: challenge.session, ChallengeResponses: responses })),
+          api.send("RespondToAuthChallenge", { ChallengeName: challenge.name, ClientId: clientId, Session: challenge.session, ChallengeResponses: responses }),
         );
       } catch (error) {
         // A wrong code or a weak new password may be retried with the same session; an expired or
@@ -221,7 +206,7 @@ export function createUserPoolSessionWith(host: UserPoolHost, api: UserPoolApi):
       const { username, password } = requireFields("signUp", input, ["username", "password"]);
       const attributes = Object.entries(input.userAttributes ?? {}).map(([Name, Value]) => ({ Name, Value }));
       const out = await call(() =>
-        api.send(new SignUpCommand({ ClientId: clientId, Username: username, Password: password, ...(attributes.length ? { UserAttributes: attributes } : {}) })),
+        api.send("SignUp", { ClientId: clientId, Username: username, Password: password, ...(attributes.length ? { UserAttributes: attributes } : {}) }),
       );
       const result: SignUpResult = { userConfirmed: out.UserConfirmed ?? false, userSub: out.UserSub ?? "" };
       const delivery = toCodeDelivery(out.CodeDeliveryDetails);
@@ -231,24 +216,24 @@ export function createUserPoolSessionWith(host: UserPoolHost, api: UserPoolApi):
 
     async confirmSignUp(input) {
       const { username, code } = requireFields("confirmSignUp", input, ["username", "code"]);
-      await call(() => api.send(new ConfirmSignUpCommand({ ClientId: clientId, Username: username, ConfirmationCode: code })));
+      await call(() => api.send("ConfirmSignUp", { ClientId: clientId, Username: username, ConfirmationCode: code }));
     },
 
     async resendSignUpCode(input) {
       const { username } = requireFields("resendSignUpCode", input, ["username"]);
-      const out = await call(() => api.send(new ResendConfirmationCodeCommand({ ClientId: clientId, Username: username })));
+      const out = await call(() => api.send("ResendConfirmationCode", { ClientId: clientId, Username: username }));
       return toCodeDelivery(out.CodeDeliveryDetails) ?? {};
     },
 
     async forgotPassword(input) {
       const { username } = requireFields("forgotPassword", input, ["username"]);
-      const out = await call(() => api.send(new ForgotPasswordCommand({ ClientId: clientId, Username: username })));
+      const out = await call(() => api.send("ForgotPassword", { ClientId: clientId, Username: username }));
       return toCodeDelivery(out.CodeDeliveryDetails) ?? {};
     },
 
     async confirmForgotPassword(input) {
       const { username, code, newPassword } = requireFields("confirmForgotPassword", input, ["username", "code", "newPassword"]);
-      await call(() => api.send(new ConfirmForgotPasswordCommand({ ClientId: clientId, Username: username, ConfirmationCode: code, Password: newPassword })));
+      await call(() => api.send("ConfirmForgotPassword", { ClientId: clientId, Username: username, ConfirmationCode: code, Password: newPassword }));
     },
 
     async getUser() {
@@ -267,9 +252,9 @@ export function createUserPoolSessionWith(host: UserPoolHost, api: UserPoolApi):
       if (!tokens) return;
       if (options.global) {
         const accessToken = await usableAccessToken(tokens);
-        await call(() => api.send(new GlobalSignOutCommand({ AccessToken: accessToken })));
+        await call(() => api.send("GlobalSignOut", { AccessToken: accessToken }));
       } else {
-        await call(() => api.send(new RevokeTokenCommand({ Token: tokens.refreshToken, ClientId: clientId })));
+        await call(() => api.send("RevokeToken", { Token: tokens.refreshToken, ClientId: clientId }));
       }
     },
 
@@ -283,7 +268,7 @@ export function createUserPoolSessionWith(host: UserPoolHost, api: UserPoolApi):
     const exp = decodeJwt(tokens.accessToken).exp;
     if (typeof exp === "number" && exp * 1000 > host.clock.now() + host.clockOffsetMs() + 30_000) return tokens.accessToken;
     const out = await call(
-      () => api.send(new InitiateAuthCommand({ AuthFlow: "REFRESH_TOKEN_AUTH", ClientId: clientId, AuthParameters: { REFRESH_TOKEN: tokens.refreshToken } })),
+      () => api.send("InitiateAuth", { AuthFlow: "REFRESH_TOKEN_AUTH", ClientId: clientId, AuthParameters: { REFRESH_TOKEN: tokens.refreshToken } }),
       "refresh",
     );
     return out.AuthenticationResult?.AccessToken ?? tokens.accessToken;

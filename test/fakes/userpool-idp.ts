@@ -1,18 +1,10 @@
 /**
- * A scripted user pool for unit tests of the session's scheduling and state handling. It speaks
- * through the real AWS SDK command and exception classes, mints unsigned JWTs with the claims the
+ * A scripted user pool for unit tests of the session's scheduling and state handling. It takes the
+ * session's calls by operation name, fails with the real AWS SDK exception classes, mints unsigned JWTs with the claims the
  * session reads, and can be told to fail. The flows themselves are proven against real servers
  * (our emulator and cognito-local) in test/integration/userpool-*.test.ts.
  */
-import {
-  CodeMismatchException,
-  GlobalSignOutCommand,
-  InitiateAuthCommand,
-  NotAuthorizedException,
-  RespondToAuthChallengeCommand,
-  RevokeTokenCommand,
-  TooManyRequestsException,
-} from "@aws-sdk/client-cognito-identity-provider";
+import { CodeMismatchException, NotAuthorizedException, TooManyRequestsException } from "@aws-sdk/client-cognito-identity-provider";
 import type { UserPoolApi } from "../../src/user-pool/client.js";
 
 export type Fault = "network" | "throttle";
@@ -37,16 +29,14 @@ export class FakeUserPool implements UserPoolApi {
 
   constructor(private serverNow: () => number) {}
 
-  send = (async (command: unknown) => {
-    const input = (command as { input: any }).input;
-    const operation = (command as object).constructor.name.replace(/Command$/, "");
+  send = (async (operation: string, input: any) => {
     this.calls.push({ operation, input });
     await Promise.resolve();
     const fault = this.faults[operation]?.shift();
     if (fault === "network") throw Object.assign(new Error("socket hang up"), { code: "ECONNRESET", $metadata: { attempts: 3 } });
     if (fault === "throttle") throw new TooManyRequestsException({ message: "Rate exceeded", $metadata: { httpStatusCode: 400 } });
 
-    if (command instanceof InitiateAuthCommand) {
+    if (operation === "InitiateAuth") {
       const params = input.AuthParameters;
       if (input.AuthFlow === "REFRESH_TOKEN_AUTH") {
         const token: string = params.REFRESH_TOKEN;
@@ -70,7 +60,7 @@ export class FakeUserPool implements UserPoolApi {
       }
       return { AuthenticationResult: this.tokens(params.USERNAME, true), ChallengeParameters: {}, $metadata: {} };
     }
-    if (command instanceof RespondToAuthChallengeCommand) {
+    if (operation === "RespondToAuthChallenge") {
       const username = this.sessions.get(input.Session);
       if (!username) throw notAuthorized("Invalid session for the user, session is expired.");
       const user = this.users.get(username)!;
@@ -82,11 +72,11 @@ export class FakeUserPool implements UserPoolApi {
       this.sessions.delete(input.Session);
       return { AuthenticationResult: this.tokens(username, true), ChallengeParameters: {}, $metadata: {} };
     }
-    if (command instanceof RevokeTokenCommand) {
+    if (operation === "RevokeToken") {
       this.revoked.add(input.Token);
       return { $metadata: {} };
     }
-    if (command instanceof GlobalSignOutCommand) {
+    if (operation === "GlobalSignOut") {
       return { $metadata: {} };
     }
     throw new Error(`FakeUserPool: ${operation} is not scripted`);
