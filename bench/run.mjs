@@ -1,14 +1,13 @@
 // `npm run bench`: in one run, cognito-idpool's bundle sizes beside Amplify v6 and AWS SDK v3
 // (bundled here with the team's anchor settings), then the round trips and refresh stalls of the
 // SDK measured against the emulator (requests counted by the emulator itself).
-//   node bench/run.mjs [--sizes-only | --round-trips-only] [--stall-seconds=N] [--proposal]
-// --proposal runs the round trips on the src/ proposal of bench/proposal/ instead of dist/.
+//   node bench/run.mjs [--sizes-only | --round-trips-only] [--stall-seconds=N]
 import { mkdirSync, writeFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { ROOT } from "./lib/measure.mjs";
 
 const { values } = parseArgs({
-  options: { "sizes-only": { type: "boolean" }, "round-trips-only": { type: "boolean" }, "stall-seconds": { type: "string" }, proposal: { type: "boolean" } },
+  options: { "sizes-only": { type: "boolean" }, "round-trips-only": { type: "boolean" }, "stall-seconds": { type: "string" } },
 });
 
 const report = { date: new Date().toISOString(), node: process.version };
@@ -19,7 +18,7 @@ if (!values["round-trips-only"]) {
   console.error("bundling (anchors, trimming steps, cognito-idpool)…");
   const sizes = await sizesReport();
   out.push("## Bundle size", "", sizes.text, "");
-  report.sizes = { anchors: strip(sizes.anchors), ours: sizes.ours, proposal: sizes.proposal, proposalTrimmed: sizes.proposalTrimmed, steps: sizes.steps };
+  report.sizes = { anchors: strip(sizes.anchors), ours: sizes.ours, oursTrimmed: sizes.oursTrimmed, steps: sizes.steps };
   console.log(out.join("\n"));
   out.length = 0;
 }
@@ -28,9 +27,8 @@ if (!values["sizes-only"]) {
   const { roundTripsReport } = await import("./lib/round-trips.mjs");
   console.error("measuring round trips against the emulator…");
   const stallSeconds = values["stall-seconds"] ? Number(values["stall-seconds"]) : undefined;
-  const sdkPath = values.proposal ? await (await import("./lib/proposal.mjs")).proposalForNode() : undefined;
-  const trips = await roundTripsReport({ ...(stallSeconds ? { stallSeconds } : {}), ...(sdkPath ? { sdkPath } : {}) });
-  out.push(`## Round trips (counted by the emulator's request log)${sdkPath ? " — the src proposal" : ""}`, "", trips.text, "");
+  const trips = await roundTripsReport(stallSeconds ? { stallSeconds } : {});
+  out.push("## Round trips (counted by the emulator's request log)", "", trips.text, "");
   report.roundTrips = trips.results;
   console.log(out.join("\n"));
 }

@@ -4,18 +4,18 @@ import { existsSync, readFileSync } from "node:fs";
 import { buildScriptTagBundle } from "../../scripts/build-bundle.mjs";
 import { ROOT, bundleSplit, byPackage, packageAlias, sizes } from "./measure.mjs";
 
-/** The lazily imported user-pool module (src/user-pool/contract.ts names it), built or from source. */
-const isSignInChunk = (inputs) => inputs.some((input) => /(^|\/)(dist|src)\/user-pool\/session\.(js|ts)$/.test(input));
+/** The lazily imported user-pool module (src/user-pool/contract.ts names it), as built. */
+const isSignInChunk = (inputs) => inputs.some((input) => /(^|\/)dist\/user-pool\/session\.js$/.test(input));
 
 function requireBuild(alias) {
   const { "cognito-idpool": entry } = alias;
   if (!existsSync(entry)) throw new Error(`${entry.slice(ROOT.length)} is missing: run \`npm run build\` first`);
 }
 
-async function scriptTag(entry) {
+async function scriptTag() {
   const file = `${ROOT}dist/cognito-idpool.js`;
-  if (!entry && existsSync(file)) return sizes(readFileSync(file));
-  const result = await buildScriptTagBundle({ write: false, sourcemap: false, ...(entry ? { entry } : {}) });
+  if (existsSync(file)) return sizes(readFileSync(file));
+  const result = await buildScriptTagBundle({ write: false, sourcemap: false });
   return sizes(result.outputFiles[0].contents);
 }
 
@@ -31,11 +31,10 @@ async function split(entry, alias, plugins) {
  * Every measured item; brotli bytes are what bench/size-budget.json budgets. `id`s are what bench/size-budget.json budgets.
  * @returns {Promise<{ id: string, what: string, raw: number, gzip: number, brotli: number }[]>}
  */
-export async function measureOurs({ sourceEntry, plugins = [] } = {}) {
-  // The package as built (dist/), or a source tree such as the size proposal's.
-  const alias = sourceEntry ? { "cognito-idpool": sourceEntry } : packageAlias();
+export async function measureOurs({ plugins = [] } = {}) {
+  const alias = packageAlias();
   requireBuild(alias);
-  const tag = await scriptTag(sourceEntry);
+  const tag = await scriptTag();
   const guest = await split("bench/entries/guest.js", alias, plugins);
   const signIn = await split("bench/entries/signin.js", alias, plugins);
   const withS3 = await split("bench/entries/guest+s3.js", alias, plugins);

@@ -35,9 +35,9 @@ function sharedTabLock() {
   };
 }
 
-export async function roundTripsReport({ stallSeconds = 75, lifetimeSeconds = 20, marginSeconds = 5, skipStall = false, sdkPath = `${ROOT}dist/index.js` } = {}) {
+export async function roundTripsReport({ stallSeconds = 75, lifetimeSeconds = 20, marginSeconds = 5, skipStall = false } = {}) {
   const { startEmulator } = await import(`${ROOT}dist/emulator/index.js`);
-  const { createAuth } = await import(sdkPath);
+  const { createAuth } = await import(`${ROOT}dist/index.js`);
   const { S3Client, ListObjectsV2Command, PutObjectCommand } = await import("@aws-sdk/client-s3");
   const emulator = await startEmulator({ port: 0, seed: skipStall ? { ...seed, buckets: [] } : seed });
   const url = emulator.url;

@@ -1,9 +1,8 @@
 // The size half of `npm run bench`: cognito-idpool beside Amplify v6 and AWS SDK v3's
-// fromCognitoIdentityPool, all bundled in this run with the anchors' settings, the src/ proposal of
-// bench/proposal/, and the trimming steps on a fixed workload.
+// fromCognitoIdentityPool, all bundled in this run with the anchors' settings, and the trimming
+// steps on a fixed workload.
 import { bundleOne, bundleSplit, fmt, kib, ROOT } from "./measure.mjs";
 import { measureOurs } from "./ours.mjs";
-import { proposalSource } from "./proposal.mjs";
 import { errorClassesPlugin, trimPlugin } from "./trim.mjs";
 
 const ANCHORS = [
@@ -20,7 +19,7 @@ const ANCHORS = [
 const STEPS = [
   ["0", "step0-client", "the generated `CognitoIdentityClient`, built the documented way (anchor E)"],
   ["1", "step1-slim-client", "the generated commands on a bare Smithy `Client` (serde plugin + fetch handler only)"],
-  ["2", "step2-schema-sender", "the generated operation schemas through the SDK's awsJson1_1 protocol directly (the src proposal)"],
+  ["2", "step2-schema-sender", "the generated operation schemas through the SDK's awsJson1_1 protocol directly (what src/aws/json-rpc.ts does)"],
 ];
 
 const row = (cells) => `| ${cells.join(" | ")} |`;
@@ -43,29 +42,26 @@ export async function sizesReport() {
     }
   };
   const now = await measured("cognito-idpool (dist/)");
-  const proposal = proposalSource();
-  const next = await measured("the src proposal", { sourceEntry: proposal.entry });
-  const trimmed = await measured("the src proposal with the error-class trim", { sourceEntry: proposal.entry, plugins: [errorClassesPlugin()] });
+  const trimmed = await measured("cognito-idpool with the error-class trim", { plugins: [errorClassesPlugin()] });
 
   lines.push(
     "Brotli bytes (node zlib q11, text mode; KiB = 1024 B), every column bundled in this run with esbuild",
     "`--bundle --minify --format=esm --platform=browser --target=es2020`. cognito-idpool with code splitting, so the",
     "lazy sign-in chunk is counted apart; Amplify and the SDK as the anchors measured them (one file, nothing lazy).",
-    "\"now\" = the package as built from src/ today; \"proposal\" = src/ with bench/proposal/src laid over it;",
-    "\"+ error-class trim\" = the proposal bundled with bench/lib/trim.mjs's errorClassesPlugin (opt-in for apps; on in the script tag).",
+    "\"+ error-class trim\" = the package bundled with bench/lib/trim.mjs's errorClassesPlugin (opt-in for apps; on in the script tag).",
     "",
   );
-  lines.push(row(["where a user pays", "cognito-idpool now", "proposal", "proposal + error-class trim", "Amplify v6", "SDK v3 fromCognitoIdentityPool"]));
-  lines.push(row(["---", "--:", "--:", "--:", "--:", "--:"]));
+  lines.push(row(["where a user pays", "cognito-idpool", "cognito-idpool + error-class trim", "Amplify v6", "SDK v3 fromCognitoIdentityPool"]));
+  lines.push(row(["---", "--:", "--:", "--:", "--:"]));
   const A = anchors.A.brotli;
   const B = anchors.B.brotli;
-  lines.push(row(["guest page load (`createAuth` + `getCredentials`)", cell(now?.guest, A), cell(next?.guest, A), cell(trimmed?.guest, A), cell(anchors.A), cell(anchors.C1)]));
-  lines.push(row(["with SRP sign-in + sign-out: page load + lazy sign-in chunk", cell(now?.["signin-total"], B), cell(next?.["signin-total"], B), cell(trimmed?.["signin-total"], B), cell(anchors.B), "—"]));
-  lines.push(row(["…of which the lazy sign-in chunk", cell(now?.["signin-chunk"]), cell(next?.["signin-chunk"]), cell(trimmed?.["signin-chunk"]), "—", "—"]));
-  lines.push(row(["script-tag file (one file, sign-in inlined; trims always on)", cell(now?.["script-tag"], B), cell(next?.["script-tag"], B), "same", cell(anchors.B), "—"]));
+  lines.push(row(["guest page load (`createAuth` + `getCredentials`)", cell(now?.guest, A), cell(trimmed?.guest, A), cell(anchors.A), cell(anchors.C1)]));
+  lines.push(row(["with SRP sign-in + sign-out: page load + lazy sign-in chunk", cell(now?.["signin-total"], B), cell(trimmed?.["signin-total"], B), cell(anchors.B), "—"]));
+  lines.push(row(["…of which the lazy sign-in chunk", cell(now?.["signin-chunk"]), cell(trimmed?.["signin-chunk"]), "—", "—"]));
+  lines.push(row(["script-tag file (one file, sign-in inlined; trims always on)", cell(now?.["script-tag"], B), "same", cell(anchors.B), "—"]));
   const bA = beside("A").brotli;
-  lines.push(row(["added to an app that ships S3Client: (X+G) − G", cell(now?.["beside-s3"], bA), cell(next?.["beside-s3"], bA), cell(trimmed?.["beside-s3"], bA), cell(beside("A")), cell(beside("C1"))]));
-  lines.push(row(["(guest import: chunks emitted but never loaded)", cell(now?.["guest-never-loaded"]), cell(next?.["guest-never-loaded"]), cell(trimmed?.["guest-never-loaded"]), "—", "—"]));
+  lines.push(row(["added to an app that ships S3Client: (X+G) − G", cell(now?.["beside-s3"], bA), cell(trimmed?.["beside-s3"], bA), cell(beside("A")), cell(beside("C1"))]));
+  lines.push(row(["(guest import: chunks emitted but never loaded)", cell(now?.["guest-never-loaded"]), cell(trimmed?.["guest-never-loaded"]), "—", "—"]));
   lines.push("", `Anchors in this run: A ${fmt(A)} B, B ${fmt(B)} B, C1 ${fmt(anchors.C1.brotli)} B, E ${fmt(anchors.E.brotli)} B, G (S3Client) ${fmt(G.brotli)} B; E+G − G ${fmt(beside("E").brotli)} B.`);
   lines.push("Percentages compare with Amplify (A for guest, B for sign-in and the script tag, A+G − G beside S3Client).");
 
@@ -89,17 +85,13 @@ export async function sizesReport() {
   }
   const last = steps.at(-1);
   lines.push(`- trimming AWS event streams saves ${fmt(last.one - last.trimmed)} B more in one file; with code splitting they are a chunk that never loads.`);
-  if (now && next) {
-    lines.push(`- in the package: the proposal saves ${fmt(now.guest.brotli - next.guest.brotli)} B of the guest page load, ${fmt(now["signin-total"].brotli - next["signin-total"].brotli)} B with sign-in, ${fmt(now["script-tag"].brotli - next["script-tag"].brotli)} B of the script-tag file.`);
-  }
-  if (next && trimmed) {
-    lines.push(`- the error-class trim saves ${fmt(next.guest.brotli - trimmed.guest.brotli)} B more of the guest page load and ${fmt(next["signin-total"].brotli - trimmed["signin-total"].brotli)} B with sign-in.`);
+  if (now && trimmed) {
+    lines.push(`- the error-class trim saves ${fmt(now.guest.brotli - trimmed.guest.brotli)} B more of the guest page load and ${fmt(now["signin-total"].brotli - trimmed["signin-total"].brotli)} B with sign-in.`);
   }
 
-  for (const [label, measuredItems] of [["today", now], ["with the proposal", next]]) {
-    if (!measuredItems) continue;
-    lines.push("", `### Where the guest page load goes ${label} (bytes of minified output, by package or file)`, "");
-    lines.push(measuredItems.guest.byPackage.map(([name, bytes]) => `${name.replace(ROOT, "").replace(/^bench\/out\/proposal\//, "")} ${fmt(bytes)}`).join(" · "));
+  if (now) {
+    lines.push("", "### Where the guest page load goes (bytes of minified output, by package or file)", "");
+    lines.push(now.guest.byPackage.map(([name, bytes]) => `${name.replace(ROOT, "")} ${fmt(bytes)}`).join(" · "));
   }
-  return { text: lines.join("\n"), anchors, ours: now, proposal: next, proposalTrimmed: trimmed, steps };
+  return { text: lines.join("\n"), anchors, ours: now, oursTrimmed: trimmed, steps };
 }

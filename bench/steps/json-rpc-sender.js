@@ -1,4 +1,4 @@
-// The proposal measured by step 2 (see bench/README.md): call Cognito through the AWS SDK's own
+// Step 2 (see bench/README.md), as src/aws/json-rpc.ts does it: call Cognito through the AWS SDK's own
 // operation schemas and its awsJson1_1 protocol implementation, without the generated client class.
 // The client class costs what this job never uses: its default runtime config statically imports
 // the SigV4 signer, SHA-256 fallback, retry strategies, endpoint rule engine with the partition
