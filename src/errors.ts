@@ -86,6 +86,11 @@ export function isCognitoIdpoolError(error: unknown, code?: ErrorCode): error is
   );
 }
 
+/** The message of an `Error`, or the thrown value as a string: for logs of failures that are not ours (storage, listeners). */
+export function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
 /** A loggable name for any failure: the code of ours, the name of other errors. Never the message, which may quote input. */
 export function errorCode(error: unknown): string {
   return isCognitoIdpoolError(error) ? error.code : error instanceof Error ? error.name : "unknown";

@@ -1,3 +1,4 @@
+import { errorMessage } from "../errors.js";
 import type { Logger } from "../platform/types.js";
 
 /** Listeners of one event. A throwing listener is logged and does not stop the others or the core. */
@@ -23,7 +24,7 @@ export class Emitter<T> {
       try {
         listener(value);
       } catch (error) {
-        this.logger.warn(`a ${this.name} listener threw`, { error: error instanceof Error ? error.message : String(error) });
+        this.logger.warn(`a ${this.name} listener threw`, { error: errorMessage(error) });
       }
     }
   }

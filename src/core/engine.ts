@@ -1,4 +1,4 @@
-import { CognitoIdpoolError, isCognitoIdpoolError } from "../errors.js";
+import { CognitoIdpoolError, errorMessage, isCognitoIdpoolError } from "../errors.js";
 import type { IdentityPoolApi, IssuedCredentials } from "../identity-pool/client.js";
 import type { LockManager, Logger } from "../platform/types.js";
 import type { RefreshScheduler } from "../refresh/scheduler.js";
@@ -94,12 +94,8 @@ export class CredentialEngine {
   }
 
   storageFailed(error: unknown): void {
-    this.storageError = new CognitoIdpoolError(
-      "storage-unavailable",
-      "Storage failed; identity ids are kept in memory and will not survive a reload.",
-      { cause: error, retryable: false },
-    );
-    this.deps.logger.warn("storage unavailable; falling back to memory", { error: error instanceof Error ? error.message : String(error) });
+    this.storageError = new CognitoIdpoolError("storage-unavailable", "Storage failed; identity ids are kept in memory and will not survive a reload.", { cause: error });
+    this.deps.logger.warn("storage unavailable; falling back to memory", { error: errorMessage(error) });
     this.emitState();
   }
 
@@ -433,11 +429,9 @@ export class CredentialEngine {
 }
 
 function guestsDisabled(): CognitoIdpoolError {
-  return new CognitoIdpoolError("guests-disabled", "No login is set and allowGuests is false: sign in or call setLogins() before asking for credentials.", {
-    retryable: false,
-  });
+  return new CognitoIdpoolError("guests-disabled", "No login is set and allowGuests is false: sign in or call setLogins() before asking for credentials.");
 }
 
 function cancelled(): CognitoIdpoolError {
-  return new CognitoIdpoolError("cancelled", "signOut() was called before the logins took effect.", { retryable: false });
+  return new CognitoIdpoolError("cancelled", "signOut() was called before the logins took effect.");
 }

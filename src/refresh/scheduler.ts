@@ -58,9 +58,7 @@ export class RefreshScheduler {
 
   /** Nothing to renew any more (signed out, or disposed when `stop` is true). */
   cancel(): void {
-    if (this.timer !== undefined) this.deps.timers.clearTimeout(this.timer);
-    this.timer = undefined;
-    this.dueServerMs = undefined;
+    this.disarm();
     this.attempt = 0;
   }
 
@@ -76,7 +74,7 @@ export class RefreshScheduler {
 
   private arm(dueServerMs: number): void {
     if (this.stopped) return;
-    if (this.timer !== undefined) this.deps.timers.clearTimeout(this.timer);
+    this.disarm();
     this.dueServerMs = dueServerMs;
     const delay = Math.min(MAX_TIMER_DELAY_MS, Math.max(0, dueServerMs - this.deps.serverNow()));
     this.timer = this.deps.timers.setTimeout(() => this.onTimer(), delay);
@@ -92,10 +90,14 @@ export class RefreshScheduler {
     this.fire();
   }
 
-  private fire(): void {
+  private disarm(): void {
     if (this.timer !== undefined) this.deps.timers.clearTimeout(this.timer);
     this.timer = undefined;
     this.dueServerMs = undefined;
+  }
+
+  private fire(): void {
+    this.disarm();
     // Outcomes come back through planAt()/failed(), since a foreground caller may share this refresh.
     this.deps.refresh().catch(() => {});
   }

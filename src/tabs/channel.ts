@@ -1,4 +1,5 @@
 import type { TabMessage } from "../core/engine.js";
+import { errorMessage } from "../errors.js";
 import type { Logger } from "../platform/types.js";
 
 /** Messages between tabs of one origin about one identity pool. */
@@ -29,7 +30,7 @@ export function openTabChannel(
       try {
         channel.postMessage(message);
       } catch (error) {
-        logger.warn("could not post a cross-tab message", { error: error instanceof Error ? error.message : String(error) });
+        logger.warn("could not post a cross-tab message", { error: errorMessage(error) });
       }
     },
     close: () => channel.close(),
