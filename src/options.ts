@@ -75,30 +75,31 @@ export interface ResolvedOptions {
   random: (() => number) | undefined;
 }
 
-const KNOWN = new Set<string>([
-  "identityPoolId",
-  "region",
-  "allowGuests",
-  "endpoint",
-  "storage",
-  "refreshMarginSeconds",
-  "customRoleArn",
-  "userPool",
-  "crossTab",
-  "clock",
-  "timers",
-  "lock",
-  "fetch",
-  "logger",
-  "random",
-]);
-
 const REGION = /^[a-z]{2}(?:-[a-z]+)+-\d+$/;
 /** Cognito's own pattern (`[\w-]+:[0-9a-f-]+`, at most 55 characters) with a region before the colon. */
 const IDENTITY_POOL_ID = /^([a-z]{2}(?:-[a-z]+)+-\d+):[0-9a-f-]+$/;
 const USER_POOL_ID = /^([a-z]{2}(?:-[a-z]+)+-\d+)_[0-9A-Za-z]+$/;
 const CLIENT_ID = /^[\w+]{1,128}$/;
 const ROLE_ARN = /^arn:aws[\w-]*:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/;
+
+/** Options other than `identityPoolId` and `userPool`, in checking order: what each must be, and the test. */
+const CHECKS: Record<Exclude<keyof AuthOptions, "identityPoolId" | "userPool">, [expected: string, test: (value: unknown) => boolean]> = {
+  region: ['must be an AWS region such as "eu-west-1"', (v) => typeof v === "string" && REGION.test(v)],
+  allowGuests: ["must be true or false", isBoolean],
+  endpoint: ['must be an http(s) URL such as "http://127.0.0.1:4566"', isHttpUrl],
+  storage: ['must be "indexeddb", "memory" or an object with get, set and del methods', (v) => v === "indexeddb" || v === "memory" || hasMethods(v, ["get", "set", "del"])],
+  refreshMarginSeconds: ["must be a number of seconds from 0 to 43200", (v) => typeof v === "number" && Number.isFinite(v) && v >= 0 && v <= 43_200],
+  customRoleArn: ['must be an IAM role ARN such as "arn:aws:iam::123456789012:role/Name"', (v) => typeof v === "string" && ROLE_ARN.test(v)],
+  crossTab: ["must be true or false", isBoolean],
+  clock: ["must be an object with a now() method", (v) => hasMethods(v, ["now"])],
+  timers: ["must be an object with setTimeout and clearTimeout", (v) => hasMethods(v, ["setTimeout", "clearTimeout"])],
+  lock: ["must be an object with a request(name, run) method", (v) => hasMethods(v, ["request"])],
+  fetch: ["must be a fetch function", (v) => typeof v === "function"],
+  logger: ["must be an object with debug and warn methods", (v) => hasMethods(v, ["debug", "warn"])],
+  random: ["must be a function returning a number in [0, 1)", (v) => typeof v === "function"],
+};
+
+const KNOWN = new Set(["identityPoolId", "userPool", ...Object.keys(CHECKS)]);
 
 /** Checks every option before anything else happens; throws `invalid-options` naming the option. */
 export function resolveOptions(input: AuthOptions): ResolvedOptions {
@@ -113,24 +114,10 @@ export function resolveOptions(input: AuthOptions): ResolvedOptions {
     const hint = USER_POOL_ID.test(identityPoolId) ? " That is a user pool id; identity pool ids look like \"eu-west-1:<uuid>\"." : "";
     throw invalid("identityPoolId", `must look like "eu-west-1:00000000-0000-0000-0000-000000000000" (region, colon, lower-case uuid).${hint}`, identityPoolId);
   }
-
-  const region = optional(input, "region", (v): v is string => typeof v === "string" && REGION.test(v), 'must be an AWS region such as "eu-west-1"');
-  const allowGuests = optional(input, "allowGuests", isBoolean, "must be true or false");
-  const endpoint = optional(input, "endpoint", isHttpUrl, 'must be an http(s) URL such as "http://127.0.0.1:4566"');
-  const storage = optional(
-    input,
-    "storage",
-    (v): v is ResolvedOptions["storage"] => v === "indexeddb" || v === "memory" || hasMethods(v, ["get", "set", "del"]),
-    'must be "indexeddb", "memory" or an object with get, set and del methods',
-  );
-  const margin = optional(
-    input,
-    "refreshMarginSeconds",
-    (v): v is number => typeof v === "number" && Number.isFinite(v) && v >= 0 && v <= 43_200,
-    "must be a number of seconds from 0 to 43200",
-  );
-  const customRoleArn = optional(input, "customRoleArn", (v): v is string => typeof v === "string" && ROLE_ARN.test(v), 'must be an IAM role ARN such as "arn:aws:iam::123456789012:role/Name"');
-  const crossTab = optional(input, "crossTab", isBoolean, "must be true or false");
+  for (const [name, [expected, test]] of Object.entries(CHECKS)) {
+    const value: unknown = input[name as keyof typeof CHECKS];
+    if (value !== undefined && !test(value)) throw invalid(name, expected, value);
+  }
 
   let userPool: ResolvedOptions["userPool"];
   if (input.userPool !== undefined) {
@@ -147,30 +134,24 @@ export function resolveOptions(input: AuthOptions): ResolvedOptions {
     if (userPoolEndpoint !== undefined) userPool.endpoint = userPoolEndpoint.replace(/\/+$/, "");
   }
 
+  // Every option below passed its check above.
   return {
     identityPoolId,
-    region: region ?? poolMatch[1]!,
-    allowGuests: allowGuests ?? true,
-    endpoint: endpoint?.replace(/\/+$/, ""),
-    storage: storage ?? "indexeddb",
-    refreshMarginMs: (margin ?? 300) * 1000,
-    customRoleArn,
+    region: input.region ?? poolMatch[1]!,
+    allowGuests: input.allowGuests ?? true,
+    endpoint: input.endpoint?.replace(/\/+$/, ""),
+    storage: input.storage ?? "indexeddb",
+    refreshMarginMs: (input.refreshMarginSeconds ?? 300) * 1000,
+    customRoleArn: input.customRoleArn,
     userPool,
-    crossTab: crossTab ?? true,
-    clock: optional(input, "clock", (v): v is Clock => hasMethods(v, ["now"]), "must be an object with a now() method"),
-    timers: optional(input, "timers", (v): v is Timers => hasMethods(v, ["setTimeout", "clearTimeout"]), "must be an object with setTimeout and clearTimeout"),
-    lock: optional(input, "lock", (v): v is LockManager => hasMethods(v, ["request"]), "must be an object with a request(name, run) method"),
-    fetch: optional(input, "fetch", (v): v is typeof globalThis.fetch => typeof v === "function", "must be a fetch function"),
-    logger: optional(input, "logger", (v): v is Logger => hasMethods(v, ["debug", "warn"]), "must be an object with debug and warn methods"),
-    random: optional(input, "random", (v): v is () => number => typeof v === "function", "must be a function returning a number in [0, 1)"),
+    crossTab: input.crossTab ?? true,
+    clock: input.clock,
+    timers: input.timers,
+    lock: input.lock,
+    fetch: input.fetch,
+    logger: input.logger,
+    random: input.random,
   };
-}
-
-function optional<T>(input: AuthOptions, name: keyof AuthOptions, check: (value: unknown) => value is T, expected: string): T | undefined {
-  const value: unknown = input[name];
-  if (value === undefined) return undefined;
-  if (!check(value)) throw invalid(name, expected, value);
-  return value;
 }
 
 function invalid(name: string, expected: string, value: unknown): CognitoIdpoolError {
