@@ -2,6 +2,7 @@
 // Suites: typecheck, Vitest (unit, emulator, integration, browser), Playwright end-to-end, size budget.
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
+import { resolve } from "node:path";
 import { ensureChromium } from "./chromium.mjs";
 
 const OUT = ".test-results";
@@ -64,7 +65,8 @@ if (vitestStatus !== 0 && vitest && vitest.numFailedTests === 0 && totals.failed
 
 // 4. Playwright end-to-end in Debian's Chromium.
 if (existsSync("e2e/playwright.config.ts")) {
-  const pwJson = `${OUT}/playwright.json`;
+  // Absolute: Playwright resolves a relative report path against the config's folder (e2e/), not ours.
+  const pwJson = resolve(OUT, "playwright.json");
   const pwStatus = run("playwright e2e", process.execPath, ["node_modules/@playwright/test/cli.js", "test", "-c", "e2e/playwright.config.ts", "--reporter=list,json"], {
     PLAYWRIGHT_JSON_OUTPUT_NAME: pwJson,
   });
