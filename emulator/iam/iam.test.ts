@@ -143,7 +143,7 @@ describe("inline role policies", () => {
     });
   });
 
-  it("refuses identity policies that name a principal or miss a resource", async () => {
+  it("refuses identity policies that name a principal, miss a resource or have no statements", async () => {
     const withPrincipal = { Version: "2012-10-17", Statement: [{ ...S3_POLICY.Statement[0], Principal: "*" }] };
     const principal = await failure(iam.send(new PutRolePolicyCommand({ RoleName: "Auth", PolicyName: "p", PolicyDocument: JSON.stringify(withPrincipal) })));
     expect(principal.code).toBe("MalformedPolicyDocument");
@@ -151,6 +151,12 @@ describe("inline role policies", () => {
     expect(principal.message).toMatch(/Principal/);
     const noResource = { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "s3:*" }] };
     expect((await failure(iam.send(new PutRolePolicyCommand({ RoleName: "Auth", PolicyName: "p", PolicyDocument: JSON.stringify(noResource) })))).code).toBe("MalformedPolicyDocument");
+    const noStatements = { Version: "2012-10-17", Statement: [] };
+    expect(await failure(iam.send(new PutRolePolicyCommand({ RoleName: "Auth", PolicyName: "p", PolicyDocument: JSON.stringify(noStatements) })))).toMatchObject({
+      code: "MalformedPolicyDocument",
+      message: "Syntax errors in policy.",
+      status: 400,
+    });
     expect(emulator.core.state.iam.roles["Auth"]?.Policies).toEqual({});
   });
 });

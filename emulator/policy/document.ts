@@ -53,6 +53,8 @@ function parseDocument(document: unknown, kind: PolicyKind | undefined): ParsedP
   const raw = document["Statement"];
   if (raw === undefined) throw new Problem("Missing required field Statement.");
   const list = Array.isArray(raw) ? raw : [raw];
+  // IAM refuses a policy with no statements (it would grant nothing, so it is taken for a mistake).
+  if (list.length === 0) throw new Problem("Syntax errors in policy.");
   return { variables: version === "2012-10-17", statements: list.map((s, i) => parseStatement(s, i, kind)) };
 }
 

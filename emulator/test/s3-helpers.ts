@@ -24,7 +24,10 @@ export function putRole(core: EmulatorCore, name: string, policies: Record<strin
     RoleId: `AROA${createHash("sha1").update(name).digest("hex").slice(0, 17).toUpperCase()}`,
     Arn: `arn:aws:iam::000000000000:role/${name}`,
     Path: "/",
-    AssumeRolePolicyDocument: JSON.stringify({ Version: "2012-10-17", Statement: [] }),
+    AssumeRolePolicyDocument: JSON.stringify({
+      Version: "2012-10-17",
+      Statement: [{ Effect: "Allow", Principal: { Federated: "cognito-identity.amazonaws.com" }, Action: "sts:AssumeRoleWithWebIdentity" }],
+    }),
     MaxSessionDuration: 3600,
     CreateDate: core.clock.now(),
     Policies: Object.fromEntries(Object.entries(policies).map(([k, v]) => [k, typeof v === "string" ? v : JSON.stringify(v)])),
