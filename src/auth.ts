@@ -257,6 +257,8 @@ export function createAuth(options: AuthOptions): Auth {
     clock,
     timers,
     logger,
+    fetch: o.fetch,
+    requestTimeoutMs: REQUEST_TIMEOUT_MS,
     clockOffsetMs: () => serverClock.offsetMs(),
     observeServerDate: (date) => serverClock.observe(date),
     setLogins: (logins) => engine.setLogins(logins),

@@ -48,7 +48,7 @@ export interface AuthOptions {
   timers?: Timers;
   /** Cross-tab lock around identity creation. @default Web Locks, or an in-page lock where they are missing */
   lock?: LockManager;
-  /** `fetch` for identity-pool calls (user-pool calls use the AWS SDK's own request handler). @default globalThis.fetch */
+  /** `fetch` for every Cognito call (identity pool and user pool). @default globalThis.fetch */
   fetch?: typeof globalThis.fetch;
   /** Diagnostics; never receives tokens or secrets. @default silent */
   logger?: Logger;

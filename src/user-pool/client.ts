@@ -94,6 +94,8 @@ export function createUserPoolApi(host: UserPoolHost): UserPoolApi {
     serviceTarget: "AWSCognitoIdentityProviderService",
     defaultNamespace: "com.amazonaws.cognitoidentityprovider",
     errorTypeRegistries,
+    fetch: host.fetch,
+    requestTimeoutMs: host.requestTimeoutMs,
     observeServerDate: (date) => host.observeServerDate(date),
   });
   return {

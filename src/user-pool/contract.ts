@@ -53,6 +53,10 @@ export interface UserPoolHost {
   clock: Clock;
   timers: Timers;
   logger: Logger;
+  /** The `fetch` option, for user-pool calls as for identity-pool calls. */
+  fetch: typeof globalThis.fetch | undefined;
+  /** A call not answered after this long fails as a network error (and is retried). */
+  requestTimeoutMs: number;
   /** Server time minus device time in ms, learned from Cognito `Date` headers (0 until known). */
   clockOffsetMs(): number;
   /** Learn server time from a response `Date` header value. */

@@ -86,6 +86,8 @@ export function createFakeHost(options: Partial<UserPoolOptions> & { store?: Mem
         host.warnings.push(details ? { message, details } : { message });
       },
     },
+    fetch: undefined,
+    requestTimeoutMs: 15_000,
     clockOffsetMs: () => host.offsetMs,
     observeServerDate: () => undefined,
     async setLogins(logins) {

@@ -159,6 +159,25 @@ describe("createAuth with a user pool", () => {
     expect(auth.getState()).toMatchObject({ status: "guest", identityId: guest });
   });
 
+  it("sends user-pool calls through the fetch option too, as identity-pool calls", async () => {
+    const pool = await newIdentityPool();
+    const targets: string[] = [];
+    const auth = page(pool, env.clientId, {
+      fetch: (input, init) => {
+        targets.push(new Headers(input instanceof Request ? input.headers : init?.headers).get("x-amz-target") ?? "");
+        return fetch(input, init);
+      },
+    });
+    await auth.signIn({ username: "alice", password: "Correct-Horse-1" });
+    // No guest was cached, so the identity is created with the login once the user pool has answered.
+    expect(targets).toEqual([
+      "AWSCognitoIdentityProviderService.InitiateAuth",
+      "AWSCognitoIdentityProviderService.RespondToAuthChallenge",
+      "AWSCognitoIdentityService.GetId",
+      "AWSCognitoIdentityService.GetCredentialsForIdentity",
+    ]);
+  });
+
   it("keeps S3 working across several 20 s ID-token and 30 s credential lifetimes with no failed call", { timeout: 150_000 }, async () => {
     const pool = await newIdentityPool();
     await kit.emulator.control("credentials", { lifetimeSeconds: 30 });
