@@ -1,6 +1,7 @@
 import { beforeEach, describe, expect, it, vi } from "vitest";
 import { createFakeEnv, keyOf, recordChanges } from "../test/fakes/fake-env.js";
 import type { Auth } from "./auth.js";
+import { CognitoIdpoolError } from "./errors.js";
 import type { UserPoolHost, UserPoolSession } from "./user-pool/contract.js";
 
 const ISSUER = "cognito-idp.eu-west-1.amazonaws.com/eu-west-1_AbC123";
@@ -143,7 +144,6 @@ describe("user-pool hook", () => {
 
   it("an offline restore fails callers with the network error and is retried on the next call", async () => {
     const env = await reloadedBrowser();
-    const { CognitoIdpoolError } = await import("./errors.js");
     loaded.restoreFails = new CognitoIdpoolError("network-error", "offline");
     const auth = env.auth({ userPool });
     await expect(auth.getCredentials()).rejects.toMatchObject({ code: "network-error" });
@@ -239,8 +239,7 @@ describe("user-pool hook", () => {
 
     it("a failed restore is not thrown into them; credentials still get its error and retry it", async () => {
       const env = await reloadedBrowser();
-      const { CognitoIdpoolError } = await import("./errors.js");
-      loaded.restoreFails = new CognitoIdpoolError("network-error", "offline");
+        loaded.restoreFails = new CognitoIdpoolError("network-error", "offline");
       const auth = env.auth({ userPool });
       expect(await auth.getUser()).toEqual({ username: "alice", sub: "s", claims: {} });
       expect(await auth.forgotPassword({ username: "alice" })).toEqual({});

@@ -31,14 +31,14 @@ describe("user-pool tokens as identity-pool logins", () => {
     const { user, session } = await signedIn(pool.jsPool, "pam");
     const logins = { [provider]: session.getIdToken().getJwtToken() };
     // GetId and GetOpenIdToken are public: the emulator ignores this client's (meaningless) signature.
-    const unsigned = new CognitoIdentityClient({ endpoint: emulator.url, region: REGION, credentials: { accessKeyId: "nobody", secretAccessKey: "nothing" }, maxAttempts: 1 });
-    const { IdentityId } = await unsigned.send(new GetIdCommand({ IdentityPoolId: identityPool.IdentityPoolId, Logins: logins }));
-    const openId = await unsigned.send(new GetOpenIdTokenCommand({ IdentityId, Logins: logins }));
+    const anyone = new CognitoIdentityClient({ endpoint: emulator.url, region: REGION, credentials: { accessKeyId: "nobody", secretAccessKey: "nothing" }, maxAttempts: 1 });
+    const { IdentityId } = await anyone.send(new GetIdCommand({ IdentityPoolId: identityPool.IdentityPoolId, Logins: logins }));
+    const openId = await anyone.send(new GetOpenIdTokenCommand({ IdentityId, Logins: logins }));
     expect(openId.IdentityId).toBe(IdentityId);
     expect(openId.Token?.split(".")).toHaveLength(3);
 
     await callback((done) => user.globalSignOut({ onSuccess: (result) => done(null, result), onFailure: done }));
-    await expect(unsigned.send(new GetOpenIdTokenCommand({ IdentityId, Logins: logins }))).rejects.toMatchObject({ name: "NotAuthorizedException" });
-    await expect(unsigned.send(new GetIdCommand({ IdentityPoolId: identityPool.IdentityPoolId, Logins: logins }))).rejects.toMatchObject({ name: "NotAuthorizedException" });
+    await expect(anyone.send(new GetOpenIdTokenCommand({ IdentityId, Logins: logins }))).rejects.toMatchObject({ name: "NotAuthorizedException" });
+    await expect(anyone.send(new GetIdCommand({ IdentityPoolId: identityPool.IdentityPoolId, Logins: logins }))).rejects.toMatchObject({ name: "NotAuthorizedException" });
   });
 });

@@ -14,8 +14,9 @@ const GUEST_IDENTITY_KEY = "guest-identity";
 const USER_IDENTITY_KEY = "user-identity";
 
 /**
- * The persisted identity ids of one identity pool: ids only, never credentials or login tokens. Values that do not decode (another version, a hand-edited database, a foreign value under
- * our key) are treated as absent and overwritten by the next write.
+ * The persisted identity ids of one identity pool: ids only, never credentials or login tokens.
+ * Values that do not decode (another version, a hand-edited database, a foreign value under our
+ * key) are treated as absent and overwritten by the next write.
  */
 export class IdentityRecords {
   constructor(

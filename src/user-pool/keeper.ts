@@ -7,8 +7,8 @@
 import { CognitoIdpoolError, errorCode, isCognitoIdpoolError } from "../errors.js";
 import { MAX_TIMER_DELAY_MS } from "../platform/defaults.js";
 import { backoffDelay } from "../refresh/backoff.js";
-import { call, type UserPoolApi } from "./client.js";
 import type { SignOutCause } from "../types.js";
+import { call, type UserPoolApi } from "./client.js";
 import { USER_POOL_TOKENS_KEY, type UserPoolHost } from "./contract.js";
 import { parseStoredTokens, renewalMarginMs, toStored, withClaims, type Tokens } from "./tokens.js";
 
@@ -30,7 +30,6 @@ export interface TokenKeeper {
   /** Stops the timer. */
   dispose(): void;
 }
-
 
 /**
  * Creates the keeper of one user-pool session's tokens.
