@@ -5,8 +5,8 @@ import { existsSync } from "node:fs";
 import { ROOT, SEED_PATH, startScriptTagServer } from "./servers.js";
 
 export default async function globalSetup(): Promise<() => Promise<void>> {
-  if (!existsSync(`${ROOT}dist/emulator/index.js`) || !existsSync(`${ROOT}dist/cognito-idpool.js`)) {
-    const build = spawnSync(process.execPath, [`${ROOT}scripts/build.mjs`], { stdio: "inherit", cwd: ROOT });
+  if (!existsSync(`${ROOT}packages/cognito-idpool-emulator/dist/index.js`) || !existsSync(`${ROOT}packages/cognito-idpool/dist/cognito-idpool.js`)) {
+    const build = spawnSync("npm", ["run", "build"], { stdio: "inherit", cwd: ROOT });
     if (build.status !== 0) throw new Error("npm run build failed; the end-to-end tests need dist/");
   }
   const stops: (() => Promise<void>)[] = [];
@@ -14,7 +14,7 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
     for (const stop of stops.reverse()) await stop().catch(() => undefined);
   };
   try {
-    const { startEmulator } = (await import(`${ROOT}dist/emulator/index.js`)) as typeof import("../emulator/index.js");
+    const { startEmulator } = await import("cognito-idpool-emulator");
     const emulator = await startEmulator({ port: 0, seed: SEED_PATH });
     stops.push(() => emulator.stop());
     process.env["E2E_EMULATOR_URL"] = emulator.url;

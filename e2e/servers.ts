@@ -5,15 +5,15 @@ import { extname } from "node:path";
 import { fileURLToPath } from "node:url";
 
 export const ROOT = fileURLToPath(new URL("..", import.meta.url));
-export const SEED_PATH = `${ROOT}emulator/demo-seed.json`;
+export const SEED_PATH = `${ROOT}packages/cognito-idpool-emulator/demo-seed.json`;
 
 /** Serves examples/script-tag/ with dist/cognito-idpool.js beside it, as a user would copy them. */
 export async function startScriptTagServer(): Promise<{ url: string; stop(): Promise<void> }> {
   const files: Record<string, string> = {
     "/": `${ROOT}examples/script-tag/index.html`,
     "/index.html": `${ROOT}examples/script-tag/index.html`,
-    "/cognito-idpool.js": `${ROOT}dist/cognito-idpool.js`,
-    "/cognito-idpool.js.map": `${ROOT}dist/cognito-idpool.js.map`,
+    "/cognito-idpool.js": `${ROOT}packages/cognito-idpool/dist/cognito-idpool.js`,
+    "/cognito-idpool.js.map": `${ROOT}packages/cognito-idpool/dist/cognito-idpool.js.map`,
   };
   const types: Record<string, string> = { ".html": "text/html; charset=utf-8", ".js": "text/javascript; charset=utf-8", ".map": "application/json" };
   const server = createServer((req, res) => {

@@ -1,4 +1,4 @@
-// `npm start`: the demo, with no AWS account. Starts the emulator with emulator/demo-seed.json and
+// `npm start`: the demo, with no AWS account. Starts the emulator with its demo seed (packages/cognito-idpool-emulator/demo-seed.json) and
 // the React example's Vite dev server, both on 127.0.0.1, and prints where to go and how to sign in.
 // Ctrl-C stops both. With VITE_IDENTITY_POOL_ID (and friends, see examples/react-s3/README.md) set,
 // only the dev server starts and the example talks to real AWS.
@@ -7,12 +7,12 @@ import { existsSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
-const seedPath = `${root}emulator/demo-seed.json`;
+const seedPath = `${root}packages/cognito-idpool-emulator/demo-seed.json`;
 const realAws = Boolean(process.env.VITE_IDENTITY_POOL_ID);
 
-if (!realAws && !existsSync(`${root}dist/emulator/index.js`)) {
+if (!existsSync(`${root}packages/cognito-idpool-emulator/dist/index.js`) || !existsSync(`${root}packages/cognito-idpool/dist/index.js`)) {
   console.log("dist/ is missing (npm ci normally builds it): building…");
-  const build = spawnSync(process.execPath, [`${root}scripts/build.mjs`], { stdio: "inherit", cwd: root });
+  const build = spawnSync("npm", ["run", "build"], { stdio: "inherit", cwd: root });
   if (build.status !== 0) process.exit(build.status ?? 1);
 }
 
@@ -30,7 +30,7 @@ process.once("SIGTERM", () => void stopAll(0));
 try {
   let emulatorUrl;
   if (!realAws) {
-    const { startEmulator } = await import(`${root}dist/emulator/index.js`);
+    const { startEmulator } = await import("cognito-idpool-emulator");
     // The port the example uses by default; any free one if it is taken.
     const preferred = Number(process.env.EMULATOR_PORT ?? 4566);
     const emulator = await startEmulator({ port: preferred, seed: seedPath }).catch((error) => {

@@ -44,10 +44,11 @@ export const ANCHOR_ALIAS = {
 
 /** `cognito-idpool` resolved exactly as an app resolves it: the package's `exports["."]` (the built dist/). */
 export function packageAlias() {
-  const pkg = JSON.parse(readFileSync(`${ROOT}package.json`, "utf8"));
+  const dir = `${ROOT}packages/cognito-idpool/`;
+  const pkg = JSON.parse(readFileSync(`${dir}package.json`, "utf8"));
   const target = pkg.exports?.["."]?.default ?? pkg.exports?.["."];
-  if (typeof target !== "string") throw new Error('package.json has no exports["."] to measure');
-  return { "cognito-idpool": `${ROOT}${target.replace(/^\.\//, "")}` };
+  if (typeof target !== "string") throw new Error('packages/cognito-idpool/package.json has no exports["."] to measure');
+  return { "cognito-idpool": `${dir}${target.replace(/^\.\//, "")}` };
 }
 
 function baseOptions(entry, { alias = {}, plugins = [] } = {}) {

@@ -1,7 +1,7 @@
 // What cognito-idpool costs in the three places a user pays for it, measured from the built package
 // (dist/, as `npm pack` ships it). Shared by scripts/size.mjs (the budget) and bench/run.mjs.
 import { existsSync, readFileSync } from "node:fs";
-import { buildScriptTagBundle } from "../../scripts/build-bundle.mjs";
+import { buildScriptTagBundle } from "../../packages/cognito-idpool/scripts/build-bundle.mjs";
 import { ROOT, bundleSplit, byPackage, packageAlias, sizes } from "./measure.mjs";
 
 /** The lazily imported user-pool module (src/user-pool/contract.ts names it), as built. */
@@ -13,7 +13,7 @@ function requireBuild(alias) {
 }
 
 async function scriptTag() {
-  const file = `${ROOT}dist/cognito-idpool.js`;
+  const file = `${ROOT}packages/cognito-idpool/dist/cognito-idpool.js`;
   if (existsSync(file)) return sizes(readFileSync(file));
   const result = await buildScriptTagBundle({ write: false, sourcemap: false });
   return sizes(result.outputFiles[0].contents);

@@ -7,7 +7,7 @@ import { monitorEventLoopDelay } from "node:perf_hooks";
 import { IDBFactory } from "fake-indexeddb";
 import { ROOT } from "./measure.mjs";
 
-const seed = JSON.parse(readFileSync(`${ROOT}emulator/demo-seed.json`, "utf8"));
+const seed = JSON.parse(readFileSync(`${ROOT}packages/cognito-idpool-emulator/demo-seed.json`, "utf8"));
 const IDENTITY_POOL_ID = seed.identityPools[0].IdentityPoolId;
 const USER_POOL_ID = seed.userPools[0].Id;
 const CLIENT_ID = seed.userPools[0].Clients[0].ClientId;
@@ -36,8 +36,8 @@ function sharedTabLock() {
 }
 
 export async function roundTripsReport({ stallSeconds = 75, lifetimeSeconds = 20, marginSeconds = 5, skipStall = false } = {}) {
-  const { startEmulator } = await import(`${ROOT}dist/emulator/index.js`);
-  const { createAuth } = await import(`${ROOT}dist/index.js`);
+  const { startEmulator } = await import("cognito-idpool-emulator");
+  const { createAuth } = await import("cognito-idpool");
   const { S3Client, ListObjectsV2Command, PutObjectCommand } = await import("@aws-sdk/client-s3");
   const emulator = await startEmulator({ port: 0, seed: skipStall ? { ...seed, buckets: [] } : seed });
   const url = emulator.url;

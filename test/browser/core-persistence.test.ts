@@ -1,7 +1,7 @@
 import { get, createStore } from "idb-keyval";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { createAuth, type Auth } from "../../src/index.js";
-import { FakeTime } from "../fakes/fake-time.js";
+import { createAuth, type Auth } from "cognito-idpool";
+import { FakeTime } from "../../packages/cognito-idpool/test/fakes/fake-time.js";
 import { clearRequests, createPool, emulatorUrl, identityRequests } from "./emulator.js";
 
 /** The SDK core in real Chromium: IndexedDB persistence, Web Locks, and the storage fallback. */

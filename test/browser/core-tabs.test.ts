@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
-import type { Auth, createAuth as CreateAuth } from "../../src/index.js";
+import type { Auth, createAuth as CreateAuth } from "cognito-idpool";
 import { clearRequests, createPool, emulatorUrl, identityRequests, login } from "./emulator.js";
 
 /**

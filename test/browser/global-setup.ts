@@ -1,6 +1,6 @@
 import type { TestProject } from "vitest/node";
-import { startOidcIssuer } from "../../emulator/test/identity-oidc-issuer.js";
-import { startEmulator } from "../../emulator/index.js";
+import { startOidcIssuer } from "cognito-idpool-emulator/testing";
+import { startEmulator } from "cognito-idpool-emulator";
 
 /**
  * Starts the emulator (port 0) and a local OpenID Connect issuer for the browser tests, and hands

@@ -1,6 +1,6 @@
 import { createStore, get } from "idb-keyval";
 import { afterEach, describe, expect, inject, it } from "vitest";
-import { createAuth, type Auth } from "../../src/index.js";
+import { createAuth, type Auth } from "cognito-idpool";
 import { clearRequests, emulatorUrl } from "./emulator.js";
 
 /**

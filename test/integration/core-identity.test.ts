@@ -1,7 +1,7 @@
 import { DeleteIdentitiesCommand, DescribeIdentityCommand } from "@aws-sdk/client-cognito-identity";
 import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import type { IdentityChange } from "../../src/types.js";
+import type { IdentityChange } from "../../packages/cognito-idpool/src/types.js";
 import { clearRequests, count, identityRequests, newPool, oidcLogin, page, startCoreKit, type CoreKit, type CorePool } from "./core-kit.js";
 
 /** Link, merge, recovery and sign-out against the emulator, with real ID tokens from a local OIDC issuer. */

@@ -1,11 +1,11 @@
 import "fake-indexeddb/auto";
 import { SetIdentityPoolRolesCommand, type CreateIdentityPoolInput } from "@aws-sdk/client-cognito-identity";
 import { CreateOpenIDConnectProviderCommand } from "@aws-sdk/client-iam";
-import { createRole, cognitoTrustPolicy, createTestPool, startIdentityKit, type IdentityKit } from "../../emulator/test/identity-fixtures.js";
-import { startOidcIssuer, type TestIssuer } from "../../emulator/test/identity-oidc-issuer.js";
-import { createAuth, type Auth } from "../../src/auth.js";
-import type { AuthOptions } from "../../src/options.js";
-import { FakeTime } from "../fakes/fake-time.js";
+import { createRole, cognitoTrustPolicy, createTestPool, startIdentityKit, type IdentityKit } from "cognito-idpool-emulator/testing";
+import { startOidcIssuer, type TestIssuer } from "cognito-idpool-emulator/testing";
+import { createAuth, type Auth } from "../../packages/cognito-idpool/src/auth.js";
+import type { AuthOptions } from "../../packages/cognito-idpool/src/options.js";
+import { FakeTime } from "../../packages/cognito-idpool/test/fakes/fake-time.js";
 
 /**
  * Shared set-up of the SDK-core integration tests: the emulator (driven through real AWS SDK

@@ -1,7 +1,7 @@
 import { CreateBucketCommand, GetObjectCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { ROOT_CREDENTIALS } from "../../emulator/test/harness.js";
-import type { Auth } from "../../src/auth.js";
+import { ROOT_CREDENTIALS } from "cognito-idpool-emulator/testing";
+import type { Auth } from "../../packages/cognito-idpool/src/auth.js";
 import { clearRequests, count, identityRequests, newPool, oidcLogin, page, startCoreKit, type CoreKit, type CorePool } from "./core-kit.js";
 
 /**

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { createPool as createUserPool, createUser, PASSWORD, type TestPool as UserPool } from "../../emulator/test/idp-harness.js";
-import type { IdentityChange } from "../../src/types.js";
+import { createPool as createUserPool, createUser, PASSWORD, type TestPool as UserPool } from "../../packages/cognito-idpool-emulator/test/idp-harness.js";
+import type { IdentityChange } from "../../packages/cognito-idpool/src/types.js";
 import { clearRequests, identityRequests, newPool, page, startCoreKit, type CoreKit, type CorePool } from "./core-kit.js";
 
 /**

@@ -10,14 +10,14 @@ import { CognitoIdentityProviderClient, GlobalSignOutCommand, RevokeTokenCommand
 import { CreateBucketCommand, GetObjectCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { CreateIdentityPoolCommand, SetIdentityPoolRolesCommand } from "@aws-sdk/client-cognito-identity";
-import { createRole, cognitoTrustPolicy, startIdentityKit, type IdentityKit } from "../../emulator/test/identity-fixtures.js";
-import { createAuth, type Auth } from "../../src/auth.js";
-import { isCognitoIdpoolError } from "../../src/errors.js";
-import type { AuthOptions } from "../../src/options.js";
-import type { IdentityChange } from "../../src/types.js";
-import { USER_POOL_TOKENS_KEY } from "../../src/user-pool/contract.js";
-import { createUserPoolEnv, REGION, type UserPoolEnv } from "../fakes/userpool-env.js";
-import { MemoryStore } from "../fakes/userpool-host.js";
+import { createRole, cognitoTrustPolicy, startIdentityKit, type IdentityKit } from "cognito-idpool-emulator/testing";
+import { createAuth, type Auth } from "../../packages/cognito-idpool/src/auth.js";
+import { isCognitoIdpoolError } from "../../packages/cognito-idpool/src/errors.js";
+import type { AuthOptions } from "../../packages/cognito-idpool/src/options.js";
+import type { IdentityChange } from "../../packages/cognito-idpool/src/types.js";
+import { USER_POOL_TOKENS_KEY } from "../../packages/cognito-idpool/src/user-pool/contract.js";
+import { createUserPoolEnv, REGION, type UserPoolEnv } from "./userpool-env.js";
+import { MemoryStore } from "../../packages/cognito-idpool/test/fakes/userpool-host.js";
 
 let kit: IdentityKit;
 let env: UserPoolEnv;

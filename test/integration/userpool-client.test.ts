@@ -5,12 +5,12 @@
  * error responses still teaches the host the server's clock.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { startTestEmulator, type TestEmulator } from "../../emulator/test/harness.js";
-import { isCognitoIdpoolError } from "../../src/errors.js";
-import type { UserPoolSession } from "../../src/user-pool/contract.js";
-import { createUserPoolSession } from "../../src/user-pool/session.js";
-import { createLiveHost, type FakeHost } from "../fakes/userpool-host.js";
-import { createUserPoolEnv, type UserPoolEnv } from "../fakes/userpool-env.js";
+import { startTestEmulator, type TestEmulator } from "cognito-idpool-emulator/testing";
+import { isCognitoIdpoolError } from "../../packages/cognito-idpool/src/errors.js";
+import type { UserPoolSession } from "../../packages/cognito-idpool/src/user-pool/contract.js";
+import { createUserPoolSession } from "../../packages/cognito-idpool/src/user-pool/session.js";
+import { createLiveHost, type FakeHost } from "../../packages/cognito-idpool/test/fakes/userpool-host.js";
+import { createUserPoolEnv, type UserPoolEnv } from "./userpool-env.js";
 
 let emulator: TestEmulator;
 let env: UserPoolEnv;

@@ -1,6 +1,6 @@
 // Where the demo points. With VITE_IDENTITY_POOL_ID (and friends) set, it talks to real AWS;
 // without them it uses the ids of emulator/demo-seed.json and the local emulator.
-import demoSeed from "../../../emulator/demo-seed.json";
+import demoSeed from "cognito-idpool-emulator/demo-seed.json";
 
 export interface DemoConfig {
   identityPoolId: string;

@@ -1,0 +1,12 @@
+// Builds what the package ships: the emulator as ES modules with .d.ts (tsc → dist/).
+import { spawnSync } from "node:child_process";
+import { createRequire } from "node:module";
+import { rmSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+
+const here = fileURLToPath(new URL("..", import.meta.url));
+const tsc = createRequire(import.meta.url).resolve("typescript/bin/tsc");
+
+rmSync(`${here}dist`, { recursive: true, force: true });
+const result = spawnSync(process.execPath, [tsc, "-p", "tsconfig.json"], { stdio: "inherit", cwd: here });
+if (result.status !== 0) process.exit(result.status ?? 1);

@@ -1,0 +1,180 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { AwsError } from "../core/errors.js";
+import type { ServiceContext } from "../core/types.js";
+import { startTestEmulator, type TestEmulator } from "../testing/harness.js";
+import { createPool, createUser, signedIn, type TestPool } from "../../test/idp-harness.js";
+import { cognitoIdpService } from "./index.js";
+
+/**
+ * Every user-pool operation, fed thousands of malformed inputs built from real member names and
+ * hostile values, must answer with an AWS error (never crash with anything else) and leave the
+ * state plain JSON.
+ */
+
+let emulator: TestEmulator;
+let pool: TestPool;
+let accessToken: string;
+let refreshToken: string;
+beforeAll(async () => {
+  emulator = await startTestEmulator();
+  pool = await createPool(emulator, { AutoVerifiedAttributes: ["email"] });
+  await createUser(emulator, pool.poolId, "fuzz", { email: "fuzz@example.com", email_verified: "true" });
+  const { session } = await signedIn(pool.jsPool, "fuzz");
+  accessToken = session.getAccessToken().getJwtToken();
+  refreshToken = session.getRefreshToken().getToken();
+});
+afterAll(() => emulator.stop());
+
+/** Deterministic, so a failure can be replayed. */
+function prng(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state * 1664525 + 1013904223) >>> 0;
+    return state / 2 ** 32;
+  };
+}
+
+const MEMBERS = [
+  "UserPoolId", "ClientId", "Username", "Password", "PoolName", "ClientName", "AuthFlow", "AuthParameters", "ChallengeName", "ChallengeResponses",
+  "Session", "AccessToken", "Token", "ConfirmationCode", "UserAttributes", "TemporaryPassword", "MessageAction", "Permanent", "GroupName", "Precedence",
+  "Policies", "Schema", "ExplicitAuthFlows", "TokenValidityUnits", "IdTokenValidity", "AccessTokenValidity", "RefreshTokenValidity", "GenerateSecret",
+  "UserCode", "SecretHash", "SoftwareTokenMfaSettings", "SMSMfaSettings", "EmailMfaSettings", "MfaConfiguration", "SoftwareTokenMfaConfiguration",
+  "UsernameAttributes", "AliasAttributes", "PreviousPassword", "ProposedPassword", "ClientSecret", "RoleArn", "AutoVerifiedAttributes",
+];
+
+function value(random: () => number, depth = 0): unknown {
+  const choices: (() => unknown)[] = [
+    () => pool.poolId,
+    () => pool.clientId,
+    () => "fuzz",
+    () => accessToken,
+    () => refreshToken,
+    () => "Corr3ct-horse!",
+    () => "",
+    () => "x".repeat(Math.floor(random() * 3000)),
+    () => "😀\u0000\ud800'\"<>%",
+    () => Math.floor(random() * 2 ** 40) - 2 ** 39,
+    () => random() * 10,
+    () => random() < 0.5,
+    () => null,
+    () => ["USER_SRP_AUTH", "USER_PASSWORD_AUTH", "REFRESH_TOKEN_AUTH", "PASSWORD_VERIFIER", "NEW_PASSWORD_REQUIRED", "SOFTWARE_TOKEN_MFA", "SMS_MFA", "EMAIL_OTP", "MFA_SETUP", "SELECT_MFA_TYPE"][Math.floor(random() * 10)],
+    () => (depth > 2 ? {} : Object.fromEntries(Array.from({ length: Math.floor(random() * 4) }, () => [["USERNAME", "PASSWORD", "SRP_A", "REFRESH_TOKEN", "SECRET_HASH", "Name", "Value", "Enabled", "PasswordPolicy", "MinimumLength", "IdToken"][Math.floor(random() * 11)]!, value(random, depth + 1)]))),
+    () => (depth > 2 ? [] : Array.from({ length: Math.floor(random() * 3) }, () => value(random, depth + 1))),
+  ];
+  return choices[Math.floor(random() * choices.length)]!();
+}
+
+function context(): ServiceContext {
+  const core = emulator.core;
+  return {
+    state: core.state,
+    clock: core.clock,
+    runtime: core.runtime,
+    request: { method: "POST", rawPath: "/", url: new URL(emulator.url), headers: {}, body: Buffer.alloc(0) },
+    baseUrl: emulator.url,
+    requestId: "fuzz",
+    region: "eu-west-1",
+    log: {},
+  };
+}
+
+/** A plausible input per operation; the fuzzer mutates these so it gets past the first checks. */
+function bases(): Record<string, Record<string, unknown>> {
+  const user = { UserPoolId: pool.poolId, Username: "fuzz" };
+  const password = "Corr3ct-horse!";
+  return {
+    CreateUserPool: { PoolName: "fuzzed", Policies: { PasswordPolicy: { MinimumLength: 8 } }, Schema: [{ Name: "team", AttributeDataType: "String" }] },
+    DescribeUserPool: { UserPoolId: pool.poolId },
+    SetUserPoolMfaConfig: { UserPoolId: pool.poolId, MfaConfiguration: "OPTIONAL", SoftwareTokenMfaConfiguration: { Enabled: true } },
+    GetUserPoolMfaConfig: { UserPoolId: pool.poolId },
+    CreateUserPoolClient: { UserPoolId: pool.poolId, ClientName: "c", IdTokenValidity: 5, TokenValidityUnits: { IdToken: "seconds" } },
+    DescribeUserPoolClient: { UserPoolId: pool.poolId, ClientId: pool.clientId },
+    AdminCreateUser: { UserPoolId: pool.poolId, Username: "created", TemporaryPassword: password, MessageAction: "SUPPRESS", UserAttributes: [{ Name: "email", Value: "c@example.com" }] },
+    AdminSetUserPassword: { ...user, Password: password, Permanent: true },
+    AdminGetUser: user,
+    AdminConfirmSignUp: user,
+    AdminEnableUser: user,
+    AdminResetUserPassword: user,
+    AdminUpdateUserAttributes: { ...user, UserAttributes: [{ Name: "name", Value: "Fuzz" }] },
+    CreateGroup: { UserPoolId: pool.poolId, GroupName: "g", Precedence: 1 },
+    GetGroup: { UserPoolId: pool.poolId, GroupName: "g" },
+    AdminAddUserToGroup: { ...user, GroupName: "g" },
+    AdminRemoveUserFromGroup: { ...user, GroupName: "g" },
+    AdminListGroupsForUser: user,
+    SignUp: { ClientId: pool.clientId, Username: "signed", Password: password, UserAttributes: [{ Name: "email", Value: "s@example.com" }] },
+    ConfirmSignUp: { ClientId: pool.clientId, Username: "signed", ConfirmationCode: "123456" },
+    ResendConfirmationCode: { ClientId: pool.clientId, Username: "signed" },
+    ForgotPassword: { ClientId: pool.clientId, Username: "fuzz" },
+    ConfirmForgotPassword: { ClientId: pool.clientId, Username: "fuzz", ConfirmationCode: "123456", Password: password },
+    InitiateAuth: { ClientId: pool.clientId, AuthFlow: "USER_PASSWORD_AUTH", AuthParameters: { USERNAME: "fuzz", PASSWORD: password, SRP_A: "abc123", REFRESH_TOKEN: refreshToken } },
+    AdminInitiateAuth: { UserPoolId: pool.poolId, ClientId: pool.clientId, AuthFlow: "ADMIN_USER_PASSWORD_AUTH", AuthParameters: { USERNAME: "fuzz", PASSWORD: password } },
+    AdminRespondToAuthChallenge: { UserPoolId: pool.poolId, ClientId: pool.clientId, ChallengeName: "NEW_PASSWORD_REQUIRED", Session: "A".repeat(40), ChallengeResponses: { USERNAME: "fuzz", NEW_PASSWORD: password } },
+    RespondToAuthChallenge: {
+      ClientId: pool.clientId,
+      ChallengeName: "PASSWORD_VERIFIER",
+      Session: "A".repeat(40),
+      ChallengeResponses: { USERNAME: "fuzz", PASSWORD_CLAIM_SECRET_BLOCK: "AAAA", PASSWORD_CLAIM_SIGNATURE: "AAAA", TIMESTAMP: "Tue Nov 3 09:05:07 UTC 2026", NEW_PASSWORD: password, SOFTWARE_TOKEN_MFA_CODE: "123456" },
+    },
+    AssociateSoftwareToken: { AccessToken: accessToken },
+    VerifySoftwareToken: { AccessToken: accessToken, UserCode: "123456" },
+    SetUserMFAPreference: { AccessToken: accessToken, SoftwareTokenMfaSettings: { Enabled: false } },
+    GetUser: { AccessToken: accessToken },
+    ChangePassword: { AccessToken: accessToken, PreviousPassword: password, ProposedPassword: password },
+    // Destructive ones run last so the others keep a live pool, user and tokens.
+    GlobalSignOut: { AccessToken: accessToken },
+    RevokeToken: { ClientId: pool.clientId, Token: refreshToken },
+    AdminUserGlobalSignOut: user,
+    AdminDisableUser: user,
+    DeleteUserPoolClient: { UserPoolId: pool.poolId, ClientId: pool.clientId },
+    AdminDeleteUser: user,
+    DeleteUserPool: { UserPoolId: pool.poolId },
+  };
+}
+
+function mutate(random: () => number, base: Record<string, unknown>): Record<string, unknown> {
+  const input: Record<string, unknown> = structuredClone(base);
+  for (let n = Math.floor(random() * 3); n > 0; n--) {
+    const keys = Object.keys(input);
+    const roll = random();
+    if (roll < 0.5 && keys.length) input[keys[Math.floor(random() * keys.length)]!] = value(random);
+    else if (roll < 0.7 && keys.length) delete input[keys[Math.floor(random() * keys.length)]!];
+    else if (roll < 0.85) input[MEMBERS[Math.floor(random() * MEMBERS.length)]!] = value(random);
+    else {
+      const nested = keys.map((k) => input[k]).filter((v): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v));
+      const target = nested[Math.floor(random() * nested.length)];
+      const inner = target ? Object.keys(target) : [];
+      if (target && inner.length) target[inner[Math.floor(random() * inner.length)]!] = value(random);
+    }
+  }
+  return input;
+}
+
+describe("malformed input", () => {
+  it("gets an AWS error from every operation, never a crash, and keeps the state JSON", async () => {
+    const random = prng(20261122);
+    const unexpected: string[] = [];
+    const succeeded = new Set<string>();
+    const plausible = bases();
+    expect(Object.keys(plausible).sort()).toEqual(Object.keys(cognitoIdpService.operations).sort());
+    for (const [name, base] of Object.entries(plausible)) {
+      const operation = cognitoIdpService.operations[name]!;
+      // CreateUserPool generates RSA keys: fewer rounds keep the test quick.
+      const rounds = name === "CreateUserPool" ? 5 : 200;
+      for (let i = 0; i < rounds; i++) {
+        const input =
+          i % 4 === 3 ? Object.fromEntries(Array.from({ length: 1 + Math.floor(random() * 6) }, () => [MEMBERS[Math.floor(random() * MEMBERS.length)]!, value(random)])) : mutate(random, base);
+        try {
+          await operation.handler(input, context());
+          succeeded.add(name);
+        } catch (error) {
+          if (!(error instanceof AwsError)) unexpected.push(`${name} ${JSON.stringify(input).slice(0, 300)}: ${(error as Error).stack?.split("\n").slice(0, 3).join(" ")}`);
+        }
+      }
+    }
+    expect(unexpected).toEqual([]);
+    // The plausible inputs do get through: most operations succeeded at least once.
+    expect(succeeded.size).toBeGreaterThan(25);
+    const state = emulator.core.state;
+    expect(JSON.parse(JSON.stringify(state))).toEqual(state);
+  });
+});

@@ -1,0 +1,403 @@
+import { CredentialEngine } from "./core/engine.js";
+import { IdentityRecords } from "./core/identity-records.js";
+import { ServerClock } from "./core/server-clock.js";
+import { CognitoIdpoolError, errorCode, isCognitoIdpoolError } from "./errors.js";
+import { createIdentityPoolApi } from "./identity-pool/client.js";
+import { resolveOptions, type AuthOptions } from "./options.js";
+import { globalTimers, silentLogger, systemClock } from "./platform/defaults.js";
+import type { KeyValueStore } from "./platform/types.js";
+import { RefreshScheduler } from "./refresh/scheduler.js";
+import { createFallbackStore } from "./storage/fallback-store.js";
+import { createIndexedDbStore } from "./storage/idb-store.js";
+import { createMemoryStore } from "./storage/memory-store.js";
+import { openTabChannel, type TabChannel, type TabMessage } from "./tabs/channel.js";
+import { createInPageLock, createWebLocksLock, type WebLockApi } from "./tabs/locks.js";
+import type { AuthState, CredentialProvider, IdentityChange, IdentityCredentials } from "./types.js";
+import {
+  USER_POOL_TOKENS_KEY,
+  type LoginValue,
+  type UserPoolActions,
+  type UserPoolHost,
+  type UserPoolSession,
+} from "./user-pool/contract.js";
+
+/**
+ * AWS SDK v3 clients keep credentials until 5 minutes before the `expiration` they were handed
+ * (smithy's `memoizeIdentityProvider`). `auth.credentials` therefore never reports more than this
+ * much life left, so every SDK request asks again: the answer comes from memory, and a client made
+ * once follows logins, merges and sign-outs on its very next request.
+ */
+const SDK_EXPIRATION_CAP_MS = 4 * 60_000;
+/** A Cognito call that takes longer than this is treated as a network failure and retried with backoff. */
+const REQUEST_TIMEOUT_MS = 15_000;
+/** IndexedDB that does not answer within this time is treated as broken. */
+const STORAGE_TIMEOUT_MS = 5_000;
+/** How long a tab waits for another tab's identity-creation lock before going ahead without it. */
+const LOCK_TIMEOUT_MS = 10_000;
+
+/**
+ * Temporary AWS credentials from a Cognito identity pool, for guests and signed-in users.
+ * Made by {@link createAuth}. Methods do not use `this`, so they can be passed around unbound.
+ *
+ * @example
+ * ```ts
+ * const auth = createAuth({ identityPoolId: "eu-west-1:11111111-2222-3333-4444-555555555555" });
+ * const s3 = new S3Client({ region: "eu-west-1", credentials: auth.credentials });
+ * ```
+ */
+export interface Auth extends UserPoolActions {
+  /**
+   * An AWS SDK v3 credential provider. Create clients once with it: their next request after a
+   * login, merge or sign-out signs with the new identity's credentials. The `expiration` it reports
+   * is capped a few minutes ahead (on the device clock) so that SDK clients, which cache credentials
+   * until 5 minutes before `expiration`, ask again on every request; those calls are answered from
+   * memory without network.
+   *
+   * @example
+   * ```ts
+   * const s3 = new S3Client({ region: "eu-west-1", credentials: auth.credentials });
+   * await s3.send(new PutObjectCommand({ Bucket, Key: `private/${await auth.getIdentityId()}/a.txt`, Body: "hi" }));
+   * ```
+   */
+  readonly credentials: CredentialProvider;
+
+  /**
+   * Credentials for the current identity (guest, or the one of the logins), plus its id. Served
+   * from memory until `expiration − refreshMarginSeconds` on server time; concurrent callers share
+   * one request chain. `expiration` is the real expiry converted to the device clock, so it is right
+   * even on a device whose clock is off. While a refresh fails with a network or throttling error,
+   * still-valid credentials are returned and the refresh is retried in the background.
+   *
+   * @example
+   * ```ts
+   * const { accessKeyId, identityId, expiration } = await auth.getCredentials();
+   * const fresh = await auth.getCredentials({ forceRefresh: true });
+   * ```
+   */
+  getCredentials(options?: { forceRefresh?: boolean }): Promise<IdentityCredentials>;
+
+  /**
+   * The current identity id, creating a guest identity (one `GetId`, no credentials) if needed.
+   *
+   * @example
+   * ```ts
+   * const identityId = await auth.getIdentityId();
+   * ```
+   */
+  getIdentityId(): Promise<string>;
+
+  /**
+   * Makes these the identity-pool logins, keyed by issuer without scheme. Values may be tokens or
+   * functions returning a fresh token (called on every credential fetch). A cached guest is sent
+   * along with the logins (one `GetCredentialsForIdentity`, never `GetId`): it is `linked` when the
+   * login is new, `merged` into the login's identity otherwise. Resolves once credentials for the
+   * logins are in; on failure the previous logins and identity stay.
+   *
+   * @example
+   * ```ts
+   * await auth.setLogins({ "accounts.google.com": googleIdToken });
+   * await auth.setLogins({ "login.example.com": () => oidcClient.getIdToken() });
+   * ```
+   */
+  setLogins(logins: Record<string, LoginValue>): Promise<void>;
+
+  /**
+   * Clears logins, credentials and identity ids from memory (at once) and storage, and tells other
+   * tabs. The next guest call gets a fresh guest identity. With a user pool it also revokes the
+   * refresh token (`global: true`: signs out every device); if that call fails, the local sign-out
+   * still happens and the error is thrown afterwards.
+   *
+   * @example
+   * ```ts
+   * await auth.signOut();
+   * await auth.signOut({ global: true }); // user pool only
+   * ```
+   */
+  signOut(options?: { global?: boolean }): Promise<void>;
+
+  /**
+   * Calls `listener` now with the current state and again on every change (status, identity,
+   * expiration, storage fallback, refresh errors). Returns the unsubscribe function.
+   *
+   * @example
+   * ```ts
+   * const unsubscribe = auth.subscribe((state) => render(state.status, state.identityId));
+   * // React: useSyncExternalStore(auth.subscribe, auth.getState)
+   * ```
+   */
+  subscribe(listener: (state: AuthState) => void): () => void;
+
+  /**
+   * The current state (the same object until it changes).
+   *
+   * @example
+   * ```ts
+   * if (auth.getState().status === "authenticated") showAccountMenu();
+   * ```
+   */
+  getState(): AuthState;
+
+  /**
+   * Calls `listener` whenever the identity changes: `created`, `linked`, `merged` (with the guest's
+   * `previousCredentials`), `recovered` or `signedOut`. Returns the unsubscribe function.
+   *
+   * @example
+   * ```ts
+   * auth.onIdentityChange(({ reason, previousIdentityId, identityId }) => console.log(reason, previousIdentityId, "→", identityId));
+   * ```
+   */
+  onIdentityChange(listener: (change: IdentityChange) => void): () => void;
+
+  /**
+   * Server time minus device time in ms, from Cognito's `Date` headers (0 until the first response).
+   * Useful as an AWS SDK client's `systemClockOffset` on devices with a wrong clock.
+   *
+   * @example
+   * ```ts
+   * const s3 = new S3Client({ region, credentials: auth.credentials, systemClockOffset: auth.clockOffsetMs() });
+   * ```
+   */
+  clockOffsetMs(): number;
+
+  /**
+   * Stops timers and listeners and closes the cross-tab channel. The instance must not be used afterwards.
+   *
+   * @example
+   * ```ts
+   * auth.dispose();
+   * ```
+   */
+  dispose(): void;
+}
+
+/** Without Web Locks, every auth of this page shares one in-page lock (see createInPageLock for what that does not cover). */
+let pageLock: ReturnType<typeof createInPageLock> | undefined;
+
+interface BrowserGlobals {
+  navigator?: { locks?: WebLockApi };
+  document?: { visibilityState?: string; addEventListener(type: string, listener: () => void): void; removeEventListener(type: string, listener: () => void): void };
+  addEventListener?: (type: string, listener: () => void) => void;
+  removeEventListener?: (type: string, listener: () => void) => void;
+  BroadcastChannel?: typeof BroadcastChannel;
+}
+
+/**
+ * Creates the credential source for one identity pool. Options are checked here, before any
+ * request: a malformed one throws {@link CognitoIdpoolError} `invalid-options` naming it. This is
+ * the only place that reads browser globals (IndexedDB, Web Locks, BroadcastChannel, page events);
+ * every one of them can be replaced through the options.
+ *
+ * @example
+ * ```ts
+ * import { createAuth } from "cognito-idpool";
+ * import { S3Client, ListObjectsV2Command } from "@aws-sdk/client-s3";
+ *
+ * const auth = createAuth({ identityPoolId: "eu-west-1:11111111-2222-3333-4444-555555555555" });
+ * const s3 = new S3Client({ region: "eu-west-1", credentials: auth.credentials });
+ * await s3.send(new ListObjectsV2Command({ Bucket: "my-bucket", Prefix: `private/${await auth.getIdentityId()}/` }));
+ *
+ * auth.onIdentityChange((change) => console.log(change.reason, change.identityId));
+ * await auth.setLogins({ "accounts.google.com": googleIdToken }); // the guest is linked or merged
+ * ```
+ */
+export function createAuth(options: AuthOptions): Auth {
+  const o = resolveOptions(options);
+  const g = globalThis as unknown as BrowserGlobals;
+  const clock = o.clock ?? systemClock;
+  const timers = o.timers ?? globalTimers;
+  const logger = o.logger ?? silentLogger;
+  const random = o.random ?? Math.random;
+  const storageKey = (name: string) => `cognito-idpool:${o.identityPoolId}:${name}`;
+  const serverClock = new ServerClock(clock);
+  const lock = o.lock ?? (g.navigator?.locks ? createWebLocksLock(g.navigator.locks, { timers, logger, timeoutMs: LOCK_TIMEOUT_MS }) : (pageLock ??= createInPageLock()));
+
+  const primary: KeyValueStore = o.storage === "indexeddb" ? createIndexedDbStore() : o.storage === "memory" ? createMemoryStore() : o.storage;
+  const store = createFallbackStore(primary, { timers, timeoutMs: STORAGE_TIMEOUT_MS, onFallback: (error) => engine.storageFailed(error) });
+  const storageReady = store.probe();
+
+  let channel: TabChannel | undefined;
+  const engine: CredentialEngine = new CredentialEngine({
+    allowGuests: o.allowGuests,
+    refreshMarginMs: o.refreshMarginMs,
+    api: createIdentityPoolApi({
+      identityPoolId: o.identityPoolId,
+      region: o.region,
+      endpoint: o.endpoint,
+      customRoleArn: o.customRoleArn,
+      fetch: o.fetch,
+      requestTimeoutMs: REQUEST_TIMEOUT_MS,
+      observeServerDate: (date) => serverClock.observe(date),
+    }),
+    serverClock,
+    records: new IdentityRecords(store, storageKey, logger),
+    lock,
+    lockName: `cognito-idpool:${o.identityPoolId}:identity`,
+    logger,
+    storageKind: typeof o.storage === "string" ? o.storage : "custom",
+    storageReady,
+    broadcast: (message) => channel?.post(message),
+  });
+  const scheduler = new RefreshScheduler({
+    timers,
+    serverNow: () => serverClock.now(),
+    random,
+    logger,
+    refresh: () => engine.refreshInBackground(),
+  });
+  engine.attachScheduler(scheduler);
+
+  // --- user pool, loaded on first use ---------------------------------------------------------
+  let userPoolSession: Promise<UserPoolSession> | undefined;
+  const host: UserPoolHost | undefined = o.userPool && {
+    options: { userPoolId: o.userPool.userPoolId, clientId: o.userPool.clientId, ...(o.userPool.endpoint ? { endpoint: o.userPool.endpoint } : {}) },
+    region: o.userPool.region,
+    endpoint: o.endpoint,
+    storage: store,
+    storageKey,
+    clock,
+    timers,
+    logger,
+    fetch: o.fetch,
+    requestTimeoutMs: REQUEST_TIMEOUT_MS,
+    clockOffsetMs: () => serverClock.offsetMs(),
+    observeServerDate: (date) => serverClock.observe(date),
+    setLogins: (logins) => engine.setLogins(logins),
+    endSession: (cause) => engine.signOut({ cause }),
+  };
+  const loadUserPool = (operation: string): Promise<UserPoolSession> => {
+    if (!host) {
+      return Promise.reject(
+        new CognitoIdpoolError("user-pool-not-configured", `${operation} needs the userPool option: createAuth({ identityPoolId, userPool: { userPoolId, clientId } }).`),
+      );
+    }
+    userPoolSession ??= import("./user-pool/session.js").then(
+      (module) => module.createUserPoolSession(host),
+      (error: unknown) => {
+        userPoolSession = undefined;
+        throw new CognitoIdpoolError("network-error", "Could not load the user-pool sign-in module.", { cause: error });
+      },
+    );
+    return userPoolSession;
+  };
+  const hasStoredUserPoolTokens = async () => host !== undefined && (await store.get(storageKey(USER_POOL_TOKENS_KEY))) !== undefined;
+
+  // --- start-up: storage probe, then a stored user-pool session is restored before credentials are served
+  let ready: Promise<void> | undefined;
+  const start = async () => {
+    await storageReady;
+    if (!(await hasStoredUserPoolTokens())) return;
+    try {
+      await (await loadUserPool("restore")).restore();
+    } catch (error) {
+      // Offline: fail callers now and try again on the next call. Anything else: carry on as not signed in.
+      if (isCognitoIdpoolError(error) && error.retryable) throw error;
+      if (!isCognitoIdpoolError(error, "cancelled")) logger.warn("could not restore the user-pool session", { code: errorCode(error) });
+    }
+  };
+  const ensureReady = (): Promise<void> =>
+    (ready ??= start().catch((error: unknown) => {
+      ready = undefined;
+      throw error;
+    }));
+  /** Start-up settled, its failure left to the calls that need credentials (user-pool calls act on the state it left). */
+  const startedUp = () => ensureReady().catch(() => {});
+  void startedUp();
+
+  /** The user-pool module, once a session being restored after a reload has settled: signing in must not race it. */
+  const userPool = async (operation: string): Promise<UserPoolSession> => {
+    if (host) await startedUp();
+    return loadUserPool(operation);
+  };
+
+  // --- other tabs --------------------------------------------------------------------------------
+  const onTabMessage = (message: TabMessage) => {
+    if (message.type === "signedOut") {
+      void userPoolSession?.then((session) => session.dispose(), () => {});
+      userPoolSession = undefined;
+      void engine.signOut({ cause: message.cause, fromOtherTab: true });
+      return;
+    }
+    // Our guest was linked or merged in another tab: pick up that tab's sign-in if it left one in storage.
+    if (engine.identityChangedElsewhere(message) && message.kind === "authenticated" && host) {
+      ready = undefined;
+      void startedUp();
+    }
+  };
+  if (o.crossTab && typeof g.BroadcastChannel === "function") {
+    channel = openTabChannel(g.BroadcastChannel, `cognito-idpool:${o.identityPoolId}`, onTabMessage, logger);
+  }
+
+  // --- page lifecycle: timers of hidden or sleeping pages fire late, so re-check on wake-up ------
+  const onVisibility = () => {
+    if (g.document?.visibilityState === "visible") scheduler.wake("visible");
+  };
+  const onPageShow = () => scheduler.wake("pageshow");
+  const onOnline = () => scheduler.wake("online");
+  g.document?.addEventListener("visibilitychange", onVisibility);
+  g.addEventListener?.("pageshow", onPageShow);
+  g.addEventListener?.("online", onOnline);
+
+  const getCredentials = async (opts: { forceRefresh?: boolean } = {}) => {
+    await ensureReady();
+    return engine.getCredentials(opts.forceRefresh === true);
+  };
+
+  return {
+    credentials: async (opts) => {
+      const c = await getCredentials({ forceRefresh: opts?.forceRefresh === true });
+      return {
+        accessKeyId: c.accessKeyId,
+        secretAccessKey: c.secretAccessKey,
+        sessionToken: c.sessionToken,
+        expiration: new Date(Math.min(c.expiration.getTime(), clock.now() + SDK_EXPIRATION_CAP_MS)),
+      };
+    },
+    getCredentials,
+    async getIdentityId() {
+      await ensureReady();
+      return engine.getIdentityId();
+    },
+    async setLogins(logins) {
+      await startedUp();
+      return engine.setLogins(logins);
+    },
+    async signOut(opts = {}) {
+      if (opts.global && !host) await loadUserPool("signOut({ global: true })");
+      let failure: unknown;
+      if (host) {
+        try {
+          const session = userPoolSession ?? ((await hasStoredUserPoolTokens()) ? loadUserPool("signOut") : undefined);
+          if (session) await (await session).signOut({ global: opts.global === true });
+        } catch (error) {
+          failure = error;
+        }
+      }
+      await engine.signOut();
+      if (failure !== undefined) throw failure;
+    },
+    subscribe(listener) {
+      const unsubscribe = engine.stateEvents.add(listener);
+      listener(engine.state);
+      return unsubscribe;
+    },
+    getState: () => engine.state,
+    onIdentityChange: (listener) => engine.identityEvents.add(listener),
+    clockOffsetMs: () => serverClock.offsetMs(),
+    signIn: async (input) => (await userPool("signIn()")).signIn(input),
+    confirmSignIn: async (input) => (await userPool("confirmSignIn()")).confirmSignIn(input),
+    signUp: async (input) => (await userPool("signUp()")).signUp(input),
+    confirmSignUp: async (input) => (await userPool("confirmSignUp()")).confirmSignUp(input),
+    resendSignUpCode: async (input) => (await userPool("resendSignUpCode()")).resendSignUpCode(input),
+    forgotPassword: async (input) => (await userPool("forgotPassword()")).forgotPassword(input),
+    confirmForgotPassword: async (input) => (await userPool("confirmForgotPassword()")).confirmForgotPassword(input),
+    getUser: async () => (await userPool("getUser()")).getUser(),
+    dispose() {
+      scheduler.stop();
+      channel?.close();
+      g.document?.removeEventListener("visibilitychange", onVisibility);
+      g.removeEventListener?.("pageshow", onPageShow);
+      g.removeEventListener?.("online", onOnline);
+      void userPoolSession?.then((session) => session.dispose(), () => {});
+    },
+  };
+}

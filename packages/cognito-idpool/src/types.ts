@@ -1,0 +1,132 @@
+import type { CognitoIdpoolError } from "./errors.js";
+
+/**
+ * Temporary AWS credentials, shaped like the AWS SDK v3's `AwsCredentialIdentity`.
+ * `expiration` is on the device's clock (see {@link Auth.getCredentials}).
+ *
+ * @example
+ * ```ts
+ * const { accessKeyId, secretAccessKey, sessionToken, expiration } = await auth.getCredentials();
+ * ```
+ */
+export interface AwsCredentials {
+  accessKeyId: string;
+  secretAccessKey: string;
+  sessionToken: string;
+  expiration: Date;
+}
+
+/**
+ * {@link AwsCredentials} plus the Cognito identity they belong to.
+ *
+ * @example
+ * ```ts
+ * const { identityId } = await auth.getCredentials();
+ * const prefix = `private/${identityId}/`; // matches ${cognito-identity.amazonaws.com:sub} in IAM policies
+ * ```
+ */
+export interface IdentityCredentials extends AwsCredentials {
+  identityId: string;
+}
+
+/**
+ * An AWS SDK v3 credential provider: pass it as `credentials` to any client.
+ *
+ * @example
+ * ```ts
+ * const s3 = new S3Client({ region: "eu-west-1", credentials: auth.credentials });
+ * ```
+ */
+export type CredentialProvider = (options?: { forceRefresh?: boolean }) => Promise<AwsCredentials>;
+
+/**
+ * `guest`: an unauthenticated identity is held. `authenticated`: logins are set and their identity
+ * is held. `signedOut`: no identity in this page (nothing fetched yet, or after `signOut()`).
+ *
+ * @example
+ * ```ts
+ * auth.subscribe(({ status }) => (signInButton.hidden = status === "authenticated"));
+ * ```
+ */
+export type AuthStatus = "guest" | "authenticated" | "signedOut";
+
+/**
+ * What {@link Auth.subscribe} listeners receive.
+ *
+ * @example
+ * ```ts
+ * auth.subscribe((state) => {
+ *   if (state.storage === "memory" && state.storageError) console.warn("identity will not survive a reload");
+ *   if (state.refreshError?.code === "network-error") showOfflineBanner();
+ * });
+ * ```
+ */
+export interface AuthState {
+  status: AuthStatus;
+  identityId?: string;
+  /** When the current credentials expire, on the device clock. */
+  expiration?: Date;
+  /** Where identity ids are kept: IndexedDB, memory (asked for, or IndexedDB failed), or a custom store. */
+  storage: "indexeddb" | "memory" | "custom";
+  /** Why storage fell back to memory (code `storage-unavailable`). */
+  storageError?: CognitoIdpoolError;
+  /** The last credential refresh failure; cleared by the next success. Network and throttling errors are retried in the background. */
+  refreshError?: CognitoIdpoolError;
+}
+
+/**
+ * Why the identity changed:
+ * - `created`: Cognito made a new identity (`GetId`).
+ * - `linked`: a login was added to the cached guest; the id stays the same.
+ * - `merged`: the login already had an identity; the guest was merged into it and is disabled.
+ *   `previousCredentials` (the guest's, while still valid) let the app copy the guest's data.
+ * - `recovered`: Cognito rejected the cached identity (deleted, disabled, or another user's); a new one replaced it.
+ * - `signedOut`: logins and the authenticated identity were cleared; `cause` says why (see {@link SignOutCause}).
+ *
+ * @example
+ * ```ts
+ * auth.onIdentityChange(async (change) => {
+ *   if (change.reason === "merged" && change.previousCredentials) {
+ *     await copyGuestData(change.previousIdentityId!, change.previousCredentials, change.identityId);
+ *   }
+ *   if (change.reason === "signedOut" && change.cause === "sessionExpired") showSignIn("Your session expired; please sign in again.");
+ * });
+ * ```
+ */
+export type IdentityChange =
+  | {
+      reason: "created" | "linked" | "merged" | "recovered";
+      identityId: string;
+      previousIdentityId?: string;
+      previousCredentials?: AwsCredentials;
+    }
+  | { reason: "signedOut"; cause: SignOutCause; identityId?: undefined; previousIdentityId?: string };
+
+/**
+ * Why a `signedOut` {@link IdentityChange} happened:
+ * - `signOut`: `signOut()` was called, in this tab or another one (or another tab signed in as
+ *   someone else).
+ * - `sessionExpired`: the user pool refused the refresh token (it expired, was revoked, the user
+ *   was signed out everywhere, disabled or deleted). Nobody asked for it: tell the user to sign in
+ *   again. Emitted also when this happens while restoring a session after a reload, before any
+ *   credentials were served. A network failure never ends a session.
+ *
+ * @example
+ * ```ts
+ * auth.onIdentityChange((change) => {
+ *   if (change.reason === "signedOut") banner(change.cause === "sessionExpired" ? "Session expired: sign in again." : "Signed out.");
+ * });
+ * ```
+ */
+export type SignOutCause = "signOut" | "sessionExpired";
+
+/**
+ * A login token, or a function that returns a fresh one each time credentials are fetched.
+ *
+ * @example
+ * ```ts
+ * const google: LoginValue = () => googleClient.getIdToken();
+ * await auth.setLogins({ "accounts.google.com": google });
+ * ```
+ */
+export type LoginValue = string | (() => Promise<string>);

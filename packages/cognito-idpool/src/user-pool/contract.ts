@@ -1,0 +1,318 @@
+/**
+ * The seam between the credential core (always loaded) and user-pool sign-in (loaded on first use
+ * with a dynamic import, so guest-only pages never download it). Types, plus the one storage key
+ * both sides need.
+ */
+import type { Clock, KeyValueStore, Logger, Timers } from "../platform/types.js";
+import type { LoginValue, SignOutCause } from "../types.js";
+
+export type { LoginValue };
+
+/**
+ * `userPool` option of `createAuth`: enables `signIn`, `signUp` and the other user-pool calls.
+ *
+ * @example
+ * ```ts
+ * const auth = createAuth({ identityPoolId, userPool: { userPoolId: "eu-west-1_AbCdEf123", clientId: "1example23456789" } });
+ * ```
+ */
+export interface UserPoolOptions {
+  /** e.g. `eu-west-1_AbCdEf123`; the region comes from its prefix. */
+  userPoolId: string;
+  /** App client id (a public client: no secret). */
+  clientId: string;
+  /**
+   * Base URL of the user pool's API when it is not where the identity pool is (e.g. a separate
+   * local user-pool emulator such as cognito-local). Defaults to `createAuth`'s `endpoint`.
+   */
+  endpoint?: string;
+}
+
+/** Storage key, under the core's per-pool prefix, where user-pool tokens live. Shared so the core can tell "was signed in" without loading sign-in code. */
+export const USER_POOL_TOKENS_KEY = "userpool-tokens";
+
+/** What the core hands to the user-pool module. */
+export interface UserPoolHost {
+  options: UserPoolOptions;
+  region: string;
+  /** One base URL for every Cognito call (the emulator's), if set. */
+  endpoint: string | undefined;
+  /** The store the core uses (after any fallback to memory). Keys must be built with `storageKey`. */
+  storage: KeyValueStore;
+  /** Namespaces a key by identity pool: `storageKey(USER_POOL_TOKENS_KEY)`. */
+  storageKey(name: string): string;
+  clock: Clock;
+  timers: Timers;
+  logger: Logger;
+  /** The `fetch` option, for user-pool calls as for identity-pool calls. */
+  fetch: typeof globalThis.fetch | undefined;
+  /** A call not answered after this long fails as a network error (and is retried). */
+  requestTimeoutMs: number;
+  /** Server time minus device time in ms, learned from Cognito `Date` headers (0 until known). */
+  clockOffsetMs(): number;
+  /** Learn server time from a response `Date` header value. */
+  observeServerDate(dateHeader: string | undefined): void;
+  /** Makes these the identity-pool logins; the cached guest is linked or merged. Resolves once credentials for them are in. */
+  setLogins(logins: Record<string, LoginValue>): Promise<void>;
+  /**
+   * Ends the identity-pool side of a session that ended without this page's `signOut()`:
+   * `sessionExpired` when the refresh token was refused, `signOut` when another tab signed out or
+   * signed in as someone else.
+   */
+  endSession(cause: SignOutCause): Promise<void>;
+}
+
+/**
+ * How `signIn` proves the password: SRP (the password never leaves the page) or by sending it
+ * over TLS (`USER_PASSWORD_AUTH`, which the app client must allow).
+ *
+ * @example
+ * ```ts
+ * const authFlow: AuthFlow = "USER_PASSWORD_AUTH";
+ * await auth.signIn({ username, password, authFlow });
+ * ```
+ */
+export type AuthFlow = "USER_SRP_AUTH" | "USER_PASSWORD_AUTH";
+
+/**
+ * What `signIn` takes.
+ *
+ * @example
+ * ```ts
+ * const input: SignInInput = { username: "alice", password };
+ * ```
+ */
+export interface SignInInput {
+  username: string;
+  password: string;
+  /** Default `USER_SRP_AUTH`: the password never leaves the page. */
+  authFlow?: AuthFlow;
+}
+
+/**
+ * The sign-in challenges `confirmSignIn` answers: a new password (users an admin created), a TOTP
+ * code from an authenticator app, or a code sent by SMS or email.
+ *
+ * @example
+ * ```ts
+ * const prompts: Record<ChallengeName, string> = {
+ *   NEW_PASSWORD_REQUIRED: "Choose a new password",
+ *   SOFTWARE_TOKEN_MFA: "Code from your authenticator app",
+ *   SMS_MFA: "Code we texted you",
+ *   EMAIL_OTP: "Code we emailed you",
+ * };
+ * ```
+ */
+export type ChallengeName = "NEW_PASSWORD_REQUIRED" | "SOFTWARE_TOKEN_MFA" | "SMS_MFA" | "EMAIL_OTP";
+
+/**
+ * What `signIn` and `confirmSignIn` resolve to: signed in, or one more challenge to answer.
+ *
+ * @example
+ * ```ts
+ * let result: SignInResult = await auth.signIn({ username, password });
+ * while (result.status === "challenge") result = await auth.confirmSignIn({ answer: await ask(result.challenge) });
+ * ```
+ */
+export type SignInResult =
+  | { status: "signedIn" }
+  | {
+      status: "challenge";
+      challenge: ChallengeName;
+      /** Where a code was sent (SMS_MFA, EMAIL_OTP), masked as Cognito returns it. */
+      codeDeliveryDestination?: string;
+      /** For NEW_PASSWORD_REQUIRED: attributes Cognito requires, and the user's current ones. */
+      requiredAttributes?: string[];
+      userAttributes?: Record<string, string>;
+    };
+
+/**
+ * What `confirmSignIn` takes.
+ *
+ * @example
+ * ```ts
+ * await auth.confirmSignIn({ answer: newPassword, userAttributes: { given_name: "Alice" } });
+ * ```
+ */
+export interface ConfirmSignInInput {
+  /** The new password for NEW_PASSWORD_REQUIRED, or the code for the MFA challenges. */
+  answer: string;
+  /** NEW_PASSWORD_REQUIRED only: values for required attributes. */
+  userAttributes?: Record<string, string>;
+}
+
+/**
+ * What `signUp` takes.
+ *
+ * @example
+ * ```ts
+ * await auth.signUp({ username: "alice", password, userAttributes: { email: "alice@example.com" } });
+ * ```
+ */
+export interface SignUpInput {
+  username: string;
+  password: string;
+  /** e.g. `{ email: "a@example.com" }`. */
+  userAttributes?: Record<string, string>;
+}
+
+/**
+ * Where the user pool sent a code, masked as Cognito returns it.
+ *
+ * @example
+ * ```ts
+ * const { destination, deliveryMedium } = await auth.forgotPassword({ username: "alice" });
+ * show(`We sent a code by ${deliveryMedium} to ${destination}`); // "EMAIL", "a***@e***"
+ * ```
+ */
+export interface CodeDelivery {
+  destination?: string;
+  deliveryMedium?: "SMS" | "EMAIL";
+  attributeName?: string;
+}
+
+/**
+ * What `signUp` resolves to.
+ *
+ * @example
+ * ```ts
+ * const { userConfirmed, codeDelivery } = await auth.signUp({ username, password, userAttributes: { email } });
+ * if (!userConfirmed) askForCode(codeDelivery?.destination);
+ * ```
+ */
+export interface SignUpResult {
+  userConfirmed: boolean;
+  userSub: string;
+  codeDelivery?: CodeDelivery;
+}
+
+/**
+ * The signed-in user, from the ID token.
+ *
+ * @example
+ * ```ts
+ * const user = await auth.getUser();
+ * console.log(user?.username, user?.sub, user?.claims.email);
+ * ```
+ */
+export interface UserInfo {
+  username: string;
+  sub: string;
+  /** All ID-token claims. */
+  claims: Record<string, unknown>;
+}
+
+/**
+ * The user-pool calls of `Auth`, answered by the lazily loaded sign-in module. On `Auth`
+ * each needs the `userPool` option (otherwise it rejects with `user-pool-not-configured`) and
+ * first waits for a session being restored after a reload.
+ *
+ * @example
+ * ```ts
+ * const auth = createAuth({ identityPoolId, userPool: { userPoolId: "eu-west-1_AbCdEf123", clientId } });
+ * await auth.signIn({ username: "alice", password });
+ * ```
+ */
+export interface UserPoolActions {
+  /**
+   * Signs in to the user pool (SRP by default). On success the ID token becomes the identity-pool
+   * login and the cached guest is linked or merged, as with `setLogins`. Rejects with
+   * `invalid-argument` while a user is signed in.
+   *
+   * @example
+   * ```ts
+   * const result = await auth.signIn({ username: "alice", password });
+   * if (result.status === "challenge") showChallenge(result.challenge);
+   * ```
+   */
+  signIn(input: SignInInput): Promise<SignInResult>;
+  /**
+   * Answers the pending sign-in challenge (new password or MFA code). A wrong code may be retried.
+   *
+   * @example
+   * ```ts
+   * await auth.confirmSignIn({ answer: "123456" });
+   * ```
+   */
+  confirmSignIn(input: ConfirmSignInInput): Promise<SignInResult>;
+  /**
+   * Registers a user-pool user.
+   *
+   * @example
+   * ```ts
+   * const { userConfirmed } = await auth.signUp({ username: "alice", password, userAttributes: { email } });
+   * ```
+   */
+  signUp(input: SignUpInput): Promise<SignUpResult>;
+  /**
+   * Confirms a sign-up with the code sent to the user.
+   *
+   * @example
+   * ```ts
+   * await auth.confirmSignUp({ username: "alice", code: "123456" });
+   * ```
+   */
+  confirmSignUp(input: { username: string; code: string }): Promise<void>;
+  /**
+   * Sends the sign-up confirmation code again.
+   *
+   * @example
+   * ```ts
+   * const delivery = await auth.resendSignUpCode({ username: "alice" });
+   * ```
+   */
+  resendSignUpCode(input: { username: string }): Promise<CodeDelivery>;
+  /**
+   * Starts a password reset; a code is sent to the user.
+   *
+   * @example
+   * ```ts
+   * await auth.forgotPassword({ username: "alice" });
+   * ```
+   */
+  forgotPassword(input: { username: string }): Promise<CodeDelivery>;
+  /**
+   * Sets a new password with the reset code.
+   *
+   * @example
+   * ```ts
+   * await auth.confirmForgotPassword({ username: "alice", code: "123456", newPassword });
+   * ```
+   */
+  confirmForgotPassword(input: { username: string; code: string; newPassword: string }): Promise<void>;
+  /**
+   * The signed-in user-pool user (from the ID token, no request), or undefined.
+   *
+   * @example
+   * ```ts
+   * const user = await auth.getUser();
+   * if (user) greet(user.username);
+   * ```
+   */
+  getUser(): Promise<UserInfo | undefined>;
+}
+
+/** What the lazily loaded module gives the core. */
+export interface UserPoolSession extends UserPoolActions {
+  /**
+   * Picks up stored tokens after a reload; true when a session was restored (and logins set).
+   * An expired ID token is renewed first, and so is one the identity pool refuses (it may have
+   * been revoked with its refresh token). False when nothing usable is stored; when the stored
+   * refresh token was refused, the tokens are also forgotten and `endSession("sessionExpired")` is
+   * called (not awaited). Offline, the session is kept and `setLogins`' failure is passed on;
+   * the tokens stay stored, so a later `restore()` picks them up. Any other failure forgets the
+   * tokens (as a failed sign-in does) and is passed on.
+   */
+  restore(): Promise<boolean>;
+  /**
+   * Forgets the tokens (memory and storage) first, then revokes the refresh token (or `global`:
+   * GlobalSignOut). If the revocation fails (offline), it rejects with that error, but the user is
+   * signed out here regardless. The core clears the identity side.
+   */
+  signOut(options: { global?: boolean }): Promise<void>;
+  /** Stops timers. */
+  dispose(): void;
+}
+
+/** The export of `src/user-pool/session.ts` the core loads with `import()`. */
+export type CreateUserPoolSession = (host: UserPoolHost) => UserPoolSession;
