@@ -31,7 +31,13 @@ export default defineConfig({
       },
       {
         extends: true,
-        test: { name: "emulator", include: ["packages/cognito-idpool-emulator/src/**/*.test.ts"], environment: "node", testTimeout: 30_000, hookTimeout: 30_000 },
+        test: {
+          name: "emulator",
+          include: ["packages/cognito-idpool-emulator/src/**/*.test.ts"],
+          environment: "node",
+          testTimeout: 30_000,
+          hookTimeout: 30_000,
+        },
       },
       {
         extends: true,

@@ -37,7 +37,9 @@ test("2. a guest signs up, confirms with the emailed code and signs in: the iden
   await expect(demo.myFile("before-sign-up.txt")).toBeVisible();
 });
 
-test("3. a guest in a fresh context signs in as a user who already has an identity: merged, and the guest's files are copied to the user's identity", async ({ browser }) => {
+test("3. a guest in a fresh context signs in as a user who already has an identity: merged, and the guest's files are copied to the user's identity", async ({
+  browser,
+}) => {
   const username = unique("merger");
   await createUser(username);
 

@@ -58,7 +58,11 @@ export const PASSWORD = "E2e-password-1234";
 
 /** Creates a confirmed user with the AWS SDK's admin calls (signed with the emulator's root key). */
 export async function createUser(username: string, password = PASSWORD): Promise<void> {
-  const idp = new CognitoIdentityProviderClient({ region: "eu-west-1", endpoint: emulatorUrl(), credentials: { accessKeyId: "test", secretAccessKey: "test" } });
+  const idp = new CognitoIdentityProviderClient({
+    region: "eu-west-1",
+    endpoint: emulatorUrl(),
+    credentials: { accessKeyId: "test", secretAccessKey: "test" },
+  });
   await idp.send(
     new AdminCreateUserCommand({
       UserPoolId: USER_POOL_ID,

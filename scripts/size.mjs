@@ -44,7 +44,9 @@ console.log("| id | what | raw B | gzip B | brotli B | brotli KiB | budget B |")
 console.log("|---|---|--:|--:|--:|--:|--:|");
 for (const r of results) {
   const mark = r.ok === undefined ? "" : r.ok ? " ✓" : " ✗ OVER";
-  console.log(`| ${r.id} | ${r.what} | ${fmt(r.raw)} | ${fmt(r.gzip)} | ${fmt(r.brotli)} | ${kib(r.brotli)} | ${r.budget === undefined ? "" : fmt(r.budget)}${mark} |`);
+  console.log(
+    `| ${r.id} | ${r.what} | ${fmt(r.raw)} | ${fmt(r.gzip)} | ${fmt(r.brotli)} | ${kib(r.brotli)} | ${r.budget === undefined ? "" : fmt(r.budget)}${mark} |`,
+  );
 }
 
 if (values.check) {

@@ -58,7 +58,9 @@ const vitestStatus = run("vitest", process.execPath, [
 const vitest = readJson(vitestJson);
 if (vitest) {
   // A file that fails to load has no failed tests but a failed suite: count it too.
-  const brokenFiles = (vitest.testResults ?? []).filter((file) => file.status === "failed" && !(file.assertionResults ?? []).some((t) => t.status === "failed")).length;
+  const brokenFiles = (vitest.testResults ?? []).filter(
+    (file) => file.status === "failed" && !(file.assertionResults ?? []).some((t) => t.status === "failed"),
+  ).length;
   count("vitest", vitest.numPassedTests, vitest.numFailedTests + brokenFiles, (vitest.numPendingTests ?? 0) + (vitest.numTodoTests ?? 0));
 } else count("vitest", 0, 1);
 if (vitestStatus !== 0 && vitest && vitest.numFailedTests === 0 && totals.failed === 0) count("vitest (exit status)", 0, 1);
@@ -67,9 +69,14 @@ if (vitestStatus !== 0 && vitest && vitest.numFailedTests === 0 && totals.failed
 if (existsSync("e2e/playwright.config.ts")) {
   // Absolute: Playwright resolves a relative report path against the config's folder (e2e/), not ours.
   const pwJson = resolve(OUT, "playwright.json");
-  const pwStatus = run("playwright e2e", process.execPath, ["node_modules/@playwright/test/cli.js", "test", "-c", "e2e/playwright.config.ts", "--reporter=list,json"], {
-    PLAYWRIGHT_JSON_OUTPUT_NAME: pwJson,
-  });
+  const pwStatus = run(
+    "playwright e2e",
+    process.execPath,
+    ["node_modules/@playwright/test/cli.js", "test", "-c", "e2e/playwright.config.ts", "--reporter=list,json"],
+    {
+      PLAYWRIGHT_JSON_OUTPUT_NAME: pwJson,
+    },
+  );
   const pw = readJson(pwJson);
   if (pw?.stats) {
     count("playwright", pw.stats.expected + pw.stats.flaky, pw.stats.unexpected, pw.stats.skipped);

@@ -1,9 +1,9 @@
 // Copied unchanged (but for these two lines) from the team's bundle-size anchors, ../shared/bench/bundle-anchors/entries/B-amplify-signin.js
 // (see ../shared/research/bundle-anchors.md), so `npm run bench` measures them in the same run as cognito-idpool.
 // B. A + user pool sign-in (SRP, Amplify's default USER_SRP_AUTH flow) and signOut.
-import { Amplify } from 'aws-amplify';
-import { fetchAuthSession, signIn as amplifySignIn, signOut as amplifySignOut } from 'aws-amplify/auth';
-import { IDENTITY_POOL_ID, USER_POOL_ID, USER_POOL_CLIENT_ID } from './config.js';
+import { Amplify } from "aws-amplify";
+import { fetchAuthSession, signIn as amplifySignIn, signOut as amplifySignOut } from "aws-amplify/auth";
+import { IDENTITY_POOL_ID, USER_POOL_ID, USER_POOL_CLIENT_ID } from "./config.js";
 
 Amplify.configure({
   Auth: {
@@ -18,7 +18,7 @@ Amplify.configure({
 
 export async function getCredentials(forceRefresh = false) {
   const { credentials, identityId } = await fetchAuthSession({ forceRefresh });
-  if (!credentials) throw new Error('no credentials');
+  if (!credentials) throw new Error("no credentials");
   return { ...credentials, identityId };
 }
 

@@ -2,13 +2,9 @@
 // (see ../shared/research/bundle-anchors.md), so `npm run bench` measures them in the same run as cognito-idpool.
 // E. Only the generated CognitoIdentityClient (GetId + GetCredentialsForIdentity),
 // with the identity id cached in IndexedDB through idb-keyval.
-import {
-  CognitoIdentityClient,
-  GetCredentialsForIdentityCommand,
-  GetIdCommand,
-} from '@aws-sdk/client-cognito-identity';
-import { get, set } from 'idb-keyval';
-import { IDENTITY_POOL_ID, REGION } from './config.js';
+import { CognitoIdentityClient, GetCredentialsForIdentityCommand, GetIdCommand } from "@aws-sdk/client-cognito-identity";
+import { get, set } from "idb-keyval";
+import { IDENTITY_POOL_ID, REGION } from "./config.js";
 
 const client = new CognitoIdentityClient({ region: REGION });
 const idKey = `cognito-identity-id:${IDENTITY_POOL_ID}`;
@@ -16,14 +12,10 @@ const idKey = `cognito-identity-id:${IDENTITY_POOL_ID}`;
 export async function getCredentials(logins) {
   let identityId = await get(idKey);
   if (!identityId) {
-    ({ IdentityId: identityId } = await client.send(
-      new GetIdCommand({ IdentityPoolId: IDENTITY_POOL_ID, Logins: logins }),
-    ));
+    ({ IdentityId: identityId } = await client.send(new GetIdCommand({ IdentityPoolId: IDENTITY_POOL_ID, Logins: logins })));
     await set(idKey, identityId);
   }
-  const { Credentials: c } = await client.send(
-    new GetCredentialsForIdentityCommand({ IdentityId: identityId, Logins: logins }),
-  );
+  const { Credentials: c } = await client.send(new GetCredentialsForIdentityCommand({ IdentityId: identityId, Logins: logins }));
   return {
     accessKeyId: c.AccessKeyId,
     secretAccessKey: c.SecretKey,

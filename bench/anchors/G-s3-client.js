@@ -2,8 +2,8 @@
 // (see ../shared/research/bundle-anchors.md), so `npm run bench` measures them in the same run as cognito-idpool.
 // G. What an app pays anyway to talk to S3 from the browser with the v3 SDK:
 // S3Client + ListObjectsV2 + PutObject; credentials come from elsewhere.
-import { ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { BUCKET, REGION } from './config.js';
+import { ListObjectsV2Command, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
+import { BUCKET, REGION } from "./config.js";
 
 export function createS3(credentials) {
   return new S3Client({ region: REGION, credentials });
@@ -15,7 +15,5 @@ export async function listKeys(s3, prefix) {
 }
 
 export async function putText(s3, key, text) {
-  return s3.send(
-    new PutObjectCommand({ Bucket: BUCKET, Key: key, Body: text, ContentType: 'text/plain' }),
-  );
+  return s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: key, Body: text, ContentType: "text/plain" }));
 }

@@ -23,8 +23,15 @@ async function split(entry, alias, plugins) {
   const result = await bundleSplit(entry, { alias, plugins, lazyName: (inputs) => (isSignInChunk(inputs) ? "sign-in" : undefined) });
   const signIn = result.lazy.filter((part) => part.name === "sign-in");
   const never = result.lazy.filter((part) => part.name === undefined);
-  const sum = (parts) => parts.reduce((acc, p) => ({ raw: acc.raw + p.raw, gzip: acc.gzip + p.gzip, brotli: acc.brotli + p.brotli }), { raw: 0, gzip: 0, brotli: 0 });
-  return { pageLoad: result.pageLoad, signIn: sum(signIn), neverLoaded: sum(never), neverLoadedFiles: never.flatMap((p) => p.files), metafile: result.metafile };
+  const sum = (parts) =>
+    parts.reduce((acc, p) => ({ raw: acc.raw + p.raw, gzip: acc.gzip + p.gzip, brotli: acc.brotli + p.brotli }), { raw: 0, gzip: 0, brotli: 0 });
+  return {
+    pageLoad: result.pageLoad,
+    signIn: sum(signIn),
+    neverLoaded: sum(never),
+    neverLoadedFiles: never.flatMap((p) => p.files),
+    metafile: result.metafile,
+  };
 }
 
 /**
@@ -42,12 +49,21 @@ export async function measureOurs({ plugins = [] } = {}) {
   const minus = (a, b) => ({ raw: a.raw - b.raw, gzip: a.gzip - b.gzip, brotli: a.brotli - b.brotli });
   return [
     { id: "script-tag", what: "dist/cognito-idpool.js, the one-file script-tag bundle (sign-in inlined)", ...tag },
-    { id: "guest", what: "`createAuth` + `getCredentials()`: page load (entry chunk + static imports)", ...guest.pageLoad, byPackage: byPackage(guest.metafile, guest.pageLoad.files) },
+    {
+      id: "guest",
+      what: "`createAuth` + `getCredentials()`: page load (entry chunk + static imports)",
+      ...guest.pageLoad,
+      byPackage: byPackage(guest.metafile, guest.pageLoad.files),
+    },
     { id: "guest-never-loaded", what: "…emitted chunks this flow never loads (AWS event streams, …)", ...guest.neverLoaded, unbudgeted: true },
     { id: "signin-page-load", what: "with `userPool` + `signIn` + `signOut`: page load", ...signIn.pageLoad },
     { id: "signin-chunk", what: "…the sign-in chunk, loaded by the first user-pool call", ...signIn.signIn },
     { id: "signin-total", what: "…page load + sign-in chunk", ...addSizes(signIn.pageLoad, signIn.signIn), unbudgeted: true },
-    { id: "beside-s3", what: "guest import added to S3Client + ListObjectsV2 + PutObject (page load, minus S3Client alone)", ...minus(withS3.pageLoad, s3.pageLoad) },
+    {
+      id: "beside-s3",
+      what: "guest import added to S3Client + ListObjectsV2 + PutObject (page load, minus S3Client alone)",
+      ...minus(withS3.pageLoad, s3.pageLoad),
+    },
   ];
 }
 

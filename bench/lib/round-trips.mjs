@@ -29,7 +29,10 @@ function sharedTabLock() {
   return {
     request(name, run) {
       const result = (tails.get(name) ?? Promise.resolve()).then(run);
-      tails.set(name, result.catch(() => undefined));
+      tails.set(
+        name,
+        result.catch(() => undefined),
+      );
       return result;
     },
   };
@@ -42,7 +45,10 @@ export async function roundTripsReport({ stallSeconds = 75, lifetimeSeconds = 20
   const emulator = await startEmulator({ port: 0, seed: skipStall ? { ...seed, buckets: [] } : seed });
   const url = emulator.url;
   const control = async (method, path, body) => {
-    const response = await fetch(`${url}/_emulator/${path}`, { method, ...(body ? { body: JSON.stringify(body), headers: { "content-type": "application/json" } } : {}) });
+    const response = await fetch(`${url}/_emulator/${path}`, {
+      method,
+      ...(body ? { body: JSON.stringify(body), headers: { "content-type": "application/json" } } : {}),
+    });
     if (!response.ok) throw new Error(`${method} /_emulator/${path}: ${response.status} ${await response.text()}`);
     return response.json();
   };
@@ -104,7 +110,10 @@ export async function roundTripsReport({ stallSeconds = 75, lifetimeSeconds = 20
       "sign-in with a cached guest",
       1,
       loginLog,
-      `${await outcome} (guest ${guest.identityId.slice(-8)}); user-pool requests: ${loginLog.filter((r) => r.service === "cognito-idp").map((r) => r.operation).join(" + ")}`,
+      `${await outcome} (guest ${guest.identityId.slice(-8)}); user-pool requests: ${loginLog
+        .filter((r) => r.service === "cognito-idp")
+        .map((r) => r.operation)
+        .join(" + ")}`,
     );
 
     // Two tabs opened at once on a fresh browser.
@@ -125,7 +134,19 @@ export async function roundTripsReport({ stallSeconds = 75, lifetimeSeconds = 20
     });
 
     if (skipStall) return { results: { roundTrips: results }, text: render(results) };
-    const stall = await refreshStall({ make, control, requests, clear, url, S3Client, ListObjectsV2Command, PutObjectCommand, stallSeconds, lifetimeSeconds, marginSeconds });
+    const stall = await refreshStall({
+      make,
+      control,
+      requests,
+      clear,
+      url,
+      S3Client,
+      ListObjectsV2Command,
+      PutObjectCommand,
+      stallSeconds,
+      lifetimeSeconds,
+      marginSeconds,
+    });
     return { results: { roundTrips: results, stall }, text: render(results, stall) };
   } finally {
     for (const auth of auths) auth.dispose?.();
@@ -138,7 +159,19 @@ export async function roundTripsReport({ stallSeconds = 75, lifetimeSeconds = 20
  * A page that keeps calling getCredentials() (every 20 ms) and S3 (every 250 ms) across several
  * shortened credential lifetimes. Proactive refresh means no call should wait on the network.
  */
-async function refreshStall({ make, control, requests, clear, url, S3Client, ListObjectsV2Command, PutObjectCommand, stallSeconds, lifetimeSeconds, marginSeconds }) {
+async function refreshStall({
+  make,
+  control,
+  requests,
+  clear,
+  url,
+  S3Client,
+  ListObjectsV2Command,
+  PutObjectCommand,
+  stallSeconds,
+  lifetimeSeconds,
+  marginSeconds,
+}) {
   await control("POST", "credentials", { lifetimeSeconds });
   freshBrowser();
   const auth = make({ refreshMarginSeconds: marginSeconds });
@@ -217,6 +250,9 @@ function render(results, stall) {
 
 function renderTable(results) {
   const lines = ["| scenario | identity-pool requests | expected | detail | |", "|---|--:|--:|---|---|"];
-  for (const r of results) lines.push(`| ${r.scenario} | ${r.identityPoolRequests}${r.counts ? ` ${r.counts}` : ""} | ${r.expected} | ${r.detail}${r.note ? `; ${r.note}` : ""} | ${r.ok ? "✓" : "✗"} |`);
+  for (const r of results)
+    lines.push(
+      `| ${r.scenario} | ${r.identityPoolRequests}${r.counts ? ` ${r.counts}` : ""} | ${r.expected} | ${r.detail}${r.note ? `; ${r.note}` : ""} | ${r.ok ? "✓" : "✗"} |`,
+    );
   return lines.join("\n");
 }

@@ -48,7 +48,7 @@ export async function sizesReport() {
     "Brotli bytes (node zlib q11, text mode; KiB = 1024 B), every column bundled in this run with esbuild",
     "`--bundle --minify --format=esm --platform=browser --target=es2020`. cognito-idpool with code splitting, so the",
     "lazy sign-in chunk is counted apart; Amplify and the SDK as the anchors measured them (one file, nothing lazy).",
-    "\"+ error-class trim\" = the package bundled with bench/lib/trim.mjs's errorClassesPlugin (opt-in for apps; on in the script tag).",
+    '"+ error-class trim" = the package bundled with bench/lib/trim.mjs\'s errorClassesPlugin (opt-in for apps; on in the script tag).',
     "",
   );
   lines.push(row(["where a user pays", "cognito-idpool", "cognito-idpool + error-class trim", "Amplify v6", "SDK v3 fromCognitoIdentityPool"]));
@@ -56,17 +56,39 @@ export async function sizesReport() {
   const A = anchors.A.brotli;
   const B = anchors.B.brotli;
   lines.push(row(["guest page load (`createAuth` + `getCredentials`)", cell(now?.guest, A), cell(trimmed?.guest, A), cell(anchors.A), cell(anchors.C1)]));
-  lines.push(row(["with SRP sign-in + sign-out: page load + lazy sign-in chunk", cell(now?.["signin-total"], B), cell(trimmed?.["signin-total"], B), cell(anchors.B), "—"]));
+  lines.push(
+    row([
+      "with SRP sign-in + sign-out: page load + lazy sign-in chunk",
+      cell(now?.["signin-total"], B),
+      cell(trimmed?.["signin-total"], B),
+      cell(anchors.B),
+      "—",
+    ]),
+  );
   lines.push(row(["…of which the lazy sign-in chunk", cell(now?.["signin-chunk"]), cell(trimmed?.["signin-chunk"]), "—", "—"]));
   lines.push(row(["script-tag file (one file, sign-in inlined; trims always on)", cell(now?.["script-tag"], B), "same", cell(anchors.B), "—"]));
   const bA = beside("A").brotli;
-  lines.push(row(["added to an app that ships S3Client: (X+G) − G", cell(now?.["beside-s3"], bA), cell(trimmed?.["beside-s3"], bA), cell(beside("A")), cell(beside("C1"))]));
+  lines.push(
+    row([
+      "added to an app that ships S3Client: (X+G) − G",
+      cell(now?.["beside-s3"], bA),
+      cell(trimmed?.["beside-s3"], bA),
+      cell(beside("A")),
+      cell(beside("C1")),
+    ]),
+  );
   lines.push(row(["(guest import: chunks emitted but never loaded)", cell(now?.["guest-never-loaded"]), cell(trimmed?.["guest-never-loaded"]), "—", "—"]));
-  lines.push("", `Anchors in this run: A ${fmt(A)} B, B ${fmt(B)} B, C1 ${fmt(anchors.C1.brotli)} B, E ${fmt(anchors.E.brotli)} B, G (S3Client) ${fmt(G.brotli)} B; E+G − G ${fmt(beside("E").brotli)} B.`);
+  lines.push(
+    "",
+    `Anchors in this run: A ${fmt(A)} B, B ${fmt(B)} B, C1 ${fmt(anchors.C1.brotli)} B, E ${fmt(anchors.E.brotli)} B, G (S3Client) ${fmt(G.brotli)} B; E+G − G ${fmt(beside("E").brotli)} B.`,
+  );
   lines.push("Percentages compare with Amplify (A for guest, B for sign-in and the script tag, A+G − G beside S3Client).");
 
   lines.push("", "### Trimming steps (same workload as anchor E: GetId + GetCredentialsForIdentity + idb-keyval)", "");
-  lines.push(row(["step", "how", "one file", "one file, event streams trimmed", "page load, code splitting", "beside S3Client (split)"]), row(["---", "---", "--:", "--:", "--:", "--:"]));
+  lines.push(
+    row(["step", "how", "one file", "one file, event streams trimmed", "page load, code splitting", "beside S3Client (split)"]),
+    row(["---", "---", "--:", "--:", "--:", "--:"]),
+  );
   const Gsplit = await bundleSplit("bench/anchors/G-s3-client.js");
   const steps = [];
   for (const [n, file, how] of STEPS) {
@@ -74,19 +96,29 @@ export async function sizesReport() {
     const trimmedOne = await bundleOne(`bench/steps/${file}.js`, { plugins: [trimPlugin()] });
     const split = await bundleSplit(`bench/steps/${file}.js`);
     const withS3 = await bundleSplit(`bench/steps/${file}+s3.js`);
-    const step = { step: n, one: one.brotli, trimmed: trimmedOne.brotli, pageLoad: split.pageLoad.brotli, beside: withS3.pageLoad.brotli - Gsplit.pageLoad.brotli };
+    const step = {
+      step: n,
+      one: one.brotli,
+      trimmed: trimmedOne.brotli,
+      pageLoad: split.pageLoad.brotli,
+      beside: withS3.pageLoad.brotli - Gsplit.pageLoad.brotli,
+    };
     steps.push(step);
     lines.push(row([n, how, fmt(step.one), fmt(step.trimmed), fmt(step.pageLoad), fmt(step.beside)]));
   }
   lines.push("");
   for (let i = 1; i < steps.length; i++) {
     const [a, b] = [steps[i - 1], steps[i]];
-    lines.push(`- step ${b.step} saves ${fmt(a.one - b.one)} B in one file, ${fmt(a.pageLoad - b.pageLoad)} B at page load with code splitting, ${fmt(a.beside - b.beside)} B beside S3Client.`);
+    lines.push(
+      `- step ${b.step} saves ${fmt(a.one - b.one)} B in one file, ${fmt(a.pageLoad - b.pageLoad)} B at page load with code splitting, ${fmt(a.beside - b.beside)} B beside S3Client.`,
+    );
   }
   const last = steps.at(-1);
   lines.push(`- trimming AWS event streams saves ${fmt(last.one - last.trimmed)} B more in one file; with code splitting they are a chunk that never loads.`);
   if (now && trimmed) {
-    lines.push(`- the error-class trim saves ${fmt(now.guest.brotli - trimmed.guest.brotli)} B more of the guest page load and ${fmt(now["signin-total"].brotli - trimmed["signin-total"].brotli)} B with sign-in.`);
+    lines.push(
+      `- the error-class trim saves ${fmt(now.guest.brotli - trimmed.guest.brotli)} B more of the guest page load and ${fmt(now["signin-total"].brotli - trimmed["signin-total"].brotli)} B with sign-in.`,
+    );
   }
 
   if (now) {

@@ -3,10 +3,10 @@
 // The client class costs what this job never uses: its default runtime config statically imports
 // the SigV4 signer, SHA-256 fallback, retry strategies, endpoint rule engine with the partition
 // table, the user-agent builder (with bowser and package.json) and the middleware stack.
-import { AwsJson1_1Protocol } from '@aws-sdk/core/protocols';
-import { operation } from '@smithy/core/schema';
-import { fromBase64, fromUtf8, toBase64, toUtf8 } from '@smithy/core/serde';
-import { FetchHttpHandler, streamCollector } from '@smithy/fetch-http-handler';
+import { AwsJson1_1Protocol } from "@aws-sdk/core/protocols";
+import { operation } from "@smithy/core/schema";
+import { fromBase64, fromUtf8, toBase64, toUtf8 } from "@smithy/core/serde";
+import { FetchHttpHandler, streamCollector } from "@smithy/fetch-http-handler";
 
 /**
  * @param {{ url: string, serviceTarget: string, defaultNamespace: string, errorTypeRegistries: unknown[] }} service

@@ -1,2 +1,2 @@
 // Step 0: the generated CognitoIdentityClient, constructed the documented way (anchor E).
-export * from '../anchors/E-sdk-raw.js';
+export * from "../anchors/E-sdk-raw.js";

@@ -1,14 +1,14 @@
 // Step 2: the generated operation schemas sent through the SDK's awsJson1_1 protocol directly
 // (json-rpc-sender.js): no Client, Command, middleware stack or endpoint middleware.
-import { GetCredentialsForIdentity$, GetId$, errorTypeRegistries } from '@aws-sdk/client-cognito-identity';
-import { get, set } from 'idb-keyval';
-import { IDENTITY_POOL_ID, REGION } from '../anchors/config.js';
-import { jsonRpcSender } from './json-rpc-sender.js';
+import { GetCredentialsForIdentity$, GetId$, errorTypeRegistries } from "@aws-sdk/client-cognito-identity";
+import { get, set } from "idb-keyval";
+import { IDENTITY_POOL_ID, REGION } from "../anchors/config.js";
+import { jsonRpcSender } from "./json-rpc-sender.js";
 
 const send = jsonRpcSender({
   url: `https://cognito-identity.${REGION}.amazonaws.com/`,
-  serviceTarget: 'AWSCognitoIdentityService',
-  defaultNamespace: 'com.amazonaws.cognitoidentity',
+  serviceTarget: "AWSCognitoIdentityService",
+  defaultNamespace: "com.amazonaws.cognitoidentity",
   errorTypeRegistries,
 });
 const idKey = `cognito-identity-id:${IDENTITY_POOL_ID}`;

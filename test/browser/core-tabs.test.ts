@@ -57,8 +57,11 @@ describe("tabs of one origin (behaviour 9)", () => {
     const [tabA, tabB] = [await openTab(), await openTab()];
     const poolId = await createPool();
     await clearRequests();
-    const noLock = { request: <T,>(_name: string, run: () => Promise<T>) => run() };
-    const [a, b] = [tabA({ identityPoolId: poolId, endpoint: emulatorUrl, lock: noLock }), tabB({ identityPoolId: poolId, endpoint: emulatorUrl, lock: noLock })];
+    const noLock = { request: <T>(_name: string, run: () => Promise<T>) => run() };
+    const [a, b] = [
+      tabA({ identityPoolId: poolId, endpoint: emulatorUrl, lock: noLock }),
+      tabB({ identityPoolId: poolId, endpoint: emulatorUrl, lock: noLock }),
+    ];
     await Promise.all([a.getCredentials(), b.getCredentials()]);
     expect((await identityRequests()).filter((r) => r.operation === "GetId")).toHaveLength(2);
     a.dispose();

@@ -44,7 +44,12 @@ async function seedPools(): Promise<{ identityPoolId: string; userPoolId: string
 }
 
 function page(pools: { identityPoolId: string; userPoolId: string; clientId: string }): Auth {
-  const auth = createAuth({ identityPoolId: pools.identityPoolId, endpoint: emulatorUrl, crossTab: false, userPool: { userPoolId: pools.userPoolId, clientId: pools.clientId } });
+  const auth = createAuth({
+    identityPoolId: pools.identityPoolId,
+    endpoint: emulatorUrl,
+    crossTab: false,
+    userPool: { userPoolId: pools.userPoolId, clientId: pools.clientId },
+  });
   opened.push(auth);
   return auth;
 }
@@ -99,7 +104,6 @@ describe("user-pool sign-in in Chromium", () => {
     await reloaded.getCredentials();
     expect(reloaded.getState().status).toBe("guest");
   });
-
 });
 
 async function control(path: string, body?: unknown, method = body === undefined ? "GET" : "POST"): Promise<unknown> {

@@ -58,7 +58,9 @@ export async function newPool(
   if (!policies.authenticated && !policies.unauthenticated) return pool;
   const authRoleArn = await createRole(kit.iam, "CoreAuth", cognitoTrustPolicy(pool.poolId, "authenticated"), policies.authenticated ?? {});
   const unauthRoleArn = await createRole(kit.iam, "CoreUnauth", cognitoTrustPolicy(pool.poolId, "unauthenticated"), policies.unauthenticated ?? {});
-  await kit.identity.send(new SetIdentityPoolRolesCommand({ IdentityPoolId: pool.poolId, Roles: { authenticated: authRoleArn, unauthenticated: unauthRoleArn } }));
+  await kit.identity.send(
+    new SetIdentityPoolRolesCommand({ IdentityPoolId: pool.poolId, Roles: { authenticated: authRoleArn, unauthenticated: unauthRoleArn } }),
+  );
   return { poolId: pool.poolId, authRoleArn, unauthRoleArn };
 }
 

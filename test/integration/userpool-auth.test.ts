@@ -31,7 +31,12 @@ beforeAll(async () => {
   env = await createUserPoolEnv(kit.emulator);
   shortClientId = await env.createClient({ IdTokenValidity: 20, AccessTokenValidity: 20, TokenValidityUnits: { IdToken: "seconds", AccessToken: "seconds" } });
   for (const name of ["alice", "bob", "carol", "dave", "erin"]) await env.createUser(name, "Correct-Horse-1", { email: `${name}@example.com` });
-  const root = new S3Client({ endpoint: kit.emulator.url, region: REGION, forcePathStyle: true, credentials: { accessKeyId: "test", secretAccessKey: "test" } });
+  const root = new S3Client({
+    endpoint: kit.emulator.url,
+    region: REGION,
+    forcePathStyle: true,
+    credentials: { accessKeyId: "test", secretAccessKey: "test" },
+  });
   await root.send(new CreateBucketCommand({ Bucket: BUCKET }));
   root.destroy();
 });
@@ -61,7 +66,9 @@ async function newIdentityPool(): Promise<Pool> {
   const identityPoolId = created.IdentityPoolId!;
   const ownFiles = {
     Version: "2012-10-17",
-    Statement: [{ Effect: "Allow", Action: ["s3:GetObject", "s3:PutObject"], Resource: `arn:aws:s3:::${BUCKET}/private/\${cognito-identity.amazonaws.com:sub}/*` }],
+    Statement: [
+      { Effect: "Allow", Action: ["s3:GetObject", "s3:PutObject"], Resource: `arn:aws:s3:::${BUCKET}/private/\${cognito-identity.amazonaws.com:sub}/*` },
+    ],
   };
   const authenticated = await createRole(kit.iam, "UpAuth", cognitoTrustPolicy(identityPoolId, "authenticated"), { files: ownFiles });
   const unauthenticated = await createRole(kit.iam, "UpGuest", cognitoTrustPolicy(identityPoolId, "unauthenticated"));
@@ -70,7 +77,13 @@ async function newIdentityPool(): Promise<Pool> {
 }
 
 function page(pool: Pool, clientId = env.clientId, options: Partial<AuthOptions> = {}): Auth {
-  const auth = createAuth({ identityPoolId: pool.identityPoolId, endpoint: kit.emulator.url, crossTab: false, userPool: { userPoolId: env.userPoolId, clientId }, ...options });
+  const auth = createAuth({
+    identityPoolId: pool.identityPoolId,
+    endpoint: kit.emulator.url,
+    crossTab: false,
+    userPool: { userPoolId: env.userPoolId, clientId },
+    ...options,
+  });
   pages.push(auth);
   return auth;
 }
@@ -225,7 +238,11 @@ describe("createAuth with a user pool", () => {
     const seen = changes(auth);
     const tokensKey = [...store.data.keys()].find((key) => key.endsWith(USER_POOL_TOKENS_KEY))!;
     const { refreshToken } = store.data.get(tokensKey) as { refreshToken: string };
-    const admin = new CognitoIdentityProviderClient({ endpoint: kit.emulator.url, region: REGION, credentials: { accessKeyId: "test", secretAccessKey: "test" } });
+    const admin = new CognitoIdentityProviderClient({
+      endpoint: kit.emulator.url,
+      region: REGION,
+      credentials: { accessKeyId: "test", secretAccessKey: "test" },
+    });
     await admin.send(new RevokeTokenCommand({ Token: refreshToken, ClientId: shortClientId }));
     admin.destroy();
     // The next renewal (about 5 s before the 20 s ID token expires) is refused: the session ends.
@@ -250,7 +267,11 @@ describe("createAuth with a user pool", () => {
     // and the identity pool (ServerSideTokenCheck) refuses the ID tokens issued before it.
     const tokensKey = [...store.data.keys()].find((key) => key.endsWith(USER_POOL_TOKENS_KEY))!;
     const { accessToken } = store.data.get(tokensKey) as { accessToken: string };
-    const device = new CognitoIdentityProviderClient({ endpoint: kit.emulator.url, region: REGION, credentials: { accessKeyId: "test", secretAccessKey: "test" } });
+    const device = new CognitoIdentityProviderClient({
+      endpoint: kit.emulator.url,
+      region: REGION,
+      credentials: { accessKeyId: "test", secretAccessKey: "test" },
+    });
     await device.send(new GlobalSignOutCommand({ AccessToken: accessToken }));
     device.destroy();
 
@@ -273,10 +294,10 @@ describe("createAuth with a user pool", () => {
     await kit.emulator.control("requests", undefined, "DELETE");
     await kit.emulator.control("faults", { target: "InitiateAuth", error: "network", count: 6 });
     try {
-      await vi.waitFor(
-        async () => expect((await requests()).filter((r) => r.operation === "InitiateAuth" && r.status === 0)).toHaveLength(6),
-        { timeout: 40_000, interval: 250 },
-      );
+      await vi.waitFor(async () => expect((await requests()).filter((r) => r.operation === "InitiateAuth" && r.status === 0)).toHaveLength(6), {
+        timeout: 40_000,
+        interval: 250,
+      });
     } finally {
       await kit.emulator.control("faults", { clear: true });
     }

@@ -5,7 +5,12 @@
  * `createAuth` without our user-pool emulator: the user pool is cognito-local (`userPool.endpoint`),
  * its issuer is an OpenID Connect provider of an identity pool on our emulator.
  */
-import { AdminCreateUserCommand, AdminSetUserPasswordCommand, CreateUserPoolClientCommand, RevokeTokenCommand } from "@aws-sdk/client-cognito-identity-provider";
+import {
+  AdminCreateUserCommand,
+  AdminSetUserPasswordCommand,
+  CreateUserPoolClientCommand,
+  RevokeTokenCommand,
+} from "@aws-sdk/client-cognito-identity-provider";
 import { CreateIdentityPoolCommand, SetIdentityPoolRolesCommand } from "@aws-sdk/client-cognito-identity";
 import { CreateOpenIDConnectProviderCommand } from "@aws-sdk/client-iam";
 import { CreateBucketCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
@@ -37,7 +42,9 @@ beforeAll(async () => {
   );
   clientId = created.UserPoolClient!.ClientId!;
   for (const username of ["alice", "bob", "carol"]) {
-    await local.admin.send(new AdminCreateUserCommand({ UserPoolId: local.userPoolId, Username: username, TemporaryPassword: "Temp-Pass-1!", MessageAction: "SUPPRESS" }));
+    await local.admin.send(
+      new AdminCreateUserCommand({ UserPoolId: local.userPoolId, Username: username, TemporaryPassword: "Temp-Pass-1!", MessageAction: "SUPPRESS" }),
+    );
     await local.admin.send(new AdminSetUserPasswordCommand({ UserPoolId: local.userPoolId, Username: username, Password: "Secret-Pass-1!", Permanent: true }));
   }
 });
@@ -142,7 +149,11 @@ describe("whole chain: cognito-local's ID token → identity pool on our emulato
     kit = await startIdentityKit();
     const { OpenIDConnectProviderArn } = await kit.iam.send(new CreateOpenIDConnectProviderCommand({ Url: local.issuer, ClientIDList: [clientId] }));
     const pool = await kit.identity.send(
-      new CreateIdentityPoolCommand({ IdentityPoolName: "cognito-local chain", AllowUnauthenticatedIdentities: true, OpenIdConnectProviderARNs: [OpenIDConnectProviderArn!] }),
+      new CreateIdentityPoolCommand({
+        IdentityPoolName: "cognito-local chain",
+        AllowUnauthenticatedIdentities: true,
+        OpenIdConnectProviderARNs: [OpenIDConnectProviderArn!],
+      }),
     );
     identityPoolId = pool.IdentityPoolId!;
     const ownFiles = {
@@ -152,7 +163,12 @@ describe("whole chain: cognito-local's ID token → identity pool on our emulato
     const authenticated = await createRole(kit.iam, "ClAuth", cognitoTrustPolicy(identityPoolId, "authenticated"), { files: ownFiles });
     const unauthenticated = await createRole(kit.iam, "ClGuest", cognitoTrustPolicy(identityPoolId, "unauthenticated"));
     await kit.identity.send(new SetIdentityPoolRolesCommand({ IdentityPoolId: identityPoolId, Roles: { authenticated, unauthenticated } }));
-    const root = new S3Client({ endpoint: kit.emulator.url, region: "eu-west-1", forcePathStyle: true, credentials: { accessKeyId: "test", secretAccessKey: "test" } });
+    const root = new S3Client({
+      endpoint: kit.emulator.url,
+      region: "eu-west-1",
+      forcePathStyle: true,
+      credentials: { accessKeyId: "test", secretAccessKey: "test" },
+    });
     await root.send(new CreateBucketCommand({ Bucket: bucket }));
     root.destroy();
   });

@@ -117,7 +117,8 @@ describe("sign-in", () => {
     await env.createUser("locked-user", "Correct-Horse-1");
     const { session } = open();
     const codes: string[] = [];
-    for (let i = 0; i < 8; i++) codes.push((await errorOf(session.signIn({ username: "locked-user", password: `Wrong-Horse-${i}`, authFlow: "USER_PASSWORD_AUTH" }))).code);
+    for (let i = 0; i < 8; i++)
+      codes.push((await errorOf(session.signIn({ username: "locked-user", password: `Wrong-Horse-${i}`, authFlow: "USER_PASSWORD_AUTH" }))).code);
     expect(codes[0]).toBe("incorrect-username-or-password");
     expect(codes.at(-1)).toBe("too-many-attempts");
   });
@@ -147,7 +148,13 @@ describe("sign-in", () => {
 describe("challenges", () => {
   it("NEW_PASSWORD_REQUIRED after an admin-created user's temporary password", async () => {
     await env.admin.send(
-      new AdminCreateUserCommand({ UserPoolId: env.userPoolId, Username: "new-user", TemporaryPassword: "Temporary-9", MessageAction: "SUPPRESS", UserAttributes: [{ Name: "email", Value: "new@example.com" }] }),
+      new AdminCreateUserCommand({
+        UserPoolId: env.userPoolId,
+        Username: "new-user",
+        TemporaryPassword: "Temporary-9",
+        MessageAction: "SUPPRESS",
+        UserAttributes: [{ Name: "email", Value: "new@example.com" }],
+      }),
     );
     const { session } = open();
     const first = await session.signIn({ username: "new-user", password: "Temporary-9" });
@@ -162,7 +169,9 @@ describe("challenges", () => {
   });
 
   it("SOFTWARE_TOKEN_MFA with a TOTP computed from the AssociateSoftwareToken secret", async () => {
-    await env.admin.send(new SetUserPoolMfaConfigCommand({ UserPoolId: env.userPoolId, MfaConfiguration: "OPTIONAL", SoftwareTokenMfaConfiguration: { Enabled: true } }));
+    await env.admin.send(
+      new SetUserPoolMfaConfigCommand({ UserPoolId: env.userPoolId, MfaConfiguration: "OPTIONAL", SoftwareTokenMfaConfiguration: { Enabled: true } }),
+    );
     await env.createUser("totp-user", "Correct-Horse-1");
     const { host, session } = open();
     await session.signIn({ username: "totp-user", password: "Correct-Horse-1" });
@@ -201,7 +210,12 @@ describe("challenges", () => {
       ["EMAIL_OTP", { EmailMfaSettings: { Enabled: true, PreferredMfa: true } }],
     ] as const) {
       const username = `${method.toLowerCase()}-user`;
-      await env.createUser(username, "Correct-Horse-1", { email: `${username}@example.com`, email_verified: "true", phone_number: "+15555550100", phone_number_verified: "true" });
+      await env.createUser(username, "Correct-Horse-1", {
+        email: `${username}@example.com`,
+        email_verified: "true",
+        phone_number: "+15555550100",
+        phone_number_verified: "true",
+      });
       const { host, session } = open();
       await session.signIn({ username, password: "Correct-Horse-1" });
       await env.admin.send(new SetUserMFAPreferenceCommand({ AccessToken: stored(host)!.accessToken, ...settings }));
@@ -278,7 +292,10 @@ describe("sign-up and password reset", () => {
     expect(delivery).toMatchObject({ deliveryMedium: "EMAIL", attributeName: "email" });
     const { code, kind } = await env.lastCode("forgot-user");
     expect(kind).toBe("reset");
-    expect((await errorOf(session.confirmForgotPassword({ username: "forgot-user", code: code === "000000" ? "111111" : "000000", newPassword: "New-Password-1" }))).code).toBe("code-mismatch");
+    expect(
+      (await errorOf(session.confirmForgotPassword({ username: "forgot-user", code: code === "000000" ? "111111" : "000000", newPassword: "New-Password-1" })))
+        .code,
+    ).toBe("code-mismatch");
     expect((await errorOf(session.confirmForgotPassword({ username: "forgot-user", code, newPassword: "weak" }))).code).toBe("invalid-password");
     await session.confirmForgotPassword({ username: "forgot-user", code, newPassword: "New-Password-1" });
     expect((await errorOf(session.signIn({ username: "forgot-user", password: "Old-Password-1" }))).code).toBe("incorrect-username-or-password");
@@ -396,7 +413,9 @@ describe("tokens: renewal, revocation, faults, sign-out", () => {
     expect(stored(host)).toBeUndefined();
     expect(await session.getUser()).toBeUndefined();
     // Not revoked at the pool: the app was told, and the token still works there.
-    const still = await env.admin.send(new InitiateAuthCommand({ AuthFlow: "REFRESH_TOKEN_AUTH", ClientId: env.clientId, AuthParameters: { REFRESH_TOKEN: refreshToken } }));
+    const still = await env.admin.send(
+      new InitiateAuthCommand({ AuthFlow: "REFRESH_TOKEN_AUTH", ClientId: env.clientId, AuthParameters: { REFRESH_TOKEN: refreshToken } }),
+    );
     expect(still.AuthenticationResult?.IdToken).toBeTruthy();
   });
 });

@@ -34,7 +34,10 @@ beforeAll(async () => {
 
   const app = join(scratch, "app");
   mkdirSync(join(app, "src"), { recursive: true });
-  writeFileSync(join(app, "package.json"), JSON.stringify({ name: "scratch-app", private: true, type: "module", dependencies: { [pkg.name]: `file:${tarball}` } }, null, 2));
+  writeFileSync(
+    join(app, "package.json"),
+    JSON.stringify({ name: "scratch-app", private: true, type: "module", dependencies: { [pkg.name]: `file:${tarball}` } }, null, 2),
+  );
   writeFileSync(join(app, "index.html"), '<!doctype html><html><body><p id="out"></p><script type="module" src="/src/main.js"></script></body></html>\n');
   writeFileSync(
     join(app, "src/main.js"),
@@ -64,7 +67,7 @@ describe("npm pack", () => {
     expect(files).toContain("dist/emulator/index.js");
     expect(files).toContain("emulator/demo-seed.json");
     expect(files).toContain(pkg.bin["cognito-idpool-emulator"]!.replace(/^\.\//, ""));
-    expect(files.filter((f) => /\.test\.(js|d\.ts)$/.test(f) || f.startsWith("src/") || f.endsWith(".ts") && !f.endsWith(".d.ts"))).toEqual([]);
+    expect(files.filter((f) => /\.test\.(js|d\.ts)$/.test(f) || f.startsWith("src/") || (f.endsWith(".ts") && !f.endsWith(".d.ts")))).toEqual([]);
   });
 
   test("every package the shipped code imports is a declared dependency", async () => {
@@ -114,7 +117,11 @@ describe("a scratch Vite app that installed the tarball", () => {
     const app = join(scratch, "app");
     const { stdout } = await run(
       process.execPath,
-      ["--input-type=module", "-e", 'const { startEmulator } = await import("cognito-idpool/emulator"); const e = await startEmulator({ port: 0 }); console.log(e.url); await e.stop();'],
+      [
+        "--input-type=module",
+        "-e",
+        'const { startEmulator } = await import("cognito-idpool/emulator"); const e = await startEmulator({ port: 0 }); console.log(e.url); await e.stop();',
+      ],
       { cwd: app },
     );
     expect(stdout.trim()).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
@@ -133,10 +140,14 @@ describe("package linters", () => {
   test("@arethetypeswrong/cli reports nothing for ESM consumers", async () => {
     // Exit status 1 means problems outside the profile; the JSON is checked too so a change in
     // the CLI's exit codes cannot hide them.
-    const { stdout } = await run(process.execPath, [join(ROOT, "node_modules/@arethetypeswrong/cli/dist/index.js"), tarball, "--profile", "esm-only", "--format", "json"], {
-      cwd: scratch,
-      maxBuffer: 1 << 24,
-    }).catch((error: { stdout?: string }) => ({ stdout: error.stdout ?? "{}" }));
+    const { stdout } = await run(
+      process.execPath,
+      [join(ROOT, "node_modules/@arethetypeswrong/cli/dist/index.js"), tarball, "--profile", "esm-only", "--format", "json"],
+      {
+        cwd: scratch,
+        maxBuffer: 1 << 24,
+      },
+    ).catch((error: { stdout?: string }) => ({ stdout: error.stdout ?? "{}" }));
     const report = JSON.parse(stdout) as { problems?: Record<string, { resolutionKind?: string }[]> };
     expect(report.problems, "attw printed no analysis").toBeDefined();
     const ignored = new Set(["node10", "node16-cjs"]);

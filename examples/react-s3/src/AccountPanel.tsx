@@ -3,7 +3,11 @@ import { auth } from "./auth.js";
 import { describeError } from "./files.js";
 import { notify } from "./session.js";
 
-type Mode = { step: "signIn" } | { step: "signUp" } | { step: "confirmSignUp"; username: string; password: string; destination?: string } | { step: "challenge"; challenge: string; destination?: string };
+type Mode =
+  | { step: "signIn" }
+  | { step: "signUp" }
+  | { step: "confirmSignUp"; username: string; password: string; destination?: string }
+  | { step: "challenge"; challenge: string; destination?: string };
 
 /** Sign in (SRP), sign up with a confirmation code, and any challenge Cognito asks for. */
 export function AccountPanel() {

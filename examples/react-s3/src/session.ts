@@ -63,7 +63,10 @@ async function describeChange(change: IdentityChange): Promise<void> {
         { s3: s3Client(change.previousCredentials), prefix: privatePrefix(change.previousIdentityId) },
         { s3, prefix: privatePrefix(change.identityId) },
       );
-      notify("success", `Merged: copied ${copied.length} guest file${copied.length === 1 ? "" : "s"} from ${change.previousIdentityId} to ${change.identityId}${copied.length ? `: ${copied.join(", ")}` : ""}.`);
+      notify(
+        "success",
+        `Merged: copied ${copied.length} guest file${copied.length === 1 ? "" : "s"} from ${change.previousIdentityId} to ${change.identityId}${copied.length ? `: ${copied.join(", ")}` : ""}.`,
+      );
       return;
     }
     case "recovered":

@@ -47,7 +47,10 @@ export async function handleControl(core: EmulatorCore, ctx: ServiceContext): Pr
 
   if (path === "/_emulator/credentials" && method === "POST") {
     const { lifetimeSeconds } = body(ctx);
-    if (lifetimeSeconds !== null && (typeof lifetimeSeconds !== "number" || !Number.isInteger(lifetimeSeconds) || lifetimeSeconds < 1 || lifetimeSeconds > 43200)) {
+    if (
+      lifetimeSeconds !== null &&
+      (typeof lifetimeSeconds !== "number" || !Number.isInteger(lifetimeSeconds) || lifetimeSeconds < 1 || lifetimeSeconds > 43200)
+    ) {
       throw invalid("lifetimeSeconds", "an integer from 1 to 43200, or null for the default 3600");
     }
     core.runtime.credentialLifetimeSeconds = lifetimeSeconds as number | null;
@@ -94,11 +97,20 @@ export async function handleControl(core: EmulatorCore, ctx: ServiceContext): Pr
   const code = /^\/_emulator\/codes\/([^/]+)\/([^/]+)$/.exec(path);
   if (code && method === "GET") {
     const found = lastCodeSent(core.state, decodeURIComponent(code[1]!), decodeURIComponent(code[2]!));
-    if (!found) return { status: 404, headers: { "content-type": "application/json" }, body: JSON.stringify({ __type: "ResourceNotFoundException", message: "No code was sent to that user." }) };
+    if (!found)
+      return {
+        status: 404,
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ __type: "ResourceNotFoundException", message: "No code was sent to that user." }),
+      };
     return ok(found);
   }
 
-  return { status: 404, headers: { "content-type": "application/json" }, body: JSON.stringify({ __type: "UnknownOperationException", message: `No control route ${method} ${path}` }) };
+  return {
+    status: 404,
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ __type: "UnknownOperationException", message: `No control route ${method} ${path}` }),
+  };
 }
 
 function body(ctx: ServiceContext): Record<string, unknown> {

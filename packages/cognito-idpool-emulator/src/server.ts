@@ -134,7 +134,10 @@ async function handle(core: EmulatorCore, req: IncomingMessage, res: ServerRespo
     if (error instanceof AwsError) response = routed.fail(error, ctx);
     else {
       process.stderr.write(`cognito-idpool-emulator: ${routed.service}.${routed.operation} failed: ${(error as Error).stack ?? error}\n`);
-      const internal = routed.service === "s3" ? new AwsError("InternalError", "We encountered an internal error. Please try again.", 500) : new AwsError("InternalErrorException", "An internal error occurred.", 500);
+      const internal =
+        routed.service === "s3"
+          ? new AwsError("InternalError", "We encountered an internal error. Please try again.", 500)
+          : new AwsError("InternalErrorException", "An internal error occurred.", 500);
       response = routed.fail(internal, ctx);
     }
   }
@@ -272,7 +275,7 @@ function jsonRoute(service: JsonService | undefined, operationName: string): Rou
     operation: operationName,
     fail: (error, ctx) => jsonError(error, ctx.requestId),
     async run(ctx) {
-      const operation = service ? Object.hasOwn(service.operations, operationName) ? service.operations[operationName] : undefined : undefined;
+      const operation = service ? (Object.hasOwn(service.operations, operationName) ? service.operations[operationName] : undefined) : undefined;
       if (!service || !operation) throw new AwsError("UnknownOperationException", `Unknown operation ${operationName}`);
       if (operation.auth === "sigv4") {
         const result = await verifySigV4(ctx.request, ctx.state, ctx.clock);

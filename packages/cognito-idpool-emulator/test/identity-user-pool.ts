@@ -46,7 +46,9 @@ export async function createUserPool(url: string): Promise<TestUserPool> {
       await idp.send(new AdminSetUserPasswordCommand({ UserPoolId: poolId, Username, Password: PASSWORD, Permanent: true }));
     },
     async signIn(ClientId, USERNAME) {
-      const { AuthenticationResult } = await idp.send(new InitiateAuthCommand({ ClientId, AuthFlow: "USER_PASSWORD_AUTH", AuthParameters: { USERNAME, PASSWORD } }));
+      const { AuthenticationResult } = await idp.send(
+        new InitiateAuthCommand({ ClientId, AuthFlow: "USER_PASSWORD_AUTH", AuthParameters: { USERNAME, PASSWORD } }),
+      );
       return { idToken: AuthenticationResult!.IdToken!, accessToken: AuthenticationResult!.AccessToken! };
     },
   };

@@ -9,13 +9,7 @@ import {
   type CreateUserPoolClientCommandInput,
   type CreateUserPoolCommandInput,
 } from "@aws-sdk/client-cognito-identity-provider";
-import {
-  AuthenticationDetails,
-  CognitoUser,
-  CognitoUserPool,
-  type CognitoUserSession,
-  type ICognitoStorage,
-} from "amazon-cognito-identity-js";
+import { AuthenticationDetails, CognitoUser, CognitoUserPool, type CognitoUserSession, type ICognitoStorage } from "amazon-cognito-identity-js";
 import { createRemoteJWKSet, jwtVerify, type JWTPayload } from "jose";
 import { REGION, ROOT_CREDENTIALS, type TestEmulator } from "../src/testing/harness.js";
 
@@ -56,7 +50,11 @@ export interface TestPool {
 }
 
 /** Creates a pool and one app client through the AWS SDK. */
-export async function createPool(emulator: TestEmulator, pool: Partial<CreateUserPoolCommandInput> = {}, client: Partial<CreateUserPoolClientCommandInput> = {}): Promise<TestPool> {
+export async function createPool(
+  emulator: TestEmulator,
+  pool: Partial<CreateUserPoolCommandInput> = {},
+  client: Partial<CreateUserPoolClientCommandInput> = {},
+): Promise<TestPool> {
   const idp = idpClient(emulator);
   const created = await idp.send(new CreateUserPoolCommand({ PoolName: "test-pool", ...pool }));
   const poolId = created.UserPool!.Id!;
@@ -77,7 +75,13 @@ export function jsPool(emulator: TestEmulator, poolId: string, clientId: string)
 }
 
 /** A confirmed user with a permanent password, made the administrator's way. */
-export async function createUser(emulator: TestEmulator, poolId: string, username: string, attributes: Record<string, string> = {}, password = PASSWORD): Promise<void> {
+export async function createUser(
+  emulator: TestEmulator,
+  poolId: string,
+  username: string,
+  attributes: Record<string, string> = {},
+  password = PASSWORD,
+): Promise<void> {
   const idp = idpClient(emulator);
   await idp.send(
     new AdminCreateUserCommand({
@@ -117,7 +121,12 @@ export function outcome(): { callbacks: Parameters<CognitoUser["authenticateUser
 }
 
 /** Signs in with amazon-cognito-identity-js (SRP unless told otherwise) and reports the outcome. */
-export function signIn(pool: CognitoUserPool, username: string, password: string, flow: "USER_SRP_AUTH" | "USER_PASSWORD_AUTH" = "USER_SRP_AUTH"): { user: CognitoUser; result: Promise<SignInOutcome> } {
+export function signIn(
+  pool: CognitoUserPool,
+  username: string,
+  password: string,
+  flow: "USER_SRP_AUTH" | "USER_PASSWORD_AUTH" = "USER_SRP_AUTH",
+): { user: CognitoUser; result: Promise<SignInOutcome> } {
   const user = new CognitoUser({ Username: username, Pool: pool, Storage: new MemoryStorage() });
   user.setAuthenticationFlowType(flow);
   const { callbacks, result } = outcome();
@@ -126,7 +135,12 @@ export function signIn(pool: CognitoUserPool, username: string, password: string
 }
 
 /** Signs in and insists on tokens. */
-export async function signedIn(pool: CognitoUserPool, username: string, password = PASSWORD, flow: "USER_SRP_AUTH" | "USER_PASSWORD_AUTH" = "USER_SRP_AUTH"): Promise<{ user: CognitoUser; session: CognitoUserSession }> {
+export async function signedIn(
+  pool: CognitoUserPool,
+  username: string,
+  password = PASSWORD,
+  flow: "USER_SRP_AUTH" | "USER_PASSWORD_AUTH" = "USER_SRP_AUTH",
+): Promise<{ user: CognitoUser; session: CognitoUserSession }> {
   const { user, result } = signIn(pool, username, password, flow);
   const done = await result;
   if (done.kind !== "success") throw new Error(`sign-in of ${username} ended in ${done.kind}: ${JSON.stringify(done)}`);
@@ -157,7 +171,12 @@ export function callback<T>(run: (done: (error: unknown, value?: T) => void) => 
 }
 
 /** Verifies a token as a relying party would: RS256 against the served JWKS, AWS's issuer. */
-export async function verifyToken(emulator: TestEmulator, poolId: string, token: string, options: { audience?: string; currentDate?: Date } = {}): Promise<JWTPayload> {
+export async function verifyToken(
+  emulator: TestEmulator,
+  poolId: string,
+  token: string,
+  options: { audience?: string; currentDate?: Date } = {},
+): Promise<JWTPayload> {
   const jwks = createRemoteJWKSet(new URL(`${emulator.url}/${poolId}/.well-known/jwks.json`));
   const { payload } = await jwtVerify(token, jwks, {
     issuer: `https://cognito-idp.${poolId.split("_")[0]}.amazonaws.com/${poolId}`,
@@ -212,7 +231,9 @@ const JsBigInteger = require("amazon-cognito-identity-js/lib/BigInteger.js").def
  * USER_SRP_AUTH by hand with amazon-cognito-identity-js's own SRP maths, for tests that must act
  * between InitiateAuth and RespondToAuthChallenge (session expiry, reuse, tampering).
  */
-export async function srpStart(poolId: string): Promise<{ srpA: string; claim(parameters: Record<string, string>, password: string, timestamp?: string): Promise<Record<string, string>> }> {
+export async function srpStart(
+  poolId: string,
+): Promise<{ srpA: string; claim(parameters: Record<string, string>, password: string, timestamp?: string): Promise<Record<string, string>> }> {
   const poolName = poolId.split("_")[1]!;
   const helper = new jsSrp.AuthenticationHelper(poolName);
   const A = await callback<JsBigInteger>((done) => helper.getLargeAValue(done));
@@ -220,7 +241,9 @@ export async function srpStart(poolId: string): Promise<{ srpA: string; claim(pa
     srpA: A.toString(16),
     async claim(parameters, password, timestamp = new jsSrp.DateHelper().getNowString()) {
       const userId = parameters["USER_ID_FOR_SRP"]!;
-      const key = await callback<Buffer>((done) => helper.getPasswordAuthenticationKey(userId, password, new JsBigInteger(parameters["SRP_B"]!, 16), new JsBigInteger(parameters["SALT"]!, 16), done));
+      const key = await callback<Buffer>((done) =>
+        helper.getPasswordAuthenticationKey(userId, password, new JsBigInteger(parameters["SRP_B"]!, 16), new JsBigInteger(parameters["SALT"]!, 16), done),
+      );
       const message = Buffer.concat([Buffer.from(poolName), Buffer.from(userId), Buffer.from(parameters["SECRET_BLOCK"]!, "base64"), Buffer.from(timestamp)]);
       return {
         USERNAME: userId,

@@ -89,7 +89,11 @@ export async function rawS3(url: string, request: RawRequest): Promise<{ status:
   const body = request.body === undefined ? undefined : Buffer.from(request.body);
   const headers: Record<string, string> = { host: target.host, ...request.headers };
   if (!request.unsigned) {
-    headers["x-amz-content-sha256"] ??= request.contentSha256 ?? createHash("sha256").update(body ?? Buffer.alloc(0)).digest("hex");
+    headers["x-amz-content-sha256"] ??=
+      request.contentSha256 ??
+      createHash("sha256")
+        .update(body ?? Buffer.alloc(0))
+        .digest("hex");
     const query: Record<string, string> = {};
     for (const [k, v] of target.searchParams) query[k] = v;
     const signed = await signer("s3", request.credentials).sign(

@@ -13,13 +13,7 @@ import { createMemoryStore } from "./storage/memory-store.js";
 import { openTabChannel, type TabChannel, type TabMessage } from "./tabs/channel.js";
 import { createInPageLock, createWebLocksLock, type WebLockApi } from "./tabs/locks.js";
 import type { AuthState, CredentialProvider, IdentityChange, IdentityCredentials } from "./types.js";
-import {
-  USER_POOL_TOKENS_KEY,
-  type LoginValue,
-  type UserPoolActions,
-  type UserPoolHost,
-  type UserPoolSession,
-} from "./user-pool/contract.js";
+import { USER_POOL_TOKENS_KEY, type LoginValue, type UserPoolActions, type UserPoolHost, type UserPoolSession } from "./user-pool/contract.js";
 
 /**
  * AWS SDK v3 clients keep credentials until 5 minutes before the `expiration` they were handed
@@ -175,7 +169,11 @@ let pageLock: ReturnType<typeof createInPageLock> | undefined;
 
 interface BrowserGlobals {
   navigator?: { locks?: WebLockApi };
-  document?: { visibilityState?: string; addEventListener(type: string, listener: () => void): void; removeEventListener(type: string, listener: () => void): void };
+  document?: {
+    visibilityState?: string;
+    addEventListener(type: string, listener: () => void): void;
+    removeEventListener(type: string, listener: () => void): void;
+  };
   addEventListener?: (type: string, listener: () => void) => void;
   removeEventListener?: (type: string, listener: () => void) => void;
   BroadcastChannel?: typeof BroadcastChannel;
@@ -209,7 +207,8 @@ export function createAuth(options: AuthOptions): Auth {
   const random = o.random ?? Math.random;
   const storageKey = (name: string) => `cognito-idpool:${o.identityPoolId}:${name}`;
   const serverClock = new ServerClock(clock);
-  const lock = o.lock ?? (g.navigator?.locks ? createWebLocksLock(g.navigator.locks, { timers, logger, timeoutMs: LOCK_TIMEOUT_MS }) : (pageLock ??= createInPageLock()));
+  const lock =
+    o.lock ?? (g.navigator?.locks ? createWebLocksLock(g.navigator.locks, { timers, logger, timeoutMs: LOCK_TIMEOUT_MS }) : (pageLock ??= createInPageLock()));
 
   const primary: KeyValueStore = o.storage === "indexeddb" ? createIndexedDbStore() : o.storage === "memory" ? createMemoryStore() : o.storage;
   const store = createFallbackStore(primary, { timers, timeoutMs: STORAGE_TIMEOUT_MS, onFallback: (error) => engine.storageFailed(error) });
@@ -267,7 +266,10 @@ export function createAuth(options: AuthOptions): Auth {
   const loadUserPool = (operation: string): Promise<UserPoolSession> => {
     if (!host) {
       return Promise.reject(
-        new CognitoIdpoolError("user-pool-not-configured", `${operation} needs the userPool option: createAuth({ identityPoolId, userPool: { userPoolId, clientId } }).`),
+        new CognitoIdpoolError(
+          "user-pool-not-configured",
+          `${operation} needs the userPool option: createAuth({ identityPoolId, userPool: { userPoolId, clientId } }).`,
+        ),
       );
     }
     userPoolSession ??= import("./user-pool/session.js").then(
@@ -312,7 +314,10 @@ export function createAuth(options: AuthOptions): Auth {
   // --- other tabs --------------------------------------------------------------------------------
   const onTabMessage = (message: TabMessage) => {
     if (message.type === "signedOut") {
-      void userPoolSession?.then((session) => session.dispose(), () => {});
+      void userPoolSession?.then(
+        (session) => session.dispose(),
+        () => {},
+      );
       userPoolSession = undefined;
       void engine.signOut({ cause: message.cause, fromOtherTab: true });
       return;
@@ -397,7 +402,10 @@ export function createAuth(options: AuthOptions): Auth {
       g.document?.removeEventListener("visibilitychange", onVisibility);
       g.removeEventListener?.("pageshow", onPageShow);
       g.removeEventListener?.("online", onOnline);
-      void userPoolSession?.then((session) => session.dispose(), () => {});
+      void userPoolSession?.then(
+        (session) => session.dispose(),
+        () => {},
+      );
     },
   };
 }

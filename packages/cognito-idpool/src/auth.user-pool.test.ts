@@ -239,7 +239,7 @@ describe("user-pool hook", () => {
 
     it("a failed restore is not thrown into them; credentials still get its error and retry it", async () => {
       const env = await reloadedBrowser();
-        loaded.restoreFails = new CognitoIdpoolError("network-error", "offline");
+      loaded.restoreFails = new CognitoIdpoolError("network-error", "offline");
       const auth = env.auth({ userPool });
       expect(await auth.getUser()).toEqual({ username: "alice", sub: "s", claims: {} });
       expect(await auth.forgotPassword({ username: "alice" })).toEqual({});

@@ -87,7 +87,10 @@ const CHECKS: Record<Exclude<keyof AuthOptions, "identityPoolId" | "userPool">, 
   region: ['must be an AWS region such as "eu-west-1"', (v) => typeof v === "string" && REGION.test(v)],
   allowGuests: ["must be true or false", isBoolean],
   endpoint: ['must be an http(s) URL such as "http://127.0.0.1:4566"', isHttpUrl],
-  storage: ['must be "indexeddb", "memory" or an object with get, set and del methods', (v) => v === "indexeddb" || v === "memory" || hasMethods(v, ["get", "set", "del"])],
+  storage: [
+    'must be "indexeddb", "memory" or an object with get, set and del methods',
+    (v) => v === "indexeddb" || v === "memory" || hasMethods(v, ["get", "set", "del"]),
+  ],
   refreshMarginSeconds: ["must be a number of seconds from 0 to 43200", (v) => typeof v === "number" && Number.isFinite(v) && v >= 0 && v <= 43_200],
   customRoleArn: ['must be an IAM role ARN such as "arn:aws:iam::123456789012:role/Name"', (v) => typeof v === "string" && ROLE_ARN.test(v)],
   crossTab: ["must be true or false", isBoolean],
@@ -108,10 +111,11 @@ export function resolveOptions(input: AuthOptions): ResolvedOptions {
     if (!KNOWN.has(key)) throw new CognitoIdpoolError("invalid-options", `Unknown option "${key}" for createAuth().`);
   }
   const { identityPoolId } = input;
-  if (typeof identityPoolId !== "string") throw invalid("identityPoolId", 'is required: a string like "eu-west-1:00000000-0000-0000-0000-000000000000"', identityPoolId);
+  if (typeof identityPoolId !== "string")
+    throw invalid("identityPoolId", 'is required: a string like "eu-west-1:00000000-0000-0000-0000-000000000000"', identityPoolId);
   const poolMatch = identityPoolId.length <= 55 ? IDENTITY_POOL_ID.exec(identityPoolId) : null;
   if (!poolMatch) {
-    const hint = USER_POOL_ID.test(identityPoolId) ? " That is a user pool id; identity pool ids look like \"eu-west-1:<uuid>\"." : "";
+    const hint = USER_POOL_ID.test(identityPoolId) ? ' That is a user pool id; identity pool ids look like "eu-west-1:<uuid>".' : "";
     throw invalid("identityPoolId", `must look like "eu-west-1:00000000-0000-0000-0000-000000000000" (region, colon, lower-case uuid).${hint}`, identityPoolId);
   }
   for (const [name, [expected, test]] of Object.entries(CHECKS)) {
@@ -128,8 +132,10 @@ export function resolveOptions(input: AuthOptions): ResolvedOptions {
     if (unknown !== undefined) throw new CognitoIdpoolError("invalid-options", `Unknown option "userPool.${unknown}" for createAuth().`);
     const userPoolMatch = typeof userPoolId === "string" ? USER_POOL_ID.exec(userPoolId) : null;
     if (!userPoolMatch) throw invalid("userPool.userPoolId", 'must look like "eu-west-1_AbCdEf123"', userPoolId);
-    if (typeof clientId !== "string" || !CLIENT_ID.test(clientId)) throw invalid("userPool.clientId", "must be the app client id (letters, digits, underscores)", clientId);
-    if (userPoolEndpoint !== undefined && !isHttpUrl(userPoolEndpoint)) throw invalid("userPool.endpoint", 'must be an http(s) URL such as "http://127.0.0.1:9229"', userPoolEndpoint);
+    if (typeof clientId !== "string" || !CLIENT_ID.test(clientId))
+      throw invalid("userPool.clientId", "must be the app client id (letters, digits, underscores)", clientId);
+    if (userPoolEndpoint !== undefined && !isHttpUrl(userPoolEndpoint))
+      throw invalid("userPool.endpoint", 'must be an http(s) URL such as "http://127.0.0.1:9229"', userPoolEndpoint);
     userPool = { userPoolId: userPoolMatch[0], clientId, region: userPoolMatch[1]! };
     if (userPoolEndpoint !== undefined) userPool.endpoint = userPoolEndpoint.replace(/\/+$/, "");
   }

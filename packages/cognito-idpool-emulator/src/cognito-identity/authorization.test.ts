@@ -40,7 +40,13 @@ beforeEach(async () => {
 const asGuest = () => new CognitoIdentityClient({ endpoint: kit.emulator.url, region: REGION, credentials: guestCredentials, maxAttempts: 1 });
 const poolArn = () => `arn:aws:cognito-identity:${REGION}:000000000000:identitypool/${pool.poolId}`;
 const allow = (Action: string | string[], Resource: string | string[]) =>
-  kit.iam.send(new PutRolePolicyCommand({ RoleName: roleName, PolicyName: "admin-bits", PolicyDocument: JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action, Resource }] }) }));
+  kit.iam.send(
+    new PutRolePolicyCommand({
+      RoleName: roleName,
+      PolicyName: "admin-bits",
+      PolicyDocument: JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action, Resource }] }),
+    }),
+  );
 
 describe("Cognito Identity administration with issued credentials", () => {
   it("is refused with AccessDeniedException naming the assumed role, action and pool", async () => {

@@ -21,7 +21,12 @@ let rootS3: S3Client;
 const PER_IDENTITY_POLICY = {
   Version: "2012-10-17",
   Statement: [
-    { Effect: "Allow", Action: "s3:ListBucket", Resource: `arn:aws:s3:::${BUCKET}`, Condition: { StringLike: { "s3:prefix": ["${cognito-identity.amazonaws.com:sub}/*"] } } },
+    {
+      Effect: "Allow",
+      Action: "s3:ListBucket",
+      Resource: `arn:aws:s3:::${BUCKET}`,
+      Condition: { StringLike: { "s3:prefix": ["${cognito-identity.amazonaws.com:sub}/*"] } },
+    },
     { Effect: "Allow", Action: ["s3:GetObject", "s3:PutObject"], Resource: `arn:aws:s3:::${BUCKET}/\${cognito-identity.amazonaws.com:sub}/*` },
   ],
 };
@@ -43,7 +48,11 @@ beforeEach(async () => {
 });
 
 function provider(logins?: Record<string, string>) {
-  return fromCognitoIdentityPool({ identityPoolId: pool.poolId, clientConfig: { endpoint: kit.emulator.url, region: REGION, maxAttempts: 1 }, ...(logins ? { logins } : {}) });
+  return fromCognitoIdentityPool({
+    identityPoolId: pool.poolId,
+    clientConfig: { endpoint: kit.emulator.url, region: REGION, maxAttempts: 1 },
+    ...(logins ? { logins } : {}),
+  });
 }
 
 describe("fromCognitoIdentityPool", () => {

@@ -27,7 +27,10 @@ function s3For(credentials: ReturnType<typeof fromCognitoIdentityPool>): S3Clien
 
 describe("demo seed", () => {
   it("lets a guest read public/ and write only its own private/ folder", async () => {
-    const credentials = fromCognitoIdentityPool({ identityPoolId: identityPool.IdentityPoolId, clientConfig: { endpoint: emulator.url, region, maxAttempts: 1 } });
+    const credentials = fromCognitoIdentityPool({
+      identityPoolId: identityPool.IdentityPoolId,
+      clientConfig: { endpoint: emulator.url, region, maxAttempts: 1 },
+    });
     const { identityId } = await credentials();
     const s3 = s3For(credentials);
     const listed = await s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: "public/" }));
@@ -38,9 +41,18 @@ describe("demo seed", () => {
   });
 
   it("lets the seeded user sign in and use the authenticated role", async () => {
-    const idp = new CognitoIdentityProviderClient({ endpoint: emulator.url, region, maxAttempts: 1, credentials: { accessKeyId: "unused", secretAccessKey: "unused" } });
+    const idp = new CognitoIdentityProviderClient({
+      endpoint: emulator.url,
+      region,
+      maxAttempts: 1,
+      credentials: { accessKeyId: "unused", secretAccessKey: "unused" },
+    });
     const { AuthenticationResult } = await idp.send(
-      new InitiateAuthCommand({ ClientId: userPool.Clients[0].ClientId, AuthFlow: "USER_PASSWORD_AUTH", AuthParameters: { USERNAME: user.Username, PASSWORD: user.Password } }),
+      new InitiateAuthCommand({
+        ClientId: userPool.Clients[0].ClientId,
+        AuthFlow: "USER_PASSWORD_AUTH",
+        AuthParameters: { USERNAME: user.Username, PASSWORD: user.Password },
+      }),
     );
     idp.destroy();
     const providerName = identityPool.CognitoIdentityProviders[0].ProviderName as string;

@@ -48,7 +48,12 @@ describe("GetOpenIdTokenForDeveloperIdentity", () => {
   it("signs an RS256 OpenID token naming the identity, the pool and the developer login, valid 15 minutes by default", async () => {
     const { IdentityId, Token } = await tokenFor("user-1");
     const claims = decodeJwt(Token!);
-    expect(claims).toMatchObject({ iss: "https://cognito-identity.amazonaws.com", sub: IdentityId, aud: pool.poolId, amr: ["authenticated", DEV, `${DEV}:user-1`] });
+    expect(claims).toMatchObject({
+      iss: "https://cognito-identity.amazonaws.com",
+      sub: IdentityId,
+      aud: pool.poolId,
+      amr: ["authenticated", DEV, `${DEV}:user-1`],
+    });
     expect(claims.exp! - claims.iat!).toBe(900);
     const custom = decodeJwt((await tokenFor("user-1", { TokenDuration: 86400 })).Token!);
     expect(custom.exp! - custom.iat!).toBe(86400);
@@ -66,24 +71,35 @@ describe("GetOpenIdTokenForDeveloperIdentity", () => {
       "aws:PrincipalTag/department": "eng",
     });
     // GetId with the token finds the same identity.
-    expect((await device().send(new GetIdCommand({ IdentityPoolId: pool.poolId, Logins: { "cognito-identity.amazonaws.com": Token! } }))).IdentityId).toBe(IdentityId);
+    expect((await device().send(new GetIdCommand({ IdentityPoolId: pool.poolId, Logins: { "cognito-identity.amazonaws.com": Token! } }))).IdentityId).toBe(
+      IdentityId,
+    );
   });
 
   it("refuses the token for another identity, an expired token and a forged one", async () => {
     const one = await tokenFor("user-1");
     const two = await tokenFor("user-2");
-    expect((await failure(device().send(new GetCredentialsForIdentityCommand({ IdentityId: one.IdentityId, Logins: { "cognito-identity.amazonaws.com": two.Token! } })))).message).toBe(
-      "Logins don't match. Please include at least one valid login for this identity or identity pool.",
-    );
+    expect(
+      (
+        await failure(
+          device().send(new GetCredentialsForIdentityCommand({ IdentityId: one.IdentityId, Logins: { "cognito-identity.amazonaws.com": two.Token! } })),
+        )
+      ).message,
+    ).toBe("Logins don't match. Please include at least one valid login for this identity or identity pool.");
     const [h, p] = one.Token!.split(".");
     const forged = `${h}.${p}.${"A".repeat(342)}`;
-    expect((await failure(device().send(new GetCredentialsForIdentityCommand({ IdentityId: one.IdentityId, Logins: { "cognito-identity.amazonaws.com": forged } })))).message).toBe(
-      "Invalid login token. Couldn't verify signed token.",
-    );
+    expect(
+      (await failure(device().send(new GetCredentialsForIdentityCommand({ IdentityId: one.IdentityId, Logins: { "cognito-identity.amazonaws.com": forged } }))))
+        .message,
+    ).toBe("Invalid login token. Couldn't verify signed token.");
     await kit.emulator.control("clock", { offsetSeconds: 900 + 301 });
-    expect((await failure(device().send(new GetCredentialsForIdentityCommand({ IdentityId: one.IdentityId, Logins: { "cognito-identity.amazonaws.com": one.Token! } })))).message).toMatch(
-      /^Invalid login token\. Token expired: \d+ >= \d+$/,
-    );
+    expect(
+      (
+        await failure(
+          device().send(new GetCredentialsForIdentityCommand({ IdentityId: one.IdentityId, Logins: { "cognito-identity.amazonaws.com": one.Token! } })),
+        )
+      ).message,
+    ).toMatch(/^Invalid login token\. Token expired: \d+ >= \d+$/);
   });
 
   it("records the identity id of developer operations in the request log", async () => {
@@ -102,13 +118,17 @@ describe("GetOpenIdTokenForDeveloperIdentity", () => {
     try {
       const first = await startTestEmulator({ dataDir });
       const admin = new CognitoIdentityClient({ endpoint: first.url, region: REGION, credentials: ROOT_CREDENTIALS, maxAttempts: 1 });
-      const { IdentityPoolId } = await admin.send(new CreateIdentityPoolCommand({ IdentityPoolName: "persisted", AllowUnauthenticatedIdentities: false, DeveloperProviderName: DEV }));
+      const { IdentityPoolId } = await admin.send(
+        new CreateIdentityPoolCommand({ IdentityPoolName: "persisted", AllowUnauthenticatedIdentities: false, DeveloperProviderName: DEV }),
+      );
       const { IdentityId, Token } = await admin.send(new GetOpenIdTokenForDeveloperIdentityCommand({ IdentityPoolId, Logins: { [DEV]: "kept" } }));
       admin.destroy();
       await first.stop();
 
       const second = await startTestEmulator({ dataDir });
-      const { IdentityId: again } = await publicIdentityClient(second.url).send(new GetIdCommand({ IdentityPoolId, Logins: { "cognito-identity.amazonaws.com": Token! } }));
+      const { IdentityId: again } = await publicIdentityClient(second.url).send(
+        new GetIdCommand({ IdentityPoolId, Logins: { "cognito-identity.amazonaws.com": Token! } }),
+      );
       expect(again).toBe(IdentityId);
       await second.stop();
     } finally {
@@ -142,7 +162,9 @@ describe("GetOpenIdTokenForDeveloperIdentity", () => {
     const unsigned = await rawJsonCall(kit.emulator.url, "GetOpenIdTokenForDeveloperIdentity", { IdentityPoolId: pool.poolId, Logins: { [DEV]: "u" } });
     expect(unsigned.json.__type).toBe("MissingAuthenticationTokenException");
     expect(kit.emulator.core.state.cognitoIdentity.identities).toEqual({});
-    const missing = await failure(kit.identity.send(new GetOpenIdTokenForDeveloperIdentityCommand({ IdentityPoolId: pool.poolId, Logins: { "other.dev": "u" } })));
+    const missing = await failure(
+      kit.identity.send(new GetOpenIdTokenForDeveloperIdentityCommand({ IdentityPoolId: pool.poolId, Logins: { "other.dev": "u" } })),
+    );
     expect(missing.code).toBe("InvalidParameterException");
   });
 });
@@ -155,17 +177,30 @@ describe("LookupDeveloperIdentity, MergeDeveloperIdentities, UnlinkDeveloperIden
     const byId = await kit.identity.send(new LookupDeveloperIdentityCommand({ IdentityPoolId: pool.poolId, IdentityId }));
     expect(byId.DeveloperUserIdentifierList).toEqual(["user-1"]);
     const other = await tokenFor("user-2");
-    expect((await failure(kit.identity.send(new LookupDeveloperIdentityCommand({ IdentityPoolId: pool.poolId, IdentityId: other.IdentityId, DeveloperUserIdentifier: "user-1" })))).code).toBe(
-      "ResourceConflictException",
-    );
-    expect((await failure(kit.identity.send(new LookupDeveloperIdentityCommand({ IdentityPoolId: pool.poolId, DeveloperUserIdentifier: "nobody" })))).code).toBe("ResourceNotFoundException");
+    expect(
+      (
+        await failure(
+          kit.identity.send(
+            new LookupDeveloperIdentityCommand({ IdentityPoolId: pool.poolId, IdentityId: other.IdentityId, DeveloperUserIdentifier: "user-1" }),
+          ),
+        )
+      ).code,
+    ).toBe("ResourceConflictException");
+    expect(
+      (await failure(kit.identity.send(new LookupDeveloperIdentityCommand({ IdentityPoolId: pool.poolId, DeveloperUserIdentifier: "nobody" })))).code,
+    ).toBe("ResourceNotFoundException");
   });
 
   it("merges the source user into the destination's identity and disables the source identity", async () => {
     const source = await tokenFor("src");
     const destination = await tokenFor("dst");
     const merged = await kit.identity.send(
-      new MergeDeveloperIdentitiesCommand({ IdentityPoolId: pool.poolId, DeveloperProviderName: DEV, SourceUserIdentifier: "src", DestinationUserIdentifier: "dst" }),
+      new MergeDeveloperIdentitiesCommand({
+        IdentityPoolId: pool.poolId,
+        DeveloperProviderName: DEV,
+        SourceUserIdentifier: "src",
+        DestinationUserIdentifier: "dst",
+      }),
     );
     expect(merged.IdentityId).toBe(destination.IdentityId);
     expect((await tokenFor("src")).IdentityId).toBe(destination.IdentityId);
@@ -179,17 +214,28 @@ describe("LookupDeveloperIdentity, MergeDeveloperIdentities, UnlinkDeveloperIden
 
   it("unlinks a developer user; the identity cannot be used as a guest afterwards", async () => {
     const { IdentityId } = await tokenFor("user-1");
-    await kit.identity.send(new UnlinkDeveloperIdentityCommand({ IdentityPoolId: pool.poolId, IdentityId, DeveloperProviderName: DEV, DeveloperUserIdentifier: "user-1" }));
+    await kit.identity.send(
+      new UnlinkDeveloperIdentityCommand({ IdentityPoolId: pool.poolId, IdentityId, DeveloperProviderName: DEV, DeveloperUserIdentifier: "user-1" }),
+    );
     expect((await tokenFor("user-1")).IdentityId).not.toBe(IdentityId);
-    expect((await failure(device().send(new GetCredentialsForIdentityCommand({ IdentityId })))).message).toBe(`Access to Identity '${IdentityId}' is forbidden.`);
+    expect((await failure(device().send(new GetCredentialsForIdentityCommand({ IdentityId })))).message).toBe(
+      `Access to Identity '${IdentityId}' is forbidden.`,
+    );
     const again = await failure(
-      kit.identity.send(new UnlinkDeveloperIdentityCommand({ IdentityPoolId: pool.poolId, IdentityId, DeveloperProviderName: DEV, DeveloperUserIdentifier: "user-1" })),
+      kit.identity.send(
+        new UnlinkDeveloperIdentityCommand({ IdentityPoolId: pool.poolId, IdentityId, DeveloperProviderName: DEV, DeveloperUserIdentifier: "user-1" }),
+      ),
     );
     expect(again.code).toBe("ResourceNotFoundException");
   });
 
   it("only lets the pool's region see it when signed for another region", async () => {
-    const elsewhere = new CognitoIdentityClient({ endpoint: kit.emulator.url, region: "ap-south-1", credentials: { accessKeyId: "test", secretAccessKey: "test" }, maxAttempts: 1 });
+    const elsewhere = new CognitoIdentityClient({
+      endpoint: kit.emulator.url,
+      region: "ap-south-1",
+      credentials: { accessKeyId: "test", secretAccessKey: "test" },
+      maxAttempts: 1,
+    });
     const error = await failure(elsewhere.send(new GetOpenIdTokenForDeveloperIdentityCommand({ IdentityPoolId: pool.poolId, Logins: { [DEV]: "u" } })));
     expect(error).toEqual({ code: "ResourceNotFoundException", message: `IdentityPool '${pool.poolId}' not found.`, status: 400 });
     elsewhere.destroy();

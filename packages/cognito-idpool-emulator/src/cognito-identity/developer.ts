@@ -5,7 +5,20 @@ import { verifyLogins, type VerifiedLogin } from "./logins.js";
 import { issueOpenIdToken } from "./openid-token.js";
 import { requirePool } from "./pools.js";
 import { loginKey, type IdentityPoolRecord } from "./state.js";
-import { DEVELOPER_PROVIDER_NAME, DEVELOPER_USER_IDENTIFIER, IDENTITY_ID, IDENTITY_POOL_ID, int, LOGINS, map, MAX_RESULTS, NEXT_TOKEN, str, struct, validate } from "./validate.js";
+import {
+  DEVELOPER_PROVIDER_NAME,
+  DEVELOPER_USER_IDENTIFIER,
+  IDENTITY_ID,
+  IDENTITY_POOL_ID,
+  int,
+  LOGINS,
+  map,
+  MAX_RESULTS,
+  NEXT_TOKEN,
+  str,
+  struct,
+  validate,
+} from "./validate.js";
 
 /** GetOpenIdTokenForDeveloperIdentity's default TokenDuration: 15 minutes (service model). */
 const DEFAULT_TOKEN_SECONDS = 900;
@@ -21,15 +34,31 @@ const GET_TOKEN = struct(
   ["IdentityPoolId", "Logins"],
 );
 const LOOKUP = struct(
-  { IdentityPoolId: IDENTITY_POOL_ID, IdentityId: IDENTITY_ID, DeveloperUserIdentifier: DEVELOPER_USER_IDENTIFIER, MaxResults: MAX_RESULTS, NextToken: NEXT_TOKEN },
+  {
+    IdentityPoolId: IDENTITY_POOL_ID,
+    IdentityId: IDENTITY_ID,
+    DeveloperUserIdentifier: DEVELOPER_USER_IDENTIFIER,
+    MaxResults: MAX_RESULTS,
+    NextToken: NEXT_TOKEN,
+  },
   ["IdentityPoolId"],
 );
 const MERGE = struct(
-  { SourceUserIdentifier: DEVELOPER_USER_IDENTIFIER, DestinationUserIdentifier: DEVELOPER_USER_IDENTIFIER, DeveloperProviderName: DEVELOPER_PROVIDER_NAME, IdentityPoolId: IDENTITY_POOL_ID },
+  {
+    SourceUserIdentifier: DEVELOPER_USER_IDENTIFIER,
+    DestinationUserIdentifier: DEVELOPER_USER_IDENTIFIER,
+    DeveloperProviderName: DEVELOPER_PROVIDER_NAME,
+    IdentityPoolId: IDENTITY_POOL_ID,
+  },
   ["SourceUserIdentifier", "DestinationUserIdentifier", "DeveloperProviderName", "IdentityPoolId"],
 );
 const UNLINK = struct(
-  { IdentityId: IDENTITY_ID, IdentityPoolId: IDENTITY_POOL_ID, DeveloperProviderName: DEVELOPER_PROVIDER_NAME, DeveloperUserIdentifier: DEVELOPER_USER_IDENTIFIER },
+  {
+    IdentityId: IDENTITY_ID,
+    IdentityPoolId: IDENTITY_POOL_ID,
+    DeveloperProviderName: DEVELOPER_PROVIDER_NAME,
+    DeveloperUserIdentifier: DEVELOPER_USER_IDENTIFIER,
+  },
   ["IdentityId", "IdentityPoolId", "DeveloperProviderName", "DeveloperUserIdentifier"],
 );
 
@@ -40,7 +69,13 @@ const UNLINK = struct(
  */
 export const developerOperations = {
   async GetOpenIdTokenForDeveloperIdentity(input: Record<string, unknown>, ctx: ServiceContext) {
-    const request = validate<{ IdentityPoolId: string; IdentityId?: string; Logins: Record<string, string>; PrincipalTags?: Record<string, string>; TokenDuration?: number }>(input, GET_TOKEN);
+    const request = validate<{
+      IdentityPoolId: string;
+      IdentityId?: string;
+      Logins: Record<string, string>;
+      PrincipalTags?: Record<string, string>;
+      TokenDuration?: number;
+    }>(input, GET_TOKEN);
     if (request.IdentityId) ctx.log.identityId = request.IdentityId;
     const pool = requirePool(ctx, request.IdentityPoolId);
     const developer = developerProvider(pool);
@@ -53,7 +88,10 @@ export const developerOperations = {
     const given = request.IdentityId === undefined ? undefined : identityInPool(ctx, request.IdentityId, pool);
     const owner = slice.logins[loginKey(pool.IdentityPoolId, developer, userId)];
     if (given && owner && owner !== given.IdentityId) {
-      throw new AwsError("DeveloperUserAlreadyRegisteredException", `Developer user identifier ${userId} is already registered with Cognito under a different identity ID.`);
+      throw new AwsError(
+        "DeveloperUserAlreadyRegisteredException",
+        `Developer user identifier ${userId} is already registered with Cognito under a different identity ID.`,
+      );
     }
     const developerLogin: VerifiedLogin = { provider: developer, subject: userId, claims: {}, amr: [developer, `${developer}:${userId}`], mappingKeys: [] };
     const logins = [developerLogin, ...verified];
@@ -71,7 +109,10 @@ export const developerOperations = {
   },
 
   LookupDeveloperIdentity(input: Record<string, unknown>, ctx: ServiceContext) {
-    const request = validate<{ IdentityPoolId: string; IdentityId?: string; DeveloperUserIdentifier?: string; MaxResults?: number; NextToken?: string }>(input, LOOKUP);
+    const request = validate<{ IdentityPoolId: string; IdentityId?: string; DeveloperUserIdentifier?: string; MaxResults?: number; NextToken?: string }>(
+      input,
+      LOOKUP,
+    );
     const pool = requirePool(ctx, request.IdentityPoolId);
     if (request.IdentityId === undefined && request.DeveloperUserIdentifier === undefined) {
       throw new AwsError("InvalidParameterException", "Either IdentityId or DeveloperUserIdentifier must be given.");
@@ -81,7 +122,10 @@ export const developerOperations = {
       const owner = ctx.state.cognitoIdentity.logins[loginKey(pool.IdentityPoolId, pool.DeveloperProviderName ?? "", request.DeveloperUserIdentifier)];
       if (!owner) throw userNotFound(request.DeveloperUserIdentifier);
       if (identityId !== undefined && identityId !== owner) {
-        throw new AwsError("ResourceConflictException", `Developer user identifier ${request.DeveloperUserIdentifier} does not belong to identity '${identityId}'.`);
+        throw new AwsError(
+          "ResourceConflictException",
+          `Developer user identifier ${request.DeveloperUserIdentifier} does not belong to identity '${identityId}'.`,
+        );
       }
       identityId = owner;
     }
@@ -98,7 +142,10 @@ export const developerOperations = {
   },
 
   MergeDeveloperIdentities(input: Record<string, unknown>, ctx: ServiceContext) {
-    const request = validate<{ SourceUserIdentifier: string; DestinationUserIdentifier: string; DeveloperProviderName: string; IdentityPoolId: string }>(input, MERGE);
+    const request = validate<{ SourceUserIdentifier: string; DestinationUserIdentifier: string; DeveloperProviderName: string; IdentityPoolId: string }>(
+      input,
+      MERGE,
+    );
     const pool = requirePool(ctx, request.IdentityPoolId);
     const developer = matchingDeveloperProvider(pool, request.DeveloperProviderName);
     const slice = ctx.state.cognitoIdentity;
@@ -125,7 +172,10 @@ export const developerOperations = {
     const identity = identityInPool(ctx, request.IdentityId, pool);
     const linked = (l: { provider: string; subject: string }) => l.provider === developer && l.subject === request.DeveloperUserIdentifier;
     if (!identity.logins.some(linked)) {
-      throw new AwsError("ResourceNotFoundException", `Developer user identifier ${request.DeveloperUserIdentifier} is not linked to identity '${request.IdentityId}'.`);
+      throw new AwsError(
+        "ResourceNotFoundException",
+        `Developer user identifier ${request.DeveloperUserIdentifier} is not linked to identity '${request.IdentityId}'.`,
+      );
     }
     unlink(ctx.state.cognitoIdentity, identity, linked, ctx.clock.now());
     return {};

@@ -13,7 +13,9 @@ const OPEN_ID_TOKEN_SECONDS = 600;
 /** Session name Cognito uses when it assumes the role for GetCredentialsForIdentity (research spec §5.1). */
 const SESSION_NAME = "CognitoIdentityCredentials";
 
-const GET_ID = struct({ AccountId: str({ min: 1, max: 15, pattern: /^\d+$/, patternText: "\\d+" }), IdentityPoolId: IDENTITY_POOL_ID, Logins: LOGINS }, ["IdentityPoolId"]);
+const GET_ID = struct({ AccountId: str({ min: 1, max: 15, pattern: /^\d+$/, patternText: "\\d+" }), IdentityPoolId: IDENTITY_POOL_ID, Logins: LOGINS }, [
+  "IdentityPoolId",
+]);
 const GET_CREDENTIALS = struct({ IdentityId: IDENTITY_ID, Logins: LOGINS, CustomRoleArn: ARN }, ["IdentityId"]);
 const GET_OPEN_ID_TOKEN = struct({ IdentityId: IDENTITY_ID, Logins: LOGINS }, ["IdentityId"]);
 const UNLINK = struct({ IdentityId: IDENTITY_ID, Logins: LOGINS, LoginsToRemove: list(str({ min: 1, max: 128 })) }, ["IdentityId", "Logins", "LoginsToRemove"]);
@@ -31,7 +33,10 @@ export const enhancedFlowOperations = {
   },
 
   async GetCredentialsForIdentity(input: Record<string, unknown>, ctx: ServiceContext) {
-    const { IdentityId, Logins, CustomRoleArn } = validate<{ IdentityId: string; Logins?: Record<string, string>; CustomRoleArn?: string }>(input, GET_CREDENTIALS);
+    const { IdentityId, Logins, CustomRoleArn } = validate<{ IdentityId: string; Logins?: Record<string, string>; CustomRoleArn?: string }>(
+      input,
+      GET_CREDENTIALS,
+    );
     ctx.log.identityId = IdentityId;
     const { identity, pool } = requireIdentity(ctx, IdentityId);
     const logins = await verifyLogins(ctx, pool, Logins ?? {});
@@ -74,7 +79,12 @@ export const enhancedFlowOperations = {
     const plan = planResolution(slice, pool, identity, logins);
     commit(slice, plan, ctx.clock.now());
     const amr = sessionContext(pool.IdentityPoolId, plan.identityId, logins)["cognito-identity.amazonaws.com:amr"] as string[];
-    const token = await issueOpenIdToken(slice, ctx.clock, { identityId: plan.identityId, poolId: pool.IdentityPoolId, amr, lifetimeSeconds: OPEN_ID_TOKEN_SECONDS });
+    const token = await issueOpenIdToken(slice, ctx.clock, {
+      identityId: plan.identityId,
+      poolId: pool.IdentityPoolId,
+      amr,
+      lifetimeSeconds: OPEN_ID_TOKEN_SECONDS,
+    });
     ctx.log.identityId = plan.identityId;
     return { IdentityId: plan.identityId, Token: token };
   },
@@ -91,9 +101,13 @@ export const enhancedFlowOperations = {
     }
     for (const provider of LoginsToRemove) {
       if (provider === pool.DeveloperProviderName || provider === COGNITO_LOGIN_KEY) {
-        throw new AwsError("InvalidParameterException", `Developer-authenticated logins are removed with UnlinkDeveloperIdentity, not ${provider} in LoginsToRemove.`);
+        throw new AwsError(
+          "InvalidParameterException",
+          `Developer-authenticated logins are removed with UnlinkDeveloperIdentity, not ${provider} in LoginsToRemove.`,
+        );
       }
-      if (!identity.logins.some((l) => l.provider === provider)) throw new AwsError("InvalidParameterException", `Login ${provider} is not linked to identity '${IdentityId}'.`);
+      if (!identity.logins.some((l) => l.provider === provider))
+        throw new AwsError("InvalidParameterException", `Login ${provider} is not linked to identity '${IdentityId}'.`);
     }
     unlink(slice, identity, (l) => LoginsToRemove.includes(l.provider), ctx.clock.now());
     return {};

@@ -10,7 +10,16 @@ import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { REGION } from "../testing/harness.js";
 import { failure } from "../../test/identity-errors.js";
-import { cognitoTrustPolicy, createRole, createTestPool, publicIdentityClient, rawJsonCall, startIdentityKit, type IdentityKit, type TestPool } from "../testing/identity-fixtures.js";
+import {
+  cognitoTrustPolicy,
+  createRole,
+  createTestPool,
+  publicIdentityClient,
+  rawJsonCall,
+  startIdentityKit,
+  type IdentityKit,
+  type TestPool,
+} from "../testing/identity-fixtures.js";
 
 let kit: IdentityKit;
 let pool: TestPool;
@@ -47,7 +56,11 @@ describe("GetId without logins (R1)", () => {
 
   it("answers ResourceNotFoundException for an unknown pool", async () => {
     const id = `${REGION}:0b0b0b0b-0000-0000-0000-000000000000`;
-    expect(await failure(device().send(new GetIdCommand({ IdentityPoolId: id })))).toEqual({ code: "ResourceNotFoundException", message: `IdentityPool '${id}' not found.`, status: 400 });
+    expect(await failure(device().send(new GetIdCommand({ IdentityPoolId: id })))).toEqual({
+      code: "ResourceNotFoundException",
+      message: `IdentityPool '${id}' not found.`,
+      status: 400,
+    });
   });
 });
 
@@ -67,7 +80,12 @@ describe("GetCredentialsForIdentity for a guest (R3)", () => {
     expect(lifetime).toBeGreaterThan(3590);
     expect(lifetime).toBeLessThanOrEqual(3601);
 
-    const sts = new STSClient({ endpoint: kit.emulator.url, region: REGION, maxAttempts: 1, credentials: { accessKeyId: c.AccessKeyId!, secretAccessKey: c.SecretKey!, sessionToken: c.SessionToken! } });
+    const sts = new STSClient({
+      endpoint: kit.emulator.url,
+      region: REGION,
+      maxAttempts: 1,
+      credentials: { accessKeyId: c.AccessKeyId!, secretAccessKey: c.SecretKey!, sessionToken: c.SessionToken! },
+    });
     const caller = await sts.send(new GetCallerIdentityCommand({}));
     const roleName = pool.unauthRoleArn.split("/").pop();
     expect(caller.Arn).toBe(`arn:aws:sts::000000000000:assumed-role/${roleName}/CognitoIdentityCredentials`);
@@ -124,7 +142,9 @@ describe("GetCredentialsForIdentity for a guest (R3)", () => {
   it("refuses a guest once the pool stops allowing guests", async () => {
     const client = device();
     const { IdentityId } = await client.send(new GetIdCommand({ IdentityPoolId: pool.poolId }));
-    await kit.identity.send(new UpdateIdentityPoolCommand({ IdentityPoolId: pool.poolId, IdentityPoolName: "test pool", AllowUnauthenticatedIdentities: false }));
+    await kit.identity.send(
+      new UpdateIdentityPoolCommand({ IdentityPoolId: pool.poolId, IdentityPoolName: "test pool", AllowUnauthenticatedIdentities: false }),
+    );
     expect(await failure(client.send(new GetCredentialsForIdentityCommand({ IdentityId })))).toEqual({
       code: "NotAuthorizedException",
       message: "Unauthenticated access is not supported for this identity pool.",
@@ -135,10 +155,16 @@ describe("GetCredentialsForIdentity for a guest (R3)", () => {
   it("answers InvalidIdentityPoolConfigurationException when the pool has no unauthenticated role, or the role is missing", async () => {
     const client = device();
     const { IdentityId } = await client.send(new GetIdCommand({ IdentityPoolId: pool.poolId }));
-    const expected = { code: "InvalidIdentityPoolConfigurationException", message: "Invalid identity pool configuration. Check assigned IAM roles for this pool.", status: 400 };
+    const expected = {
+      code: "InvalidIdentityPoolConfigurationException",
+      message: "Invalid identity pool configuration. Check assigned IAM roles for this pool.",
+      status: 400,
+    };
     await kit.identity.send(new SetIdentityPoolRolesCommand({ IdentityPoolId: pool.poolId, Roles: { authenticated: pool.authRoleArn } }));
     expect(await failure(client.send(new GetCredentialsForIdentityCommand({ IdentityId })))).toEqual(expected);
-    await kit.identity.send(new SetIdentityPoolRolesCommand({ IdentityPoolId: pool.poolId, Roles: { unauthenticated: "arn:aws:iam::000000000000:role/DoesNotExist" } }));
+    await kit.identity.send(
+      new SetIdentityPoolRolesCommand({ IdentityPoolId: pool.poolId, Roles: { unauthenticated: "arn:aws:iam::000000000000:role/DoesNotExist" } }),
+    );
     expect(await failure(client.send(new GetCredentialsForIdentityCommand({ IdentityId })))).toEqual(expected);
   });
 

@@ -10,7 +10,8 @@ const MAX_LINKED_LOGINS = 20;
 
 export const forbidden = (id: string) => new AwsError("NotAuthorizedException", `Access to Identity '${id}' is forbidden.`);
 export const notFound = (id: string) => new AwsError("ResourceNotFoundException", `Identity '${id}' not found.`);
-const loginsDontMatch = () => new AwsError("NotAuthorizedException", "Logins don't match. Please include at least one valid login for this identity or identity pool.");
+const loginsDontMatch = () =>
+  new AwsError("NotAuthorizedException", "Logins don't match. Please include at least one valid login for this identity or identity pool.");
 const guestsNotSupported = () => new AwsError("NotAuthorizedException", "Unauthenticated access is not supported for this identity pool.");
 
 /** An identity and its pool, or ResourceNotFound. Signed calls only see their own region, like the pools. */
@@ -58,7 +59,13 @@ export interface ResolveOptions {
  * The link and merge rules R1–R5 of the research spec §4.2, for GetId (no `given`) and for
  * GetCredentialsForIdentity / GetOpenIdToken / GetOpenIdTokenForDeveloperIdentity (with `given`).
  */
-export function planResolution(slice: CognitoIdentityState, pool: IdentityPoolRecord, given: IdentityRecord | undefined, logins: VerifiedLogin[], options: ResolveOptions = {}): Plan {
+export function planResolution(
+  slice: CognitoIdentityState,
+  pool: IdentityPoolRecord,
+  given: IdentityRecord | undefined,
+  logins: VerifiedLogin[],
+  options: ResolveOptions = {},
+): Plan {
   const poolId = pool.IdentityPoolId;
   const base = { poolId, link: [] as LinkedLogin[], absorb: [] as string[] };
 

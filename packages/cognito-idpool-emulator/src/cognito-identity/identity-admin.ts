@@ -17,7 +17,12 @@ export const identityAdminOperations = {
   },
 
   ListIdentities(input: Record<string, unknown>, ctx: ServiceContext) {
-    const { IdentityPoolId, MaxResults, NextToken, HideDisabled } = validate<{ IdentityPoolId: string; MaxResults: number; NextToken?: string; HideDisabled?: boolean }>(input, LIST);
+    const { IdentityPoolId, MaxResults, NextToken, HideDisabled } = validate<{
+      IdentityPoolId: string;
+      MaxResults: number;
+      NextToken?: string;
+      HideDisabled?: boolean;
+    }>(input, LIST);
     requirePool(ctx, IdentityPoolId);
     const identities = Object.values(ctx.state.cognitoIdentity.identities).filter((i) => i.IdentityPoolId === IdentityPoolId && !(HideDisabled && i.disabled));
     const { page, nextToken } = paginate(identities, (i) => [i.CreationDate, i.IdentityId], MaxResults, NextToken);

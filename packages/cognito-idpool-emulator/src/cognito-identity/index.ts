@@ -70,7 +70,12 @@ function signed(name: string, handler: JsonOperation["handler"]): JsonOperation 
 function poolArn(input: Record<string, unknown>, ctx: ServiceContext): string {
   const slice = ctx.state.cognitoIdentity;
   const identityId = typeof input["IdentityId"] === "string" ? input["IdentityId"] : undefined;
-  const poolId = typeof input["IdentityPoolId"] === "string" ? input["IdentityPoolId"] : identityId && Object.hasOwn(slice.identities, identityId) ? slice.identities[identityId]!.IdentityPoolId : "";
+  const poolId =
+    typeof input["IdentityPoolId"] === "string"
+      ? input["IdentityPoolId"]
+      : identityId && Object.hasOwn(slice.identities, identityId)
+        ? slice.identities[identityId]!.IdentityPoolId
+        : "";
   return `arn:aws:cognito-identity:${ctx.region}:${ACCOUNT_ID}:identitypool/${poolId}`;
 }
 

@@ -36,7 +36,8 @@ afterAll(async () => {
 beforeEach(async () => {
   await kit.emulator.control("reset", {});
   const arns = [];
-  for (const idp of [idpA, idpB]) arns.push((await kit.iam.send(new CreateOpenIDConnectProviderCommand({ Url: idp.url, ClientIDList: ["web"] }))).OpenIDConnectProviderArn!);
+  for (const idp of [idpA, idpB])
+    arns.push((await kit.iam.send(new CreateOpenIDConnectProviderCommand({ Url: idp.url, ClientIDList: ["web"] }))).OpenIDConnectProviderArn!);
   pool = await createTestPool(kit, { OpenIdConnectProviderARNs: arns });
 });
 
@@ -46,7 +47,9 @@ const guest = async () => (await device().send(new GetIdCommand({ IdentityPoolId
 const signIn = async (Logins: Record<string, string>) => (await device().send(new GetIdCommand({ IdentityPoolId: pool.poolId, Logins }))).IdentityId!;
 const credentials = (IdentityId: string, Logins?: Record<string, string>) => device().send(new GetCredentialsForIdentityCommand({ IdentityId, Logins }));
 const listed = async (HideDisabled?: boolean) =>
-  ((await kit.identity.send(new ListIdentitiesCommand({ IdentityPoolId: pool.poolId, MaxResults: 60, HideDisabled }))).Identities ?? []).map((i) => i.IdentityId);
+  ((await kit.identity.send(new ListIdentitiesCommand({ IdentityPoolId: pool.poolId, MaxResults: 60, HideDisabled }))).Identities ?? []).map(
+    (i) => i.IdentityId,
+  );
 
 describe("R2: GetId with logins never consults a guest", () => {
   it("creates a separate authenticated identity; the guest stays a guest", async () => {

@@ -48,7 +48,9 @@ async function verifyLogin(ctx: ServiceContext, pool: IdentityPoolRecord, provid
   if (provider === COGNITO_LOGIN_KEY) return verifyCognitoToken(ctx, pool, token);
   if (provider === pool.DeveloperProviderName) {
     // The developer's own user ids are only trusted from the developer's backend (a signed call).
-    throw invalid(`Developer provider logins are only accepted by GetOpenIdTokenForDeveloperIdentity; send the OpenID token it returns under ${COGNITO_LOGIN_KEY}.`);
+    throw invalid(
+      `Developer provider logins are only accepted by GetOpenIdTokenForDeveloperIdentity; send the OpenID token it returns under ${COGNITO_LOGIN_KEY}.`,
+    );
   }
   const oidc = oidcProviderFor(ctx, pool, provider);
   if (!oidc && SOCIAL_PROVIDERS.includes(provider)) {
@@ -88,7 +90,13 @@ async function verifyCognitoToken(ctx: ServiceContext, pool: IdentityPoolRecord,
 }
 
 /** User-pool ID tokens (checked in process against the user pool's keys) and registered OIDC issuers (keys fetched from the issuer). */
-async function verifyJwtLogin(ctx: ServiceContext, pool: IdentityPoolRecord, provider: string, token: string, oidc: IamOidcProvider | undefined): Promise<VerifiedLogin> {
+async function verifyJwtLogin(
+  ctx: ServiceContext,
+  pool: IdentityPoolRecord,
+  provider: string,
+  token: string,
+  oidc: IamOidcProvider | undefined,
+): Promise<VerifiedLogin> {
   let claims: JWTPayload;
   try {
     claims = decodeJwt(token);

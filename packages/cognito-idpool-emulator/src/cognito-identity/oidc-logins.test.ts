@@ -39,9 +39,13 @@ describe("OIDC logins from a registered issuer (keys fetched from its JWKS)", ()
   it("creates an authenticated identity for a new user and returns the same one for the same user", async () => {
     const token = await issuer.mint({ sub: "alice", aud: CLIENT_ID });
     const first = await device().send(new GetIdCommand({ IdentityPoolId: pool.poolId, Logins: { [issuer.loginKey]: token } }));
-    const again = await device().send(new GetIdCommand({ IdentityPoolId: pool.poolId, Logins: { [issuer.loginKey]: await issuer.mint({ sub: "alice", aud: CLIENT_ID }) } }));
+    const again = await device().send(
+      new GetIdCommand({ IdentityPoolId: pool.poolId, Logins: { [issuer.loginKey]: await issuer.mint({ sub: "alice", aud: CLIENT_ID }) } }),
+    );
     expect(again.IdentityId).toBe(first.IdentityId);
-    const bob = await device().send(new GetIdCommand({ IdentityPoolId: pool.poolId, Logins: { [issuer.loginKey]: await issuer.mint({ sub: "bob", aud: CLIENT_ID }) } }));
+    const bob = await device().send(
+      new GetIdCommand({ IdentityPoolId: pool.poolId, Logins: { [issuer.loginKey]: await issuer.mint({ sub: "bob", aud: CLIENT_ID }) } }),
+    );
     expect(bob.IdentityId).not.toBe(first.IdentityId);
 
     const described = await kit.identity.send(new DescribeIdentityCommand({ IdentityId: first.IdentityId }));
@@ -78,7 +82,11 @@ describe("token checks (research spec §0, §3.3), none of which change state", 
     const other = await startOidcIssuer();
     try {
       const token = await other.mint({ sub: "alice", aud: CLIENT_ID });
-      expect(await refused(token, other.loginKey)).toEqual({ code: "NotAuthorizedException", message: "Token is not from a supported provider of this identity pool.", status: 400 });
+      expect(await refused(token, other.loginKey)).toEqual({
+        code: "NotAuthorizedException",
+        message: "Token is not from a supported provider of this identity pool.",
+        status: 400,
+      });
     } finally {
       await other.stop();
     }
@@ -102,7 +110,9 @@ describe("token checks (research spec §0, §3.3), none of which change state", 
   it("Couldn't verify signed token: payload changed after signing", async () => {
     const token = await issuer.mint({ sub: "alice", aud: CLIENT_ID });
     const [header, , signature] = token.split(".");
-    const forged = Buffer.from(JSON.stringify({ sub: "mallory", aud: CLIENT_ID, iss: issuer.url, exp: Math.floor(Date.now() / 1000) + 3600 })).toString("base64url");
+    const forged = Buffer.from(JSON.stringify({ sub: "mallory", aud: CLIENT_ID, iss: issuer.url, exp: Math.floor(Date.now() / 1000) + 3600 })).toString(
+      "base64url",
+    );
     expect((await refused(`${header}.${forged}.${signature}`)).message).toBe("Invalid login token. Couldn't verify signed token.");
   });
 
@@ -128,14 +138,20 @@ describe("token checks (research spec §0, §3.3), none of which change state", 
   });
 
   it("refuses something that is not a JWT", async () => {
-    expect(await refused("not-a-token")).toEqual({ code: "NotAuthorizedException", message: "Invalid login token. Not a valid OpenId Connect identity token.", status: 400 });
+    expect(await refused("not-a-token")).toEqual({
+      code: "NotAuthorizedException",
+      message: "Invalid login token. Not a valid OpenId Connect identity token.",
+      status: 400,
+    });
   });
 
   it("fails the whole call when one of several tokens is bad (R6)", async () => {
     const good = await issuer.mint({ sub: "alice", aud: CLIENT_ID });
     const before = identityCount();
     const error = await failure(
-      device().send(new GetIdCommand({ IdentityPoolId: pool.poolId, Logins: { [issuer.loginKey]: good, "cognito-idp.eu-west-1.amazonaws.com/eu-west-1_Nope1": good } })),
+      device().send(
+        new GetIdCommand({ IdentityPoolId: pool.poolId, Logins: { [issuer.loginKey]: good, "cognito-idp.eu-west-1.amazonaws.com/eu-west-1_Nope1": good } }),
+      ),
     );
     expect(error.code).toBe("NotAuthorizedException");
     expect(identityCount()).toBe(before);
@@ -156,7 +172,9 @@ describe("token checks (research spec §0, §3.3), none of which change state", 
 
   it("refuses social-provider tokens it cannot check offline, saying so", async () => {
     const social = await createTestPool(kit, { SupportedLoginProviders: { "graph.facebook.com": "1234567890" } });
-    const error = await failure(device().send(new GetIdCommand({ IdentityPoolId: social.poolId, Logins: { "graph.facebook.com": "EAAB-opaque-access-token" } })));
+    const error = await failure(
+      device().send(new GetIdCommand({ IdentityPoolId: social.poolId, Logins: { "graph.facebook.com": "EAAB-opaque-access-token" } })),
+    );
     expect(error.code).toBe("ExternalServiceException");
     expect(error.message).toMatch(/cannot verify graph\.facebook\.com tokens/);
     const unconfigured = await failure(device().send(new GetIdCommand({ IdentityPoolId: social.poolId, Logins: { "accounts.google.com": "x.y.z" } })));

@@ -97,7 +97,8 @@ export async function verifyOpenIdToken(
     return { ok: true, claims: payload as OpenIdTokenClaims };
   } catch (error) {
     const { code, payload } = error as { code?: string; payload?: JWTPayload };
-    if (code === "ERR_JWT_EXPIRED" && typeof payload?.exp === "number") return { ok: false, failure: { kind: "expired", now: clock.nowSeconds(), exp: payload.exp } };
+    if (code === "ERR_JWT_EXPIRED" && typeof payload?.exp === "number")
+      return { ok: false, failure: { kind: "expired", now: clock.nowSeconds(), exp: payload.exp } };
     return { ok: false, failure: { kind: "signature" } };
   }
 }

@@ -4,7 +4,12 @@ import { AwsError } from "../core/errors.js";
  * Stable pagination over items ordered by (creation time, id). The token names the last item
  * served, so deleting items between pages neither repeats nor skips the rest.
  */
-export function paginate<T>(items: T[], position: (item: T) => [number, string], maxResults: number, nextToken: string | undefined): { page: T[]; nextToken?: string } {
+export function paginate<T>(
+  items: T[],
+  position: (item: T) => [number, string],
+  maxResults: number,
+  nextToken: string | undefined,
+): { page: T[]; nextToken?: string } {
   const sorted = [...items].sort((a, b) => compare(position(a), position(b)));
   let start = 0;
   if (nextToken !== undefined) {

@@ -69,7 +69,9 @@ describe("Create / Describe / Update / Delete", () => {
   });
 
   it("reports every violated constraint at once, and a missing required member as null", async () => {
-    const error = await failure(kit.identity.send(new CreateIdentityPoolCommand({ IdentityPoolName: "bad/name", AllowUnauthenticatedIdentities: undefined as never })));
+    const error = await failure(
+      kit.identity.send(new CreateIdentityPoolCommand({ IdentityPoolName: "bad/name", AllowUnauthenticatedIdentities: undefined as never })),
+    );
     expect(error.code).toBe("ValidationException");
     expect(error.message).toBe(
       "2 validation errors detected: Value null at 'allowUnauthenticatedIdentities' failed to satisfy constraint: Member must not be null; " +
@@ -83,24 +85,39 @@ describe("Create / Describe / Update / Delete", () => {
     const social = await failure(kit.identity.send(new CreateIdentityPoolCommand({ ...base, SupportedLoginProviders: { "login.example.com": "x" } })));
     expect(social.code).toBe("InvalidParameterException");
     expect(social.message).toMatch(/login\.example\.com is not a supported login provider/);
-    const oidc = await failure(kit.identity.send(new CreateIdentityPoolCommand({ ...base, OpenIdConnectProviderARNs: ["arn:aws:iam::000000000000:oidc-provider/nowhere.example.com"] })));
+    const oidc = await failure(
+      kit.identity.send(new CreateIdentityPoolCommand({ ...base, OpenIdConnectProviderARNs: ["arn:aws:iam::000000000000:oidc-provider/nowhere.example.com"] })),
+    );
     expect(oidc.code).toBe("InvalidParameterException");
     expect(oidc.message).toMatch(/does not exist/);
-    const userPool = await failure(kit.identity.send(new CreateIdentityPoolCommand({ ...base, CognitoIdentityProviders: [{ ProviderName: "eu-west-1_AbC", ClientId: "x" }] })));
+    const userPool = await failure(
+      kit.identity.send(new CreateIdentityPoolCommand({ ...base, CognitoIdentityProviders: [{ ProviderName: "eu-west-1_AbC", ClientId: "x" }] })),
+    );
     expect(userPool.code).toBe("InvalidParameterException");
     expect(kit.emulator.core.state.cognitoIdentity.pools).toEqual({});
   });
 
   it("treats UpdateIdentityPool as a full replacement and keeps the developer provider fixed", async () => {
     const { IdentityPoolId } = await kit.identity.send(
-      new CreateIdentityPoolCommand({ IdentityPoolName: "p", AllowUnauthenticatedIdentities: true, DeveloperProviderName: "dev", SupportedLoginProviders: { "graph.facebook.com": "123" } }),
+      new CreateIdentityPoolCommand({
+        IdentityPoolName: "p",
+        AllowUnauthenticatedIdentities: true,
+        DeveloperProviderName: "dev",
+        SupportedLoginProviders: { "graph.facebook.com": "123" },
+      }),
     );
-    const updated = await kit.identity.send(new UpdateIdentityPoolCommand({ IdentityPoolId, IdentityPoolName: "renamed", AllowUnauthenticatedIdentities: false }));
+    const updated = await kit.identity.send(
+      new UpdateIdentityPoolCommand({ IdentityPoolId, IdentityPoolName: "renamed", AllowUnauthenticatedIdentities: false }),
+    );
     expect(updated.IdentityPoolName).toBe("renamed");
     expect(updated.AllowUnauthenticatedIdentities).toBe(false);
     expect(updated.SupportedLoginProviders).toBeUndefined();
     expect(updated.DeveloperProviderName).toBe("dev");
-    const change = await failure(kit.identity.send(new UpdateIdentityPoolCommand({ IdentityPoolId, IdentityPoolName: "p", AllowUnauthenticatedIdentities: false, DeveloperProviderName: "other" })));
+    const change = await failure(
+      kit.identity.send(
+        new UpdateIdentityPoolCommand({ IdentityPoolId, IdentityPoolName: "p", AllowUnauthenticatedIdentities: false, DeveloperProviderName: "other" }),
+      ),
+    );
     expect(change).toEqual({ code: "InvalidParameterException", message: "DeveloperProviderName cannot be changed once it is set.", status: 400 });
   });
 
@@ -115,7 +132,12 @@ describe("ListIdentityPools", () => {
   it("pages with NextToken and only lists pools of the signing region", async () => {
     const names = ["a", "b", "c"];
     for (const IdentityPoolName of names) await kit.identity.send(new CreateIdentityPoolCommand({ IdentityPoolName, AllowUnauthenticatedIdentities: true }));
-    const elsewhere = new CognitoIdentityClient({ endpoint: kit.emulator.url, region: "us-west-2", credentials: { accessKeyId: "test", secretAccessKey: "test" }, maxAttempts: 1 });
+    const elsewhere = new CognitoIdentityClient({
+      endpoint: kit.emulator.url,
+      region: "us-west-2",
+      credentials: { accessKeyId: "test", secretAccessKey: "test" },
+      maxAttempts: 1,
+    });
     const other = await elsewhere.send(new CreateIdentityPoolCommand({ IdentityPoolName: "west", AllowUnauthenticatedIdentities: true }));
     expect(other.IdentityPoolId).toMatch(/^us-west-2:/);
 
@@ -127,13 +149,17 @@ describe("ListIdentityPools", () => {
     expect(second.NextToken).toBeUndefined();
 
     // Each region is its own endpoint on AWS: the west pool is invisible to eu-west-1 calls.
-    expect((await failure(kit.identity.send(new DescribeIdentityPoolCommand({ IdentityPoolId: other.IdentityPoolId })))).code).toBe("ResourceNotFoundException");
+    expect((await failure(kit.identity.send(new DescribeIdentityPoolCommand({ IdentityPoolId: other.IdentityPoolId })))).code).toBe(
+      "ResourceNotFoundException",
+    );
     elsewhere.destroy();
   });
 
   it("requires MaxResults within 1..60", async () => {
     const error = await failure(kit.identity.send(new ListIdentityPoolsCommand({ MaxResults: 61 })));
-    expect(error.message).toBe("1 validation error detected: Value '61' at 'maxResults' failed to satisfy constraint: Member must have value less than or equal to 60");
+    expect(error.message).toBe(
+      "1 validation error detected: Value '61' at 'maxResults' failed to satisfy constraint: Member must have value less than or equal to 60",
+    );
   });
 });
 
@@ -166,10 +192,18 @@ describe("Set / GetIdentityPoolRoles", () => {
     const { IdentityPoolId } = await kit.identity.send(new CreateIdentityPoolCommand({ IdentityPoolName: "p", AllowUnauthenticatedIdentities: true }));
     const error = await failure(
       kit.identity.send(
-        new SetIdentityPoolRolesCommand({ IdentityPoolId, Roles: {}, RoleMappings: { "https://idp.example.com": { Type: "Token", AmbiguousRoleResolution: "Deny" } } }),
+        new SetIdentityPoolRolesCommand({
+          IdentityPoolId,
+          Roles: {},
+          RoleMappings: { "https://idp.example.com": { Type: "Token", AmbiguousRoleResolution: "Deny" } },
+        }),
       ),
     );
-    expect(error).toEqual({ code: "InvalidParameterException", message: "https://idp.example.com is not a valid RoleMapping ProviderName or is not a configured provider.", status: 400 });
+    expect(error).toEqual({
+      code: "InvalidParameterException",
+      message: "https://idp.example.com is not a valid RoleMapping ProviderName or is not a configured provider.",
+      status: 400,
+    });
   });
 
   it("validates role types and mapping enums", async () => {
@@ -193,7 +227,12 @@ describe("signatures", () => {
   });
 
   it("refuses a wrong secret with InvalidSignatureException", async () => {
-    const wrong = new CognitoIdentityClient({ endpoint: kit.emulator.url, region: REGION, credentials: { accessKeyId: "test", secretAccessKey: "nope" }, maxAttempts: 1 });
+    const wrong = new CognitoIdentityClient({
+      endpoint: kit.emulator.url,
+      region: REGION,
+      credentials: { accessKeyId: "test", secretAccessKey: "nope" },
+      maxAttempts: 1,
+    });
     const error = await failure(wrong.send(new ListIdentityPoolsCommand({ MaxResults: 10 })));
     expect(error.code).toBe("InvalidSignatureException");
     wrong.destroy();
@@ -203,7 +242,15 @@ describe("signatures", () => {
 describe("seeds", () => {
   it("creates pools with fixed ids, roles and mappings, and re-applies without duplicating", async () => {
     const seed = {
-      roles: [{ RoleName: "SeedAuth", AssumeRolePolicyDocument: { Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { Federated: "cognito-identity.amazonaws.com" }, Action: "sts:AssumeRoleWithWebIdentity" }] } }],
+      roles: [
+        {
+          RoleName: "SeedAuth",
+          AssumeRolePolicyDocument: {
+            Version: "2012-10-17",
+            Statement: [{ Effect: "Allow", Principal: { Federated: "cognito-identity.amazonaws.com" }, Action: "sts:AssumeRoleWithWebIdentity" }],
+          },
+        },
+      ],
       identityPools: [
         {
           IdentityPoolId: "eu-west-1:11111111-2222-3333-4444-555555555555",
@@ -227,8 +274,8 @@ describe("seeds", () => {
   });
 
   it("refuses a seed with a bad pool id, naming the member", async () => {
-    await expect(kit.emulator.control("seed", { identityPools: [{ IdentityPoolId: "eu-west-1_bad", IdentityPoolName: "x", AllowUnauthenticatedIdentities: true }] })).rejects.toThrow(
-      /at 'identityPoolId' failed to satisfy constraint/,
-    );
+    await expect(
+      kit.emulator.control("seed", { identityPools: [{ IdentityPoolId: "eu-west-1_bad", IdentityPoolName: "x", AllowUnauthenticatedIdentities: true }] }),
+    ).rejects.toThrow(/at 'identityPoolId' failed to satisfy constraint/);
   });
 });

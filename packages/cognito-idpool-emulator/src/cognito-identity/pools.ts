@@ -110,7 +110,10 @@ export function replacePoolConfig(state: EmulatorState, pool: IdentityPoolRecord
 function checkConfig(state: EmulatorState, input: PoolConfig): PoolConfig {
   for (const key of Object.keys(input.SupportedLoginProviders ?? {})) {
     if (!SOCIAL_PROVIDERS.includes(key)) {
-      throw new AwsError("InvalidParameterException", `${key} is not a supported login provider. Register OpenID Connect issuers with IAM and list them in OpenIdConnectProviderARNs.`);
+      throw new AwsError(
+        "InvalidParameterException",
+        `${key} is not a supported login provider. Register OpenID Connect issuers with IAM and list them in OpenIdConnectProviderARNs.`,
+      );
     }
   }
   for (const arn of input.OpenIdConnectProviderARNs ?? []) {
@@ -119,7 +122,10 @@ function checkConfig(state: EmulatorState, input: PoolConfig): PoolConfig {
   const seen = new Set<string>();
   for (const provider of input.CognitoIdentityProviders ?? []) {
     if (!USER_POOL_PROVIDER.test(provider.ProviderName)) {
-      throw new AwsError("InvalidParameterException", `Invalid Cognito Identity Provider name: ${provider.ProviderName}. Expected cognito-idp.<region>.amazonaws.com/<userPoolId>.`);
+      throw new AwsError(
+        "InvalidParameterException",
+        `Invalid Cognito Identity Provider name: ${provider.ProviderName}. Expected cognito-idp.<region>.amazonaws.com/<userPoolId>.`,
+      );
     }
     const key = `${provider.ProviderName}:${provider.ClientId}`;
     if (seen.has(key)) throw new AwsError("InvalidParameterException", `Duplicate CognitoIdentityProvider: ${key}.`);
@@ -143,12 +149,15 @@ export function describePool(pool: IdentityPoolRecord): Record<string, unknown> 
 /** SetIdentityPoolRoles' checks: every mapping names a configured provider and is complete. */
 export function setRoles(pool: IdentityPoolRecord, roles: Record<string, string>, mappings: Record<string, RoleMapping> | undefined): void {
   for (const [key, mapping] of Object.entries(mappings ?? {})) {
-    if (!mappingKeys(pool).has(key)) throw new AwsError("InvalidParameterException", `${key} is not a valid RoleMapping ProviderName or is not a configured provider.`);
-    if (!mapping.AmbiguousRoleResolution) throw new AwsError("InvalidParameterException", `AmbiguousRoleResolution must be specified for the RoleMapping of ${key}.`);
+    if (!mappingKeys(pool).has(key))
+      throw new AwsError("InvalidParameterException", `${key} is not a valid RoleMapping ProviderName or is not a configured provider.`);
+    if (!mapping.AmbiguousRoleResolution)
+      throw new AwsError("InvalidParameterException", `AmbiguousRoleResolution must be specified for the RoleMapping of ${key}.`);
     if (mapping.Type === "Rules") {
       const rules = mapping.RulesConfiguration?.Rules;
       if (!rules) throw new AwsError("InvalidParameterException", `RulesConfiguration is required for the Rules RoleMapping of ${key}.`);
-      if (rules.length > RULES_PER_MAPPING) throw new AwsError("LimitExceededException", `A RoleMapping can have at most ${RULES_PER_MAPPING} rules; ${key} has ${rules.length}.`);
+      if (rules.length > RULES_PER_MAPPING)
+        throw new AwsError("LimitExceededException", `A RoleMapping can have at most ${RULES_PER_MAPPING} rules; ${key} has ${rules.length}.`);
     }
   }
   pool.Roles = { ...roles };
@@ -211,12 +220,17 @@ export const poolOperations = {
   },
 
   SetIdentityPoolRoles(input: Record<string, unknown>, ctx: ServiceContext) {
-    const { IdentityPoolId, Roles, RoleMappings } = validate<{ IdentityPoolId: string; Roles: Record<string, string>; RoleMappings?: Record<string, RoleMapping> }>(input, ROLES_SHAPE);
+    const { IdentityPoolId, Roles, RoleMappings } = validate<{
+      IdentityPoolId: string;
+      Roles: Record<string, string>;
+      RoleMappings?: Record<string, RoleMapping>;
+    }>(input, ROLES_SHAPE);
     const pool = requirePool(ctx, IdentityPoolId);
     // Handing a role to Cognito is passing it: the caller needs iam:PassRole on each (research spec §2.10).
     const passed = [...Object.values(Roles), ...Object.values(RoleMappings ?? {}).flatMap((m) => m.RulesConfiguration?.Rules.map((r) => r.RoleARN) ?? [])];
     for (const roleArn of passed) {
-      if (decide(ctx.state, ctx.principal, "iam:PassRole", roleArn) !== "Allow") throw new AwsError("NotAuthorizedException", `Access to Role '${roleArn}' is forbidden.`);
+      if (decide(ctx.state, ctx.principal, "iam:PassRole", roleArn) !== "Allow")
+        throw new AwsError("NotAuthorizedException", `Access to Role '${roleArn}' is forbidden.`);
     }
     setRoles(pool, Roles, RoleMappings);
     return {};

@@ -15,8 +15,24 @@ let emulator: TestEmulator;
 beforeAll(async () => {
   emulator = await startTestEmulator();
   await emulator.control("seed", {
-    roles: [{ RoleName: "R", AssumeRolePolicyDocument: { Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { Federated: "cognito-identity.amazonaws.com" }, Action: "sts:AssumeRoleWithWebIdentity" }] } }],
-    identityPools: [{ IdentityPoolId: "eu-west-1:0000000a-0000-0000-0000-000000000000", IdentityPoolName: "p", AllowUnauthenticatedIdentities: true, DeveloperProviderName: "dev", Roles: { unauthenticated: "arn:aws:iam::000000000000:role/R" } }],
+    roles: [
+      {
+        RoleName: "R",
+        AssumeRolePolicyDocument: {
+          Version: "2012-10-17",
+          Statement: [{ Effect: "Allow", Principal: { Federated: "cognito-identity.amazonaws.com" }, Action: "sts:AssumeRoleWithWebIdentity" }],
+        },
+      },
+    ],
+    identityPools: [
+      {
+        IdentityPoolId: "eu-west-1:0000000a-0000-0000-0000-000000000000",
+        IdentityPoolName: "p",
+        AllowUnauthenticatedIdentities: true,
+        DeveloperProviderName: "dev",
+        Roles: { unauthenticated: "arn:aws:iam::000000000000:role/R" },
+      },
+    ],
   });
 });
 afterAll(() => emulator.stop());
@@ -28,7 +44,21 @@ function random(): number {
 }
 const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
 
-const STRINGS = ["", "x", "eu-west-1:0000000a-0000-0000-0000-000000000000", "eu-west-1:ffff", "eu-west-1_AbC", "dev", "authenticated", "arn:aws:iam::000000000000:role/R", "a.b.c", "__proto__", "constructor", "x".repeat(3000), "\u0000\uffff"];
+const STRINGS = [
+  "",
+  "x",
+  "eu-west-1:0000000a-0000-0000-0000-000000000000",
+  "eu-west-1:ffff",
+  "eu-west-1_AbC",
+  "dev",
+  "authenticated",
+  "arn:aws:iam::000000000000:role/R",
+  "a.b.c",
+  "__proto__",
+  "constructor",
+  "x".repeat(3000),
+  "\u0000\uffff",
+];
 function value(depth = 0): unknown {
   const kind = Math.floor(random() * (depth > 2 ? 5 : 8));
   switch (kind) {
@@ -49,11 +79,49 @@ function value(depth = 0): unknown {
 }
 
 const MEMBERS = [
-  "IdentityPoolId", "IdentityId", "Logins", "CustomRoleArn", "LoginsToRemove", "IdentityPoolName", "AllowUnauthenticatedIdentities", "AllowClassicFlow",
-  "SupportedLoginProviders", "DeveloperProviderName", "OpenIdConnectProviderARNs", "CognitoIdentityProviders", "Roles", "RoleMappings", "MaxResults",
-  "NextToken", "HideDisabled", "IdentityIdsToDelete", "DeveloperUserIdentifier", "SourceUserIdentifier", "DestinationUserIdentifier", "TokenDuration", "PrincipalTags",
+  "IdentityPoolId",
+  "IdentityId",
+  "Logins",
+  "CustomRoleArn",
+  "LoginsToRemove",
+  "IdentityPoolName",
+  "AllowUnauthenticatedIdentities",
+  "AllowClassicFlow",
+  "SupportedLoginProviders",
+  "DeveloperProviderName",
+  "OpenIdConnectProviderARNs",
+  "CognitoIdentityProviders",
+  "Roles",
+  "RoleMappings",
+  "MaxResults",
+  "NextToken",
+  "HideDisabled",
+  "IdentityIdsToDelete",
+  "DeveloperUserIdentifier",
+  "SourceUserIdentifier",
+  "DestinationUserIdentifier",
+  "TokenDuration",
+  "PrincipalTags",
 ];
-const QUERY_PARAMS = ["RoleName", "AssumeRolePolicyDocument", "PolicyName", "PolicyDocument", "Path", "MaxSessionDuration", "Url", "ClientIDList.member.1", "ThumbprintList.member.1", "OpenIDConnectProviderArn", "Marker", "MaxItems", "RoleArn", "RoleSessionName", "WebIdentityToken", "DurationSeconds", "Tags.member.1.Key"];
+const QUERY_PARAMS = [
+  "RoleName",
+  "AssumeRolePolicyDocument",
+  "PolicyName",
+  "PolicyDocument",
+  "Path",
+  "MaxSessionDuration",
+  "Url",
+  "ClientIDList.member.1",
+  "ThumbprintList.member.1",
+  "OpenIDConnectProviderArn",
+  "Marker",
+  "MaxItems",
+  "RoleArn",
+  "RoleSessionName",
+  "WebIdentityToken",
+  "DurationSeconds",
+  "Tags.member.1.Key",
+];
 
 function context(): ServiceContext {
   const { core } = emulator;
@@ -92,7 +160,12 @@ it("never crashes the IAM and STS handlers on random parameters", async () => {
   for (const service of [iamService, stsService]) {
     for (const [name, operation] of Object.entries(service.operations)) {
       for (let i = 0; i < 100; i++) {
-        const params = Object.fromEntries(Array.from({ length: 1 + Math.floor(random() * 5) }, () => [pick(QUERY_PARAMS), String(pick([...STRINGS, "{}", '{"Statement":[]}', "3600", "-5", "1e3"]))]));
+        const params = Object.fromEntries(
+          Array.from({ length: 1 + Math.floor(random() * 5) }, () => [
+            pick(QUERY_PARAMS),
+            String(pick([...STRINGS, "{}", '{"Statement":[]}', "3600", "-5", "1e3"])),
+          ]),
+        );
         await expectClientErrorOrSuccess(() => operation.handler(params, context()), `${name}(${JSON.stringify(params).slice(0, 300)})`);
       }
     }

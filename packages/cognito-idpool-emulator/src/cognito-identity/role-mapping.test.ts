@@ -2,7 +2,15 @@ import { GetCredentialsForIdentityCommand, GetIdCommand, SetIdentityPoolRolesCom
 import { CreateOpenIDConnectProviderCommand } from "@aws-sdk/client-iam";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { failure } from "../../test/identity-errors.js";
-import { cognitoTrustPolicy, createRole, createTestPool, publicIdentityClient, startIdentityKit, type IdentityKit, type TestPool } from "../testing/identity-fixtures.js";
+import {
+  cognitoTrustPolicy,
+  createRole,
+  createTestPool,
+  publicIdentityClient,
+  startIdentityKit,
+  type IdentityKit,
+  type TestPool,
+} from "../testing/identity-fixtures.js";
 import { startOidcIssuer, type TestIssuer } from "../testing/identity-oidc-issuer.js";
 
 /** Role resolution (research spec §6.1) with RoleMappings on an OIDC provider whose tokens carry the claims. */
@@ -32,7 +40,11 @@ beforeEach(async () => {
 
 async function mapWith(key: string, mapping: RoleMapping) {
   await kit.identity.send(
-    new SetIdentityPoolRolesCommand({ IdentityPoolId: pool.poolId, Roles: { authenticated: pool.authRoleArn, unauthenticated: pool.unauthRoleArn }, RoleMappings: { [key]: mapping } }),
+    new SetIdentityPoolRolesCommand({
+      IdentityPoolId: pool.poolId,
+      Roles: { authenticated: pool.authRoleArn, unauthenticated: pool.unauthRoleArn },
+      RoleMappings: { [key]: mapping },
+    }),
   );
 }
 

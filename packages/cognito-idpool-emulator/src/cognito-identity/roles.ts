@@ -6,7 +6,8 @@ import type { VerifiedLogin } from "./logins.js";
 import { COGNITO_LOGIN_KEY } from "./openid-token.js";
 import type { IdentityPoolRecord, MappingRule, RoleMapping } from "./state.js";
 
-export const invalidConfiguration = () => new AwsError("InvalidIdentityPoolConfigurationException", "Invalid identity pool configuration. Check assigned IAM roles for this pool.");
+export const invalidConfiguration = () =>
+  new AwsError("InvalidIdentityPoolConfigurationException", "Invalid identity pool configuration. Check assigned IAM roles for this pool.");
 /** AWS's message; the error type behind it was not captured (research spec §6.1), NotAuthorized is our choice. */
 const ambiguousDenied = () => new AwsError("NotAuthorizedException", "The ambiguous role mapping rules denied this request.");
 
@@ -47,7 +48,9 @@ function fromMapping(pool: IdentityPoolRecord, mapping: RoleMapping, claims: Rec
 function ruleMatches(rule: MappingRule, claim: unknown): boolean {
   const values = claimValues(claim);
   if (rule.MatchType === "NotEqual") return values.length > 0 && values.every((v) => v !== rule.Value);
-  return values.some((v) => (rule.MatchType === "Equals" ? v === rule.Value : rule.MatchType === "StartsWith" ? v.startsWith(rule.Value) : v.includes(rule.Value)));
+  return values.some((v) =>
+    rule.MatchType === "Equals" ? v === rule.Value : rule.MatchType === "StartsWith" ? v.startsWith(rule.Value) : v.includes(rule.Value),
+  );
 }
 
 function claimValues(claim: unknown): string[] {

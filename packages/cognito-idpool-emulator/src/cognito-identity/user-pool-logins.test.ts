@@ -1,9 +1,22 @@
 import { GetCredentialsForIdentityCommand, GetIdCommand, SetIdentityPoolRolesCommand } from "@aws-sdk/client-cognito-identity";
-import { AdminAddUserToGroupCommand, AdminDeleteUserCommand, AdminUserGlobalSignOutCommand, CreateGroupCommand } from "@aws-sdk/client-cognito-identity-provider";
+import {
+  AdminAddUserToGroupCommand,
+  AdminDeleteUserCommand,
+  AdminUserGlobalSignOutCommand,
+  CreateGroupCommand,
+} from "@aws-sdk/client-cognito-identity-provider";
 import { decodeJwt } from "jose";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { failure } from "../../test/identity-errors.js";
-import { cognitoTrustPolicy, createRole, createTestPool, publicIdentityClient, startIdentityKit, type IdentityKit, type TestPool } from "../testing/identity-fixtures.js";
+import {
+  cognitoTrustPolicy,
+  createRole,
+  createTestPool,
+  publicIdentityClient,
+  startIdentityKit,
+  type IdentityKit,
+  type TestPool,
+} from "../testing/identity-fixtures.js";
 import { createUserPool, type TestUserPool } from "../../test/identity-user-pool.js";
 
 /** User-pool ID tokens as logins, verified in process against the emulated user pool's keys. */
@@ -30,7 +43,9 @@ beforeEach(async () => {
 });
 
 async function poolWith(serverSideTokenCheck = false): Promise<TestPool> {
-  return createTestPool(kit, { CognitoIdentityProviders: [{ ProviderName: userPool.providerName, ClientId: clientId, ServerSideTokenCheck: serverSideTokenCheck }] });
+  return createTestPool(kit, {
+    CognitoIdentityProviders: [{ ProviderName: userPool.providerName, ClientId: clientId, ServerSideTokenCheck: serverSideTokenCheck }],
+  });
 }
 
 async function credentialsFor(pool: TestPool, idToken: string) {
@@ -98,7 +113,11 @@ describe("ServerSideTokenCheck", () => {
     const { idToken } = await userPool.signIn(clientId, "alice");
     await credentialsFor(checked, idToken);
     await userPool.idp.send(new AdminUserGlobalSignOutCommand({ UserPoolId: userPool.poolId, Username: "alice" }));
-    expect(await failure(credentialsFor(checked, idToken))).toEqual({ code: "NotAuthorizedException", message: "Invalid login token. Token has been revoked.", status: 400 });
+    expect(await failure(credentialsFor(checked, idToken))).toEqual({
+      code: "NotAuthorizedException",
+      message: "Invalid login token. Token has been revoked.",
+      status: 400,
+    });
     expect((await credentialsFor(unchecked, idToken)).Credentials?.AccessKeyId).toBeTruthy();
   });
 
@@ -117,7 +136,8 @@ describe("Token role mapping with user-pool groups", () => {
     const reader = await createRole(kit.iam, "GroupReader", cognitoTrustPolicy(pool.poolId, "authenticated"));
     await userPool.idp.send(new CreateGroupCommand({ UserPoolId: userPool.poolId, GroupName: "admins", RoleArn: admin, Precedence: 1 }));
     await userPool.idp.send(new CreateGroupCommand({ UserPoolId: userPool.poolId, GroupName: "readers", RoleArn: reader, Precedence: 5 }));
-    for (const GroupName of ["admins", "readers"]) await userPool.idp.send(new AdminAddUserToGroupCommand({ UserPoolId: userPool.poolId, Username: "alice", GroupName }));
+    for (const GroupName of ["admins", "readers"])
+      await userPool.idp.send(new AdminAddUserToGroupCommand({ UserPoolId: userPool.poolId, Username: "alice", GroupName }));
     await kit.identity.send(
       new SetIdentityPoolRolesCommand({
         IdentityPoolId: pool.poolId,

@@ -61,7 +61,8 @@ export function validate<T>(input: Record<string, unknown>, shape: StructRule): 
 
 function checkStruct(value: Record<string, unknown>, shape: StructRule, path: string, out: string[]): void {
   for (const name of shape.required ?? []) {
-    if (value[name] === undefined || value[name] === null) out.push(`Value null at '${join(path, name)}' failed to satisfy constraint: Member must not be null`);
+    if (value[name] === undefined || value[name] === null)
+      out.push(`Value null at '${join(path, name)}' failed to satisfy constraint: Member must not be null`);
   }
   for (const [name, rule] of Object.entries(shape.members)) {
     const member = value[name];
@@ -135,7 +136,10 @@ function violation(value: unknown, path: string, constraint: string): string {
 /** Java-style rendering, as Coral prints values: maps `{k=v}`, lists `[a, b]`. */
 function show(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(show).join(", ")}]`;
-  if (isObject(value)) return `{${Object.entries(value).map(([k, v]) => `${k}=${show(v)}`).join(", ")}}`;
+  if (isObject(value))
+    return `{${Object.entries(value)
+      .map(([k, v]) => `${k}=${show(v)}`)
+      .join(", ")}}`;
   return String(value);
 }
 

@@ -92,7 +92,11 @@ export async function changePassword(input: Record<string, unknown>, ctx: Servic
   const proposed = check.string("ProposedPassword", { required: true, ...shapes.password })!;
   check.done();
   const { pool, user } = await authenticate(ctx, token);
-  checkPassword(user, ctx.clock.now(), () => previous !== undefined && user.password !== undefined && passwordMatches(srpPoolName(pool.Id), user.Username, previous, user.password));
+  checkPassword(
+    user,
+    ctx.clock.now(),
+    () => previous !== undefined && user.password !== undefined && passwordMatches(srpPoolName(pool.Id), user.Username, previous, user.password),
+  );
   enforcePasswordPolicy(pool.passwordPolicy, proposed);
   setPassword(pool, user, proposed, false, ctx.clock.now());
   return {};
@@ -168,7 +172,8 @@ export async function setUserMfaPreference(input: Record<string, unknown>, ctx: 
     const prefer = setting["PreferredMfa"] === true;
     if (on) {
       if (method === "SOFTWARE_TOKEN_MFA" && !user.mfa.totp?.verified) throw idpErrors.invalidParameter("User has not verified software token mfa");
-      if (method === "SMS_MFA" && !user.attributes["phone_number"]) throw idpErrors.invalidParameter("User does not have delivery config set to turn on SMS_MFA");
+      if (method === "SMS_MFA" && !user.attributes["phone_number"])
+        throw idpErrors.invalidParameter("User does not have delivery config set to turn on SMS_MFA");
       if (method === "EMAIL_OTP" && !user.attributes["email"]) throw idpErrors.invalidParameter("User does not have delivery config set to turn on EMAIL_OTP");
       enabled.add(method);
     } else {

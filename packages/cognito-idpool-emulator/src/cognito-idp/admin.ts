@@ -10,7 +10,11 @@ import { addUser, describeUser, mfaSettings, sendCode, setPassword } from "./use
 
 /** Administrative user and group operations (SigV4-signed, by user pool id). */
 
-function poolAndUser(input: Record<string, unknown>, ctx: ServiceContext, extra: (check: InputCheck) => void = () => {}): { pool: UserPool; key: string; user: PoolUser } {
+function poolAndUser(
+  input: Record<string, unknown>,
+  ctx: ServiceContext,
+  extra: (check: InputCheck) => void = () => {},
+): { pool: UserPool; key: string; user: PoolUser } {
   const check = new InputCheck(input);
   const poolId = check.string("UserPoolId", { required: true, ...shapes.userPoolId })!;
   const username = check.string("Username", { required: true, ...shapes.username })!;
@@ -34,7 +38,8 @@ export function adminCreateUser(input: Record<string, unknown>, ctx: ServiceCont
   const now = ctx.clock.now();
   if (action === "RESEND") {
     const { user } = requireUser(pool, username);
-    if (user.status !== "FORCE_CHANGE_PASSWORD") throw new AwsError("UnsupportedUserStateException", `Resend not possible. ${username} status is not FORCE_CHANGE_PASSWORD`);
+    if (user.status !== "FORCE_CHANGE_PASSWORD")
+      throw new AwsError("UnsupportedUserStateException", `Resend not possible. ${username} status is not FORCE_CHANGE_PASSWORD`);
     // A resent invitation carries a new temporary password with a fresh validity period.
     setPassword(pool, user, temporary ?? newTemporaryPassword(pool.passwordPolicy.MinimumLength), true, now);
     return { User: describeUser(user) };
@@ -72,7 +77,8 @@ export function adminDeleteUser(input: Record<string, unknown>, ctx: ServiceCont
   const { pool, key } = poolAndUser(input, ctx);
   delete pool.users[key];
   for (const [jti, family] of Object.entries(pool.families)) if (family.userKey === key) delete pool.families[jti];
-  for (const [id, session] of Object.entries(ctx.state.cognitoIdp.sessions)) if (session.poolId === pool.Id && session.userKey === key) delete ctx.state.cognitoIdp.sessions[id];
+  for (const [id, session] of Object.entries(ctx.state.cognitoIdp.sessions))
+    if (session.poolId === pool.Id && session.userKey === key) delete ctx.state.cognitoIdp.sessions[id];
   return {};
 }
 
@@ -107,7 +113,8 @@ export function adminEnableUser(input: Record<string, unknown>, ctx: ServiceCont
 /** The user must reset: sign-in answers PasswordResetRequiredException until ConfirmForgotPassword. */
 export function adminResetUserPassword(input: Record<string, unknown>, ctx: ServiceContext): unknown {
   const { pool, user } = poolAndUser(input, ctx);
-  if (!recoveryChannel(pool, user)) throw idpErrors.invalidParameter("Cannot reset password for the user as there is no registered/verified email or phone_number");
+  if (!recoveryChannel(pool, user))
+    throw idpErrors.invalidParameter("Cannot reset password for the user as there is no registered/verified email or phone_number");
   user.status = "RESET_REQUIRED";
   user.modified = ctx.clock.now();
   sendCode(user, "reset", ctx.clock.now());
@@ -136,18 +143,37 @@ export function adminUpdateUserAttributes(input: Record<string, unknown>, ctx: S
 // ---- groups ----
 
 function describeGroup(poolId: string, group: PoolGroup): Record<string, unknown> {
-  return { GroupName: group.GroupName, UserPoolId: poolId, ...(group.Description !== undefined ? { Description: group.Description } : {}), ...(group.RoleArn ? { RoleArn: group.RoleArn } : {}), ...(group.Precedence !== undefined ? { Precedence: group.Precedence } : {}), LastModifiedDate: group.LastModifiedDate, CreationDate: group.CreationDate };
+  return {
+    GroupName: group.GroupName,
+    UserPoolId: poolId,
+    ...(group.Description !== undefined ? { Description: group.Description } : {}),
+    ...(group.RoleArn ? { RoleArn: group.RoleArn } : {}),
+    ...(group.Precedence !== undefined ? { Precedence: group.Precedence } : {}),
+    LastModifiedDate: group.LastModifiedDate,
+    CreationDate: group.CreationDate,
+  };
 }
 
 export function createGroupIn(pool: UserPool, input: Record<string, unknown>, now: number): PoolGroup {
   const check = new InputCheck(input);
   const name = check.string("GroupName", { required: true, ...shapes.groupName })!;
   const description = check.string("Description", { max: 2048 });
-  const roleArn = check.string("RoleArn", { min: 20, max: 2048, pattern: "arn:[\\w+=/,.@-]+:[\\w+=/,.@-]+:([\\w+=/,.@-]*)?:[0-9]+:[\\w+=/,.@-]+(:[\\w+=/,.@-]+)?(:[\\w+=/,.@-]+)?" });
+  const roleArn = check.string("RoleArn", {
+    min: 20,
+    max: 2048,
+    pattern: "arn:[\\w+=/,.@-]+:[\\w+=/,.@-]+:([\\w+=/,.@-]*)?:[0-9]+:[\\w+=/,.@-]+(:[\\w+=/,.@-]+)?(:[\\w+=/,.@-]+)?",
+  });
   const precedence = check.integer("Precedence", { min: 0 });
   check.done();
   if (Object.hasOwn(pool.groups, name)) throw new AwsError("GroupExistsException", `A group with the name ${name} already exists.`);
-  const group: PoolGroup = { GroupName: name, CreationDate: now / 1000, LastModifiedDate: now / 1000, ...(description !== undefined ? { Description: description } : {}), ...(roleArn ? { RoleArn: roleArn } : {}), ...(precedence !== undefined ? { Precedence: precedence } : {}) };
+  const group: PoolGroup = {
+    GroupName: name,
+    CreationDate: now / 1000,
+    LastModifiedDate: now / 1000,
+    ...(description !== undefined ? { Description: description } : {}),
+    ...(roleArn ? { RoleArn: roleArn } : {}),
+    ...(precedence !== undefined ? { Precedence: precedence } : {}),
+  };
   pool.groups[name] = group;
   return group;
 }
@@ -198,4 +224,3 @@ export function adminListGroupsForUser(input: Record<string, unknown>, ctx: Serv
   });
   return { Groups: user.groups.flatMap((name) => (pool.groups[name] ? [describeGroup(pool.Id, pool.groups[name])] : [])) };
 }
-

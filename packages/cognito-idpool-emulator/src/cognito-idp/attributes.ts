@@ -35,7 +35,12 @@ function schemaViolation(name: string, problem: string): AwsError {
  * Checks user attributes against the pool's schema and formats. `self` marks the self-service
  * operations (SignUp), which may not set the verification flags.
  */
-export function checkAttributes(pool: UserPool, attributes: { Name: string; Value: string }[], mode: "create" | "update", self = false): Record<string, string> {
+export function checkAttributes(
+  pool: UserPool,
+  attributes: { Name: string; Value: string }[],
+  mode: "create" | "update",
+  self = false,
+): Record<string, string> {
   const result: Record<string, string> = {};
   for (const { Name, Value } of attributes) {
     const known = Object.hasOwn(STANDARD_ATTRIBUTES, Name) || pool.schema.some((s) => s.Name === Name);
@@ -61,7 +66,12 @@ export function checkAttributes(pool: UserPool, attributes: { Name: string; Valu
 
 /** The attribute list AWS returns: sub first, then the rest. */
 export function attributeList(user: PoolUser): { Name: string; Value: string }[] {
-  return [{ Name: "sub", Value: user.sub }, ...Object.entries(user.attributes).filter(([n]) => n !== "sub").map(([Name, Value]) => ({ Name, Value }))];
+  return [
+    { Name: "sub", Value: user.sub },
+    ...Object.entries(user.attributes)
+      .filter(([n]) => n !== "sub")
+      .map(([Name, Value]) => ({ Name, Value })),
+  ];
 }
 
 function maskDestination(attribute: string, value: string): string {
@@ -94,7 +104,9 @@ export function confirmationChannel(pool: UserPool, user: PoolUser): CodeDeliver
 /** Where a password-reset code goes: the first verified recovery mechanism in the pool's order. */
 export function recoveryChannel(pool: UserPool, user: PoolUser): CodeDeliveryDetails | undefined {
   const setting = pool.extra["AccountRecoverySetting"] as { RecoveryMechanisms?: { Name: string; Priority: number }[] } | undefined;
-  const order = setting?.RecoveryMechanisms ? [...setting.RecoveryMechanisms].sort((a, b) => a.Priority - b.Priority).map((m) => m.Name) : ["verified_phone_number", "verified_email"];
+  const order = setting?.RecoveryMechanisms
+    ? [...setting.RecoveryMechanisms].sort((a, b) => a.Priority - b.Priority).map((m) => m.Name)
+    : ["verified_phone_number", "verified_email"];
   for (const mechanism of order) {
     const attribute = mechanism === "verified_email" ? "email" : mechanism === "verified_phone_number" ? "phone_number" : undefined;
     if (!attribute) continue;

@@ -15,7 +15,16 @@ import { findRefreshFamily, signTokens } from "./tokens.js";
 import { matchTotp } from "./totp.js";
 import { setPassword } from "./users.js";
 
-const AUTH_FLOWS = ["USER_SRP_AUTH", "REFRESH_TOKEN_AUTH", "REFRESH_TOKEN", "CUSTOM_AUTH", "ADMIN_NO_SRP_AUTH", "USER_PASSWORD_AUTH", "ADMIN_USER_PASSWORD_AUTH", "USER_AUTH"] as const;
+const AUTH_FLOWS = [
+  "USER_SRP_AUTH",
+  "REFRESH_TOKEN_AUTH",
+  "REFRESH_TOKEN",
+  "CUSTOM_AUTH",
+  "ADMIN_NO_SRP_AUTH",
+  "USER_PASSWORD_AUTH",
+  "ADMIN_USER_PASSWORD_AUTH",
+  "USER_AUTH",
+] as const;
 const CHALLENGES = [
   "SMS_MFA",
   "EMAIL_OTP",
@@ -63,7 +72,9 @@ export async function initiateAuth(input: Record<string, unknown>, ctx: ServiceC
     case "ADMIN_USER_PASSWORD_AUTH":
       throw idpErrors.invalidParameter("Initiate Auth method not supported.");
     default:
-      throw idpErrors.invalidParameter(`The emulator does not support AuthFlow ${flow} (it supports USER_SRP_AUTH, USER_PASSWORD_AUTH and REFRESH_TOKEN_AUTH).`);
+      throw idpErrors.invalidParameter(
+        `The emulator does not support AuthFlow ${flow} (it supports USER_SRP_AUTH, USER_PASSWORD_AUTH and REFRESH_TOKEN_AUTH).`,
+      );
   }
 }
 
@@ -173,7 +184,14 @@ export async function respondToAuthChallenge(input: Record<string, unknown>, ctx
   const now = ctx.clock.now();
 
   if (name === "PASSWORD_VERIFIER") return passwordVerifier(ctx, pool, client, responses);
-  if (name !== "NEW_PASSWORD_REQUIRED" && name !== "SOFTWARE_TOKEN_MFA" && name !== "SMS_MFA" && name !== "EMAIL_OTP" && name !== "SELECT_MFA_TYPE" && name !== "MFA_SETUP") {
+  if (
+    name !== "NEW_PASSWORD_REQUIRED" &&
+    name !== "SOFTWARE_TOKEN_MFA" &&
+    name !== "SMS_MFA" &&
+    name !== "EMAIL_OTP" &&
+    name !== "SELECT_MFA_TYPE" &&
+    name !== "MFA_SETUP"
+  ) {
     throw idpErrors.invalidParameter(`The emulator does not support the ${name} challenge.`);
   }
   const username = required(responses, "USERNAME");
@@ -200,19 +218,26 @@ export async function respondToAuthChallenge(input: Record<string, unknown>, ctx
     case "EMAIL_OTP": {
       const code = required(responses, name === "SMS_MFA" ? "SMS_MFA_CODE" : "EMAIL_OTP_CODE");
       if (code !== session.code) {
-        throw wrongMfaCode(session, name === "SMS_MFA" ? idpErrors.mfaCodeMismatch() : new AwsError("CodeMismatchException", "Invalid code or auth state for the user."));
+        throw wrongMfaCode(
+          session,
+          name === "SMS_MFA" ? idpErrors.mfaCodeMismatch() : new AwsError("CodeMismatchException", "Invalid code or auth state for the user."),
+        );
       }
       session.used = true;
       return issueTokens(signIn);
     }
     case "SELECT_MFA_TYPE": {
       const answer = required(responses, "ANSWER") as MfaMethod;
-      if (!mfaMethods(pool, signIn.user).methods.includes(answer)) throw idpErrors.invalidParameter(`${answer} is not one of the MFA types this user can choose.`);
+      if (!mfaMethods(pool, signIn.user).methods.includes(answer))
+        throw idpErrors.invalidParameter(`${answer} is not one of the MFA types this user can choose.`);
       session.used = true;
       return mfaChallenge(signIn, answer);
     }
     case "MFA_SETUP":
-      if (session.setup !== "verified") throw idpErrors.invalidParameter("Software token MFA has not been verified for this session; call AssociateSoftwareToken and VerifySoftwareToken with it first.");
+      if (session.setup !== "verified")
+        throw idpErrors.invalidParameter(
+          "Software token MFA has not been verified for this session; call AssociateSoftwareToken and VerifySoftwareToken with it first.",
+        );
       session.used = true;
       return issueTokens(signIn);
   }
@@ -243,7 +268,8 @@ async function passwordVerifier(ctx: ServiceContext, pool: UserPool, client: Use
   session.used = true;
   const user = session.userKey !== undefined && Object.hasOwn(pool.users, session.userKey) ? pool.users[session.userKey] : undefined;
   checkSecretHash(client, responses["SECRET_HASH"], [username, user?.Username]);
-  if (parseSrpTimestamp(timestamp) === undefined) throw idpErrors.invalidParameter("TIMESTAMP must have the format ddd MMM d HH:mm:ss UTC yyyy, e.g. Tue Nov 3 09:05:07 UTC 2026.");
+  if (parseSrpTimestamp(timestamp) === undefined)
+    throw idpErrors.invalidParameter("TIMESTAMP must have the format ddd MMM d HH:mm:ss UTC yyyy, e.g. Tue Nov 3 09:05:07 UTC 2026.");
   if (!user || session.userKey === undefined || !session.srp) throw idpErrors.incorrectPassword();
   if (findUser(pool, username)?.key !== session.userKey) throw idpErrors.incorrectPassword();
   const srp = session.srp;

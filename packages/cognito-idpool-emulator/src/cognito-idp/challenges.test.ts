@@ -54,7 +54,11 @@ async function adminCreate(pool: TestPool, username: string, temporaryPassword: 
 }
 
 /** A pool whose MFA is switched on the AWS way: SetUserPoolMfaConfig. */
-async function mfaPool(configuration: "ON" | "OPTIONAL", methods: { totp?: boolean; sms?: boolean; email?: boolean }, pool: Partial<CreateUserPoolCommandInput> = {}): Promise<TestPool> {
+async function mfaPool(
+  configuration: "ON" | "OPTIONAL",
+  methods: { totp?: boolean; sms?: boolean; email?: boolean },
+  pool: Partial<CreateUserPoolCommandInput> = {},
+): Promise<TestPool> {
   const created = await createPool(emulator, methods.sms ? { SmsConfiguration: SMS, ...pool } : pool);
   await idpClient(emulator).send(
     new SetUserPoolMfaConfigCommand({
@@ -115,7 +119,9 @@ describe("NEW_PASSWORD_REQUIRED", () => {
   it("checks the temporary password before challenging (USER_PASSWORD_AUTH too)", async () => {
     const pool = await createPool(emulator);
     await adminCreate(pool, "omar", "Temp-pass-123");
-    expect(await failure(signIn(pool.jsPool, "omar", "Temp-pass-999", "USER_PASSWORD_AUTH").result)).toBe("NotAuthorizedException: Incorrect username or password.");
+    expect(await failure(signIn(pool.jsPool, "omar", "Temp-pass-999", "USER_PASSWORD_AUTH").result)).toBe(
+      "NotAuthorizedException: Incorrect username or password.",
+    );
     expect((await signIn(pool.jsPool, "omar", "Temp-pass-123", "USER_PASSWORD_AUTH").result).kind).toBe("newPasswordRequired");
   });
 
@@ -123,9 +129,11 @@ describe("NEW_PASSWORD_REQUIRED", () => {
     const pool = await createPool(emulator, { Schema: [{ Name: "name", AttributeDataType: "String", Required: true }] });
     await adminCreate(pool, "pia", "Temp-pass-123", { name: "Pia" });
     const idp = idpClient(emulator);
-    expect(await rejection(idp.send(new AdminCreateUserCommand({ UserPoolId: pool.poolId, Username: "quinn", TemporaryPassword: "Temp-pass-123", MessageAction: "SUPPRESS" })))).toBe(
-      "InvalidParameterException: Attributes did not conform to the schema: name: The attribute is required",
-    );
+    expect(
+      await rejection(
+        idp.send(new AdminCreateUserCommand({ UserPoolId: pool.poolId, Username: "quinn", TemporaryPassword: "Temp-pass-123", MessageAction: "SUPPRESS" })),
+      ),
+    ).toBe("InvalidParameterException: Attributes did not conform to the schema: name: The attribute is required");
     // Required attributes are already required at creation, so the challenge asks for none here…
     const first = signIn(pool.jsPool, "pia", "Temp-pass-123");
     expect(await first.result).toMatchObject({ kind: "newPasswordRequired", requiredAttributes: [] });
@@ -139,7 +147,9 @@ describe("NEW_PASSWORD_REQUIRED", () => {
     const pool = await createPool(emulator, { Policies: { PasswordPolicy: { MinimumLength: 8, TemporaryPasswordValidityDays: 1 } } });
     await adminCreate(pool, "rosa", "temppass");
     emulator.core.clock.offsetMs = 25 * 3600 * 1000;
-    expect(await failure(signIn(pool.jsPool, "rosa", "temppass").result)).toBe("NotAuthorizedException: Temporary password has expired and must be reset by an administrator.");
+    expect(await failure(signIn(pool.jsPool, "rosa", "temppass").result)).toBe(
+      "NotAuthorizedException: Temporary password has expired and must be reset by an administrator.",
+    );
   });
 
   it("expires the challenge session after three minutes", async () => {
@@ -157,21 +167,40 @@ describe("NEW_PASSWORD_REQUIRED", () => {
     const pool = await createPool(emulator);
     await adminCreate(pool, "tara", "Temp-pass-123");
     const idp = idpClient(emulator);
-    const challenge = await idp.send(new InitiateAuthCommand({ ClientId: pool.clientId, AuthFlow: "USER_PASSWORD_AUTH", AuthParameters: { USERNAME: "tara", PASSWORD: "Temp-pass-123" } }));
+    const challenge = await idp.send(
+      new InitiateAuthCommand({ ClientId: pool.clientId, AuthFlow: "USER_PASSWORD_AUTH", AuthParameters: { USERNAME: "tara", PASSWORD: "Temp-pass-123" } }),
+    );
     expect(challenge.ChallengeName).toBe("NEW_PASSWORD_REQUIRED");
     const respond = (session: string, clientId = pool.clientId) =>
-      idp.send(new RespondToAuthChallengeCommand({ ClientId: clientId, ChallengeName: "NEW_PASSWORD_REQUIRED", Session: session, ChallengeResponses: { USERNAME: "tara", NEW_PASSWORD: "New-pass-456" } }));
+      idp.send(
+        new RespondToAuthChallengeCommand({
+          ClientId: clientId,
+          ChallengeName: "NEW_PASSWORD_REQUIRED",
+          Session: session,
+          ChallengeResponses: { USERNAME: "tara", NEW_PASSWORD: "New-pass-456" },
+        }),
+      );
 
     expect(await rejection(respond("A".repeat(120)))).toBe("NotAuthorizedException: Invalid session for the user.");
     expect(await rejection(respond(`${challenge.Session!.slice(0, -4)}AAA=`))).toBe("NotAuthorizedException: Invalid session for the user.");
     expect(await rejection(respond("short"))).toBe(
       "InvalidParameterException: 1 validation error detected: Value 'short' at 'session' failed to satisfy constraint: Member must have length greater than or equal to 20",
     );
-    const answerAs = (responses: Record<string, string>) => idp.send(new RespondToAuthChallengeCommand({ ClientId: pool.clientId, ChallengeName: "NEW_PASSWORD_REQUIRED", Session: challenge.Session, ChallengeResponses: responses }));
+    const answerAs = (responses: Record<string, string>) =>
+      idp.send(
+        new RespondToAuthChallengeCommand({
+          ClientId: pool.clientId,
+          ChallengeName: "NEW_PASSWORD_REQUIRED",
+          Session: challenge.Session,
+          ChallengeResponses: responses,
+        }),
+      );
     expect(await rejection(answerAs({ NEW_PASSWORD: "New-pass-456" }))).toBe("InvalidParameterException: Missing required parameter USERNAME");
     await createUser(emulator, pool.poolId, "theo");
     expect(await rejection(answerAs({ USERNAME: "theo", NEW_PASSWORD: "New-pass-456" }))).toBe("NotAuthorizedException: Invalid session for the user.");
-    const other = await idp.send(new CreateUserPoolClientCommand({ UserPoolId: pool.poolId, ClientName: "other", ExplicitAuthFlows: ["ALLOW_USER_PASSWORD_AUTH"] }));
+    const other = await idp.send(
+      new CreateUserPoolClientCommand({ UserPoolId: pool.poolId, ClientName: "other", ExplicitAuthFlows: ["ALLOW_USER_PASSWORD_AUTH"] }),
+    );
     expect(await rejection(respond(challenge.Session!, other.UserPoolClient!.ClientId!))).toBe("NotAuthorizedException: Invalid session for the user.");
     const result = await respond(challenge.Session!);
     expect(result.AuthenticationResult?.IdToken).toBeTruthy();
@@ -186,12 +215,15 @@ describe("PASSWORD_VERIFIER sessions (the SECRET_BLOCK)", () => {
     const idp = idpClient(emulator);
     const start = async () => {
       const srp = await srpStart(pool.poolId);
-      const init = await idp.send(new InitiateAuthCommand({ ClientId: pool.clientId, AuthFlow: "USER_SRP_AUTH", AuthParameters: { USERNAME: "uma", SRP_A: srp.srpA } }));
+      const init = await idp.send(
+        new InitiateAuthCommand({ ClientId: pool.clientId, AuthFlow: "USER_SRP_AUTH", AuthParameters: { USERNAME: "uma", SRP_A: srp.srpA } }),
+      );
       expect(init.ChallengeName).toBe("PASSWORD_VERIFIER");
       expect(Object.keys(init.ChallengeParameters!).sort()).toEqual(["SALT", "SECRET_BLOCK", "SRP_B", "USERNAME", "USER_ID_FOR_SRP"]);
       return { srp, parameters: init.ChallengeParameters! };
     };
-    const respond = (responses: Record<string, string>) => idp.send(new RespondToAuthChallengeCommand({ ClientId: pool.clientId, ChallengeName: "PASSWORD_VERIFIER", ChallengeResponses: responses }));
+    const respond = (responses: Record<string, string>) =>
+      idp.send(new RespondToAuthChallengeCommand({ ClientId: pool.clientId, ChallengeName: "PASSWORD_VERIFIER", ChallengeResponses: responses }));
 
     const good = await start();
     const claim = await good.srp.claim(good.parameters, PASSWORD);
@@ -200,7 +232,9 @@ describe("PASSWORD_VERIFIER sessions (the SECRET_BLOCK)", () => {
 
     const late = await start();
     emulator.core.clock.offsetMs = 3 * 60_000 + 5_000;
-    expect(await rejection(respond(await late.srp.claim(late.parameters, PASSWORD)))).toBe("NotAuthorizedException: Invalid session for the user, session is expired.");
+    expect(await rejection(respond(await late.srp.claim(late.parameters, PASSWORD)))).toBe(
+      "NotAuthorizedException: Invalid session for the user, session is expired.",
+    );
     emulator.core.clock.offsetMs = 0;
 
     const forged = await start();
@@ -212,16 +246,20 @@ describe("PASSWORD_VERIFIER sessions (the SECRET_BLOCK)", () => {
     expect(await rejection(respond(paddedClaim))).toMatch(/^InvalidParameterException: TIMESTAMP must have the format ddd MMM d HH:mm:ss UTC yyyy/);
 
     const wrong = await start();
-    expect(await rejection(respond(await wrong.srp.claim(wrong.parameters, "Wr0ng-password!")))).toBe("NotAuthorizedException: Incorrect username or password.");
+    expect(await rejection(respond(await wrong.srp.claim(wrong.parameters, "Wr0ng-password!")))).toBe(
+      "NotAuthorizedException: Incorrect username or password.",
+    );
   });
 
   it("refuses an SRP_A that is not a usable public value", async () => {
     const pool = await createPool(emulator);
     await createUser(emulator, pool.poolId, "vera");
     const idp = idpClient(emulator);
-    expect(await rejection(idp.send(new InitiateAuthCommand({ ClientId: pool.clientId, AuthFlow: "USER_SRP_AUTH", AuthParameters: { USERNAME: "vera", SRP_A: "0" } })))).toBe(
-      "InvalidParameterException: SRP_A is not a valid SRP public value.",
-    );
+    expect(
+      await rejection(
+        idp.send(new InitiateAuthCommand({ ClientId: pool.clientId, AuthFlow: "USER_SRP_AUTH", AuthParameters: { USERNAME: "vera", SRP_A: "0" } })),
+      ),
+    ).toBe("InvalidParameterException: SRP_A is not a valid SRP public value.");
   });
 });
 
@@ -277,11 +315,13 @@ describe("SOFTWARE_TOKEN_MFA", () => {
     const secret = await new Promise<string>((resolve, reject) => user.associateSoftwareToken({ associateSecretCode: resolve, onFailure: reject }));
     const idp = idpClient(emulator);
     const accessToken = session.getAccessToken().getJwtToken();
-    expect(await rejection(idp.send(new SetUserMFAPreferenceCommand({ AccessToken: accessToken, SoftwareTokenMfaSettings: { Enabled: true, PreferredMfa: true } })))).toBe(
-      "InvalidParameterException: User has not verified software token mfa",
-    );
+    expect(
+      await rejection(idp.send(new SetUserMFAPreferenceCommand({ AccessToken: accessToken, SoftwareTokenMfaSettings: { Enabled: true, PreferredMfa: true } }))),
+    ).toBe("InvalidParameterException: User has not verified software token mfa");
     const wrongCode = String((Number(totp(secret, Date.now())) + 500_000) % 1_000_000).padStart(6, "0");
-    expect(await rejection(idp.send(new VerifySoftwareTokenCommand({ AccessToken: accessToken, UserCode: wrongCode })))).toBe("EnableSoftwareTokenMFAException: Code mismatch and fail enable Software Token MFA");
+    expect(await rejection(idp.send(new VerifySoftwareTokenCommand({ AccessToken: accessToken, UserCode: wrongCode })))).toBe(
+      "EnableSoftwareTokenMFAException: Code mismatch and fail enable Software Token MFA",
+    );
     expect((await idp.send(new VerifySoftwareTokenCommand({ AccessToken: accessToken, UserCode: totp(secret, Date.now()) }))).Status).toBe("SUCCESS");
     // Verified but not enabled: an OPTIONAL pool does not challenge yet.
     await signedIn(pool.jsPool, "yuri");
@@ -296,7 +336,11 @@ describe("SMS_MFA, EMAIL_OTP and SELECT_MFA_TYPE", () => {
     await callback((done) => user.setUserMfaPreference({ Enabled: true, PreferredMfa: true }, null, done));
 
     const next = signIn(pool.jsPool, "zoe", PASSWORD);
-    expect(await next.result).toMatchObject({ kind: "mfaRequired", challengeName: "SMS_MFA", parameters: { CODE_DELIVERY_DELIVERY_MEDIUM: "SMS", CODE_DELIVERY_DESTINATION: "+*******0123" } });
+    expect(await next.result).toMatchObject({
+      kind: "mfaRequired",
+      challengeName: "SMS_MFA",
+      parameters: { CODE_DELIVERY_DELIVERY_MEDIUM: "SMS", CODE_DELIVERY_DESTINATION: "+*******0123" },
+    });
     const sent = await codeSent(emulator, pool.poolId, "zoe");
     expect(sent).toMatchObject({ kind: "mfa", code: expect.stringMatching(/^\d{6}$/) });
 
@@ -313,12 +357,27 @@ describe("SMS_MFA, EMAIL_OTP and SELECT_MFA_TYPE", () => {
     await createUser(emulator, pool.poolId, "abe", { email: "abe@example.com", email_verified: "true" });
     const idp = idpClient(emulator);
     const { session } = await signedIn(pool.jsPool, "abe");
-    await idp.send(new SetUserMFAPreferenceCommand({ AccessToken: session.getAccessToken().getJwtToken(), EmailMfaSettings: { Enabled: true, PreferredMfa: true } }));
+    await idp.send(
+      new SetUserMFAPreferenceCommand({ AccessToken: session.getAccessToken().getJwtToken(), EmailMfaSettings: { Enabled: true, PreferredMfa: true } }),
+    );
 
-    const challenge = await idp.send(new InitiateAuthCommand({ ClientId: pool.clientId, AuthFlow: "USER_PASSWORD_AUTH", AuthParameters: { USERNAME: "abe", PASSWORD } }));
-    expect(challenge).toMatchObject({ ChallengeName: "EMAIL_OTP", ChallengeParameters: { CODE_DELIVERY_DELIVERY_MEDIUM: "EMAIL", CODE_DELIVERY_DESTINATION: "a***@e***" } });
+    const challenge = await idp.send(
+      new InitiateAuthCommand({ ClientId: pool.clientId, AuthFlow: "USER_PASSWORD_AUTH", AuthParameters: { USERNAME: "abe", PASSWORD } }),
+    );
+    expect(challenge).toMatchObject({
+      ChallengeName: "EMAIL_OTP",
+      ChallengeParameters: { CODE_DELIVERY_DELIVERY_MEDIUM: "EMAIL", CODE_DELIVERY_DESTINATION: "a***@e***" },
+    });
     const sent = await codeSent(emulator, pool.poolId, "abe");
-    const respond = (code: string) => idp.send(new RespondToAuthChallengeCommand({ ClientId: pool.clientId, ChallengeName: "EMAIL_OTP", Session: challenge.Session, ChallengeResponses: { USERNAME: "abe", EMAIL_OTP_CODE: code } }));
+    const respond = (code: string) =>
+      idp.send(
+        new RespondToAuthChallengeCommand({
+          ClientId: pool.clientId,
+          ChallengeName: "EMAIL_OTP",
+          Session: challenge.Session,
+          ChallengeResponses: { USERNAME: "abe", EMAIL_OTP_CODE: code },
+        }),
+      );
     expect(await rejection(respond(sent.code === "000000" ? "111111" : "000000"))).toBe("CodeMismatchException: Invalid code or auth state for the user.");
     expect((await respond(sent.code)).AuthenticationResult?.IdToken).toBeTruthy();
   });
@@ -347,9 +406,19 @@ describe("SMS_MFA, EMAIL_OTP and SELECT_MFA_TYPE", () => {
     const { user } = await signedIn(pool.jsPool, "cal");
     await callback((done) => user.setUserMfaPreference({ Enabled: true, PreferredMfa: true }, null, done));
     const idp = idpClient(emulator);
-    const challenge = await idp.send(new InitiateAuthCommand({ ClientId: pool.clientId, AuthFlow: "USER_PASSWORD_AUTH", AuthParameters: { USERNAME: "cal", PASSWORD } }));
+    const challenge = await idp.send(
+      new InitiateAuthCommand({ ClientId: pool.clientId, AuthFlow: "USER_PASSWORD_AUTH", AuthParameters: { USERNAME: "cal", PASSWORD } }),
+    );
     const code = (await codeSent(emulator, pool.poolId, "cal")).code;
-    const respond = (answer: string) => idp.send(new RespondToAuthChallengeCommand({ ClientId: pool.clientId, ChallengeName: "SMS_MFA", Session: challenge.Session, ChallengeResponses: { USERNAME: "cal", SMS_MFA_CODE: answer } }));
+    const respond = (answer: string) =>
+      idp.send(
+        new RespondToAuthChallengeCommand({
+          ClientId: pool.clientId,
+          ChallengeName: "SMS_MFA",
+          Session: challenge.Session,
+          ChallengeResponses: { USERNAME: "cal", SMS_MFA_CODE: answer },
+        }),
+      );
     const wrong = code === "000000" ? "111111" : "000000";
     for (let i = 0; i < 5; i++) expect(await rejection(respond(wrong))).toBe("CodeMismatchException: Invalid code received for user");
     expect(await rejection(respond(code))).toBe("NotAuthorizedException: Invalid session for the user, session can only be used once.");
@@ -364,7 +433,9 @@ describe("user-pool MFA configuration", () => {
       "InvalidParameterException: SMS configuration and Auto verification for phone_number are required when MFA is required/optional",
     );
     const pool = await createPool(emulator);
-    expect(await rejection(idp.send(new SetUserPoolMfaConfigCommand({ UserPoolId: pool.poolId, MfaConfiguration: "ON" })))).toMatch(/^InvalidParameterException: At least one MFA method/);
+    expect(await rejection(idp.send(new SetUserPoolMfaConfigCommand({ UserPoolId: pool.poolId, MfaConfiguration: "ON" })))).toMatch(
+      /^InvalidParameterException: At least one MFA method/,
+    );
   });
 
   it("does not challenge users of an MFA-off pool, whatever they set up", async () => {

@@ -58,7 +58,9 @@ export function createClient(pool: UserPool, input: Record<string, unknown>, now
     const limit = LIMITS[kind];
     const unitGiven = units[kind];
     if (unitGiven !== undefined && !UNITS.includes(unitGiven as Unit)) {
-      throw idpErrors.invalidParameter(`1 validation error detected: Value '${String(unitGiven)}' at 'tokenValidityUnits.${kind.charAt(0).toLowerCase()}${kind.slice(1)}' failed to satisfy constraint: Member must satisfy enum value set: [${UNITS.join(", ")}]`);
+      throw idpErrors.invalidParameter(
+        `1 validation error detected: Value '${String(unitGiven)}' at 'tokenValidityUnits.${kind.charAt(0).toLowerCase()}${kind.slice(1)}' failed to satisfy constraint: Member must satisfy enum value set: [${UNITS.join(", ")}]`,
+      );
     }
     // A value without a unit is in AWS's unit for it (hours, days); no value (or a refresh validity
     // of 0) means AWS's default lifetime.
@@ -67,7 +69,9 @@ export function createClient(pool: UserPool, input: Record<string, unknown>, now
     const unit = given === undefined ? limit.defaultUnit : ((unitGiven as Unit | undefined) ?? limit.givenUnit);
     const seconds = value * UNIT_SECONDS[unit];
     if (!Number.isInteger(value) || seconds < 1 || seconds > limit.max) {
-      throw idpErrors.invalidParameter(`${limit.label} validity must be between 1 second and ${limit.max === 86400 ? "1 day" : "10 years"} (the emulator allows less than AWS's minimum so tests can expire tokens).`);
+      throw idpErrors.invalidParameter(
+        `${limit.label} validity must be between 1 second and ${limit.max === 86400 ? "1 day" : "10 years"} (the emulator allows less than AWS's minimum so tests can expire tokens).`,
+      );
     }
     validity[kind === "IdToken" ? "id" : kind === "AccessToken" ? "access" : "refresh"] = seconds;
     described[`${kind}Validity` as "IdTokenValidity"] = value;
@@ -78,7 +82,17 @@ export function createClient(pool: UserPool, input: Record<string, unknown>, now
   if (fixedId !== undefined && !/^[\w+]{1,128}$/.test(fixedId)) throw idpErrors.invalidParameter(`Seed client id ${fixedId} does not match [\\w+]+.`);
   if (Object.hasOwn(pool.clients, clientId)) throw idpErrors.invalidParameter(`User pool client ${clientId} already exists.`);
   const extra: Record<string, unknown> = {};
-  for (const key of ["CallbackURLs", "LogoutURLs", "AllowedOAuthFlows", "AllowedOAuthScopes", "SupportedIdentityProviders", "ReadAttributes", "WriteAttributes", "DefaultRedirectURI", "AnalyticsConfiguration"]) {
+  for (const key of [
+    "CallbackURLs",
+    "LogoutURLs",
+    "AllowedOAuthFlows",
+    "AllowedOAuthScopes",
+    "SupportedIdentityProviders",
+    "ReadAttributes",
+    "WriteAttributes",
+    "DefaultRedirectURI",
+    "AnalyticsConfiguration",
+  ]) {
     if (input[key] !== undefined) extra[key] = input[key];
   }
   const client: UserPoolClient = {

@@ -84,7 +84,9 @@ export class InputCheck {
     if (value === undefined || value === null) return undefined;
     if (typeof value !== "number" || !Number.isInteger(value)) throw serialization(member, "an integer");
     if (rules.min !== undefined && value < rules.min) {
-      this.problems.push(`Value '${value}' at '${this.path(member)}' failed to satisfy constraint: Member must have value greater than or equal to ${rules.min}`);
+      this.problems.push(
+        `Value '${value}' at '${this.path(member)}' failed to satisfy constraint: Member must have value greater than or equal to ${rules.min}`,
+      );
     } else if (rules.max !== undefined && value > rules.max) {
       this.problems.push(`Value '${value}' at '${this.path(member)}' failed to satisfy constraint: Member must have value less than or equal to ${rules.max}`);
     }
@@ -106,7 +108,9 @@ export class InputCheck {
     if (values) {
       value.forEach((v: string, i) => {
         if (!values.includes(v)) {
-          this.problems.push(`Value '${v}' at '${this.path(member)}.${i + 1}.member' failed to satisfy constraint: Member must satisfy enum value set: [${values.join(", ")}]`);
+          this.problems.push(
+            `Value '${v}' at '${this.path(member)}.${i + 1}.member' failed to satisfy constraint: Member must satisfy enum value set: [${values.join(", ")}]`,
+          );
         }
       });
     }

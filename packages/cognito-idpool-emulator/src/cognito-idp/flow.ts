@@ -80,7 +80,11 @@ export async function mfaStep(signIn: SignIn): Promise<Record<string, unknown>> 
   const { pool, user } = signIn;
   const { methods, setup } = mfaMethods(pool, user);
   if (setup) {
-    const canSetUp = [...(pool.mfa.softwareToken ? ["SOFTWARE_TOKEN_MFA"] : []), ...(pool.mfa.sms ? ["SMS_MFA"] : []), ...(pool.mfa.email ? ["EMAIL_OTP"] : [])];
+    const canSetUp = [
+      ...(pool.mfa.softwareToken ? ["SOFTWARE_TOKEN_MFA"] : []),
+      ...(pool.mfa.sms ? ["SMS_MFA"] : []),
+      ...(pool.mfa.email ? ["EMAIL_OTP"] : []),
+    ];
     return challenge(signIn, "MFA_SETUP", { MFAS_CAN_SETUP: JSON.stringify(canSetUp) });
   }
   if (methods.length === 0) return issueTokens(signIn);
@@ -99,7 +103,12 @@ export function mfaChallenge(signIn: SignIn, method: MfaMethod): Record<string, 
   return challenge(signIn, method, { CODE_DELIVERY_DELIVERY_MEDIUM: delivery.DeliveryMedium, CODE_DELIVERY_DESTINATION: delivery.Destination }, code);
 }
 
-function challenge(signIn: SignIn, name: "NEW_PASSWORD_REQUIRED" | "MFA_SETUP" | "SELECT_MFA_TYPE" | MfaMethod, parameters: Record<string, string>, code?: string): Record<string, unknown> {
+function challenge(
+  signIn: SignIn,
+  name: "NEW_PASSWORD_REQUIRED" | "MFA_SETUP" | "SELECT_MFA_TYPE" | MfaMethod,
+  parameters: Record<string, string>,
+  code?: string,
+): Record<string, unknown> {
   const { ctx, pool, client, key, user } = signIn;
   const session = openSession(ctx.state, ctx.clock.now(), client.authSessionValidity, {
     poolId: pool.Id,
@@ -120,7 +129,15 @@ export async function issueTokens(signIn: SignIn): Promise<Record<string, unknow
   const originJti = randomUUID();
   const authTime = ctx.clock.nowSeconds();
   const { token, refreshHash } = newRefreshToken(originJti);
-  pool.families[originJti] = { clientId: client.ClientId, userKey: key, sub: user.sub, refreshHash, refreshExpiresAt: now + client.validity.refresh * 1000, authTime, revoked: false };
+  pool.families[originJti] = {
+    clientId: client.ClientId,
+    userKey: key,
+    sub: user.sub,
+    refreshHash,
+    refreshExpiresAt: now + client.validity.refresh * 1000,
+    authTime,
+    revoked: false,
+  };
   const tokens = await signTokens(pool, client, user, { originJti, authTime }, authTime);
   return { ChallengeParameters: {}, AuthenticationResult: { ...tokens, RefreshToken: token } };
 }

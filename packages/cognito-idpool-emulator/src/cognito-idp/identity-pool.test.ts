@@ -31,7 +31,12 @@ describe("user-pool tokens as identity-pool logins", () => {
     const { user, session } = await signedIn(pool.jsPool, "pam");
     const logins = { [provider]: session.getIdToken().getJwtToken() };
     // GetId and GetOpenIdToken are public: the emulator ignores this client's (meaningless) signature.
-    const anyone = new CognitoIdentityClient({ endpoint: emulator.url, region: REGION, credentials: { accessKeyId: "nobody", secretAccessKey: "nothing" }, maxAttempts: 1 });
+    const anyone = new CognitoIdentityClient({
+      endpoint: emulator.url,
+      region: REGION,
+      credentials: { accessKeyId: "nobody", secretAccessKey: "nothing" },
+      maxAttempts: 1,
+    });
     const { IdentityId } = await anyone.send(new GetIdCommand({ IdentityPoolId: identityPool.IdentityPoolId, Logins: logins }));
     const openId = await anyone.send(new GetOpenIdTokenCommand({ IdentityId, Logins: logins }));
     expect(openId.IdentityId).toBe(IdentityId);
@@ -39,6 +44,8 @@ describe("user-pool tokens as identity-pool logins", () => {
 
     await callback((done) => user.globalSignOut({ onSuccess: (result) => done(null, result), onFailure: done }));
     await expect(anyone.send(new GetOpenIdTokenCommand({ IdentityId, Logins: logins }))).rejects.toMatchObject({ name: "NotAuthorizedException" });
-    await expect(anyone.send(new GetIdCommand({ IdentityPoolId: identityPool.IdentityPoolId, Logins: logins }))).rejects.toMatchObject({ name: "NotAuthorizedException" });
+    await expect(anyone.send(new GetIdCommand({ IdentityPoolId: identityPool.IdentityPoolId, Logins: logins }))).rejects.toMatchObject({
+      name: "NotAuthorizedException",
+    });
   });
 });

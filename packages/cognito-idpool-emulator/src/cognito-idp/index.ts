@@ -1,7 +1,16 @@
 import { AwsError } from "../core/errors.js";
 import type { EmulatorState } from "../core/state.js";
 import type { EmulatorResponse, JsonOperation, JsonService, ServiceContext } from "../core/types.js";
-import { associateSoftwareToken, changePassword, getUser, globalSignOut, revokeToken, setUserMfaPreference, tokenRevoked, verifySoftwareToken } from "./account.js";
+import {
+  associateSoftwareToken,
+  changePassword,
+  getUser,
+  globalSignOut,
+  revokeToken,
+  setUserMfaPreference,
+  tokenRevoked,
+  verifySoftwareToken,
+} from "./account.js";
 import {
   adminAddUserToGroup,
   adminCreateUser,
@@ -21,7 +30,13 @@ import {
 import { adminInitiateAuth, adminRespondToAuthChallenge, initiateAuth, respondToAuthChallenge } from "./auth.js";
 import { createUserPoolClientOperation, deleteUserPoolClientOperation, describeUserPoolClientOperation } from "./clients.js";
 import { findUser } from "./lookup.js";
-import { createUserPoolOperation, deleteUserPoolOperation, describeUserPoolOperation, getUserPoolMfaConfigOperation, setUserPoolMfaConfigOperation } from "./pools.js";
+import {
+  createUserPoolOperation,
+  deleteUserPoolOperation,
+  describeUserPoolOperation,
+  getUserPoolMfaConfigOperation,
+  setUserPoolMfaConfigOperation,
+} from "./pools.js";
 import { adminConfirmSignUp, confirmForgotPassword, confirmSignUp, forgotPassword, resendConfirmationCode, signUp } from "./signup.js";
 import { issuerOf, publicJwks } from "./tokens.js";
 
@@ -102,7 +117,20 @@ export function serveUserPoolWellKnown(poolId: string, file: string, ctx: Servic
           id_token_signing_alg_values_supported: ["RS256"],
           scopes_supported: ["openid", "email", "phone", "profile"],
           token_endpoint_auth_methods_supported: ["client_secret_basic", "client_secret_post"],
-          claims_supported: ["aud", "auth_time", "cognito:username", "email", "email_verified", "exp", "iat", "iss", "phone_number", "phone_number_verified", "sub", "token_use"],
+          claims_supported: [
+            "aud",
+            "auth_time",
+            "cognito:username",
+            "email",
+            "email_verified",
+            "exp",
+            "iat",
+            "iss",
+            "phone_number",
+            "phone_number_verified",
+            "sub",
+            "token_use",
+          ],
         };
   return { status: 200, headers: { "content-type": "application/json", "cache-control": "max-age=3600" }, body: JSON.stringify(body) };
 }
@@ -135,7 +163,11 @@ export function userPoolClientIds(state: EmulatorState, userPoolId: string): str
  * sign-in session was revoked (RevokeToken, GlobalSignOut, AdminUserGlobalSignOut) or it predates a
  * global sign-out, `user-deleted` when the user is gone, `disabled` when the user is disabled.
  */
-export function userPoolTokenStatus(state: EmulatorState, userPoolId: string, claims: Record<string, unknown>): "valid" | "signed-out" | "user-deleted" | "disabled" {
+export function userPoolTokenStatus(
+  state: EmulatorState,
+  userPoolId: string,
+  claims: Record<string, unknown>,
+): "valid" | "signed-out" | "user-deleted" | "disabled" {
   const pool = poolOf(state, userPoolId);
   const username = claims["cognito:username"] ?? claims["username"];
   const user = pool && typeof username === "string" ? findUser(pool, username)?.user : undefined;

@@ -137,7 +137,12 @@ function readSchema(value: unknown): SchemaAttribute[] {
       throw idpErrors.invalidParameter("Invalid AttributeDataType input, consider using the provided AttributeDataType enum.");
     }
     if (entry["Required"] === true) throw idpErrors.invalidParameter("Required custom attributes are not supported currently.");
-    const constraints = type === "String" ? { StringAttributeConstraints: (entry["StringAttributeConstraints"] as SchemaAttribute["StringAttributeConstraints"]) ?? {} } : type === "Number" ? { NumberAttributeConstraints: (entry["NumberAttributeConstraints"] as SchemaAttribute["NumberAttributeConstraints"]) ?? {} } : {};
+    const constraints =
+      type === "String"
+        ? { StringAttributeConstraints: (entry["StringAttributeConstraints"] as SchemaAttribute["StringAttributeConstraints"]) ?? {} }
+        : type === "Number"
+          ? { NumberAttributeConstraints: (entry["NumberAttributeConstraints"] as SchemaAttribute["NumberAttributeConstraints"]) ?? {} }
+          : {};
     schema.push({
       Name: entry["DeveloperOnlyAttribute"] === true ? `dev:custom:${name}` : `custom:${name}`,
       AttributeDataType: type,
@@ -169,7 +174,10 @@ export function describePool(pool: UserPool): Record<string, unknown> {
     MfaConfiguration: pool.mfa.configuration,
     EstimatedNumberOfUsers: Object.keys(pool.users).length,
     EmailConfiguration: { EmailSendingAccount: "COGNITO_DEFAULT" },
-    AdminCreateUserConfig: { AllowAdminCreateUserOnly: pool.allowAdminCreateUserOnly, UnusedAccountValidityDays: pool.passwordPolicy.TemporaryPasswordValidityDays },
+    AdminCreateUserConfig: {
+      AllowAdminCreateUserOnly: pool.allowAdminCreateUserOnly,
+      UnusedAccountValidityDays: pool.passwordPolicy.TemporaryPasswordValidityDays,
+    },
     UsernameConfiguration: { CaseSensitive: pool.caseSensitive },
     UserPoolTier: "ESSENTIALS",
     ...pool.extra,

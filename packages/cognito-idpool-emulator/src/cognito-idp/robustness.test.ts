@@ -35,11 +35,48 @@ function prng(seed: number): () => number {
 }
 
 const MEMBERS = [
-  "UserPoolId", "ClientId", "Username", "Password", "PoolName", "ClientName", "AuthFlow", "AuthParameters", "ChallengeName", "ChallengeResponses",
-  "Session", "AccessToken", "Token", "ConfirmationCode", "UserAttributes", "TemporaryPassword", "MessageAction", "Permanent", "GroupName", "Precedence",
-  "Policies", "Schema", "ExplicitAuthFlows", "TokenValidityUnits", "IdTokenValidity", "AccessTokenValidity", "RefreshTokenValidity", "GenerateSecret",
-  "UserCode", "SecretHash", "SoftwareTokenMfaSettings", "SMSMfaSettings", "EmailMfaSettings", "MfaConfiguration", "SoftwareTokenMfaConfiguration",
-  "UsernameAttributes", "AliasAttributes", "PreviousPassword", "ProposedPassword", "ClientSecret", "RoleArn", "AutoVerifiedAttributes",
+  "UserPoolId",
+  "ClientId",
+  "Username",
+  "Password",
+  "PoolName",
+  "ClientName",
+  "AuthFlow",
+  "AuthParameters",
+  "ChallengeName",
+  "ChallengeResponses",
+  "Session",
+  "AccessToken",
+  "Token",
+  "ConfirmationCode",
+  "UserAttributes",
+  "TemporaryPassword",
+  "MessageAction",
+  "Permanent",
+  "GroupName",
+  "Precedence",
+  "Policies",
+  "Schema",
+  "ExplicitAuthFlows",
+  "TokenValidityUnits",
+  "IdTokenValidity",
+  "AccessTokenValidity",
+  "RefreshTokenValidity",
+  "GenerateSecret",
+  "UserCode",
+  "SecretHash",
+  "SoftwareTokenMfaSettings",
+  "SMSMfaSettings",
+  "EmailMfaSettings",
+  "MfaConfiguration",
+  "SoftwareTokenMfaConfiguration",
+  "UsernameAttributes",
+  "AliasAttributes",
+  "PreviousPassword",
+  "ProposedPassword",
+  "ClientSecret",
+  "RoleArn",
+  "AutoVerifiedAttributes",
 ];
 
 function value(random: () => number, depth = 0): unknown {
@@ -57,8 +94,30 @@ function value(random: () => number, depth = 0): unknown {
     () => random() * 10,
     () => random() < 0.5,
     () => null,
-    () => ["USER_SRP_AUTH", "USER_PASSWORD_AUTH", "REFRESH_TOKEN_AUTH", "PASSWORD_VERIFIER", "NEW_PASSWORD_REQUIRED", "SOFTWARE_TOKEN_MFA", "SMS_MFA", "EMAIL_OTP", "MFA_SETUP", "SELECT_MFA_TYPE"][Math.floor(random() * 10)],
-    () => (depth > 2 ? {} : Object.fromEntries(Array.from({ length: Math.floor(random() * 4) }, () => [["USERNAME", "PASSWORD", "SRP_A", "REFRESH_TOKEN", "SECRET_HASH", "Name", "Value", "Enabled", "PasswordPolicy", "MinimumLength", "IdToken"][Math.floor(random() * 11)]!, value(random, depth + 1)]))),
+    () =>
+      [
+        "USER_SRP_AUTH",
+        "USER_PASSWORD_AUTH",
+        "REFRESH_TOKEN_AUTH",
+        "PASSWORD_VERIFIER",
+        "NEW_PASSWORD_REQUIRED",
+        "SOFTWARE_TOKEN_MFA",
+        "SMS_MFA",
+        "EMAIL_OTP",
+        "MFA_SETUP",
+        "SELECT_MFA_TYPE",
+      ][Math.floor(random() * 10)],
+    () =>
+      depth > 2
+        ? {}
+        : Object.fromEntries(
+            Array.from({ length: Math.floor(random() * 4) }, () => [
+              ["USERNAME", "PASSWORD", "SRP_A", "REFRESH_TOKEN", "SECRET_HASH", "Name", "Value", "Enabled", "PasswordPolicy", "MinimumLength", "IdToken"][
+                Math.floor(random() * 11)
+              ]!,
+              value(random, depth + 1),
+            ]),
+          ),
     () => (depth > 2 ? [] : Array.from({ length: Math.floor(random() * 3) }, () => value(random, depth + 1))),
   ];
   return choices[Math.floor(random() * choices.length)]!();
@@ -89,7 +148,13 @@ function bases(): Record<string, Record<string, unknown>> {
     GetUserPoolMfaConfig: { UserPoolId: pool.poolId },
     CreateUserPoolClient: { UserPoolId: pool.poolId, ClientName: "c", IdTokenValidity: 5, TokenValidityUnits: { IdToken: "seconds" } },
     DescribeUserPoolClient: { UserPoolId: pool.poolId, ClientId: pool.clientId },
-    AdminCreateUser: { UserPoolId: pool.poolId, Username: "created", TemporaryPassword: password, MessageAction: "SUPPRESS", UserAttributes: [{ Name: "email", Value: "c@example.com" }] },
+    AdminCreateUser: {
+      UserPoolId: pool.poolId,
+      Username: "created",
+      TemporaryPassword: password,
+      MessageAction: "SUPPRESS",
+      UserAttributes: [{ Name: "email", Value: "c@example.com" }],
+    },
     AdminSetUserPassword: { ...user, Password: password, Permanent: true },
     AdminGetUser: user,
     AdminConfirmSignUp: user,
@@ -106,14 +171,36 @@ function bases(): Record<string, Record<string, unknown>> {
     ResendConfirmationCode: { ClientId: pool.clientId, Username: "signed" },
     ForgotPassword: { ClientId: pool.clientId, Username: "fuzz" },
     ConfirmForgotPassword: { ClientId: pool.clientId, Username: "fuzz", ConfirmationCode: "123456", Password: password },
-    InitiateAuth: { ClientId: pool.clientId, AuthFlow: "USER_PASSWORD_AUTH", AuthParameters: { USERNAME: "fuzz", PASSWORD: password, SRP_A: "abc123", REFRESH_TOKEN: refreshToken } },
-    AdminInitiateAuth: { UserPoolId: pool.poolId, ClientId: pool.clientId, AuthFlow: "ADMIN_USER_PASSWORD_AUTH", AuthParameters: { USERNAME: "fuzz", PASSWORD: password } },
-    AdminRespondToAuthChallenge: { UserPoolId: pool.poolId, ClientId: pool.clientId, ChallengeName: "NEW_PASSWORD_REQUIRED", Session: "A".repeat(40), ChallengeResponses: { USERNAME: "fuzz", NEW_PASSWORD: password } },
+    InitiateAuth: {
+      ClientId: pool.clientId,
+      AuthFlow: "USER_PASSWORD_AUTH",
+      AuthParameters: { USERNAME: "fuzz", PASSWORD: password, SRP_A: "abc123", REFRESH_TOKEN: refreshToken },
+    },
+    AdminInitiateAuth: {
+      UserPoolId: pool.poolId,
+      ClientId: pool.clientId,
+      AuthFlow: "ADMIN_USER_PASSWORD_AUTH",
+      AuthParameters: { USERNAME: "fuzz", PASSWORD: password },
+    },
+    AdminRespondToAuthChallenge: {
+      UserPoolId: pool.poolId,
+      ClientId: pool.clientId,
+      ChallengeName: "NEW_PASSWORD_REQUIRED",
+      Session: "A".repeat(40),
+      ChallengeResponses: { USERNAME: "fuzz", NEW_PASSWORD: password },
+    },
     RespondToAuthChallenge: {
       ClientId: pool.clientId,
       ChallengeName: "PASSWORD_VERIFIER",
       Session: "A".repeat(40),
-      ChallengeResponses: { USERNAME: "fuzz", PASSWORD_CLAIM_SECRET_BLOCK: "AAAA", PASSWORD_CLAIM_SIGNATURE: "AAAA", TIMESTAMP: "Tue Nov 3 09:05:07 UTC 2026", NEW_PASSWORD: password, SOFTWARE_TOKEN_MFA_CODE: "123456" },
+      ChallengeResponses: {
+        USERNAME: "fuzz",
+        PASSWORD_CLAIM_SECRET_BLOCK: "AAAA",
+        PASSWORD_CLAIM_SIGNATURE: "AAAA",
+        TIMESTAMP: "Tue Nov 3 09:05:07 UTC 2026",
+        NEW_PASSWORD: password,
+        SOFTWARE_TOKEN_MFA_CODE: "123456",
+      },
     },
     AssociateSoftwareToken: { AccessToken: accessToken },
     VerifySoftwareToken: { AccessToken: accessToken, UserCode: "123456" },
@@ -162,12 +249,15 @@ describe("malformed input", () => {
       const rounds = name === "CreateUserPool" ? 5 : 200;
       for (let i = 0; i < rounds; i++) {
         const input =
-          i % 4 === 3 ? Object.fromEntries(Array.from({ length: 1 + Math.floor(random() * 6) }, () => [MEMBERS[Math.floor(random() * MEMBERS.length)]!, value(random)])) : mutate(random, base);
+          i % 4 === 3
+            ? Object.fromEntries(Array.from({ length: 1 + Math.floor(random() * 6) }, () => [MEMBERS[Math.floor(random() * MEMBERS.length)]!, value(random)]))
+            : mutate(random, base);
         try {
           await operation.handler(input, context());
           succeeded.add(name);
         } catch (error) {
-          if (!(error instanceof AwsError)) unexpected.push(`${name} ${JSON.stringify(input).slice(0, 300)}: ${(error as Error).stack?.split("\n").slice(0, 3).join(" ")}`);
+          if (!(error instanceof AwsError))
+            unexpected.push(`${name} ${JSON.stringify(input).slice(0, 300)}: ${(error as Error).stack?.split("\n").slice(0, 3).join(" ")}`);
         }
       }
     }

@@ -12,7 +12,9 @@ export function checkSecretHash(client: UserPoolClient, given: string | undefine
   const provided = Buffer.from(given, "base64");
   for (const username of usernames) {
     if (username === undefined) continue;
-    const expected = createHmac("sha256", client.ClientSecret).update(username + client.ClientId).digest();
+    const expected = createHmac("sha256", client.ClientSecret)
+      .update(username + client.ClientId)
+      .digest();
     if (expected.length === provided.length && timingSafeEqual(expected, provided)) return;
   }
   throw idpErrors.notAuthorized(`Unable to verify secret hash for client ${client.ClientId}`);

@@ -33,7 +33,13 @@ export async function seedUserPools(seeds: UserPoolSeed[], ctx: SeedContext): Pr
     // TOTP and email MFA are switched on by SetUserPoolMfaConfig on AWS, so MFA is applied after creation.
     const viaMfaConfig = SoftwareTokenMfaConfiguration !== undefined || EmailMfaConfiguration !== undefined;
     const region = Id ? Id.slice(0, Id.indexOf("_")) : "us-east-1";
-    const pool = await createUserPool(ctx.state, viaMfaConfig ? input : { ...input, ...(MfaConfiguration !== undefined ? { MfaConfiguration } : {}) }, region, now, Id);
+    const pool = await createUserPool(
+      ctx.state,
+      viaMfaConfig ? input : { ...input, ...(MfaConfiguration !== undefined ? { MfaConfiguration } : {}) },
+      region,
+      now,
+      Id,
+    );
     if (viaMfaConfig) {
       setUserPoolMfaConfig(pool, {
         ...(MfaConfiguration !== undefined ? { MfaConfiguration } : {}),
@@ -45,8 +51,13 @@ export async function seedUserPools(seeds: UserPoolSeed[], ctx: SeedContext): Pr
     const clients = Clients.map(({ ClientId, ...client }) => createClient(pool, client, now, ClientId));
     for (const group of Groups) createGroupIn(pool, group, now);
     for (const entry of Users) {
-      if (typeof entry?.Username !== "string" || typeof entry.Password !== "string") throw idpErrors.invalidParameter(`Seed users of ${pool.Id} need a Username and a Password.`);
-      const attributes = checkAttributes(pool, Object.entries(entry.Attributes ?? {}).map(([Name, Value]) => ({ Name, Value: String(Value) })), "create");
+      if (typeof entry?.Username !== "string" || typeof entry.Password !== "string")
+        throw idpErrors.invalidParameter(`Seed users of ${pool.Id} need a Username and a Password.`);
+      const attributes = checkAttributes(
+        pool,
+        Object.entries(entry.Attributes ?? {}).map(([Name, Value]) => ({ Name, Value: String(Value) })),
+        "create",
+      );
       enforcePasswordPolicy(pool.passwordPolicy, entry.Password);
       const { user } = addUser(pool, entry.Username, attributes, "CONFIRMED", now, "User account already exists");
       setPassword(pool, user, entry.Password, false, now);

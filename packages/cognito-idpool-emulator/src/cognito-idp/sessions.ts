@@ -19,7 +19,12 @@ export function openSession(state: EmulatorState, now: number, minutes: number, 
  * The open session a RespondToAuthChallenge (or MFA setup call) names, checked as Cognito checks it:
  * unknown or for another client → invalid; spent → can only be used once; too old → expired.
  */
-export function takeSession(state: EmulatorState, id: string | undefined, now: number, expect: { clientId?: string; challenge?: ChallengeName | ChallengeName[] }): ChallengeSession {
+export function takeSession(
+  state: EmulatorState,
+  id: string | undefined,
+  now: number,
+  expect: { clientId?: string; challenge?: ChallengeName | ChallengeName[] },
+): ChallengeSession {
   const session = id !== undefined && Object.hasOwn(state.cognitoIdp.sessions, id) ? state.cognitoIdp.sessions[id] : undefined;
   if (!session) throw idpErrors.invalidSession();
   if (expect.clientId !== undefined && session.clientId !== expect.clientId) throw idpErrors.invalidSession();

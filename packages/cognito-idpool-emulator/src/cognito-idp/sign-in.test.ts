@@ -37,7 +37,15 @@ describe("USER_SRP_AUTH with amazon-cognito-identity-js", () => {
     expect(id["cognito:groups"]).toBeUndefined();
 
     const access = await verifyToken(emulator, pool.poolId, session.getAccessToken().getJwtToken());
-    expect(access).toMatchObject({ token_use: "access", client_id: pool.clientId, scope: "aws.cognito.signin.user.admin", username: "alice", sub: id.sub, origin_jti: id["origin_jti"], event_id: id["event_id"] });
+    expect(access).toMatchObject({
+      token_use: "access",
+      client_id: pool.clientId,
+      scope: "aws.cognito.signin.user.admin",
+      username: "alice",
+      sub: id.sub,
+      origin_jti: id["origin_jti"],
+      event_id: id["event_id"],
+    });
     expect(access.aud).toBeUndefined();
     expect(access.jti).not.toBe(id.jti);
     expect(session.getRefreshToken().getToken()).toMatch(/^[\w-]+(\.[\w-]+){4}$/);
@@ -47,7 +55,9 @@ describe("USER_SRP_AUTH with amazon-cognito-identity-js", () => {
     const pool = await createPool(emulator);
     await createUser(emulator, pool.poolId, "keys");
     const { session } = await signedIn(pool.jsPool, "keys");
-    const jwks = (await (await fetch(`${emulator.url}/${pool.poolId}/.well-known/jwks.json`)).json()) as { keys: { kid: string; alg: string; use: string; kty: string; d?: string }[] };
+    const jwks = (await (await fetch(`${emulator.url}/${pool.poolId}/.well-known/jwks.json`)).json()) as {
+      keys: { kid: string; alg: string; use: string; kty: string; d?: string }[];
+    };
     const kid = (token: string) => JSON.parse(Buffer.from(token.split(".")[0]!, "base64url").toString()).kid;
     const idKid = kid(session.getIdToken().getJwtToken());
     const accessKid = kid(session.getAccessToken().getJwtToken());
@@ -61,7 +71,9 @@ describe("USER_SRP_AUTH with amazon-cognito-identity-js", () => {
     const pool = await createPool(emulator);
     await createUser(emulator, pool.poolId, "bob");
     expect(await failure(signIn(pool.jsPool, "bob", "Wr0ng-password!").result)).toBe("NotAuthorizedException: Incorrect username or password.");
-    expect(await failure(signIn(pool.jsPool, "bob", "Wr0ng-password!", "USER_PASSWORD_AUTH").result)).toBe("NotAuthorizedException: Incorrect username or password.");
+    expect(await failure(signIn(pool.jsPool, "bob", "Wr0ng-password!", "USER_PASSWORD_AUTH").result)).toBe(
+      "NotAuthorizedException: Incorrect username or password.",
+    );
     const { session } = await signedIn(pool.jsPool, "bob", PASSWORD, "USER_PASSWORD_AUTH");
     expect((await verifyToken(emulator, pool.poolId, session.getIdToken().getJwtToken()))["cognito:username"]).toBe("bob");
   });
@@ -73,7 +85,12 @@ describe("USER_SRP_AUTH with amazon-cognito-identity-js", () => {
 
     const idp = idpClient(emulator);
     const hidden = await idp.send(
-      new CreateUserPoolClientCommand({ UserPoolId: pool.poolId, ClientName: "hidden", PreventUserExistenceErrors: "ENABLED", ExplicitAuthFlows: ["ALLOW_USER_SRP_AUTH", "ALLOW_USER_PASSWORD_AUTH"] }),
+      new CreateUserPoolClientCommand({
+        UserPoolId: pool.poolId,
+        ClientName: "hidden",
+        PreventUserExistenceErrors: "ENABLED",
+        ExplicitAuthFlows: ["ALLOW_USER_SRP_AUTH", "ALLOW_USER_PASSWORD_AUTH"],
+      }),
     );
     const hiddenPool = jsPool(emulator, pool.poolId, hidden.UserPoolClient!.ClientId!);
     // SRP plays the whole exchange for a user who does not exist and only then refuses.
@@ -84,27 +101,45 @@ describe("USER_SRP_AUTH with amazon-cognito-identity-js", () => {
   it("refuses flows the app client does not enable, in AWS's words", async () => {
     const srpOnly = await createPool(emulator, {}, { ExplicitAuthFlows: ["ALLOW_USER_SRP_AUTH"] });
     await createUser(emulator, srpOnly.poolId, "carol");
-    expect(await failure(signIn(srpOnly.jsPool, "carol", PASSWORD, "USER_PASSWORD_AUTH").result)).toBe("InvalidParameterException: USER_PASSWORD_AUTH flow not enabled for this client");
+    expect(await failure(signIn(srpOnly.jsPool, "carol", PASSWORD, "USER_PASSWORD_AUTH").result)).toBe(
+      "InvalidParameterException: USER_PASSWORD_AUTH flow not enabled for this client",
+    );
     await signedIn(srpOnly.jsPool, "carol");
 
     const passwordOnly = await createPool(emulator, {}, { ExplicitAuthFlows: ["ALLOW_USER_PASSWORD_AUTH"] });
     await createUser(emulator, passwordOnly.poolId, "carol");
-    expect(await failure(signIn(passwordOnly.jsPool, "carol", PASSWORD).result)).toBe("InvalidParameterException: USER_SRP_AUTH is not enabled for the client.");
+    expect(await failure(signIn(passwordOnly.jsPool, "carol", PASSWORD).result)).toBe(
+      "InvalidParameterException: USER_SRP_AUTH is not enabled for the client.",
+    );
 
     // Without ExplicitAuthFlows a client allows SRP, custom and refresh auth, but not plain passwords.
     const defaults = await createPool(emulator, {}, { ExplicitAuthFlows: undefined });
     await createUser(emulator, defaults.poolId, "carol");
     await signedIn(defaults.jsPool, "carol");
-    expect(await failure(signIn(defaults.jsPool, "carol", PASSWORD, "USER_PASSWORD_AUTH").result)).toBe("InvalidParameterException: USER_PASSWORD_AUTH flow not enabled for this client");
+    expect(await failure(signIn(defaults.jsPool, "carol", PASSWORD, "USER_PASSWORD_AUTH").result)).toBe(
+      "InvalidParameterException: USER_PASSWORD_AUTH flow not enabled for this client",
+    );
   });
 
   it("names missing auth parameters and refuses admin flows on InitiateAuth", async () => {
     const pool = await createPool(emulator);
     const idp = idpClient(emulator);
-    expect(await rejection(idp.send(new InitiateAuthCommand({ ClientId: pool.clientId, AuthFlow: "USER_PASSWORD_AUTH", AuthParameters: { USERNAME: "x" } })))).toBe("InvalidParameterException: Missing required parameter PASSWORD");
-    expect(await rejection(idp.send(new InitiateAuthCommand({ ClientId: pool.clientId, AuthFlow: "USER_SRP_AUTH", AuthParameters: { USERNAME: "x" } })))).toBe("InvalidParameterException: Missing required parameter SRP_A");
-    expect(await rejection(idp.send(new InitiateAuthCommand({ ClientId: pool.clientId, AuthFlow: "ADMIN_USER_PASSWORD_AUTH", AuthParameters: { USERNAME: "x", PASSWORD } })))).toBe("InvalidParameterException: Initiate Auth method not supported.");
-    expect(await rejection(idp.send(new InitiateAuthCommand({ ClientId: "nosuchclient", AuthFlow: "USER_PASSWORD_AUTH", AuthParameters: { USERNAME: "x", PASSWORD } })))).toBe("ResourceNotFoundException: User pool client nosuchclient does not exist.");
+    expect(
+      await rejection(idp.send(new InitiateAuthCommand({ ClientId: pool.clientId, AuthFlow: "USER_PASSWORD_AUTH", AuthParameters: { USERNAME: "x" } }))),
+    ).toBe("InvalidParameterException: Missing required parameter PASSWORD");
+    expect(await rejection(idp.send(new InitiateAuthCommand({ ClientId: pool.clientId, AuthFlow: "USER_SRP_AUTH", AuthParameters: { USERNAME: "x" } })))).toBe(
+      "InvalidParameterException: Missing required parameter SRP_A",
+    );
+    expect(
+      await rejection(
+        idp.send(new InitiateAuthCommand({ ClientId: pool.clientId, AuthFlow: "ADMIN_USER_PASSWORD_AUTH", AuthParameters: { USERNAME: "x", PASSWORD } })),
+      ),
+    ).toBe("InvalidParameterException: Initiate Auth method not supported.");
+    expect(
+      await rejection(
+        idp.send(new InitiateAuthCommand({ ClientId: "nosuchclient", AuthFlow: "USER_PASSWORD_AUTH", AuthParameters: { USERNAME: "x", PASSWORD } })),
+      ),
+    ).toBe("ResourceNotFoundException: User pool client nosuchclient does not exist.");
     expect(await rejection(idp.send(new InitiateAuthCommand({ ClientId: "bad client!", AuthFlow: "USER_PASSWORD_AUTH", AuthParameters: {} })))).toBe(
       "InvalidParameterException: 1 validation error detected: Value 'bad client!' at 'clientId' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\w+]+",
     );
@@ -113,13 +148,17 @@ describe("USER_SRP_AUTH with amazon-cognito-identity-js", () => {
   it("refuses unconfirmed, reset-required and disabled users after checking the password", async () => {
     const pool = await createPool(emulator, { AutoVerifiedAttributes: ["email"] });
     const idp = idpClient(emulator);
-    await idp.send(new SignUpCommand({ ClientId: pool.clientId, Username: "dora", Password: PASSWORD, UserAttributes: [{ Name: "email", Value: "dora@example.com" }] }));
+    await idp.send(
+      new SignUpCommand({ ClientId: pool.clientId, Username: "dora", Password: PASSWORD, UserAttributes: [{ Name: "email", Value: "dora@example.com" }] }),
+    );
     expect(await failure(signIn(pool.jsPool, "dora", "Wr0ng-password!").result)).toBe("NotAuthorizedException: Incorrect username or password.");
     expect(await failure(signIn(pool.jsPool, "dora", PASSWORD).result)).toBe("UserNotConfirmedException: User is not confirmed.");
 
     await createUser(emulator, pool.poolId, "erin", { email: "erin@example.com", email_verified: "true" });
     await idp.send(new AdminResetUserPasswordCommand({ UserPoolId: pool.poolId, Username: "erin" }));
-    expect(await failure(signIn(pool.jsPool, "erin", PASSWORD, "USER_PASSWORD_AUTH").result)).toBe("PasswordResetRequiredException: Password reset required for the user");
+    expect(await failure(signIn(pool.jsPool, "erin", PASSWORD, "USER_PASSWORD_AUTH").result)).toBe(
+      "PasswordResetRequiredException: Password reset required for the user",
+    );
 
     await createUser(emulator, pool.poolId, "fred");
     await idp.send(new AdminDisableUserCommand({ UserPoolId: pool.poolId, Username: "fred" }));
@@ -132,8 +171,13 @@ describe("USER_SRP_AUTH with amazon-cognito-identity-js", () => {
     const pool = await createPool(emulator);
     await createUser(emulator, pool.poolId, "gina");
     const errors: string[] = [];
-    for (let i = 0; i < 6; i++) errors.push(await failure(signIn(pool.jsPool, "gina", `Wr0ng-password-${i}!`, i % 2 ? "USER_PASSWORD_AUTH" : "USER_SRP_AUTH").result));
-    expect(errors).toEqual([...Array(4).fill("NotAuthorizedException: Incorrect username or password."), "NotAuthorizedException: Password attempts exceeded", "NotAuthorizedException: Password attempts exceeded"]);
+    for (let i = 0; i < 6; i++)
+      errors.push(await failure(signIn(pool.jsPool, "gina", `Wr0ng-password-${i}!`, i % 2 ? "USER_PASSWORD_AUTH" : "USER_SRP_AUTH").result));
+    expect(errors).toEqual([
+      ...Array(4).fill("NotAuthorizedException: Incorrect username or password."),
+      "NotAuthorizedException: Password attempts exceeded",
+      "NotAuthorizedException: Password attempts exceeded",
+    ]);
     // While the lockout lasts even the right password is refused (the clock is set back to be inside it).
     emulator.core.clock.offsetMs = -60_000;
     try {
@@ -151,7 +195,9 @@ describe("USER_SRP_AUTH with amazon-cognito-identity-js", () => {
     const pool = await createPool(emulator, { UsernameAttributes: ["email"] });
     const idp = idpClient(emulator);
     const signUp = await idp.send(new SignUpCommand({ ClientId: pool.clientId, Username: "Hana@Example.com", Password: PASSWORD }));
-    expect(await rejection(idp.send(new SignUpCommand({ ClientId: pool.clientId, Username: "hana", Password: PASSWORD })))).toBe("InvalidParameterException: Username should be an email.");
+    expect(await rejection(idp.send(new SignUpCommand({ ClientId: pool.clientId, Username: "hana", Password: PASSWORD })))).toBe(
+      "InvalidParameterException: Username should be an email.",
+    );
     expect(await rejection(idp.send(new SignUpCommand({ ClientId: pool.clientId, Username: "Hana@Example.com", Password: PASSWORD })))).toBe(
       "UsernameExistsException: An account with the given email already exists.",
     );

@@ -12,7 +12,21 @@ import {
 import { CognitoUser, CognitoUserAttribute, type ISignUpResult } from "amazon-cognito-identity-js";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { startTestEmulator, type TestEmulator } from "../testing/harness.js";
-import { callback, codeSent, createPool, createUser, failure, idpClient, MemoryStorage, PASSWORD, rejection, signedIn, signIn, verifyToken, type TestPool } from "../../test/idp-harness.js";
+import {
+  callback,
+  codeSent,
+  createPool,
+  createUser,
+  failure,
+  idpClient,
+  MemoryStorage,
+  PASSWORD,
+  rejection,
+  signedIn,
+  signIn,
+  verifyToken,
+  type TestPool,
+} from "../../test/idp-harness.js";
 
 let emulator: TestEmulator;
 beforeAll(async () => {
@@ -48,18 +62,29 @@ describe("SignUp and confirmation", () => {
     const sent = await codeSent(emulator, pool.poolId, "sara");
     expect(sent).toEqual({ code: expect.stringMatching(/^\d{6}$/), kind: "confirmation" });
     const user = jsUser(pool, "sara");
-    await expect(callback((done) => user.confirmRegistration(not(sent.code), true, done))).rejects.toMatchObject({ code: "CodeMismatchException", message: "Invalid verification code provided, please try again." });
+    await expect(callback((done) => user.confirmRegistration(not(sent.code), true, done))).rejects.toMatchObject({
+      code: "CodeMismatchException",
+      message: "Invalid verification code provided, please try again.",
+    });
     expect(await callback((done) => user.confirmRegistration(sent.code, true, done))).toBe("SUCCESS");
 
     const { session } = await signedIn(pool.jsPool, "sara");
-    expect(await verifyToken(emulator, pool.poolId, session.getIdToken().getJwtToken())).toMatchObject({ sub: result.userSub, email: "sara@example.com", email_verified: true });
-    await expect(callback((done) => user.confirmRegistration(sent.code, true, done))).rejects.toMatchObject({ code: "NotAuthorizedException", message: "User cannot be confirmed. Current status is CONFIRMED" });
+    expect(await verifyToken(emulator, pool.poolId, session.getIdToken().getJwtToken())).toMatchObject({
+      sub: result.userSub,
+      email: "sara@example.com",
+      email_verified: true,
+    });
+    await expect(callback((done) => user.confirmRegistration(sent.code, true, done))).rejects.toMatchObject({
+      code: "NotAuthorizedException",
+      message: "User cannot be confirmed. Current status is CONFIRMED",
+    });
   });
 
   it("enforces the password policy at SignUp, in SignUp's words, naming the first rule broken", async () => {
     const pool = await createPool(emulator);
     const idp = idpClient(emulator);
-    const attempt = (password: string) => rejection(idp.send(new SignUpCommand({ ClientId: pool.clientId, Username: `u${Math.random()}`.replace(".", ""), Password: password })));
+    const attempt = (password: string) =>
+      rejection(idp.send(new SignUpCommand({ ClientId: pool.clientId, Username: `u${Math.random()}`.replace(".", ""), Password: password })));
     expect(await attempt("Sh0rt!")).toBe("InvalidPasswordException: Password did not conform with policy: Password not long enough");
     expect(await attempt("NO-LOWER-CASE-1")).toBe("InvalidPasswordException: Password did not conform with policy: Password must have lowercase characters");
     expect(await attempt("no-upper-case-1")).toBe("InvalidPasswordException: Password did not conform with policy: Password must have uppercase characters");
@@ -75,28 +100,55 @@ describe("SignUp and confirmation", () => {
   it("refuses an existing username, unknown or unwritable attributes, and sign-up where only admins create users", async () => {
     const pool = await createPool(emulator, { AutoVerifiedAttributes: ["email"] });
     const idp = idpClient(emulator);
-    await idp.send(new SignUpCommand({ ClientId: pool.clientId, Username: "tom", Password: PASSWORD, UserAttributes: [{ Name: "email", Value: "tom@example.com" }] }));
-    expect(await rejection(idp.send(new SignUpCommand({ ClientId: pool.clientId, Username: "tom", Password: PASSWORD })))).toBe("UsernameExistsException: User already exists");
-    expect(await rejection(idp.send(new SignUpCommand({ ClientId: pool.clientId, Username: "tim", Password: PASSWORD, UserAttributes: [{ Name: "shoe_size", Value: "9" }] })))).toBe(
-      "InvalidParameterException: Attributes did not conform to the schema: shoe_size: Attribute does not exist in the schema.",
+    await idp.send(
+      new SignUpCommand({ ClientId: pool.clientId, Username: "tom", Password: PASSWORD, UserAttributes: [{ Name: "email", Value: "tom@example.com" }] }),
     );
-    expect(await rejection(idp.send(new SignUpCommand({ ClientId: pool.clientId, Username: "tim", Password: PASSWORD, UserAttributes: [{ Name: "email", Value: "tim@example.com" }, { Name: "email_verified", Value: "true" }] })))).toBe(
-      "NotAuthorizedException: A client attempted to write unauthorized attribute",
+    expect(await rejection(idp.send(new SignUpCommand({ ClientId: pool.clientId, Username: "tom", Password: PASSWORD })))).toBe(
+      "UsernameExistsException: User already exists",
     );
-    expect(await rejection(idp.send(new SignUpCommand({ ClientId: pool.clientId, Username: "tim", Password: PASSWORD, UserAttributes: [{ Name: "email", Value: "not-an-email" }] })))).toBe(
-      "InvalidParameterException: Invalid email address format.",
-    );
+    expect(
+      await rejection(
+        idp.send(new SignUpCommand({ ClientId: pool.clientId, Username: "tim", Password: PASSWORD, UserAttributes: [{ Name: "shoe_size", Value: "9" }] })),
+      ),
+    ).toBe("InvalidParameterException: Attributes did not conform to the schema: shoe_size: Attribute does not exist in the schema.");
+    expect(
+      await rejection(
+        idp.send(
+          new SignUpCommand({
+            ClientId: pool.clientId,
+            Username: "tim",
+            Password: PASSWORD,
+            UserAttributes: [
+              { Name: "email", Value: "tim@example.com" },
+              { Name: "email_verified", Value: "true" },
+            ],
+          }),
+        ),
+      ),
+    ).toBe("NotAuthorizedException: A client attempted to write unauthorized attribute");
+    expect(
+      await rejection(
+        idp.send(
+          new SignUpCommand({ ClientId: pool.clientId, Username: "tim", Password: PASSWORD, UserAttributes: [{ Name: "email", Value: "not-an-email" }] }),
+        ),
+      ),
+    ).toBe("InvalidParameterException: Invalid email address format.");
     const adminOnly = await createPool(emulator, { AdminCreateUserConfig: { AllowAdminCreateUserOnly: true } });
-    expect(await rejection(idp.send(new SignUpCommand({ ClientId: adminOnly.clientId, Username: "tim", Password: PASSWORD })))).toBe("NotAuthorizedException: SignUp is not permitted for this user pool");
+    expect(await rejection(idp.send(new SignUpCommand({ ClientId: adminOnly.clientId, Username: "tim", Password: PASSWORD })))).toBe(
+      "NotAuthorizedException: SignUp is not permitted for this user pool",
+    );
   });
 
   it("limits wrong confirmation codes, expires codes after 24 hours and resends new ones", async () => {
     const pool = await createPool(emulator, { AutoVerifiedAttributes: ["email"] });
     const idp = idpClient(emulator);
-    await idp.send(new SignUpCommand({ ClientId: pool.clientId, Username: "uli", Password: PASSWORD, UserAttributes: [{ Name: "email", Value: "uli@example.com" }] }));
+    await idp.send(
+      new SignUpCommand({ ClientId: pool.clientId, Username: "uli", Password: PASSWORD, UserAttributes: [{ Name: "email", Value: "uli@example.com" }] }),
+    );
     const first = (await codeSent(emulator, pool.poolId, "uli")).code;
     const confirm = (code: string) => idp.send(new ConfirmSignUpCommand({ ClientId: pool.clientId, Username: "uli", ConfirmationCode: code }));
-    for (let i = 0; i < 5; i++) expect(await rejection(confirm(not(first)))).toBe("CodeMismatchException: Invalid verification code provided, please try again.");
+    for (let i = 0; i < 5; i++)
+      expect(await rejection(confirm(not(first)))).toBe("CodeMismatchException: Invalid verification code provided, please try again.");
     expect(await rejection(confirm(first))).toBe("LimitExceededException: Attempt limit exceeded, please try after some time.");
 
     const resent = await idp.send(new ResendConfirmationCodeCommand({ ClientId: pool.clientId, Username: "uli" }));
@@ -110,21 +162,29 @@ describe("SignUp and confirmation", () => {
     const third = (await codeSent(emulator, pool.poolId, "uli")).code;
     expect(await rejection(confirm(second))).toBe("CodeMismatchException: Invalid verification code provided, please try again.");
     await confirm(third);
-    expect(await rejection(idp.send(new ResendConfirmationCodeCommand({ ClientId: pool.clientId, Username: "uli" })))).toBe("InvalidParameterException: User is already confirmed.");
+    expect(await rejection(idp.send(new ResendConfirmationCodeCommand({ ClientId: pool.clientId, Username: "uli" })))).toBe(
+      "InvalidParameterException: User is already confirmed.",
+    );
   });
 
   it("sends no code without auto-verification; an administrator confirms without verifying the email", async () => {
     const pool = await createPool(emulator);
     const idp = idpClient(emulator);
-    const result = await idp.send(new SignUpCommand({ ClientId: pool.clientId, Username: "vic", Password: PASSWORD, UserAttributes: [{ Name: "email", Value: "vic@example.com" }] }));
+    const result = await idp.send(
+      new SignUpCommand({ ClientId: pool.clientId, Username: "vic", Password: PASSWORD, UserAttributes: [{ Name: "email", Value: "vic@example.com" }] }),
+    );
     expect(result.CodeDeliveryDetails).toBeUndefined();
-    expect(await rejection(idp.send(new ResendConfirmationCodeCommand({ ClientId: pool.clientId, Username: "vic" })))).toBe("InvalidParameterException: Cannot resend codes. Auto verification not turned on.");
+    expect(await rejection(idp.send(new ResendConfirmationCodeCommand({ ClientId: pool.clientId, Username: "vic" })))).toBe(
+      "InvalidParameterException: Cannot resend codes. Auto verification not turned on.",
+    );
     await expect(emulator.control(`codes/${pool.poolId}/vic`)).rejects.toThrow(/404 .*ResourceNotFoundException/);
     await idp.send(new AdminConfirmSignUpCommand({ UserPoolId: pool.poolId, Username: "vic" }));
     const user = await idp.send(new AdminGetUserCommand({ UserPoolId: pool.poolId, Username: "vic" }));
     expect(user.UserStatus).toBe("CONFIRMED");
     expect(user.UserAttributes).toContainEqual({ Name: "email_verified", Value: "false" });
-    expect(await rejection(idp.send(new AdminConfirmSignUpCommand({ UserPoolId: pool.poolId, Username: "vic" })))).toBe("NotAuthorizedException: User cannot be confirmed. Current status is CONFIRMED");
+    expect(await rejection(idp.send(new AdminConfirmSignUpCommand({ UserPoolId: pool.poolId, Username: "vic" })))).toBe(
+      "NotAuthorizedException: User cannot be confirmed. Current status is CONFIRMED",
+    );
     await signedIn(pool.jsPool, "vic");
   });
 });
@@ -139,13 +199,20 @@ describe("forgotten passwords", () => {
     const sent = await codeSent(emulator, pool.poolId, "wes");
     expect(sent.kind).toBe("reset");
 
-    const confirm = (code: string, password: string) => new Promise((resolve, reject) => user.confirmPassword(code, password, { onSuccess: resolve, onFailure: reject }));
-    await expect(confirm(sent.code, "weak")).rejects.toMatchObject({ code: "InvalidPasswordException", message: "Password does not conform to policy: Password not long enough" });
+    const confirm = (code: string, password: string) =>
+      new Promise((resolve, reject) => user.confirmPassword(code, password, { onSuccess: resolve, onFailure: reject }));
+    await expect(confirm(sent.code, "weak")).rejects.toMatchObject({
+      code: "InvalidPasswordException",
+      message: "Password does not conform to policy: Password not long enough",
+    });
     await expect(confirm(not(sent.code), "N3w-password!")).rejects.toMatchObject({ code: "CodeMismatchException" });
     expect(await confirm(sent.code, "N3w-password!")).toBe("SUCCESS");
     await signedIn(pool.jsPool, "wes", "N3w-password!");
     expect(await failure(signIn(pool.jsPool, "wes", PASSWORD).result)).toBe("NotAuthorizedException: Incorrect username or password.");
-    await expect(confirm(sent.code, "An0ther-password!")).rejects.toMatchObject({ code: "ExpiredCodeException", message: "Invalid code provided, please request a code again." });
+    await expect(confirm(sent.code, "An0ther-password!")).rejects.toMatchObject({
+      code: "ExpiredCodeException",
+      message: "Invalid code provided, please request a code again.",
+    });
   });
 
   it("needs a verified email or phone, a user who may reset, and a code younger than an hour", async () => {
@@ -156,17 +223,32 @@ describe("forgotten passwords", () => {
       "InvalidParameterException: Cannot reset password for the user as there is no registered/verified email or phone_number",
     );
     const { AdminCreateUserCommand } = await import("@aws-sdk/client-cognito-identity-provider");
-    await idp.send(new AdminCreateUserCommand({ UserPoolId: pool.poolId, Username: "yan", TemporaryPassword: "Temp-pass-123", MessageAction: "SUPPRESS", UserAttributes: [{ Name: "email", Value: "yan@example.com" }, { Name: "email_verified", Value: "true" }] }));
-    expect(await rejection(idp.send(new ForgotPasswordCommand({ ClientId: pool.clientId, Username: "yan" })))).toBe("NotAuthorizedException: User password cannot be reset in the current state.");
+    await idp.send(
+      new AdminCreateUserCommand({
+        UserPoolId: pool.poolId,
+        Username: "yan",
+        TemporaryPassword: "Temp-pass-123",
+        MessageAction: "SUPPRESS",
+        UserAttributes: [
+          { Name: "email", Value: "yan@example.com" },
+          { Name: "email_verified", Value: "true" },
+        ],
+      }),
+    );
+    expect(await rejection(idp.send(new ForgotPasswordCommand({ ClientId: pool.clientId, Username: "yan" })))).toBe(
+      "NotAuthorizedException: User password cannot be reset in the current state.",
+    );
 
     await createUser(emulator, pool.poolId, "zed", { phone_number: "+15555550142", phone_number_verified: "true" });
     const delivery = await idp.send(new ForgotPasswordCommand({ ClientId: pool.clientId, Username: "zed" }));
     expect(delivery.CodeDeliveryDetails).toEqual({ Destination: "+*******0142", DeliveryMedium: "SMS", AttributeName: "phone_number" });
     const code = (await codeSent(emulator, pool.poolId, "zed")).code;
     emulator.core.clock.offsetMs = 3600 * 1000 + 60_000;
-    expect(await rejection(idp.send(new ConfirmForgotPasswordCommand({ ClientId: pool.clientId, Username: "zed", ConfirmationCode: code, Password: "N3w-password!" })))).toBe(
-      "ExpiredCodeException: Invalid code provided, please request a code again.",
-    );
+    expect(
+      await rejection(
+        idp.send(new ConfirmForgotPasswordCommand({ ClientId: pool.clientId, Username: "zed", ConfirmationCode: code, Password: "N3w-password!" })),
+      ),
+    ).toBe("ExpiredCodeException: Invalid code provided, please request a code again.");
   });
 
   it("makes a user an administrator reset sign in only after choosing a new password", async () => {
@@ -188,19 +270,34 @@ describe("unknown users on the public operations", () => {
     const pool = await createPool(emulator, { AutoVerifiedAttributes: ["email"] });
     const idp = idpClient(emulator);
     const legacy = pool.clientId;
-    const hidden = (await idp.send(new CreateUserPoolClientCommand({ UserPoolId: pool.poolId, ClientName: "hidden", PreventUserExistenceErrors: "ENABLED" }))).UserPoolClient!.ClientId!;
+    const hidden = (await idp.send(new CreateUserPoolClientCommand({ UserPoolId: pool.poolId, ClientName: "hidden", PreventUserExistenceErrors: "ENABLED" })))
+      .UserPoolClient!.ClientId!;
     const notFound = "UserNotFoundException: Username/client id combination not found.";
 
     expect(await rejection(idp.send(new ForgotPasswordCommand({ ClientId: legacy, Username: "ghost@example.com" })))).toBe(notFound);
     expect(await rejection(idp.send(new ResendConfirmationCodeCommand({ ClientId: legacy, Username: "ghost@example.com" })))).toBe(notFound);
     expect(await rejection(idp.send(new ConfirmSignUpCommand({ ClientId: legacy, Username: "ghost@example.com", ConfirmationCode: "123456" })))).toBe(notFound);
-    expect(await rejection(idp.send(new ConfirmForgotPasswordCommand({ ClientId: legacy, Username: "ghost@example.com", ConfirmationCode: "123456", Password: PASSWORD })))).toBe(notFound);
+    expect(
+      await rejection(
+        idp.send(new ConfirmForgotPasswordCommand({ ClientId: legacy, Username: "ghost@example.com", ConfirmationCode: "123456", Password: PASSWORD })),
+      ),
+    ).toBe(notFound);
 
-    expect((await idp.send(new ForgotPasswordCommand({ ClientId: hidden, Username: "ghost@example.com" }))).CodeDeliveryDetails).toEqual({ Destination: "g***@e***", DeliveryMedium: "EMAIL", AttributeName: "email" });
-    expect((await idp.send(new ResendConfirmationCodeCommand({ ClientId: hidden, Username: "ghost@example.com" }))).CodeDeliveryDetails?.DeliveryMedium).toBe("EMAIL");
-    expect(await rejection(idp.send(new ConfirmSignUpCommand({ ClientId: hidden, Username: "ghost@example.com", ConfirmationCode: "123456" })))).toBe("CodeMismatchException: Invalid verification code provided, please try again.");
-    expect(await rejection(idp.send(new ConfirmForgotPasswordCommand({ ClientId: hidden, Username: "ghost@example.com", ConfirmationCode: "123456", Password: PASSWORD })))).toBe(
+    expect((await idp.send(new ForgotPasswordCommand({ ClientId: hidden, Username: "ghost@example.com" }))).CodeDeliveryDetails).toEqual({
+      Destination: "g***@e***",
+      DeliveryMedium: "EMAIL",
+      AttributeName: "email",
+    });
+    expect((await idp.send(new ResendConfirmationCodeCommand({ ClientId: hidden, Username: "ghost@example.com" }))).CodeDeliveryDetails?.DeliveryMedium).toBe(
+      "EMAIL",
+    );
+    expect(await rejection(idp.send(new ConfirmSignUpCommand({ ClientId: hidden, Username: "ghost@example.com", ConfirmationCode: "123456" })))).toBe(
       "CodeMismatchException: Invalid verification code provided, please try again.",
     );
+    expect(
+      await rejection(
+        idp.send(new ConfirmForgotPasswordCommand({ ClientId: hidden, Username: "ghost@example.com", ConfirmationCode: "123456", Password: PASSWORD })),
+      ),
+    ).toBe("CodeMismatchException: Invalid verification code provided, please try again.");
   });
 });

@@ -72,7 +72,10 @@ export function confirmSignUp(input: Record<string, unknown>, ctx: ServiceContex
     code = check.string("ConfirmationCode", { required: true, ...shapes.code }) ?? "";
     check.boolean("ForceAliasCreation");
   });
-  if (!found) return unknownUser(client, () => { throw idpErrors.codeMismatch(); });
+  if (!found)
+    return unknownUser(client, () => {
+      throw idpErrors.codeMismatch();
+    });
   const { user } = found;
   if (user.status !== "UNCONFIRMED") throw notUnconfirmed(user);
   const now = ctx.clock.now();
@@ -125,7 +128,10 @@ export function confirmForgotPassword(input: Record<string, unknown>, ctx: Servi
     code = check.string("ConfirmationCode", { required: true, ...shapes.code }) ?? "";
     password = check.string("Password", { required: true, ...shapes.password }) ?? "";
   });
-  if (!found) return unknownUser(client, () => { throw idpErrors.codeMismatch(); });
+  if (!found)
+    return unknownUser(client, () => {
+      throw idpErrors.codeMismatch();
+    });
   const { user } = found;
   // The policy is checked before the code is spent, so a weak password can be retried with it.
   enforcePasswordPolicy(pool.passwordPolicy, password);

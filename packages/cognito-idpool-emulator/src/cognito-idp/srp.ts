@@ -116,7 +116,14 @@ export function verifyPasswordClaim(input: {
   const S = modPow((input.A * modPow(v, u, N)) % N, BigInt("0x" + input.b), N);
   const key = Buffer.from(hkdfSync("sha256", Buffer.from(padHex(S), "hex"), Buffer.from(padHex(u), "hex"), INFO, 16));
   const expected = createHmac("sha256", key)
-    .update(Buffer.concat([Buffer.from(input.poolName, "utf8"), Buffer.from(input.userIdForSrp, "utf8"), Buffer.from(input.secretBlock, "base64"), Buffer.from(input.timestamp, "utf8")]))
+    .update(
+      Buffer.concat([
+        Buffer.from(input.poolName, "utf8"),
+        Buffer.from(input.userIdForSrp, "utf8"),
+        Buffer.from(input.secretBlock, "base64"),
+        Buffer.from(input.timestamp, "utf8"),
+      ]),
+    )
     .digest();
   const given = Buffer.from(input.signature, "base64");
   return given.length === expected.length && timingSafeEqual(given, expected);
@@ -130,7 +137,10 @@ const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "
  * zero-padded). Returns epoch milliseconds, or undefined when it is not a real date in that format.
  */
 export function parseSrpTimestamp(text: string): number | undefined {
-  const match = /^(Sun|Mon|Tue|Wed|Thu|Fri|Sat) (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) ([1-9]|[12]\d|3[01]) ([01]\d|2[0-3]):([0-5]\d):([0-5]\d) UTC (\d{4})$/.exec(text);
+  const match =
+    /^(Sun|Mon|Tue|Wed|Thu|Fri|Sat) (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) ([1-9]|[12]\d|3[01]) ([01]\d|2[0-3]):([0-5]\d):([0-5]\d) UTC (\d{4})$/.exec(
+      text,
+    );
   if (!match) return undefined;
   const [, day, month, date, hh, mm, ss, year] = match;
   const time = Date.UTC(Number(year), MONTHS.indexOf(month!), Number(date), Number(hh), Number(mm), Number(ss));

@@ -16,7 +16,20 @@ import type { CognitoUser, CognitoUserSession } from "amazon-cognito-identity-js
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { userPoolClientIds, userPoolJwks, userPoolTokenStatus } from "./index.js";
 import { startTestEmulator, type TestEmulator } from "../testing/harness.js";
-import { callback, claimsOf, createPool, createUser, failure, idpClient, jsPool, PASSWORD, rejection, signedIn, signIn, verifyToken } from "../../test/idp-harness.js";
+import {
+  callback,
+  claimsOf,
+  createPool,
+  createUser,
+  failure,
+  idpClient,
+  jsPool,
+  PASSWORD,
+  rejection,
+  signedIn,
+  signIn,
+  verifyToken,
+} from "../../test/idp-harness.js";
 
 let emulator: TestEmulator;
 beforeAll(async () => {
@@ -36,7 +49,11 @@ function refresh(user: CognitoUser, session: CognitoUserSession): Promise<Cognit
  * refresh with backoff for seconds before it reports the same error.
  */
 function refreshFailure(clientId: string, session: CognitoUserSession): Promise<string> {
-  return rejection(idpClient(emulator).send(new InitiateAuthCommand({ ClientId: clientId, AuthFlow: "REFRESH_TOKEN_AUTH", AuthParameters: { REFRESH_TOKEN: session.getRefreshToken().getToken() } })));
+  return rejection(
+    idpClient(emulator).send(
+      new InitiateAuthCommand({ ClientId: clientId, AuthFlow: "REFRESH_TOKEN_AUTH", AuthParameters: { REFRESH_TOKEN: session.getRefreshToken().getToken() } }),
+    ),
+  );
 }
 
 function status(poolId: string, session: CognitoUserSession) {
@@ -48,14 +65,26 @@ describe("token lifetimes", () => {
     const pool = await createPool(
       emulator,
       {},
-      { IdTokenValidity: 20, AccessTokenValidity: 30, RefreshTokenValidity: 90, TokenValidityUnits: { IdToken: "seconds", AccessToken: "seconds", RefreshToken: "seconds" } },
+      {
+        IdTokenValidity: 20,
+        AccessTokenValidity: 30,
+        RefreshTokenValidity: 90,
+        TokenValidityUnits: { IdToken: "seconds", AccessToken: "seconds", RefreshToken: "seconds" },
+      },
     );
     const idp = idpClient(emulator);
     const described = await idp.send(new DescribeUserPoolClientCommand({ UserPoolId: pool.poolId, ClientId: pool.clientId }));
-    expect(described.UserPoolClient).toMatchObject({ IdTokenValidity: 20, AccessTokenValidity: 30, RefreshTokenValidity: 90, TokenValidityUnits: { IdToken: "seconds", AccessToken: "seconds", RefreshToken: "seconds" } });
+    expect(described.UserPoolClient).toMatchObject({
+      IdTokenValidity: 20,
+      AccessTokenValidity: 30,
+      RefreshTokenValidity: 90,
+      TokenValidityUnits: { IdToken: "seconds", AccessToken: "seconds", RefreshToken: "seconds" },
+    });
     await createUser(emulator, pool.poolId, "ann");
 
-    const raw = await idp.send(new InitiateAuthCommand({ ClientId: pool.clientId, AuthFlow: "USER_PASSWORD_AUTH", AuthParameters: { USERNAME: "ann", PASSWORD } }));
+    const raw = await idp.send(
+      new InitiateAuthCommand({ ClientId: pool.clientId, AuthFlow: "USER_PASSWORD_AUTH", AuthParameters: { USERNAME: "ann", PASSWORD } }),
+    );
     expect(raw.AuthenticationResult).toMatchObject({ ExpiresIn: 30, TokenType: "Bearer" });
     expect(raw.ChallengeParameters).toEqual({});
 
@@ -66,7 +95,9 @@ describe("token lifetimes", () => {
     expect(access.exp! - access.iat!).toBe(30);
 
     emulator.core.clock.offsetMs = 45_000;
-    expect(await rejection(idp.send(new GetUserCommand({ AccessToken: session.getAccessToken().getJwtToken() })))).toBe("NotAuthorizedException: Access Token has expired");
+    expect(await rejection(idp.send(new GetUserCommand({ AccessToken: session.getAccessToken().getJwtToken() })))).toBe(
+      "NotAuthorizedException: Access Token has expired",
+    );
     const renewed = await refresh(user, session);
     const later = new Date(Date.now() + 45_000);
     const renewedId = await verifyToken(emulator, pool.poolId, renewed.getIdToken().getJwtToken(), { currentDate: later });
@@ -75,7 +106,13 @@ describe("token lifetimes", () => {
     expect(renewedId.jti).not.toBe(id.jti);
     expect((await idp.send(new GetUserCommand({ AccessToken: renewed.getAccessToken().getJwtToken() }))).Username).toBe("ann");
 
-    const rawRefresh = await idp.send(new InitiateAuthCommand({ ClientId: pool.clientId, AuthFlow: "REFRESH_TOKEN_AUTH", AuthParameters: { REFRESH_TOKEN: session.getRefreshToken().getToken() } }));
+    const rawRefresh = await idp.send(
+      new InitiateAuthCommand({
+        ClientId: pool.clientId,
+        AuthFlow: "REFRESH_TOKEN_AUTH",
+        AuthParameters: { REFRESH_TOKEN: session.getRefreshToken().getToken() },
+      }),
+    );
     expect(rawRefresh.AuthenticationResult?.RefreshToken).toBeUndefined();
     expect(rawRefresh.AuthenticationResult).toMatchObject({ ExpiresIn: 30, TokenType: "Bearer" });
 
@@ -87,14 +124,30 @@ describe("token lifetimes", () => {
     const pool = await createPool(emulator, {}, { ExplicitAuthFlows: undefined });
     const idp = idpClient(emulator);
     const described = await idp.send(new DescribeUserPoolClientCommand({ UserPoolId: pool.poolId, ClientId: pool.clientId }));
-    expect(described.UserPoolClient).toMatchObject({ IdTokenValidity: 60, AccessTokenValidity: 60, RefreshTokenValidity: 30, TokenValidityUnits: { IdToken: "minutes", AccessToken: "minutes", RefreshToken: "days" }, PreventUserExistenceErrors: "LEGACY", EnableTokenRevocation: true, AuthSessionValidity: 3 });
+    expect(described.UserPoolClient).toMatchObject({
+      IdTokenValidity: 60,
+      AccessTokenValidity: 60,
+      RefreshTokenValidity: 30,
+      TokenValidityUnits: { IdToken: "minutes", AccessToken: "minutes", RefreshToken: "days" },
+      PreventUserExistenceErrors: "LEGACY",
+      EnableTokenRevocation: true,
+      AuthSessionValidity: 3,
+    });
     expect(described.UserPoolClient?.ExplicitAuthFlows).toBeUndefined();
-    expect(await rejection(idp.send(new CreateUserPoolClientCommand({ UserPoolId: pool.poolId, ClientName: "x", AccessTokenValidity: 2, TokenValidityUnits: { AccessToken: "days" } })))).toMatch(
-      /^InvalidParameterException: Access token validity must be between 1 second and 1 day/,
-    );
-    expect(await rejection(idp.send(new CreateUserPoolClientCommand({ UserPoolId: pool.poolId, ClientName: "x", ExplicitAuthFlows: ["USER_PASSWORD_AUTH", "ALLOW_USER_SRP_AUTH"] })))).toBe(
-      "InvalidParameterException: ExplicitAuthFlows can not have both ALLOW_ prefixed and non-ALLOW_ prefixed values.",
-    );
+    expect(
+      await rejection(
+        idp.send(
+          new CreateUserPoolClientCommand({ UserPoolId: pool.poolId, ClientName: "x", AccessTokenValidity: 2, TokenValidityUnits: { AccessToken: "days" } }),
+        ),
+      ),
+    ).toMatch(/^InvalidParameterException: Access token validity must be between 1 second and 1 day/);
+    expect(
+      await rejection(
+        idp.send(
+          new CreateUserPoolClientCommand({ UserPoolId: pool.poolId, ClientName: "x", ExplicitAuthFlows: ["USER_PASSWORD_AUTH", "ALLOW_USER_SRP_AUTH"] }),
+        ),
+      ),
+    ).toBe("InvalidParameterException: ExplicitAuthFlows can not have both ALLOW_ prefixed and non-ALLOW_ prefixed values.");
   });
 });
 
@@ -105,18 +158,23 @@ describe("refresh tokens", () => {
     await createUser(emulator, pool.poolId, "ben");
     const { user, session } = await signedIn(pool.jsPool, "ben");
     const token = session.getRefreshToken().getToken();
-    const attempt = (clientId: string, refreshToken: string) => rejection(idp.send(new InitiateAuthCommand({ ClientId: clientId, AuthFlow: "REFRESH_TOKEN_AUTH", AuthParameters: { REFRESH_TOKEN: refreshToken } })));
+    const attempt = (clientId: string, refreshToken: string) =>
+      rejection(idp.send(new InitiateAuthCommand({ ClientId: clientId, AuthFlow: "REFRESH_TOKEN_AUTH", AuthParameters: { REFRESH_TOKEN: refreshToken } })));
     expect(await attempt(pool.clientId, "garbage")).toBe("NotAuthorizedException: Invalid Refresh Token");
     const parts = token.split(".");
     parts[3] = Buffer.alloc(32, 1).toString("base64url");
     expect(await attempt(pool.clientId, parts.join("."))).toBe("NotAuthorizedException: Invalid Refresh Token");
-    const other = await idp.send(new CreateUserPoolClientCommand({ UserPoolId: pool.poolId, ClientName: "other", ExplicitAuthFlows: ["ALLOW_REFRESH_TOKEN_AUTH"] }));
+    const other = await idp.send(
+      new CreateUserPoolClientCommand({ UserPoolId: pool.poolId, ClientName: "other", ExplicitAuthFlows: ["ALLOW_REFRESH_TOKEN_AUTH"] }),
+    );
     expect(await attempt(other.UserPoolClient!.ClientId!, token)).toBe("NotAuthorizedException: Invalid Refresh Token");
     await refresh(user, session);
 
     await idp.send(new AdminDeleteUserCommand({ UserPoolId: pool.poolId, Username: "ben" }));
     expect(await attempt(pool.clientId, token)).toBe("NotAuthorizedException: Invalid Refresh Token");
-    expect(await rejection(idp.send(new GetUserCommand({ AccessToken: session.getAccessToken().getJwtToken() })))).toBe("UserNotFoundException: User does not exist.");
+    expect(await rejection(idp.send(new GetUserCommand({ AccessToken: session.getAccessToken().getJwtToken() })))).toBe(
+      "UserNotFoundException: User does not exist.",
+    );
     expect(status(pool.poolId, session)).toBe("user-deleted");
     // A new user with the same name is someone else: the old tokens stay dead.
     await createUser(emulator, pool.poolId, "ben");
@@ -144,8 +202,12 @@ describe("sign-out", () => {
     await new Promise<void>((resolve, reject) => first.user.signOut((error?: unknown) => (error ? reject(error) : resolve())));
     expect(await refreshFailure(pool.clientId, first.session)).toBe("NotAuthorizedException: Refresh Token has been revoked");
     const idp = idpClient(emulator);
-    expect(await rejection(idp.send(new GetUserCommand({ AccessToken: first.session.getAccessToken().getJwtToken() })))).toBe("NotAuthorizedException: Access Token has been revoked");
-    expect(await rejection(idp.send(new GetUserCommand({ AccessToken: renewed.getAccessToken().getJwtToken() })))).toBe("NotAuthorizedException: Access Token has been revoked");
+    expect(await rejection(idp.send(new GetUserCommand({ AccessToken: first.session.getAccessToken().getJwtToken() })))).toBe(
+      "NotAuthorizedException: Access Token has been revoked",
+    );
+    expect(await rejection(idp.send(new GetUserCommand({ AccessToken: renewed.getAccessToken().getJwtToken() })))).toBe(
+      "NotAuthorizedException: Access Token has been revoked",
+    );
     expect(status(pool.poolId, first.session)).toBe("signed-out");
     expect(status(pool.poolId, renewed)).toBe("signed-out");
 
@@ -159,19 +221,32 @@ describe("sign-out", () => {
     await createUser(emulator, pool.poolId, "eve");
     const { session } = await signedIn(pool.jsPool, "eve");
     const token = session.getRefreshToken().getToken();
-    expect(await rejection(idp.send(new RevokeTokenCommand({ ClientId: pool.clientId, Token: session.getAccessToken().getJwtToken() })))).toBe("UnsupportedTokenTypeException: Only refresh tokens can be revoked.");
+    expect(await rejection(idp.send(new RevokeTokenCommand({ ClientId: pool.clientId, Token: session.getAccessToken().getJwtToken() })))).toBe(
+      "UnsupportedTokenTypeException: Only refresh tokens can be revoked.",
+    );
     const other = await idp.send(new CreateUserPoolClientCommand({ UserPoolId: pool.poolId, ClientName: "other" }));
-    expect(await rejection(idp.send(new RevokeTokenCommand({ ClientId: other.UserPoolClient!.ClientId!, Token: token })))).toBe("UnauthorizedException: The refresh token was not issued to this client.");
+    expect(await rejection(idp.send(new RevokeTokenCommand({ ClientId: other.UserPoolClient!.ClientId!, Token: token })))).toBe(
+      "UnauthorizedException: The refresh token was not issued to this client.",
+    );
     await idp.send(new RevokeTokenCommand({ ClientId: pool.clientId, Token: token }));
     await idp.send(new RevokeTokenCommand({ ClientId: pool.clientId, Token: token }));
     expect(status(pool.poolId, session)).toBe("signed-out");
 
-    const noRevocation = await idp.send(new CreateUserPoolClientCommand({ UserPoolId: pool.poolId, ClientName: "plain", EnableTokenRevocation: false, ExplicitAuthFlows: ["ALLOW_USER_SRP_AUTH"] }));
+    const noRevocation = await idp.send(
+      new CreateUserPoolClientCommand({
+        UserPoolId: pool.poolId,
+        ClientName: "plain",
+        EnableTokenRevocation: false,
+        ExplicitAuthFlows: ["ALLOW_USER_SRP_AUTH"],
+      }),
+    );
     const plain = await signedIn(jsPool(emulator, pool.poolId, noRevocation.UserPoolClient!.ClientId!), "eve");
     expect(claimsOf(plain.session.getIdToken().getJwtToken())["origin_jti"]).toBeUndefined();
-    expect(await rejection(idp.send(new RevokeTokenCommand({ ClientId: noRevocation.UserPoolClient!.ClientId!, Token: plain.session.getRefreshToken().getToken() })))).toBe(
-      "UnsupportedOperationException: Token revocation is not enabled for this app client.",
-    );
+    expect(
+      await rejection(
+        idp.send(new RevokeTokenCommand({ ClientId: noRevocation.UserPoolClient!.ClientId!, Token: plain.session.getRefreshToken().getToken() })),
+      ),
+    ).toBe("UnsupportedOperationException: Token revocation is not enabled for this app client.");
   });
 
   it("GlobalSignOut ends every session of the user; a later sign-in is good again", async () => {
@@ -186,7 +261,9 @@ describe("sign-out", () => {
       expect(status(pool.poolId, device.session)).toBe("signed-out");
     }
     const idp = idpClient(emulator);
-    expect(await rejection(idp.send(new GetUserCommand({ AccessToken: laptop.session.getAccessToken().getJwtToken() })))).toBe("NotAuthorizedException: Access Token has been revoked");
+    expect(await rejection(idp.send(new GetUserCommand({ AccessToken: laptop.session.getAccessToken().getJwtToken() })))).toBe(
+      "NotAuthorizedException: Access Token has been revoked",
+    );
 
     const again = await signedIn(pool.jsPool, "fay");
     expect(status(pool.poolId, again.session)).toBe("valid");
@@ -230,7 +307,12 @@ describe("access-token operations", () => {
     const { session } = await signedIn(pool.jsPool, "ida");
     const me = await idp.send(new GetUserCommand({ AccessToken: session.getAccessToken().getJwtToken() }));
     expect(me.Username).toBe("ida");
-    expect(me.UserAttributes).toEqual(expect.arrayContaining([{ Name: "email", Value: "ida@example.com" }, { Name: "sub", Value: claimsOf(session.getIdToken().getJwtToken())["sub"] }]));
+    expect(me.UserAttributes).toEqual(
+      expect.arrayContaining([
+        { Name: "email", Value: "ida@example.com" },
+        { Name: "sub", Value: claimsOf(session.getIdToken().getJwtToken())["sub"] },
+      ]),
+    );
 
     const [header, payload, signature] = session.getAccessToken().getJwtToken().split(".");
     const forged = Buffer.from(Buffer.from(payload!, "base64url").toString().replace('"username":"ida"', '"username":"bob"')).toString("base64url");
@@ -243,8 +325,14 @@ describe("access-token operations", () => {
     const pool = await createPool(emulator);
     await createUser(emulator, pool.poolId, "jon");
     const { user } = await signedIn(pool.jsPool, "jon");
-    await expect(callback((done) => user.changePassword("Wr0ng-password!", "N3w-password!", done))).rejects.toMatchObject({ code: "NotAuthorizedException", message: "Incorrect username or password." });
-    await expect(callback((done) => user.changePassword(PASSWORD, "weak", done))).rejects.toMatchObject({ code: "InvalidPasswordException", message: "Password does not conform to policy: Password not long enough" });
+    await expect(callback((done) => user.changePassword("Wr0ng-password!", "N3w-password!", done))).rejects.toMatchObject({
+      code: "NotAuthorizedException",
+      message: "Incorrect username or password.",
+    });
+    await expect(callback((done) => user.changePassword(PASSWORD, "weak", done))).rejects.toMatchObject({
+      code: "InvalidPasswordException",
+      message: "Password does not conform to policy: Password not long enough",
+    });
     expect(await callback((done) => user.changePassword(PASSWORD, "N3w-password!", done))).toBe("SUCCESS");
     await signedIn(pool.jsPool, "jon", "N3w-password!");
     expect(await failure(signIn(pool.jsPool, "jon", PASSWORD).result)).toBe("NotAuthorizedException: Incorrect username or password.");
@@ -257,20 +345,39 @@ describe("clients with a secret", () => {
     const idp = idpClient(emulator);
     const secret = (await idp.send(new DescribeUserPoolClientCommand({ UserPoolId: pool.poolId, ClientId: pool.clientId }))).UserPoolClient!.ClientSecret!;
     expect(secret).toMatch(/^[a-z0-9]{51}$/);
-    const hash = (username: string) => createHmac("sha256", secret).update(username + pool.clientId).digest("base64");
+    const hash = (username: string) =>
+      createHmac("sha256", secret)
+        .update(username + pool.clientId)
+        .digest("base64");
 
-    expect(await rejection(idp.send(new SignUpCommand({ ClientId: pool.clientId, Username: "kai", Password: PASSWORD })))).toBe(`NotAuthorizedException: Client ${pool.clientId} is configured for secret but secret was not received`);
-    expect(await rejection(idp.send(new SignUpCommand({ ClientId: pool.clientId, Username: "kai", Password: PASSWORD, SecretHash: hash("someone") })))).toBe(`NotAuthorizedException: Unable to verify secret hash for client ${pool.clientId}`);
+    expect(await rejection(idp.send(new SignUpCommand({ ClientId: pool.clientId, Username: "kai", Password: PASSWORD })))).toBe(
+      `NotAuthorizedException: Client ${pool.clientId} is configured for secret but secret was not received`,
+    );
+    expect(await rejection(idp.send(new SignUpCommand({ ClientId: pool.clientId, Username: "kai", Password: PASSWORD, SecretHash: hash("someone") })))).toBe(
+      `NotAuthorizedException: Unable to verify secret hash for client ${pool.clientId}`,
+    );
     await idp.send(new SignUpCommand({ ClientId: pool.clientId, Username: "kai", Password: PASSWORD, SecretHash: hash("kai") }));
     await idp.send(new AdminSetUserPasswordCommand({ UserPoolId: pool.poolId, Username: "kai", Password: PASSWORD, Permanent: true }));
 
-    const signInWith = (parameters: Record<string, string>) => idp.send(new InitiateAuthCommand({ ClientId: pool.clientId, AuthFlow: "USER_PASSWORD_AUTH", AuthParameters: { USERNAME: "kai", PASSWORD, ...parameters } }));
+    const signInWith = (parameters: Record<string, string>) =>
+      idp.send(
+        new InitiateAuthCommand({ ClientId: pool.clientId, AuthFlow: "USER_PASSWORD_AUTH", AuthParameters: { USERNAME: "kai", PASSWORD, ...parameters } }),
+      );
     expect(await rejection(signInWith({}))).toBe(`NotAuthorizedException: Client ${pool.clientId} is configured for secret but secret was not received`);
     const tokens = (await signInWith({ SECRET_HASH: hash("kai") })).AuthenticationResult!;
-    const refreshWith = (parameters: Record<string, string>) => idp.send(new InitiateAuthCommand({ ClientId: pool.clientId, AuthFlow: "REFRESH_TOKEN_AUTH", AuthParameters: { REFRESH_TOKEN: tokens.RefreshToken!, ...parameters } }));
+    const refreshWith = (parameters: Record<string, string>) =>
+      idp.send(
+        new InitiateAuthCommand({
+          ClientId: pool.clientId,
+          AuthFlow: "REFRESH_TOKEN_AUTH",
+          AuthParameters: { REFRESH_TOKEN: tokens.RefreshToken!, ...parameters },
+        }),
+      );
     expect(await rejection(refreshWith({}))).toBe(`NotAuthorizedException: Client ${pool.clientId} is configured for secret but secret was not received`);
     expect((await refreshWith({ SECRET_HASH: hash("kai") })).AuthenticationResult?.IdToken).toBeTruthy();
-    expect(await rejection(idp.send(new RevokeTokenCommand({ ClientId: pool.clientId, Token: tokens.RefreshToken! })))).toBe(`NotAuthorizedException: Client ${pool.clientId} is configured for secret but secret was not received`);
+    expect(await rejection(idp.send(new RevokeTokenCommand({ ClientId: pool.clientId, Token: tokens.RefreshToken! })))).toBe(
+      `NotAuthorizedException: Client ${pool.clientId} is configured for secret but secret was not received`,
+    );
     await idp.send(new RevokeTokenCommand({ ClientId: pool.clientId, ClientSecret: secret, Token: tokens.RefreshToken! }));
     expect(await rejection(refreshWith({ SECRET_HASH: hash("kai") }))).toBe("NotAuthorizedException: Refresh Token has been revoked");
   });

@@ -1,5 +1,17 @@
 import { createHash, randomBytes, randomUUID, timingSafeEqual } from "node:crypto";
-import { calculateJwkThumbprint, decodeJwt, errors as joseErrors, exportJWK, generateKeyPair, importJWK, jwtVerify, SignJWT, type CryptoKey, type JWK, type JWTPayload } from "jose";
+import {
+  calculateJwkThumbprint,
+  decodeJwt,
+  errors as joseErrors,
+  exportJWK,
+  generateKeyPair,
+  importJWK,
+  jwtVerify,
+  SignJWT,
+  type CryptoKey,
+  type JWK,
+  type JWTPayload,
+} from "jose";
 import { idpErrors } from "./errors.js";
 import type { PoolUser, SigningKey, TokenFamily, UserPool, UserPoolClient } from "./state.js";
 
@@ -89,7 +101,13 @@ export interface IssuedTokens {
 }
 
 /** Signs a fresh ID and access token for a sign-in session (`originJti`). */
-export async function signTokens(pool: UserPool, client: UserPoolClient, user: PoolUser, family: { originJti: string; authTime: number }, nowSeconds: number): Promise<IssuedTokens> {
+export async function signTokens(
+  pool: UserPool,
+  client: UserPoolClient,
+  user: PoolUser,
+  family: { originJti: string; authTime: number },
+  nowSeconds: number,
+): Promise<IssuedTokens> {
   const iss = issuerOf(pool.Id);
   const groups = groupClaims(pool, user);
   const eventId = randomUUID();
@@ -169,7 +187,13 @@ function hash(secret: Buffer): string {
 /** A new refresh token naming its family; returns the token and the hash to store. */
 export function newRefreshToken(originJti: string): { token: string; refreshHash: string } {
   const secret = randomBytes(32);
-  const token = [REFRESH_HEADER, Buffer.from(originJti).toString("base64url"), randomBytes(12).toString("base64url"), secret.toString("base64url"), randomBytes(16).toString("base64url")].join(".");
+  const token = [
+    REFRESH_HEADER,
+    Buffer.from(originJti).toString("base64url"),
+    randomBytes(12).toString("base64url"),
+    secret.toString("base64url"),
+    randomBytes(16).toString("base64url"),
+  ].join(".");
   return { token, refreshHash: hash(secret) };
 }
 

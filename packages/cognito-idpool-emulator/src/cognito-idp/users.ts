@@ -21,7 +21,14 @@ const CODE_ATTEMPTS = 5;
  * stored username becomes the sub (a UUID), as on AWS; pools with aliases refuse usernames that
  * look like the alias.
  */
-export function addUser(pool: UserPool, requested: string, attributes: Record<string, string>, status: UserStatus, now: number, existsMessage: string): { key: string; user: PoolUser } {
+export function addUser(
+  pool: UserPool,
+  requested: string,
+  attributes: Record<string, string>,
+  status: UserStatus,
+  now: number,
+  existsMessage: string,
+): { key: string; user: PoolUser } {
   const sub = randomUUID();
   let username = requested;
   const attrs = { ...attributes };
@@ -29,7 +36,8 @@ export function addUser(pool: UserPool, requested: string, attributes: Record<st
     const email = pool.usernameAttributes.includes("email") && EMAIL.test(requested);
     const phone = pool.usernameAttributes.includes("phone_number") && PHONE.test(requested);
     if (!email && !phone) {
-      const expected = pool.usernameAttributes.length === 2 ? "either an email or a phone number" : pool.usernameAttributes[0] === "email" ? "an email" : "a phone number";
+      const expected =
+        pool.usernameAttributes.length === 2 ? "either an email or a phone number" : pool.usernameAttributes[0] === "email" ? "an email" : "a phone number";
       throw idpErrors.invalidParameter(`Username should be ${expected}.`);
     }
     const attribute = email ? "email" : "phone_number";

@@ -24,9 +24,7 @@ export interface IssuedCredentials {
   context: Record<string, string | string[]>;
 }
 
-export type Principal =
-  | { kind: "root"; accessKeyId: string; arn: string }
-  | { kind: "temporary"; credentials: IssuedCredentials };
+export type Principal = { kind: "root"; accessKeyId: string; arn: string } | { kind: "temporary"; credentials: IssuedCredentials };
 
 const BASE32 = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
 function randomText(length: number, alphabet: string): string {

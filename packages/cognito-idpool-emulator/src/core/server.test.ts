@@ -34,13 +34,20 @@ describe("protocol errors", () => {
   });
 
   it("refuses a JSON body over 1 MiB with SerializationException and closes the connection", async () => {
-    const response = await post("/", Buffer.alloc(1024 * 1024 + 10, 0x20), { "x-amz-target": "AWSCognitoIdentityService.GetId", "content-type": "application/x-amz-json-1.1" });
+    const response = await post("/", Buffer.alloc(1024 * 1024 + 10, 0x20), {
+      "x-amz-target": "AWSCognitoIdentityService.GetId",
+      "content-type": "application/x-amz-json-1.1",
+    });
     expect(response.status).toBe(413);
     expect(response.headers.get("x-amzn-errortype")).toBe("SerializationException:");
   });
 
   it("puts CORS headers on error responses so pages see the real error", async () => {
-    const response = await post("/", "{}", { "x-amz-target": "AWSCognitoIdentityService.Nope", "content-type": "application/x-amz-json-1.1", origin: "http://127.0.0.1:5173" });
+    const response = await post("/", "{}", {
+      "x-amz-target": "AWSCognitoIdentityService.Nope",
+      "content-type": "application/x-amz-json-1.1",
+      origin: "http://127.0.0.1:5173",
+    });
     expect(response.headers.get("access-control-allow-origin")).toBe("*");
     expect(response.headers.get("access-control-expose-headers")).toContain("x-amzn-ErrorType");
   });
@@ -48,7 +55,11 @@ describe("protocol errors", () => {
   it("answers a preflight for the JSON services with the requested headers allowed", async () => {
     const response = await fetch(`${emulator.url}/`, {
       method: "OPTIONS",
-      headers: { origin: "http://127.0.0.1:5173", "access-control-request-method": "POST", "access-control-request-headers": "content-type,x-amz-target,x-amz-user-agent" },
+      headers: {
+        origin: "http://127.0.0.1:5173",
+        "access-control-request-method": "POST",
+        "access-control-request-headers": "content-type,x-amz-target,x-amz-user-agent",
+      },
     });
     expect(response.status).toBe(200);
     expect(response.headers.get("access-control-allow-origin")).toBe("*");
@@ -154,12 +165,26 @@ describe("robustness", () => {
       ".",
       "\u00ff\u00fe",
     ];
-    const paths = ["/", "/bucket", "/bucket/key", "/bucket/a%2Fb?list-type=2", "/us-east-1_Abc/.well-known/jwks.json", "/_emulator/seed", "/_emulator/faults", "/%", "/?Action=CreateRole", "/?Action=AssumeRoleWithWebIdentity&RoleArn=x"];
+    const paths = [
+      "/",
+      "/bucket",
+      "/bucket/key",
+      "/bucket/a%2Fb?list-type=2",
+      "/us-east-1_Abc/.well-known/jwks.json",
+      "/_emulator/seed",
+      "/_emulator/faults",
+      "/%",
+      "/?Action=CreateRole",
+      "/?Action=AssumeRoleWithWebIdentity&RoleArn=x",
+    ];
     const bodies = (): Buffer => {
       const kind = Math.floor(random() * 6);
       if (kind === 0) return Buffer.from(Array.from({ length: Math.floor(random() * 200) }, () => Math.floor(random() * 256)));
       if (kind === 1) return Buffer.from("{".repeat(Math.floor(random() * 5000)));
-      if (kind === 2) return Buffer.from(JSON.stringify({ IdentityPoolId: "x".repeat(Math.floor(random() * 100)), Logins: { a: random() }, AuthParameters: [1, 2], Roles: null }));
+      if (kind === 2)
+        return Buffer.from(
+          JSON.stringify({ IdentityPoolId: "x".repeat(Math.floor(random() * 100)), Logins: { a: random() }, AuthParameters: [1, 2], Roles: null }),
+        );
       if (kind === 3) return Buffer.from("Action=CreateRole&RoleName=" + "%".repeat(5) + "&AssumeRolePolicyDocument={");
       if (kind === 4) return Buffer.from(JSON.stringify([1, "two", { three: 3 }]));
       return Buffer.alloc(0);
@@ -168,7 +193,12 @@ describe("robustness", () => {
       const headers: Record<string, string> = {};
       if (random() < 0.6) headers["x-amz-target"] = pick(targets);
       headers["content-type"] = pick(["application/x-amz-json-1.1", "application/x-www-form-urlencoded", "application/xml", "text/plain"]);
-      if (random() < 0.4) headers["authorization"] = pick(["AWS4-HMAC-SHA256 Credential=test/20260101/us-east-1/s3/aws4_request, SignedHeaders=host, Signature=" + "0".repeat(64), "Bearer x", "AWS4-HMAC-SHA256"]);
+      if (random() < 0.4)
+        headers["authorization"] = pick([
+          "AWS4-HMAC-SHA256 Credential=test/20260101/us-east-1/s3/aws4_request, SignedHeaders=host, Signature=" + "0".repeat(64),
+          "Bearer x",
+          "AWS4-HMAC-SHA256",
+        ]);
       if (random() < 0.3) headers["x-amz-date"] = pick(["20260101T000000Z", "yesterday", ""]);
       if (random() < 0.2) headers["x-amz-security-token"] = "garbage";
       const method = pick(["GET", "POST", "PUT", "DELETE", "HEAD", "OPTIONS", "PATCH"]);

@@ -20,8 +20,7 @@ export type SigV4Failure =
   | "signature"; // the signature does not match
 
 export type SigV4Result =
-  | { ok: true; principal: Principal; region: string; service: string; presigned: boolean }
-  | { ok: false; failure: SigV4Failure; detail: string };
+  { ok: true; principal: Principal; region: string; service: string; presigned: boolean } | { ok: false; failure: SigV4Failure; detail: string };
 
 /** node:crypto behind the hash interface @smithy/signature-v4 expects (it is browser-first and wants a class). */
 class NodeSha256 {
@@ -69,12 +68,7 @@ export interface VerifyOptions {
  * credential or credentials the emulator issued, on the emulator's clock. The maths is
  * @smithy/signature-v4's: we rebuild the request from what the client says it signed and sign it again.
  */
-export async function verifySigV4(
-  request: EmulatorRequest,
-  state: EmulatorState,
-  clock: EmulatorClock,
-  options: VerifyOptions = {},
-): Promise<SigV4Result> {
+export async function verifySigV4(request: EmulatorRequest, state: EmulatorState, clock: EmulatorClock, options: VerifyOptions = {}): Promise<SigV4Result> {
   const query = request.url.searchParams;
   const presigned = query.has("X-Amz-Signature");
   const authorization = request.headers["authorization"];
@@ -156,7 +150,16 @@ export async function verifySigV4(
     if (inQuery) delete q["X-Amz-Content-Sha256"];
     const presignHeaders = unsigned ? { ...headers, "X-Amz-Content-Sha256": query.get("X-Amz-Content-Sha256") ?? "UNSIGNED-PAYLOAD" } : headers;
     const presignedRequest = await signer.presign(
-      { method: request.method, protocol: "http:", hostname: hostname ?? "", port: port ? Number(port) : undefined, path, query: q, headers: presignHeaders, body: undefined } as never,
+      {
+        method: request.method,
+        protocol: "http:",
+        hostname: hostname ?? "",
+        port: port ? Number(port) : undefined,
+        path,
+        query: q,
+        headers: presignHeaders,
+        body: undefined,
+      } as never,
       {
         signingDate,
         expiresIn: Number(query.get("X-Amz-Expires")),

@@ -20,6 +20,7 @@ export function decide(state: EmulatorState, principal: Principal | undefined, a
 /** AWS's wording for a refused call, naming who asked, for what, and why. */
 export function deniedMessage(principal: Principal | undefined, action: string, resource: string, decision: Decision): string {
   const who = principal?.kind === "temporary" ? principal.credentials.assumedRoleArn : (principal?.arn ?? "anonymous");
-  const why = decision === "ExplicitDeny" ? "with an explicit deny in an identity-based policy" : `because no identity-based policy allows the ${action} action`;
+  const why =
+    decision === "ExplicitDeny" ? "with an explicit deny in an identity-based policy" : `because no identity-based policy allows the ${action} action`;
   return `User: ${who} is not authorized to perform: ${action} on resource: ${resource} ${why}`;
 }

@@ -34,7 +34,9 @@ beforeEach(() => emulator.control("reset", {}));
 
 describe("roles", () => {
   it("creates a role and reads it back with the trust policy URL-encoded, as IAM returns it", async () => {
-    const created = await iam.send(new CreateRoleCommand({ RoleName: "Guest", AssumeRolePolicyDocument: JSON.stringify(TRUST), Path: "/app/", Description: "guests" }));
+    const created = await iam.send(
+      new CreateRoleCommand({ RoleName: "Guest", AssumeRolePolicyDocument: JSON.stringify(TRUST), Path: "/app/", Description: "guests" }),
+    );
     expect(created.Role?.Arn).toBe("arn:aws:iam::000000000000:role/app/Guest");
     expect(created.Role?.RoleId).toMatch(/^AROA[A-Z2-7]{17}$/);
     expect(created.Role?.CreateDate).toBeInstanceOf(Date);
@@ -61,7 +63,9 @@ describe("roles", () => {
   });
 
   it("validates names and durations in Coral's message shape (ValidationError)", async () => {
-    const error = await failure(iam.send(new CreateRoleCommand({ RoleName: "bad name!", AssumeRolePolicyDocument: JSON.stringify(TRUST), MaxSessionDuration: 60 })));
+    const error = await failure(
+      iam.send(new CreateRoleCommand({ RoleName: "bad name!", AssumeRolePolicyDocument: JSON.stringify(TRUST), MaxSessionDuration: 60 })),
+    );
     expect(error.code).toBe("ValidationError");
     expect(error.status).toBe(400);
     expect(error.message).toBe(
@@ -150,9 +154,13 @@ describe("inline role policies", () => {
     expect(principal.status).toBe(400);
     expect(principal.message).toMatch(/Principal/);
     const noResource = { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "s3:*" }] };
-    expect((await failure(iam.send(new PutRolePolicyCommand({ RoleName: "Auth", PolicyName: "p", PolicyDocument: JSON.stringify(noResource) })))).code).toBe("MalformedPolicyDocument");
+    expect((await failure(iam.send(new PutRolePolicyCommand({ RoleName: "Auth", PolicyName: "p", PolicyDocument: JSON.stringify(noResource) })))).code).toBe(
+      "MalformedPolicyDocument",
+    );
     const noStatements = { Version: "2012-10-17", Statement: [] };
-    expect(await failure(iam.send(new PutRolePolicyCommand({ RoleName: "Auth", PolicyName: "p", PolicyDocument: JSON.stringify(noStatements) })))).toMatchObject({
+    expect(
+      await failure(iam.send(new PutRolePolicyCommand({ RoleName: "Auth", PolicyName: "p", PolicyDocument: JSON.stringify(noStatements) }))),
+    ).toMatchObject({
       code: "MalformedPolicyDocument",
       message: "Syntax errors in policy.",
       status: 400,
@@ -191,9 +199,13 @@ describe("OpenID Connect providers", () => {
       message: "Provider with url https://login.example.com already exists.",
       status: 409,
     });
-    const bad = await failure(iam.send(new CreateOpenIDConnectProviderCommand({ Url: "https://other.example.com", ClientIDList: ["a"], ThumbprintList: ["abc"] })));
+    const bad = await failure(
+      iam.send(new CreateOpenIDConnectProviderCommand({ Url: "https://other.example.com", ClientIDList: ["a"], ThumbprintList: ["abc"] })),
+    );
     expect(bad.code).toBe("ValidationError");
-    expect(bad.message).toBe("1 validation error detected: Value 'abc' at 'thumbprintList.1.member' failed to satisfy constraint: Member must have length greater than or equal to 40");
+    expect(bad.message).toBe(
+      "1 validation error detected: Value 'abc' at 'thumbprintList.1.member' failed to satisfy constraint: Member must have length greater than or equal to 40",
+    );
   });
 
   it("answers NoSuchEntity for an unknown provider ARN", async () => {
@@ -241,11 +253,17 @@ describe("signatures and seeds", () => {
     expect(role.Role?.MaxSessionDuration).toBe(7200);
     const policy = await iam.send(new GetRolePolicyCommand({ RoleName: "Seeded", PolicyName: "s3" }));
     expect(JSON.parse(decodeURIComponent(policy.PolicyDocument!))).toEqual(S3_POLICY);
-    const provider = await iam.send(new GetOpenIDConnectProviderCommand({ OpenIDConnectProviderArn: "arn:aws:iam::000000000000:oidc-provider/127.0.0.1:9/idp" }));
+    const provider = await iam.send(
+      new GetOpenIDConnectProviderCommand({ OpenIDConnectProviderArn: "arn:aws:iam::000000000000:oidc-provider/127.0.0.1:9/idp" }),
+    );
     expect(provider.ClientIDList).toEqual(["web", "mobile"]);
   });
 
   it("refuses a seed whose policy is malformed, naming the problem", async () => {
-    await expect(emulator.control("seed", { roles: [{ RoleName: "Bad", AssumeRolePolicyDocument: { Statement: [{ Effect: "Maybe", Principal: "*", Action: "sts:AssumeRoleWithWebIdentity" }] } }] })).rejects.toThrow(/MalformedPolicyDocument/);
+    await expect(
+      emulator.control("seed", {
+        roles: [{ RoleName: "Bad", AssumeRolePolicyDocument: { Statement: [{ Effect: "Maybe", Principal: "*", Action: "sts:AssumeRoleWithWebIdentity" }] } }],
+      }),
+    ).rejects.toThrow(/MalformedPolicyDocument/);
   });
 });

@@ -89,7 +89,13 @@ export async function seedIam(roles: RoleSeed[], providers: OidcProviderSeed[], 
       if (seed.MaxSessionDuration !== undefined) existing.MaxSessionDuration = seed.MaxSessionDuration;
     } else {
       roleOperations.CreateRole(
-        defined({ RoleName: seed.RoleName, AssumeRolePolicyDocument: trust, Path: seed.Path, Description: seed.Description, MaxSessionDuration: seed.MaxSessionDuration }),
+        defined({
+          RoleName: seed.RoleName,
+          AssumeRolePolicyDocument: trust,
+          Path: seed.Path,
+          Description: seed.Description,
+          MaxSessionDuration: seed.MaxSessionDuration,
+        }),
         iam,
         now,
       );

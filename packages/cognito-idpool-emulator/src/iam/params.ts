@@ -74,7 +74,12 @@ export class QueryInput {
     for (let i = 1; this.params[`Tags.member.${i}.Key`] !== undefined; i++) {
       const Key = this.params[`Tags.member.${i}.Key`]!;
       const Value = this.params[`Tags.member.${i}.Value`] ?? "";
-      this.checkString(Key, `tags.${i}.member.key`, { min: 1, max: 128, pattern: /^[\p{L}\p{Z}\p{N}_.:/=+\-@]+$/u, patternText: "[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]+" });
+      this.checkString(Key, `tags.${i}.member.key`, {
+        min: 1,
+        max: 128,
+        pattern: /^[\p{L}\p{Z}\p{N}_.:/=+\-@]+$/u,
+        patternText: "[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]+",
+      });
       this.checkString(Value, `tags.${i}.member.value`, { min: 0, max: 256 });
       tags.push({ Key, Value });
     }

@@ -10,7 +10,13 @@ const ROLE_NAME = { required: true, min: 1, max: 64, pattern: /^[\w+=,.@-]+$/, p
 const POLICY_NAME = { required: true, min: 1, max: 128, pattern: /^[\w+=,.@-]+$/, patternText: "[\\w+=,.@-]+" };
 // IAM's own pattern for policy text names tab, line feed and carriage return.
 // eslint-disable-next-line no-control-regex
-const POLICY_TEXT = { required: true, min: 1, max: 131072, pattern: /^[\u0009\u000A\u000D\u0020-\u00FF]+$/, patternText: "[\\u0009\\u000A\\u000D\\u0020-\\u00FF]+" };
+const POLICY_TEXT = {
+  required: true,
+  min: 1,
+  max: 131072,
+  pattern: /^[\u0009\u000A\u000D\u0020-\u00FF]+$/,
+  patternText: "[\\u0009\\u000A\\u000D\\u0020-\\u00FF]+",
+};
 const PATH = { min: 1, max: 512, pattern: /^(\/|\/[\u0021-\u007E]+\/)$/, patternText: "(\\u002F)|(\\u002F[\\u0021-\\u007E]+\\u002F)" };
 
 /** IAM's default quotas: trust policy length per role, and all inline policies of a role together (whitespace not counted). */

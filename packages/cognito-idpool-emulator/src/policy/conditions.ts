@@ -136,9 +136,7 @@ export function conditionHolds(condition: Condition, lookup: ContextLookup, vari
     return values.some((v) => v.toLowerCase() === wanted);
   }
   const spec = operator.spec;
-  const expected = values
-    .map((v) => (spec.variables ? substitute(v, variables) : verbatim(v)))
-    .filter((p): p is Pattern => p !== undefined);
+  const expected = values.map((v) => (spec.variables ? substitute(v, variables) : verbatim(v))).filter((p): p is Pattern => p !== undefined);
   const holdsFor = (value: string): boolean => {
     const matched = expected.some((e) => spec.compare(value, e));
     return spec.negated ? !matched : matched;

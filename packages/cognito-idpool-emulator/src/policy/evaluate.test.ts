@@ -199,7 +199,11 @@ describe("policy variables", () => {
 
   test("variables work in condition values", () => {
     const policy = identity(
-      allow({ Action: "s3:ListBucket", Resource: "arn:aws:s3:::b", Condition: { StringLike: { "s3:prefix": "private/${cognito-identity.amazonaws.com:sub}/*" } } }),
+      allow({
+        Action: "s3:ListBucket",
+        Resource: "arn:aws:s3:::b",
+        Condition: { StringLike: { "s3:prefix": "private/${cognito-identity.amazonaws.com:sub}/*" } },
+      }),
     );
     const list = (prefix: string) => request("s3:ListBucket", "arn:aws:s3:::b", { ...context, "s3:prefix": prefix });
     expect(evaluatePolicies([policy], list(`private/${SUB}/`))).toBe("Allow");
@@ -228,7 +232,10 @@ describe("Principal and NotPrincipal (trust and resource policies)", () => {
       },
     ],
   };
-  const assume = (context: PolicyRequest["context"], principal: PolicyRequest["principal"] = { Federated: "cognito-identity.amazonaws.com" }): PolicyRequest => ({
+  const assume = (
+    context: PolicyRequest["context"],
+    principal: PolicyRequest["principal"] = { Federated: "cognito-identity.amazonaws.com" },
+  ): PolicyRequest => ({
     action: "sts:AssumeRoleWithWebIdentity",
     resource: "arn:aws:iam::000000000000:role/Auth",
     context,
@@ -340,13 +347,23 @@ describe("documents IAM would refuse take no part", () => {
   test("a trust policy needs a Principal", () => {
     const policy = { Version: V, Statement: { Effect: "Allow", Action: "sts:AssumeRoleWithWebIdentity" } };
     expect(policyProblem(policy, "resource")).toMatch(/Principal/);
-    expect(evaluatePolicies([policy], { action: "sts:AssumeRoleWithWebIdentity", resource: "arn:aws:iam::000000000000:role/R", context: {}, principal: { Federated: "x" } })).toBe(
-      "ImplicitDeny",
-    );
+    expect(
+      evaluatePolicies([policy], {
+        action: "sts:AssumeRoleWithWebIdentity",
+        resource: "arn:aws:iam::000000000000:role/R",
+        context: {},
+        principal: { Federated: "x" },
+      }),
+    ).toBe("ImplicitDeny");
   });
 
   test("well-formed documents have no problem", () => {
     expect(policyProblem(identity([allow(), deny({ Condition: { "ForAnyValue:StringLikeIfExists": { k: ["a", 1, true] } } })]), "identity")).toBeUndefined();
-    expect(policyProblem({ Version: V, Statement: { Effect: "Allow", Principal: { Federated: "cognito-identity.amazonaws.com" }, Action: "sts:AssumeRoleWithWebIdentity" } }, "resource")).toBeUndefined();
+    expect(
+      policyProblem(
+        { Version: V, Statement: { Effect: "Allow", Principal: { Federated: "cognito-identity.amazonaws.com" }, Action: "sts:AssumeRoleWithWebIdentity" } },
+        "resource",
+      ),
+    ).toBeUndefined();
   });
 });

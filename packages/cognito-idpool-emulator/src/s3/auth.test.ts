@@ -30,15 +30,29 @@ const publicRead = { Effect: "Allow", Action: "s3:GetObject", Resource: `arn:aws
 /** Shared by both roles: only sessions whose amr says "authenticated" may upload. */
 const uploads = {
   Version: "2012-10-17",
-  Statement: { Effect: "Allow", Action: "s3:PutObject", Resource: `arn:aws:s3:::${BUCKET}/uploads/*`, Condition: { "ForAnyValue:StringLike": { "cognito-identity.amazonaws.com:amr": "authenticated" } } },
+  Statement: {
+    Effect: "Allow",
+    Action: "s3:PutObject",
+    Resource: `arn:aws:s3:::${BUCKET}/uploads/*`,
+    Condition: { "ForAnyValue:StringLike": { "cognito-identity.amazonaws.com:amr": "authenticated" } },
+  },
 };
 const guestPolicy = { Version: "2012-10-17", Statement: [publicRead] };
 const authenticatedPolicy = {
   Version: "2012-10-17",
   Statement: [
     publicRead,
-    { Effect: "Allow", Action: ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"], Resource: `arn:aws:s3:::${BUCKET}/private/\${cognito-identity.amazonaws.com:sub}/*` },
-    { Effect: "Allow", Action: "s3:ListBucket", Resource: `arn:aws:s3:::${BUCKET}`, Condition: { StringLike: { "s3:prefix": ["private/${cognito-identity.amazonaws.com:sub}/*"] } } },
+    {
+      Effect: "Allow",
+      Action: ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"],
+      Resource: `arn:aws:s3:::${BUCKET}/private/\${cognito-identity.amazonaws.com:sub}/*`,
+    },
+    {
+      Effect: "Allow",
+      Action: "s3:ListBucket",
+      Resource: `arn:aws:s3:::${BUCKET}`,
+      Condition: { StringLike: { "s3:prefix": ["private/${cognito-identity.amazonaws.com:sub}/*"] } },
+    },
   ],
 };
 
@@ -60,7 +74,11 @@ beforeAll(async () => {
   }
   guestRole = putRole(emulator.core, "GuestRole", { read: guestPolicy, uploads });
   authRole = putRole(emulator.core, "AuthRole", { access: authenticatedPolicy, uploads });
-  const amr = (sub: string) => ["authenticated", "cognito-idp.eu-west-1.amazonaws.com/eu-west-1_Pool", `cognito-idp.eu-west-1.amazonaws.com/eu-west-1_Pool:CognitoSignIn:${sub}`];
+  const amr = (sub: string) => [
+    "authenticated",
+    "cognito-idp.eu-west-1.amazonaws.com/eu-west-1_Pool",
+    `cognito-idp.eu-west-1.amazonaws.com/eu-west-1_Pool:CognitoSignIn:${sub}`,
+  ];
   credentials["guest"] = credentialsFor(emulator.core, guestRole, contextOf(GUEST, ["unauthenticated"]));
   credentials["alice"] = credentialsFor(emulator.core, authRole, contextOf(ALICE, amr(ALICE)));
   credentials["bob"] = credentialsFor(emulator.core, authRole, contextOf(BOB, amr(BOB)));
@@ -110,9 +128,24 @@ describe("allow/deny matrix: guest vs authenticated role, two identities", () =>
     ["alice", "list the whole bucket", (c) => c.send(new ListObjectsV2Command({ Bucket: BUCKET })), DENIED],
     ["alice", "list private/", (c) => c.send(new ListObjectsV2Command({ Bucket: BUCKET, Prefix: "private/" })), DENIED],
     ["alice", "create a bucket", (c) => c.send(new CreateBucketCommand({ Bucket: "alice-bucket" })), DENIED],
-    ["alice", "copy public/ into her prefix", (c, w) => c.send(new CopyObjectCommand({ Bucket: BUCKET, Key: own(w, "copy.txt"), CopySource: `${BUCKET}/public/readme.txt` })), "allowed"],
-    ["alice", "copy bob's file into her prefix", (c, w) => c.send(new CopyObjectCommand({ Bucket: BUCKET, Key: own(w, "stolen.txt"), CopySource: `${BUCKET}/${own("bob", "diary.txt")}` })), DENIED],
-    ["alice", "copy her file into public/", (c, w) => c.send(new CopyObjectCommand({ Bucket: BUCKET, Key: "public/leak.txt", CopySource: `${BUCKET}/${own(w, "diary.txt")}` })), DENIED],
+    [
+      "alice",
+      "copy public/ into her prefix",
+      (c, w) => c.send(new CopyObjectCommand({ Bucket: BUCKET, Key: own(w, "copy.txt"), CopySource: `${BUCKET}/public/readme.txt` })),
+      "allowed",
+    ],
+    [
+      "alice",
+      "copy bob's file into her prefix",
+      (c, w) => c.send(new CopyObjectCommand({ Bucket: BUCKET, Key: own(w, "stolen.txt"), CopySource: `${BUCKET}/${own("bob", "diary.txt")}` })),
+      DENIED,
+    ],
+    [
+      "alice",
+      "copy her file into public/",
+      (c, w) => c.send(new CopyObjectCommand({ Bucket: BUCKET, Key: "public/leak.txt", CopySource: `${BUCKET}/${own(w, "diary.txt")}` })),
+      DENIED,
+    ],
     ["bob", "read his own file", (c, w) => c.send(new GetObjectCommand({ Bucket: BUCKET, Key: own(w, "diary.txt") })), "allowed"],
     ["bob", "write his own prefix", (c, w) => c.send(new PutObjectCommand({ Bucket: BUCKET, Key: own(w, "b.txt"), Body: "b" })), "allowed"],
     ["bob", "read alice's file", (c) => c.send(new GetObjectCommand({ Bucket: BUCKET, Key: own("alice", "diary.txt") })), DENIED],
@@ -145,7 +178,9 @@ describe("allow/deny matrix: guest vs authenticated role, two identities", () =>
 
   test("DeleteObjects authorizes each key: her own is deleted, bob's reported AccessDenied and kept", async () => {
     await root.send(new PutObjectCommand({ Bucket: BUCKET, Key: own("alice", "bulk.txt"), Body: "x" }));
-    const result = await clients["alice"]!.send(new DeleteObjectsCommand({ Bucket: BUCKET, Delete: { Objects: [{ Key: own("alice", "bulk.txt") }, { Key: own("bob", "diary.txt") }] } }));
+    const result = await clients["alice"]!.send(
+      new DeleteObjectsCommand({ Bucket: BUCKET, Delete: { Objects: [{ Key: own("alice", "bulk.txt") }, { Key: own("bob", "diary.txt") }] } }),
+    );
     expect(result.Deleted?.map((d) => d.Key)).toEqual([own("alice", "bulk.txt")]);
     expect(result.Errors?.map((e) => [e.Key, e.Code])).toEqual([[own("bob", "diary.txt"), "AccessDenied"]]);
     expect(getObject(getBucket(emulator.core.state.s3, BUCKET)!, own("bob", "diary.txt"))).toBeDefined();
@@ -161,9 +196,13 @@ describe("allow/deny matrix: guest vs authenticated role, two identities", () =>
   });
 
   test("a missing key without s3:ListBucket is denied naming s3:ListBucket on the bucket", async () => {
-    const error = await clients["alice"]!.send(new GetObjectCommand({ Bucket: BUCKET, Key: own("alice", "nothing-here.txt") })).catch((e: unknown) => e as S3ServiceException);
+    const error = await clients["alice"]!.send(new GetObjectCommand({ Bucket: BUCKET, Key: own("alice", "nothing-here.txt") })).catch(
+      (e: unknown) => e as S3ServiceException,
+    );
     expect(error).toBeInstanceOf(S3ServiceException);
-    expect((error as S3ServiceException).message).toMatch(new RegExp(`not authorized to perform: s3:ListBucket on resource: "arn:aws:s3:::${BUCKET}" because no identity-based policy`));
+    expect((error as S3ServiceException).message).toMatch(
+      new RegExp(`not authorized to perform: s3:ListBucket on resource: "arn:aws:s3:::${BUCKET}" because no identity-based policy`),
+    );
   });
 });
 
@@ -171,7 +210,10 @@ describe("explicit Deny and role changes", () => {
   test("an explicit Deny beats an Allow of the same role", async () => {
     const role = putRole(emulator.core, "GuardedRole", {
       all: { Version: "2012-10-17", Statement: { Effect: "Allow", Action: "s3:*", Resource: "*" } },
-      guard: { Version: "2012-10-17", Statement: { Effect: "Deny", Action: ["s3:DeleteObject", "s3:PutObject"], Resource: `arn:aws:s3:::${BUCKET}/protected/*` } },
+      guard: {
+        Version: "2012-10-17",
+        Statement: { Effect: "Deny", Action: ["s3:DeleteObject", "s3:PutObject"], Resource: `arn:aws:s3:::${BUCKET}/protected/*` },
+      },
     });
     const client = s3Client(emulator.url, credentialsFor(emulator.core, role, {}));
     await root.send(new PutObjectCommand({ Bucket: BUCKET, Key: "protected/keep.txt", Body: "keep" }));
@@ -179,7 +221,9 @@ describe("explicit Deny and role changes", () => {
     const denied = await client.send(new DeleteObjectCommand({ Bucket: BUCKET, Key: "protected/keep.txt" })).catch((e: unknown) => e as S3ServiceException);
     expect(denied).toBeInstanceOf(S3ServiceException);
     expect((denied as S3ServiceException).name).toBe("AccessDenied");
-    expect((denied as S3ServiceException).message).toMatch(/s3:DeleteObject on resource: "arn:aws:s3:::app-bucket\/protected\/keep.txt" with an explicit deny in an identity-based policy$/);
+    expect((denied as S3ServiceException).message).toMatch(
+      /s3:DeleteObject on resource: "arn:aws:s3:::app-bucket\/protected\/keep.txt" with an explicit deny in an identity-based policy$/,
+    );
     expect(await outcome(client.send(new PutObjectCommand({ Bucket: BUCKET, Key: "protected/new.txt", Body: "x" })))).toBe("AccessDenied 403");
     expect(await outcome(client.send(new PutObjectCommand({ Bucket: BUCKET, Key: "elsewhere.txt", Body: "x" })))).toBe("allowed");
   });
@@ -316,7 +360,15 @@ describe("presigned URLs", () => {
     const target = new URL(`${emulator.url}/${BUCKET}/public/readme.txt`);
     // UNSIGNED-PAYLOAD is what S3 presigned URLs sign; here it stays out of the URL.
     const presigned = await signer().presign(
-      { method: "GET", protocol: "http:", hostname: target.hostname, port: Number(target.port), path: target.pathname, query: {}, headers: { host: target.host, "x-amz-content-sha256": "UNSIGNED-PAYLOAD" } },
+      {
+        method: "GET",
+        protocol: "http:",
+        hostname: target.hostname,
+        port: Number(target.port),
+        path: target.pathname,
+        query: {},
+        headers: { host: target.host, "x-amz-content-sha256": "UNSIGNED-PAYLOAD" },
+      },
       { expiresIn: 60, unhoistableHeaders: new Set(["x-amz-content-sha256"]), unsignableHeaders: new Set(["x-amz-content-sha256"]) },
     );
     const url = new URL(target);

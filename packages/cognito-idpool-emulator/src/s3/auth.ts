@@ -27,7 +27,11 @@ export async function authenticate(ctx: ServiceContext): Promise<Authorizer> {
   const result = await verifySigV4(ctx.request, ctx.state, ctx.clock, { s3: true });
   if (!result.ok) throw s3AuthError(result.failure);
   if (result.service !== "s3") {
-    throw new AwsError("AuthorizationHeaderMalformed", `The authorization header is malformed; incorrect service "${result.service}". This endpoint belongs to "s3".`, 400);
+    throw new AwsError(
+      "AuthorizationHeaderMalformed",
+      `The authorization header is malformed; incorrect service "${result.service}". This endpoint belongs to "s3".`,
+      400,
+    );
   }
   ctx.principal = result.principal;
   ctx.region = result.region;

@@ -57,7 +57,9 @@ describe("CreateBucket, HeadBucket, ListBuckets, DeleteBucket", () => {
   });
 
   test("a location constraint for another region than the endpoint's is IllegalLocationConstraintException", async () => {
-    const error = await failure(s3.send(new CreateBucketCommand({ Bucket: "wrong-region", CreateBucketConfiguration: { LocationConstraint: "eu-central-1" } })));
+    const error = await failure(
+      s3.send(new CreateBucketCommand({ Bucket: "wrong-region", CreateBucketConfiguration: { LocationConstraint: "eu-central-1" } })),
+    );
     expect(error.name).toBe("IllegalLocationConstraintException");
     expect(getBucket(emulator.core.state.s3, "wrong-region")).toBeUndefined();
   });
@@ -69,10 +71,13 @@ describe("CreateBucket, HeadBucket, ListBuckets, DeleteBucket", () => {
     expect(error.$metadata.httpStatusCode).toBe(409);
   });
 
-  test.each(["ab", "Upper-Case", "under_score", "-leading", "trailing-", "two..dots", "192.168.1.1", "xn--punycode", "a".repeat(64)])("%s is InvalidBucketName", async (name) => {
-    const response = await rawS3(emulator.url, { method: "PUT", path: `/${name}` });
-    expect([response.status, errorCode(response.text)]).toEqual([400, "InvalidBucketName"]);
-  });
+  test.each(["ab", "Upper-Case", "under_score", "-leading", "trailing-", "two..dots", "192.168.1.1", "xn--punycode", "a".repeat(64)])(
+    "%s is InvalidBucketName",
+    async (name) => {
+      const response = await rawS3(emulator.url, { method: "PUT", path: `/${name}` });
+      expect([response.status, errorCode(response.text)]).toEqual([400, "InvalidBucketName"]);
+    },
+  );
 
   test("ListBuckets lists every bucket with its creation date and region", async () => {
     const result = await s3.send(new ListBucketsCommand({}));
@@ -118,7 +123,14 @@ describe("CreateBucket, HeadBucket, ListBuckets, DeleteBucket", () => {
 
 describe("PutBucketCors, GetBucketCors, DeleteBucketCors", () => {
   const rules = [
-    { ID: "site", AllowedOrigins: ["http://localhost:5173", "https://*.example.com"], AllowedMethods: ["GET", "PUT"], AllowedHeaders: ["*"], ExposeHeaders: ["ETag"], MaxAgeSeconds: 600 },
+    {
+      ID: "site",
+      AllowedOrigins: ["http://localhost:5173", "https://*.example.com"],
+      AllowedMethods: ["GET", "PUT"],
+      AllowedHeaders: ["*"],
+      ExposeHeaders: ["ETag"],
+      MaxAgeSeconds: 600,
+    },
     { AllowedOrigins: ["*"], AllowedMethods: ["HEAD"] },
   ];
 
@@ -141,9 +153,21 @@ describe("PutBucketCors, GetBucketCors, DeleteBucketCors", () => {
 
   test.each([
     ["a PATCH method", { AllowedOrigins: ["*"], AllowedMethods: ["PATCH"] }, "Found unsupported HTTP method in CORS config. Unsupported method is PATCH"],
-    ["two wildcards in an origin", { AllowedOrigins: ["https://*.*.com"], AllowedMethods: ["GET"] }, 'AllowedOrigin "https://*.*.com" can not have more than one wildcard.'],
-    ["two wildcards in a header", { AllowedOrigins: ["*"], AllowedMethods: ["GET"], AllowedHeaders: ["x-*-*"] }, 'AllowedHeader "x-*-*" can not have more than one wildcard.'],
-    ["a wildcard in ExposeHeader", { AllowedOrigins: ["*"], AllowedMethods: ["GET"], ExposeHeaders: ["x-amz-*"] }, 'ExposeHeader "x-amz-*" contains wildcard. We currently do not support wildcard for ExposeHeader.'],
+    [
+      "two wildcards in an origin",
+      { AllowedOrigins: ["https://*.*.com"], AllowedMethods: ["GET"] },
+      'AllowedOrigin "https://*.*.com" can not have more than one wildcard.',
+    ],
+    [
+      "two wildcards in a header",
+      { AllowedOrigins: ["*"], AllowedMethods: ["GET"], AllowedHeaders: ["x-*-*"] },
+      'AllowedHeader "x-*-*" can not have more than one wildcard.',
+    ],
+    [
+      "a wildcard in ExposeHeader",
+      { AllowedOrigins: ["*"], AllowedMethods: ["GET"], ExposeHeaders: ["x-amz-*"] },
+      'ExposeHeader "x-amz-*" contains wildcard. We currently do not support wildcard for ExposeHeader.',
+    ],
   ])("%s is InvalidRequest", async (_, rule, message) => {
     const error = await failure(s3.send(new PutBucketCorsCommand({ Bucket: "cors-config", CORSConfiguration: { CORSRules: [rule] } })));
     expect(error.name).toBe("InvalidRequest");
@@ -155,8 +179,14 @@ describe("PutBucketCors, GetBucketCors, DeleteBucketCors", () => {
     ["another root", "<CORSRules><CORSRule><AllowedOrigin>*</AllowedOrigin><AllowedMethod>GET</AllowedMethod></CORSRule></CORSRules>"],
     ["no rule", "<CORSConfiguration></CORSConfiguration>"],
     ["a rule without AllowedMethod", "<CORSConfiguration><CORSRule><AllowedOrigin>*</AllowedOrigin></CORSRule></CORSConfiguration>"],
-    ["an unknown element", "<CORSConfiguration><CORSRule><AllowedOrigin>*</AllowedOrigin><AllowedMethod>GET</AllowedMethod><Colour>red</Colour></CORSRule></CORSConfiguration>"],
-    ["a negative MaxAgeSeconds", "<CORSConfiguration><CORSRule><AllowedOrigin>*</AllowedOrigin><AllowedMethod>GET</AllowedMethod><MaxAgeSeconds>-1</MaxAgeSeconds></CORSRule></CORSConfiguration>"],
+    [
+      "an unknown element",
+      "<CORSConfiguration><CORSRule><AllowedOrigin>*</AllowedOrigin><AllowedMethod>GET</AllowedMethod><Colour>red</Colour></CORSRule></CORSConfiguration>",
+    ],
+    [
+      "a negative MaxAgeSeconds",
+      "<CORSConfiguration><CORSRule><AllowedOrigin>*</AllowedOrigin><AllowedMethod>GET</AllowedMethod><MaxAgeSeconds>-1</MaxAgeSeconds></CORSRule></CORSConfiguration>",
+    ],
   ])("a body with %s is MalformedXML", async (_, body) => {
     const response = await rawS3(emulator.url, { method: "PUT", path: "/cors-config?cors", headers: { "content-md5": md5Base64(body) }, body });
     expect([response.status, errorCode(response.text)]).toEqual([400, "MalformedXML"]);
@@ -245,7 +275,15 @@ describe("operation names, request log and faults", () => {
   });
 
   test("a PUT with x-amz-copy-source is CopyObject", () => {
-    expect(s3Service.operationName({ method: "PUT", rawPath: "/b/k", url: new URL("http://h/b/k"), headers: { "x-amz-copy-source": "b/src" }, body: Buffer.alloc(0) })).toBe("CopyObject");
+    expect(
+      s3Service.operationName({
+        method: "PUT",
+        rawPath: "/b/k",
+        url: new URL("http://h/b/k"),
+        headers: { "x-amz-copy-source": "b/src" },
+        body: Buffer.alloc(0),
+      }),
+    ).toBe("CopyObject");
   });
 
   test("the request log names S3 operations and a fault targets one of them", async () => {

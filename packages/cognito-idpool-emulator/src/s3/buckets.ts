@@ -14,7 +14,8 @@ const empty = (status = 200, headers: Record<string, string> = {}) => ({ status,
 /** S3's naming rules for general purpose buckets (checked on CreateBucket and seeds). */
 export function bucketNameProblem(name: string): string | undefined {
   if (name.length < 3 || name.length > 63) return "must be 3 to 63 characters long";
-  if (!/^[a-z0-9][a-z0-9.-]*[a-z0-9]$/.test(name)) return "may only hold lower-case letters, digits, dots and hyphens, and must start and end with a letter or digit";
+  if (!/^[a-z0-9][a-z0-9.-]*[a-z0-9]$/.test(name))
+    return "may only hold lower-case letters, digits, dots and hyphens, and must start and end with a letter or digit";
   if (name.includes("..")) return "must not hold two dots in a row";
   if (/^\d+\.\d+\.\d+\.\d+$/.test(name)) return "must not look like an IP address";
   if (/^(xn--|sthree-|amzn-s3-demo-)/.test(name) || /(-s3alias|--ol-s3|\.mrap|--x-s3|--table-s3)$/.test(name)) return "uses a prefix or suffix S3 reserves";
@@ -28,7 +29,8 @@ export const listBuckets: S3Handler = (call) => {
   const region = q.get("bucket-region");
   const maxText = q.get("max-buckets");
   const max = maxText === null ? 10_000 : Number(maxText);
-  if (!Number.isInteger(max) || max < 1 || max > 10_000) throw invalidArgument("Argument max-buckets must be an integer between 1 and 10000.", "max-buckets", maxText ?? "");
+  if (!Number.isInteger(max) || max < 1 || max > 10_000)
+    throw invalidArgument("Argument max-buckets must be an integer between 1 and 10000.", "max-buckets", maxText ?? "");
   const after = q.get("continuation-token");
   const names = Object.keys(call.ctx.state.s3.buckets)
     .sort()
@@ -42,7 +44,10 @@ export const listBuckets: S3Handler = (call) => {
     })
     .join("");
   const next = names.length > page.length ? el("ContinuationToken", page[page.length - 1]) : "";
-  return xmlResponse("ListAllMyBucketsResult", `<Owner>${el("ID", OWNER_ID)}</Owner><Buckets>${buckets}</Buckets>${next}${q.has("prefix") ? el("Prefix", prefix) : ""}`);
+  return xmlResponse(
+    "ListAllMyBucketsResult",
+    `<Owner>${el("ID", OWNER_ID)}</Owner><Buckets>${buckets}</Buckets>${next}${q.has("prefix") ? el("Prefix", prefix) : ""}`,
+  );
 };
 
 export const createBucket: S3Handler = (call) => {
@@ -56,7 +61,9 @@ export const createBucket: S3Handler = (call) => {
   if (existing) {
     // us-east-1 keeps its legacy answer: re-creating your own bucket there succeeds.
     if (existing.region === "us-east-1" && region === "us-east-1") return empty(200, { location: `/${name}` });
-    throw new AwsError("BucketAlreadyOwnedByYou", "Your previous request to create the named bucket succeeded and you already own it.", 409, { BucketName: name });
+    throw new AwsError("BucketAlreadyOwnedByYou", "Your previous request to create the named bucket succeeded and you already own it.", 409, {
+      BucketName: name,
+    });
   }
   s3.buckets[name] = { name, region, creationDate: nowSeconds(call), objects: {} };
   return empty(200, { location: `/${name}` });

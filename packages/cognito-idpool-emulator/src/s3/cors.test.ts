@@ -21,7 +21,13 @@ beforeAll(async () => {
       Bucket: BUCKET,
       CORSConfiguration: {
         CORSRules: [
-          { AllowedOrigins: [SITE, "https://*.example.com"], AllowedMethods: ["GET", "PUT", "HEAD"], AllowedHeaders: ["authorization", "x-amz-*", "content-*", "amz-sdk-*"], ExposeHeaders: ["ETag", "x-amz-request-id"], MaxAgeSeconds: 3000 },
+          {
+            AllowedOrigins: [SITE, "https://*.example.com"],
+            AllowedMethods: ["GET", "PUT", "HEAD"],
+            AllowedHeaders: ["authorization", "x-amz-*", "content-*", "amz-sdk-*"],
+            ExposeHeaders: ["ETag", "x-amz-request-id"],
+            MaxAgeSeconds: 3000,
+          },
           { AllowedOrigins: ["*"], AllowedMethods: ["GET"] },
         ],
       },
@@ -69,7 +75,10 @@ describe("preflight (OPTIONS) from the bucket's CORS rules", () => {
     ["an origin no rule allows for PUT", { origin: "http://elsewhere.test", "access-control-request-method": "PUT" }],
     ["a method no rule allows", { origin: SITE, "access-control-request-method": "DELETE" }],
     ["a header no rule allows", { origin: SITE, "access-control-request-method": "PUT", "access-control-request-headers": "x-custom-header" }],
-    ["a header on the * rule, which allows none", { origin: "http://elsewhere.test", "access-control-request-method": "GET", "access-control-request-headers": "authorization" }],
+    [
+      "a header on the * rule, which allows none",
+      { origin: "http://elsewhere.test", "access-control-request-method": "GET", "access-control-request-headers": "authorization" },
+    ],
     ["an origin in another case", { origin: "HTTP://LOCALHOST:5173", "access-control-request-method": "PUT" }],
   ])("%s is 403 with S3's CORSResponse message", async (_, headers) => {
     const response = await preflight(`/${BUCKET}/file.txt`, headers);

@@ -85,7 +85,8 @@ function contents(bucket: S3Bucket, keys: string[], encode: (s: string) => strin
     .join("");
 }
 
-const prefixesXml = (prefixes: string[], encode: (s: string) => string) => prefixes.map((p) => `<CommonPrefixes>${el("Prefix", encode(p))}</CommonPrefixes>`).join("");
+const prefixesXml = (prefixes: string[], encode: (s: string) => string) =>
+  prefixes.map((p) => `<CommonPrefixes>${el("Prefix", encode(p))}</CommonPrefixes>`).join("");
 
 /** Condition keys S3 sets for listing, present only when the request carries the parameter. */
 function listContext(q: URLSearchParams): Record<string, string> {

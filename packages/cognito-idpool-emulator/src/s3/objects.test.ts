@@ -47,7 +47,13 @@ const crc32Base64 = (data: string | Buffer) => {
 describe("PutObject, GetObject, HeadObject", () => {
   test("round-trips the body, Content-Type and user metadata, with ETag = quoted MD5", async () => {
     const put = await s3.send(
-      new PutObjectCommand({ Bucket: BUCKET, Key: "docs/hello.txt", Body: "hello world", ContentType: "text/plain; charset=utf-8", Metadata: { Owner: "Alice", purpose: "test" } }),
+      new PutObjectCommand({
+        Bucket: BUCKET,
+        Key: "docs/hello.txt",
+        Body: "hello world",
+        ContentType: "text/plain; charset=utf-8",
+        Metadata: { Owner: "Alice", purpose: "test" },
+      }),
     );
     expect(put.ETag).toBe(`"${md5("hello world")}"`);
     const got = await s3.send(new GetObjectCommand({ Bucket: BUCKET, Key: "docs/hello.txt" }));
@@ -60,7 +66,14 @@ describe("PutObject, GetObject, HeadObject", () => {
 
   test("keeps Content-Disposition, Cache-Control and Content-Language", async () => {
     await s3.send(
-      new PutObjectCommand({ Bucket: BUCKET, Key: "docs/report.csv", Body: "a,b", ContentDisposition: 'attachment; filename="r.csv"', CacheControl: "max-age=60", ContentLanguage: "de" }),
+      new PutObjectCommand({
+        Bucket: BUCKET,
+        Key: "docs/report.csv",
+        Body: "a,b",
+        ContentDisposition: 'attachment; filename="r.csv"',
+        CacheControl: "max-age=60",
+        ContentLanguage: "de",
+      }),
     );
     const head = await s3.send(new HeadObjectCommand({ Bucket: BUCKET, Key: "docs/report.csv" }));
     expect(head.ContentDisposition).toBe('attachment; filename="r.csv"');
@@ -203,7 +216,9 @@ describe("Range and conditional requests", () => {
   });
 
   test("response-* query parameters override headers of GetObject", async () => {
-    const got = await s3.send(new GetObjectCommand({ Bucket: BUCKET, Key: "digits", ResponseContentType: "text/x-digits", ResponseContentDisposition: "inline" }));
+    const got = await s3.send(
+      new GetObjectCommand({ Bucket: BUCKET, Key: "digits", ResponseContentType: "text/x-digits", ResponseContentDisposition: "inline" }),
+    );
     expect(got.ContentType).toBe("text/x-digits");
     expect(got.ContentDisposition).toBe("inline");
   });
@@ -296,17 +311,32 @@ describe("flexible checksums and aws-chunked", () => {
   });
 
   test("signed aws-chunked bodies are refused as NotImplemented", async () => {
-    const response = await rawS3(emulator.url, { method: "PUT", path: `/${BUCKET}/chunk-signed`, contentSha256: "STREAMING-AWS4-HMAC-SHA256-PAYLOAD", body: "x" });
+    const response = await rawS3(emulator.url, {
+      method: "PUT",
+      path: `/${BUCKET}/chunk-signed`,
+      contentSha256: "STREAMING-AWS4-HMAC-SHA256-PAYLOAD",
+      body: "x",
+    });
     expect([response.status, errorCode(response.text)]).toEqual([501, "NotImplemented"]);
   });
 
   test("a wrong x-amz-checksum-crc32 header is BadDigest", async () => {
-    const response = await rawS3(emulator.url, { method: "PUT", path: `/${BUCKET}/crc-bad`, headers: { "x-amz-checksum-crc32": crc32Base64("nope") }, body: "data" });
+    const response = await rawS3(emulator.url, {
+      method: "PUT",
+      path: `/${BUCKET}/crc-bad`,
+      headers: { "x-amz-checksum-crc32": crc32Base64("nope") },
+      body: "data",
+    });
     expect([response.status, errorCode(response.text)]).toEqual([400, "BadDigest"]);
   });
 
   test("a wrong Content-MD5 is BadDigest, a malformed one InvalidDigest", async () => {
-    const wrong = await rawS3(emulator.url, { method: "PUT", path: `/${BUCKET}/md5-bad`, headers: { "content-md5": createHash("md5").update("nope").digest("base64") }, body: "data" });
+    const wrong = await rawS3(emulator.url, {
+      method: "PUT",
+      path: `/${BUCKET}/md5-bad`,
+      headers: { "content-md5": createHash("md5").update("nope").digest("base64") },
+      body: "data",
+    });
     expect([wrong.status, errorCode(wrong.text)]).toEqual([400, "BadDigest"]);
     const malformed = await rawS3(emulator.url, { method: "PUT", path: `/${BUCKET}/md5-bad`, headers: { "content-md5": "abc" }, body: "data" });
     expect([malformed.status, errorCode(malformed.text)]).toEqual([400, "InvalidDigest"]);
@@ -341,7 +371,9 @@ describe("DeleteObject and DeleteObjects", () => {
 
   test("DeleteObjects deletes each key and reports it", async () => {
     for (const key of ["bulk/1", "bulk/2"]) await s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: key, Body: key }));
-    const result = await s3.send(new DeleteObjectsCommand({ Bucket: BUCKET, Delete: { Objects: [{ Key: "bulk/1" }, { Key: "bulk/2" }, { Key: "bulk/never" }] } }));
+    const result = await s3.send(
+      new DeleteObjectsCommand({ Bucket: BUCKET, Delete: { Objects: [{ Key: "bulk/1" }, { Key: "bulk/2" }, { Key: "bulk/never" }] } }),
+    );
     expect(result.Deleted?.map((d) => d.Key).sort()).toEqual(["bulk/1", "bulk/2", "bulk/never"]);
     expect(result.Errors ?? []).toEqual([]);
     expect(getObject(getBucket(emulator.core.state.s3, BUCKET)!, "bulk/1")).toBeUndefined();
@@ -356,7 +388,12 @@ describe("DeleteObject and DeleteObjects", () => {
 
   test("a DeleteObjects body that is not the Delete document is MalformedXML", async () => {
     const body = "<Remove><Object><Key>a</Key></Object></Remove>";
-    const response = await rawS3(emulator.url, { method: "POST", path: `/${BUCKET}?delete`, headers: { "content-md5": createHash("md5").update(body).digest("base64") }, body });
+    const response = await rawS3(emulator.url, {
+      method: "POST",
+      path: `/${BUCKET}?delete`,
+      headers: { "content-md5": createHash("md5").update(body).digest("base64") },
+      body,
+    });
     expect([response.status, errorCode(response.text)]).toEqual([400, "MalformedXML"]);
   });
 });
@@ -377,7 +414,14 @@ describe("CopyObject", () => {
 
   test("REPLACE takes metadata and Content-Type from the request", async () => {
     await s3.send(
-      new CopyObjectCommand({ Bucket: BUCKET, Key: "copy/replaced.txt", CopySource: `${BUCKET}/copy/src.txt`, MetadataDirective: "REPLACE", ContentType: "text/x-new", Metadata: { b: "2" } }),
+      new CopyObjectCommand({
+        Bucket: BUCKET,
+        Key: "copy/replaced.txt",
+        CopySource: `${BUCKET}/copy/src.txt`,
+        MetadataDirective: "REPLACE",
+        ContentType: "text/x-new",
+        Metadata: { b: "2" },
+      }),
     );
     const head = await s3.send(new HeadObjectCommand({ Bucket: BUCKET, Key: "copy/replaced.txt" }));
     expect(head.ContentType).toBe("text/x-new");
@@ -403,7 +447,9 @@ describe("CopyObject", () => {
   });
 
   test("x-amz-copy-source-if-match with another ETag is PreconditionFailed", async () => {
-    const error = await failure(s3.send(new CopyObjectCommand({ Bucket: BUCKET, Key: "copy/y", CopySource: `${BUCKET}/copy/src.txt`, CopySourceIfMatch: '"nope"' })));
+    const error = await failure(
+      s3.send(new CopyObjectCommand({ Bucket: BUCKET, Key: "copy/y", CopySource: `${BUCKET}/copy/src.txt`, CopySourceIfMatch: '"nope"' })),
+    );
     expect(error.name).toBe("PreconditionFailed");
   });
 });

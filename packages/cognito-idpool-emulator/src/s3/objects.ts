@@ -15,7 +15,8 @@ const STORED_HEADERS = ["content-disposition", "cache-control", "content-languag
 const OVERRIDES = ["content-type", "content-language", "expires", "cache-control", "content-disposition", "content-encoding"] as const;
 
 function checkKey(key: string): void {
-  if (Buffer.byteLength(key) > MAX_KEY_BYTES) throw new AwsError("KeyTooLongError", "Your key is too long", 400, { Size: String(Buffer.byteLength(key)), MaxSizeAllowed: "1024" });
+  if (Buffer.byteLength(key) > MAX_KEY_BYTES)
+    throw new AwsError("KeyTooLongError", "Your key is too long", 400, { Size: String(Buffer.byteLength(key)), MaxSizeAllowed: "1024" });
 }
 
 /** User metadata (`x-amz-meta-*`, names lower-cased by HTTP) and the stored representation headers of a request. */
@@ -29,7 +30,10 @@ function describedBy(headers: Record<string, string>, contentEncoding: string | 
     size += Buffer.byteLength(key) + Buffer.byteLength(value);
   }
   if (size > MAX_METADATA_BYTES) {
-    throw new AwsError("MetadataTooLarge", "Your metadata headers exceed the maximum allowed metadata size", 400, { Size: String(size), MaxSizeAllowed: String(MAX_METADATA_BYTES) });
+    throw new AwsError("MetadataTooLarge", "Your metadata headers exceed the maximum allowed metadata size", 400, {
+      Size: String(size),
+      MaxSizeAllowed: String(MAX_METADATA_BYTES),
+    });
   }
   const stored: Record<string, string> = {};
   for (const name of STORED_HEADERS) if (headers[name] !== undefined) stored[name] = headers[name]!;
@@ -68,7 +72,8 @@ export const putObjectHandler: S3Handler = (call) => {
 function checkWriteConditions(headers: Record<string, string>, existing: S3Object | undefined, key: string): void {
   const noneMatch = headers["if-none-match"];
   if (noneMatch !== undefined) {
-    if (noneMatch.trim() !== "*") throw new AwsError("NotImplemented", "A header you provided implies functionality that is not implemented", 501, { Header: "If-None-Match" });
+    if (noneMatch.trim() !== "*")
+      throw new AwsError("NotImplemented", "A header you provided implies functionality that is not implemented", 501, { Header: "If-None-Match" });
     if (existing) throw preconditionFailed("If-None-Match");
   }
   const match = headers["if-match"];
@@ -135,7 +140,10 @@ function readObject(call: S3Call, withBody: boolean): EmulatorResponse {
 
   const range = parseRange(request.headers["range"], object.size);
   if (range === "unsatisfiable") {
-    throw new AwsError("InvalidRange", "The requested range is not satisfiable", 416, { RangeRequested: request.headers["range"]!, ActualObjectSize: String(object.size) });
+    throw new AwsError("InvalidRange", "The requested range is not satisfiable", 416, {
+      RangeRequested: request.headers["range"]!,
+      ActualObjectSize: String(object.size),
+    });
   }
   const bytes = objectBytes(object);
   const part = range === "whole" ? bytes : bytes.subarray(range.start, range.end + 1);
@@ -252,7 +260,10 @@ export const copyObjectHandler: S3Handler = (call) => {
       "This copy request is illegal because it is trying to copy an object to itself without changing the object's metadata, storage class, website redirect location or encryption attributes.",
     );
   }
-  const described = directive === "REPLACE" ? describedBy(headers, headers["content-encoding"]) : { contentType: source.contentType, headers: { ...source.headers }, metadata: { ...source.metadata } };
+  const described =
+    directive === "REPLACE"
+      ? describedBy(headers, headers["content-encoding"])
+      : { contentType: source.contentType, headers: { ...source.headers }, metadata: { ...source.metadata } };
   const copy: S3Object = { body: source.body, size: source.size, etag: source.etag, lastModified: nowSeconds(call), ...described };
   if (source.checksum) copy.checksum = { ...source.checksum };
   putObject(target, key, copy);

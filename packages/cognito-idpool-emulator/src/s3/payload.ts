@@ -25,7 +25,7 @@ const STREAMING_SIGNED = /^STREAMING-AWS4-(HMAC-SHA256|ECDSA-P256-SHA256)-PAYLOA
  */
 export function readPayload(request: EmulatorRequest, presigned: boolean): Payload {
   const headers = request.headers;
-  const declared = headers["x-amz-content-sha256"] ?? (presigned ? request.url.searchParams.get("X-Amz-Content-Sha256") ?? UNSIGNED : undefined);
+  const declared = headers["x-amz-content-sha256"] ?? (presigned ? (request.url.searchParams.get("X-Amz-Content-Sha256") ?? UNSIGNED) : undefined);
   if (declared === undefined) throw invalidRequest("Missing required header for this request: x-amz-content-sha256");
 
   let body = request.body;
@@ -80,7 +80,8 @@ function decodeAwsChunked(raw: Buffer): { body: Buffer; trailers: Record<string,
   };
   for (;;) {
     const sizeText = line().split(";")[0]!;
-    if (!/^[0-9a-fA-F]{1,16}$/.test(sizeText)) throw new AwsError("InvalidChunkSizeError", "Only the last chunk is allowed to have a size less than 8192 bytes", 400);
+    if (!/^[0-9a-fA-F]{1,16}$/.test(sizeText))
+      throw new AwsError("InvalidChunkSizeError", "Only the last chunk is allowed to have a size less than 8192 bytes", 400);
     const size = parseInt(sizeText, 16);
     if (size === 0) break;
     if (pos + size + 2 > raw.length || raw.subarray(pos + size, pos + size + 2).toString("latin1") !== "\r\n") throw incompleteBody();

@@ -25,12 +25,39 @@ function random(seed: number) {
     x = (x * 1103515245 + 12345) % 2 ** 31;
     return x / 2 ** 31;
   };
-  return { pick: <T>(list: readonly T[]): T => list[Math.floor(next() * list.length)]!, chance: (p: number) => next() < p, int: (n: number) => Math.floor(next() * n) };
+  return {
+    pick: <T>(list: readonly T[]): T => list[Math.floor(next() * list.length)]!,
+    chance: (p: number) => next() < p,
+    int: (n: number) => Math.floor(next() * n),
+  };
 }
 
 const METHODS = ["GET", "PUT", "POST", "DELETE", "HEAD", "OPTIONS", "PATCH"] as const;
-const PATHS = ["/", "/sturdy", "/sturdy/", "/sturdy/keep.txt", "/sturdy/new%20key", "/sturdy/%E0%A4%A", "/Bad_Bucket/x", "/missing-bucket/k", "/sturdy/a/b/c", "/sturdy/__proto__"];
-const QUERIES = ["", "?cors", "?delete", "?list-type=2", "?list-type=2&max-keys=-5", "?list-type=2&continuation-token=%%%", "?location", "?uploads", "?tagging", "?x-id=PutObject", "?list-type=2&encoding-type=x"];
+const PATHS = [
+  "/",
+  "/sturdy",
+  "/sturdy/",
+  "/sturdy/keep.txt",
+  "/sturdy/new%20key",
+  "/sturdy/%E0%A4%A",
+  "/Bad_Bucket/x",
+  "/missing-bucket/k",
+  "/sturdy/a/b/c",
+  "/sturdy/__proto__",
+];
+const QUERIES = [
+  "",
+  "?cors",
+  "?delete",
+  "?list-type=2",
+  "?list-type=2&max-keys=-5",
+  "?list-type=2&continuation-token=%%%",
+  "?location",
+  "?uploads",
+  "?tagging",
+  "?x-id=PutObject",
+  "?list-type=2&encoding-type=x",
+];
 const BODIES = [
   "",
   "<CORSConfiguration><CORSRule></CORSRule></CORSConfiguration>",
@@ -39,7 +66,7 @@ const BODIES = [
   "5\r\nhello\r\n0\r\nx-amz-checksum-crc32:zzzz\r\n",
   "ffffffff\r\nshort",
   "\u0000\u0001\u0002 binary \uffff",
-  "{\"json\": true}",
+  '{"json": true}',
 ];
 const HEADER_CHOICES: [string, readonly string[]][] = [
   ["x-amz-content-sha256", ["STREAMING-UNSIGNED-PAYLOAD-TRAILER", "UNSIGNED-PAYLOAD", "zz", "STREAMING-AWS4-HMAC-SHA256-PAYLOAD"]],
@@ -51,7 +78,7 @@ const HEADER_CHOICES: [string, readonly string[]][] = [
   ["x-amz-decoded-content-length", ["5", "-1", "abc"]],
   ["x-amz-trailer", ["x-amz-checksum-crc32", "nonsense"]],
   ["range", ["bytes=0-0", "bytes=-0", "bytes=9999999999999999999-", "chars=1-2", "bytes=1-2,4-5"]],
-  ["if-match", ["*", "\"x\"", ""]],
+  ["if-match", ["*", '"x"', ""]],
   ["if-none-match", ["*", "abc"]],
   ["if-modified-since", ["yesterday", "Thu, 01 Jan 1970 00:00:00 GMT"]],
   ["x-amz-copy-source", ["", "/", "sturdy", "sturdy/keep.txt?versionId=3", "%%%/x", "missing-bucket/k"]],

@@ -70,7 +70,10 @@ function operationOf(request: EmulatorRequest, target: S3Target): string {
       if (q.has(name)) return VERB[method] ? `${VERB[method]}${suffix}` : "Unknown";
     }
     if (q.get("list-type") === "2") return method === "GET" ? "ListObjectsV2" : "Unknown";
-    return ({ GET: "ListObjects", PUT: "CreateBucket", HEAD: "HeadBucket", DELETE: "DeleteBucket", POST: "PostObject" } as Record<string, string>)[method] ?? "Unknown";
+    return (
+      ({ GET: "ListObjects", PUT: "CreateBucket", HEAD: "HeadBucket", DELETE: "DeleteBucket", POST: "PostObject" } as Record<string, string>)[method] ??
+      "Unknown"
+    );
   }
 
   if (q.has("uploads")) return method === "POST" ? "CreateMultipartUpload" : "Unknown";

@@ -59,7 +59,8 @@ function checkSeed(seed: unknown, where: string): BucketSeed {
       const at = `${where}.Objects[${i}]`;
       if (typeof o !== "object" || o === null) throw new TypeError(`${at} must be an object`);
       const object = o as Record<string, unknown>;
-      if (typeof object["Key"] !== "string" || object["Key"] === "" || Buffer.byteLength(object["Key"]) > 1024) throw new TypeError(`${at}.Key must be a string of 1 to 1024 bytes`);
+      if (typeof object["Key"] !== "string" || object["Key"] === "" || Buffer.byteLength(object["Key"]) > 1024)
+        throw new TypeError(`${at}.Key must be a string of 1 to 1024 bytes`);
       if (typeof object["Body"] !== "string") throw new TypeError(`${at}.Body must be a string`);
       if (object["ContentType"] !== undefined && typeof object["ContentType"] !== "string") throw new TypeError(`${at}.ContentType must be a string`);
     });

@@ -9,9 +9,11 @@ import { isoDate, QueryInput, type QueryParams } from "../iam/params.js";
 import { findOidcProviderByIssuer, issuerWithoutScheme } from "../iam/state.js";
 
 /** STS's wording for tokens it cannot validate (service model documentation of InvalidIdentityToken). */
-const NOT_VALIDATED = "The web identity token that was passed could not be validated by AWS. Get a new identity token from the identity provider and then retry the request.";
+const NOT_VALIDATED =
+  "The web identity token that was passed could not be validated by AWS. Get a new identity token from the identity provider and then retry the request.";
 const invalidToken = (message = NOT_VALIDATED) => new AwsError("InvalidIdentityToken", message, 400);
-const expired = (now: number, exp: number) => new AwsError("ExpiredTokenException", `Token expired: current date/time ${now} must be before the expiration date/time ${exp}`, 400);
+const expired = (now: number, exp: number) =>
+  new AwsError("ExpiredTokenException", `Token expired: current date/time ${now} must be before the expiration date/time ${exp}`, 400);
 
 /** Who the token says the caller is, in the terms the trust policy and the response use. */
 interface WebIdentity {
@@ -101,7 +103,9 @@ async function oidcIdentity(ctx: ServiceContext, token: string, issuer: string):
   let payload: JWTPayload;
   try {
     const keys = await issuerKeys(provider.Url).catch(() => {
-      throw invalidToken("Couldn't retrieve verification key from your identity provider,  please reference AssumeRoleWithWebIdentity documentation for requirements");
+      throw invalidToken(
+        "Couldn't retrieve verification key from your identity provider,  please reference AssumeRoleWithWebIdentity documentation for requirements",
+      );
     });
     ({ payload } = await jwtVerify(token, keys, { currentDate: ctx.clock.date() }));
   } catch (error) {

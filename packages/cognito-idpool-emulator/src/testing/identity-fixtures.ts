@@ -79,9 +79,7 @@ export interface TestPool {
 
 /** Creates a pool and its two roles (trusting this pool as the console would) and assigns them. */
 export async function createTestPool(kit: IdentityKit, input: Partial<CreateIdentityPoolInput> = {}): Promise<TestPool> {
-  const pool = await kit.identity.send(
-    new CreateIdentityPoolCommand({ IdentityPoolName: "test pool", AllowUnauthenticatedIdentities: true, ...input }),
-  );
+  const pool = await kit.identity.send(new CreateIdentityPoolCommand({ IdentityPoolName: "test pool", AllowUnauthenticatedIdentities: true, ...input }));
   const poolId = pool.IdentityPoolId!;
   const authRoleArn = await createRole(kit.iam, "Auth", cognitoTrustPolicy(poolId, "authenticated"));
   const unauthRoleArn = await createRole(kit.iam, "Unauth", cognitoTrustPolicy(poolId, "unauthenticated"));

@@ -59,7 +59,9 @@ export async function startOidcIssuer(options: { path?: string } = {}): Promise<
     async mint(claims, mint = {}) {
       const now = mint.issuedAt ?? Math.floor(Date.now() / 1000);
       const key: CryptoKey = mint.foreignKey ? foreign.privateKey : privateKey;
-      return new SignJWT({ iat: now, exp: now + (mint.lifetimeSeconds ?? 3600), iss: url, ...claims }).setProtectedHeader({ alg: "RS256", kid, typ: "JWT" }).sign(key);
+      return new SignJWT({ iat: now, exp: now + (mint.lifetimeSeconds ?? 3600), iss: url, ...claims })
+        .setProtectedHeader({ alg: "RS256", kid, typ: "JWT" })
+        .sign(key);
     },
     jwksFetches: () => fetches,
     stop: () =>

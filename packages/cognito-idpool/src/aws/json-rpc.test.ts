@@ -43,7 +43,12 @@ describe("createJsonRpcSend", () => {
     const { send, dates } = sender(() => json(400, { __type: "NotAuthorizedException", message: "Access to Identity 'x' is forbidden." }));
     const error = await send(GetId$, { IdentityPoolId: "eu-west-1:pool" }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(NotAuthorizedException);
-    expect(error).toMatchObject({ name: "NotAuthorizedException", message: "Access to Identity 'x' is forbidden.", $fault: "client", $metadata: { httpStatusCode: 400 } });
+    expect(error).toMatchObject({
+      name: "NotAuthorizedException",
+      message: "Access to Identity 'x' is forbidden.",
+      $fault: "client",
+      $metadata: { httpStatusCode: 400 },
+    });
     expect(dates).toEqual([DATE]);
   });
 

@@ -89,7 +89,9 @@ export class CredentialEngine {
   }
 
   storageFailed(error: unknown): void {
-    this.storageError = new CognitoIdpoolError("storage-unavailable", "Storage failed; identity ids are kept in memory and will not survive a reload.", { cause: error });
+    this.storageError = new CognitoIdpoolError("storage-unavailable", "Storage failed; identity ids are kept in memory and will not survive a reload.", {
+      cause: error,
+    });
     this.deps.logger.warn("storage unavailable; falling back to memory", { error: errorMessage(error) });
     this.emitState();
   }
@@ -168,7 +170,8 @@ export class CredentialEngine {
     this.emitState();
     // An expired session is told even when this page held nothing yet (a reload found the stored
     // session dead): that is when the app must send the user back to sign-in.
-    if (held || (cause === "sessionExpired" && !options.fromOtherTab)) this.identityEvents.emit({ reason: "signedOut", cause, ...(previousIdentityId ? { previousIdentityId } : {}) });
+    if (held || (cause === "sessionExpired" && !options.fromOtherTab))
+      this.identityEvents.emit({ reason: "signedOut", cause, ...(previousIdentityId ? { previousIdentityId } : {}) });
     if (!options.fromOtherTab) this.deps.broadcast({ type: "signedOut", cause });
     await cleared;
   }

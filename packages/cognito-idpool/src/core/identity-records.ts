@@ -44,12 +44,7 @@ export class IdentityRecords {
   async readUser(): Promise<UserIdentityRecord | undefined> {
     const value = await this.store.get(this.key(USER_IDENTITY_KEY));
     if (value === undefined) return undefined;
-    if (
-      isRecord(value) &&
-      isIdentityId(value["identityId"]) &&
-      Array.isArray(value["providers"]) &&
-      value["providers"].every((p) => typeof p === "string")
-    ) {
+    if (isRecord(value) && isIdentityId(value["identityId"]) && Array.isArray(value["providers"]) && value["providers"].every((p) => typeof p === "string")) {
       return { identityId: value["identityId"], providers: value["providers"] as string[] };
     }
     this.logger.warn("ignoring a corrupted stored user identity", { key: this.key(USER_IDENTITY_KEY) });

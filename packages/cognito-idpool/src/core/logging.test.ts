@@ -6,7 +6,10 @@ describe("logging (behaviour 11)", () => {
     const spies = (["log", "info", "warn", "error", "debug"] as const).map((m) => vi.spyOn(console, m).mockImplementation(() => {}));
     try {
       const env = createFakeEnv();
-      const auth = env.auth({ logger: undefined as never, storage: { get: () => Promise.reject(new Error("x")), set: () => Promise.reject(new Error("x")), del: () => Promise.reject(new Error("x")) } });
+      const auth = env.auth({
+        logger: undefined as never,
+        storage: { get: () => Promise.reject(new Error("x")), set: () => Promise.reject(new Error("x")), del: () => Promise.reject(new Error("x")) },
+      });
       const guest = await auth.getCredentials();
       env.cognito.delete(guest.identityId);
       await auth.getCredentials({ forceRefresh: true });

@@ -11,14 +11,12 @@ export function validateLogins(logins: unknown): asserts logins is Record<string
   }
   const entries = Object.entries(logins);
   if (entries.length === 0) throw new CognitoIdpoolError("invalid-argument", "setLogins() needs at least one login; use signOut() to clear them.");
-  if (entries.length > MAX_LOGINS) throw new CognitoIdpoolError("invalid-argument", `setLogins() takes at most ${MAX_LOGINS} logins (Cognito's limit); got ${entries.length}.`);
+  if (entries.length > MAX_LOGINS)
+    throw new CognitoIdpoolError("invalid-argument", `setLogins() takes at most ${MAX_LOGINS} logins (Cognito's limit); got ${entries.length}.`);
   for (const [key, value] of entries) {
     if (key.length === 0 || key.length > 128) throw new CognitoIdpoolError("invalid-argument", `Login key "${key}" must be 1 to 128 characters.`);
     if (/^https?:\/\//i.test(key)) {
-      throw new CognitoIdpoolError(
-        "invalid-argument",
-        `Login key "${key}" must be the issuer without its scheme, e.g. "${key.replace(/^https?:\/\//i, "")}".`,
-      );
+      throw new CognitoIdpoolError("invalid-argument", `Login key "${key}" must be the issuer without its scheme, e.g. "${key.replace(/^https?:\/\//i, "")}".`);
     }
     if (!(typeof value === "string" && value.length > 0) && typeof value !== "function") {
       throw new CognitoIdpoolError("invalid-argument", `Login "${key}" must be a token string or a function returning one.`);

@@ -1,4 +1,10 @@
-import { errorTypeRegistries, GetCredentialsForIdentity$, GetId$, type GetCredentialsForIdentityResponse, type GetIdResponse } from "@aws-sdk/client-cognito-identity";
+import {
+  errorTypeRegistries,
+  GetCredentialsForIdentity$,
+  GetId$,
+  type GetCredentialsForIdentityResponse,
+  type GetIdResponse,
+} from "@aws-sdk/client-cognito-identity";
 import { createJsonRpcSend, serviceUrl } from "../aws/json-rpc.js";
 import { CognitoIdpoolError } from "../errors.js";
 import { toIdpoolError } from "./errors.js";

@@ -2,7 +2,8 @@ import { describe, expect, it } from "vitest";
 import { toIdpoolError } from "./errors.js";
 
 const context = { identityPoolId: "eu-west-1:00000000-0000-4000-8000-000000000000", loginKeys: ["accounts.google.com"] };
-const service = (name: string, message: string, status = 400) => Object.assign(new Error(message), { name, $fault: status >= 500 ? "server" : "client", $metadata: { httpStatusCode: status } });
+const service = (name: string, message: string, status = 400) =>
+  Object.assign(new Error(message), { name, $fault: status >= 500 ? "server" : "client", $metadata: { httpStatusCode: status } });
 
 describe("Cognito identity-pool errors map to stable codes (behaviour 11)", () => {
   it.each([
@@ -15,7 +16,12 @@ describe("Cognito identity-pool errors map to stable codes (behaviour 11)", () =
     ["NotAuthorizedException", "The ambiguous role mapping rules denied this request.", "not-authorized", false],
     ["ResourceNotFoundException", "Identity 'eu-west-1:1' not found.", "identity-rejected", false],
     ["ResourceNotFoundException", "IdentityPool 'eu-west-1:2' not found.", "identity-pool-not-found", false],
-    ["InvalidIdentityPoolConfigurationException", "Invalid identity pool configuration. Check assigned IAM roles for this pool.", "identity-pool-misconfigured", false],
+    [
+      "InvalidIdentityPoolConfigurationException",
+      "Invalid identity pool configuration. Check assigned IAM roles for this pool.",
+      "identity-pool-misconfigured",
+      false,
+    ],
     ["TooManyRequestsException", "Rate exceeded", "throttled", true],
     ["LimitExceededException", "Limit exceeded", "throttled", true],
     ["ResourceConflictException", "already linked", "login-rejected", false],
@@ -33,7 +39,9 @@ describe("Cognito identity-pool errors map to stable codes (behaviour 11)", () =
 
   it("anything without a response is a retryable network error", () => {
     expect(toIdpoolError(new TypeError("fetch failed"), context)).toMatchObject({ code: "network-error", retryable: true });
-    expect(toIdpoolError(Object.assign(new Error("Request did not complete within 15000 ms"), { name: "TimeoutError" }), context)).toMatchObject({ code: "network-error" });
+    expect(toIdpoolError(Object.assign(new Error("Request did not complete within 15000 ms"), { name: "TimeoutError" }), context)).toMatchObject({
+      code: "network-error",
+    });
   });
 
   it("configuration mistakes say which login and pool are wrong", () => {

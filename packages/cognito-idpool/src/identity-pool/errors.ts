@@ -24,7 +24,8 @@ export function toIdpoolError(error: unknown, context: { identityPoolId: string;
     case "InvalidIdentityPoolConfigurationException":
       return fail("identity-pool-misconfigured", `Identity pool ${context.identityPoolId} has no usable role for this identity: ${message}`);
     case "ResourceNotFoundException":
-      if (message.startsWith("IdentityPool")) return fail("identity-pool-not-found", `Identity pool ${context.identityPoolId} does not exist in this region: ${message}`);
+      if (message.startsWith("IdentityPool"))
+        return fail("identity-pool-not-found", `Identity pool ${context.identityPoolId} does not exist in this region: ${message}`);
       return fail("identity-rejected", message);
     case "NotAuthorizedException":
       if (message.startsWith("Unauthenticated access is not supported")) {

@@ -24,7 +24,9 @@ const network = () => new CognitoIdpoolError("network-error", "offline");
 describe("backoff", () => {
   it("doubles from one second to a one-minute cap, with half of each window jittered", () => {
     expect([1, 2, 3, 4, 5, 6, 7, 8].map((n) => backoffDelay(n, () => 0))).toEqual([500, 1000, 2000, 4000, 8000, 16000, 30000, 30000]);
-    expect([1, 2, 3, 7, 20].map((n) => backoffDelay(n, () => 0.999999))).toEqual([1000, 2000, 4000, BACKOFF_CAP_MS, BACKOFF_CAP_MS].map((c) => expect.closeTo(c, 0)));
+    expect([1, 2, 3, 7, 20].map((n) => backoffDelay(n, () => 0.999999))).toEqual(
+      [1000, 2000, 4000, BACKOFF_CAP_MS, BACKOFF_CAP_MS].map((c) => expect.closeTo(c, 0)),
+    );
     const spread = new Set(Array.from({ length: 50 }, (_, i) => backoffDelay(3, () => i / 50)));
     expect(spread.size).toBe(50);
   });

@@ -13,10 +13,7 @@ export interface FallbackStore extends KeyValueStore {
  * memory for the rest of the page's life and calls `onFallback` once. Callers never see the error:
  * losing persistence costs an extra `GetId` after a reload, failing would cost the page.
  */
-export function createFallbackStore(
-  primary: KeyValueStore,
-  options: { timers: Timers; timeoutMs: number; onFallback(error: unknown): void },
-): FallbackStore {
+export function createFallbackStore(primary: KeyValueStore, options: { timers: Timers; timeoutMs: number; onFallback(error: unknown): void }): FallbackStore {
   let active = primary;
   let fellBack = false;
   const memory = createMemoryStore();
@@ -31,10 +28,7 @@ export function createFallbackStore(
   // Some browsers leave `indexedDB.open` pending forever (blocked upgrade, old private modes).
   const withTimeout = <T>(operation: Promise<T>): Promise<T> =>
     new Promise<T>((resolve, reject) => {
-      const timer = options.timers.setTimeout(
-        () => reject(new Error(`storage did not answer within ${options.timeoutMs} ms`)),
-        options.timeoutMs,
-      );
+      const timer = options.timers.setTimeout(() => reject(new Error(`storage did not answer within ${options.timeoutMs} ms`)), options.timeoutMs);
       operation.then(
         (value) => {
           options.timers.clearTimeout(timer);

@@ -56,12 +56,15 @@ describe("cross-tab messages", () => {
 
   it("crossTab: false opens no channel", async () => {
     const opened = vi.fn();
-    vi.stubGlobal("BroadcastChannel", class extends BroadcastChannel {
-      constructor(name: string) {
-        super(name);
-        opened(name);
-      }
-    });
+    vi.stubGlobal(
+      "BroadcastChannel",
+      class extends BroadcastChannel {
+        constructor(name: string) {
+          super(name);
+          opened(name);
+        }
+      },
+    );
     try {
       const env = createFakeEnv();
       env.auth({ crossTab: false }).dispose();

@@ -4,8 +4,7 @@ import type { SignOutCause } from "../types.js";
 
 /** What one tab tells the others. */
 export type TabMessage =
-  | { type: "signedOut"; cause: SignOutCause }
-  | { type: "identity"; identityId: string; previousIdentityId?: string; kind: "guest" | "authenticated" };
+  { type: "signedOut"; cause: SignOutCause } | { type: "identity"; identityId: string; previousIdentityId?: string; kind: "guest" | "authenticated" };
 
 /** Messages between tabs of one origin about one identity pool. */
 export interface TabChannel {
@@ -18,12 +17,7 @@ export interface TabChannel {
  * never credentials or tokens. Messages that do not decode (another version of this library in
  * another tab) are ignored.
  */
-export function openTabChannel(
-  Channel: typeof BroadcastChannel,
-  name: string,
-  onMessage: (message: TabMessage) => void,
-  logger: Logger,
-): TabChannel {
+export function openTabChannel(Channel: typeof BroadcastChannel, name: string, onMessage: (message: TabMessage) => void, logger: Logger): TabChannel {
   const channel = new Channel(name);
   channel.onmessage = (event: MessageEvent) => {
     const message = decode(event.data);

@@ -74,10 +74,13 @@ export function createTokenKeeper(host: UserPoolHost, api: UserPoolApi): TokenKe
       const margin = renewalMarginMs(tokens);
       delay = tokens.expiresAt - margin - serverNow() - (Math.random() * margin) / 5;
     }
-    timer = host.timers.setTimeout(() => {
-      timer = undefined;
-      renew().catch((error: unknown) => host.logger.debug("user pool: scheduled token renewal failed", { code: errorCode(error) }));
-    }, Math.min(MAX_TIMER_DELAY_MS, Math.max(0, delay)));
+    timer = host.timers.setTimeout(
+      () => {
+        timer = undefined;
+        renew().catch((error: unknown) => host.logger.debug("user pool: scheduled token renewal failed", { code: errorCode(error) }));
+      },
+      Math.min(MAX_TIMER_DELAY_MS, Math.max(0, delay)),
+    );
   }
 
   async function readStored(): Promise<Tokens | undefined | "unreadable"> {
@@ -134,12 +137,18 @@ export function createTokenKeeper(host: UserPoolHost, api: UserPoolApi): TokenKe
       }
       try {
         const out = await call(
-          () => api.send("InitiateAuth", { AuthFlow: "REFRESH_TOKEN_AUTH", ClientId: host.options.clientId, AuthParameters: { REFRESH_TOKEN: base.refreshToken } }),
+          () =>
+            api.send("InitiateAuth", { AuthFlow: "REFRESH_TOKEN_AUTH", ClientId: host.options.clientId, AuthParameters: { REFRESH_TOKEN: base.refreshToken } }),
           "refresh",
         );
         const result = out.AuthenticationResult;
         if (!result?.IdToken || !result.AccessToken) throw new CognitoIdpoolError("service-error", "REFRESH_TOKEN_AUTH returned no tokens.");
-        const next = withClaims({ ...toStored(base), idToken: result.IdToken, accessToken: result.AccessToken, refreshToken: result.RefreshToken ?? base.refreshToken });
+        const next = withClaims({
+          ...toStored(base),
+          idToken: result.IdToken,
+          accessToken: result.AccessToken,
+          refreshToken: result.RefreshToken ?? base.refreshToken,
+        });
         // Signed out, or signed in again, while the request was out: those tokens win.
         if (tokens !== mine) throw notSignedIn();
         use(next);

@@ -108,7 +108,12 @@ describe("challenges", () => {
   it("reports NEW_PASSWORD_REQUIRED's attributes and sends the answer with extra attributes", async () => {
     pool.users.get("alice")!.challenge = { name: "NEW_PASSWORD_REQUIRED" };
     const first = await session.signIn({ username: "alice", password: "Secret-123", authFlow: "USER_PASSWORD_AUTH" });
-    expect(first).toEqual({ status: "challenge", challenge: "NEW_PASSWORD_REQUIRED", requiredAttributes: ["given_name"], userAttributes: { email: "a@example.com" } });
+    expect(first).toEqual({
+      status: "challenge",
+      challenge: "NEW_PASSWORD_REQUIRED",
+      requiredAttributes: ["given_name"],
+      userAttributes: { email: "a@example.com" },
+    });
     await session.confirmSignIn({ answer: "New-Secret-456", userAttributes: { given_name: "Alice" } });
     const sent = pool.calls.at(-1)!.input;
     expect(sent.ChallengeResponses).toEqual({ USERNAME: "alice", NEW_PASSWORD: "New-Secret-456", "userAttributes.given_name": "Alice" });
@@ -260,7 +265,14 @@ describe("across tabs (shared storage)", () => {
 describe("restore after a reload", () => {
   it("nothing stored, or stored for another app client, or corrupt: false, no request, the useless value removed", async () => {
     expect(await session.restore()).toBe(false);
-    await host.store.set(host.storageKey(USER_POOL_TOKENS_KEY), { version: 1, userPoolId: "eu-west-1_TestPool1", clientId: "other", idToken: "x", accessToken: "y", refreshToken: "z" });
+    await host.store.set(host.storageKey(USER_POOL_TOKENS_KEY), {
+      version: 1,
+      userPoolId: "eu-west-1_TestPool1",
+      clientId: "other",
+      idToken: "x",
+      accessToken: "y",
+      refreshToken: "z",
+    });
     expect(await session.restore()).toBe(false);
     expect(stored()).toBeUndefined();
     await host.store.set(host.storageKey(USER_POOL_TOKENS_KEY), "corrupt");

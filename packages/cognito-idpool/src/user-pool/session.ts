@@ -71,7 +71,14 @@ export function createUserPoolSessionWith(host: UserPoolHost, api: UserPoolApi):
     if (!result.IdToken || !result.AccessToken || !result.RefreshToken) {
       throw new CognitoIdpoolError("service-error", "The user pool signed the user in but returned no ID, access or refresh token.");
     }
-    const tokens = withClaims({ version: 1, userPoolId, clientId, idToken: result.IdToken, accessToken: result.AccessToken, refreshToken: result.RefreshToken });
+    const tokens = withClaims({
+      version: 1,
+      userPoolId,
+      clientId,
+      idToken: result.IdToken,
+      accessToken: result.AccessToken,
+      refreshToken: result.RefreshToken,
+    });
     await keeper.adopt(tokens);
     await setLogins(tokens).catch(async (error: unknown) => {
       await rollBack(tokens);
@@ -90,7 +97,10 @@ export function createUserPoolSessionWith(host: UserPoolHost, api: UserPoolApi):
   }
 
   /** Turns an InitiateAuth / RespondToAuthChallenge answer into a result. */
-  async function next(out: Pick<InitiateAuthResponse, "AuthenticationResult" | "ChallengeName" | "ChallengeParameters" | "Session">, username: string): Promise<SignInResult> {
+  async function next(
+    out: Pick<InitiateAuthResponse, "AuthenticationResult" | "ChallengeName" | "ChallengeParameters" | "Session">,
+    username: string,
+  ): Promise<SignInResult> {
     if (out.AuthenticationResult) return signedIn(out.AuthenticationResult);
     const name = out.ChallengeName;
     if (!name || !SUPPORTED_CHALLENGES.includes(name) || !out.Session) {
@@ -116,7 +126,10 @@ export function createUserPoolSessionWith(host: UserPoolHost, api: UserPoolApi):
     );
     const { USER_ID_FOR_SRP: userIdForSrp, SRP_B: srpB, SALT: salt, SECRET_BLOCK: secretBlock } = started.ChallengeParameters ?? {};
     if (started.ChallengeName !== "PASSWORD_VERIFIER" || !userIdForSrp || !srpB || !salt || !secretBlock) {
-      throw new CognitoIdpoolError("service-error", `USER_SRP_AUTH answered ${started.ChallengeName ?? "without a challenge"} instead of PASSWORD_VERIFIER with SRP_B, SALT and SECRET_BLOCK.`);
+      throw new CognitoIdpoolError(
+        "service-error",
+        `USER_SRP_AUTH answered ${started.ChallengeName ?? "without a challenge"} instead of PASSWORD_VERIFIER with SRP_B, SALT and SECRET_BLOCK.`,
+      );
     }
     // Cognito checks TIMESTAMP against its own clock, so a wrong device clock must not leak in.
     const timestamp = formatSrpTimestamp(host.clock.now() + host.clockOffsetMs());

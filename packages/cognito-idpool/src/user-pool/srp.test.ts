@@ -32,7 +32,15 @@ const POOL_ID = "eu-west-1_Abc123XYZ";
 const POOL_NAME = "Abc123XYZ";
 
 /** Runs amazon-cognito-identity-js's real USER_SRP_AUTH code with a scripted server and returns what it sent. */
-async function referenceExchange(input: { smallAHex: string; username: string; userIdForSrp: string; password: string; srpB: string; salt: string; secretBlock: string }) {
+async function referenceExchange(input: {
+  smallAHex: string;
+  username: string;
+  userIdForSrp: string;
+  password: string;
+  srpB: string;
+  salt: string;
+  secretBlock: string;
+}) {
   const spy = vi.spyOn(reference.AuthenticationHelper.prototype, "generateRandomSmallA").mockReturnValue(new RefBig(input.smallAHex, 16));
   try {
     const pool = new reference.CognitoUserPool({ UserPoolId: POOL_ID, ClientId: "client123" });
@@ -52,9 +60,15 @@ async function referenceExchange(input: { smallAHex: string; username: string; u
           resolve();
         }
       };
-      user.authenticateUser(new reference.AuthenticationDetails({ Username: input.username, Password: input.password }), { onSuccess: resolve, onFailure: () => resolve() });
+      user.authenticateUser(new reference.AuthenticationDetails({ Username: input.username, Password: input.password }), {
+        onSuccess: resolve,
+        onFailure: () => resolve(),
+      });
     });
-    return { srpA: sent["InitiateAuth"].AuthParameters.SRP_A as string, responses: sent["RespondToAuthChallenge"].ChallengeResponses as Record<string, string> };
+    return {
+      srpA: sent["InitiateAuth"].AuthParameters.SRP_A as string,
+      responses: sent["RespondToAuthChallenge"].ChallengeResponses as Record<string, string>,
+    };
   } finally {
     spy.mockRestore();
   }

@@ -42,7 +42,14 @@ export function parseStoredTokens(value: unknown, options: UserPoolOptions): Tok
   if (v.version !== 1 || v.userPoolId !== options.userPoolId || v.clientId !== options.clientId) return undefined;
   if (typeof v.idToken !== "string" || typeof v.accessToken !== "string" || typeof v.refreshToken !== "string" || !v.refreshToken) return undefined;
   try {
-    return withClaims({ version: 1, userPoolId: v.userPoolId, clientId: v.clientId, idToken: v.idToken, accessToken: v.accessToken, refreshToken: v.refreshToken });
+    return withClaims({
+      version: 1,
+      userPoolId: v.userPoolId,
+      clientId: v.clientId,
+      idToken: v.idToken,
+      accessToken: v.accessToken,
+      refreshToken: v.refreshToken,
+    });
   } catch {
     return undefined;
   }

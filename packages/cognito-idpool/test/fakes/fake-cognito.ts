@@ -132,7 +132,8 @@ export class FakeCognito {
     } else {
       // R5: an authenticated identity needs one of its own logins.
       const own = [...logins].some(([provider, subject]) => identity.logins.get(provider) === subject);
-      if (!own) throw new ServiceError("NotAuthorizedException", "Logins don't match. Please include at least one valid login for this identity or identity pool.");
+      if (!own)
+        throw new ServiceError("NotAuthorizedException", "Logins don't match. Please include at least one valid login for this identity or identity pool.");
     }
     this.issued += 1;
     const n = this.issued;

@@ -127,7 +127,10 @@ export function createLiveHost(input: { userPoolId: string; clientId: string; re
     const server = header ? Date.parse(header) : NaN;
     if (Number.isFinite(server)) host.offsetMs = server - Date.now();
   };
-  host.timers = { setTimeout: (callback, delayMs) => setTimeout(callback, delayMs), clearTimeout: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>) };
+  host.timers = {
+    setTimeout: (callback, delayMs) => setTimeout(callback, delayMs),
+    clearTimeout: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
+  };
   host.setLogins = async (logins) => {
     if (host.setLoginsError) throw host.setLoginsError;
     for (const value of Object.values(logins)) if (typeof value === "function") await value();

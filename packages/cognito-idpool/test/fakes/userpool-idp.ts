@@ -64,7 +64,12 @@ export class FakeUserPool implements UserPoolApi {
       const username = this.sessions.get(input.Session);
       if (!username) throw notAuthorized("Invalid session for the user, session is expired.");
       const user = this.users.get(username)!;
-      const field = { NEW_PASSWORD_REQUIRED: "NEW_PASSWORD", SOFTWARE_TOKEN_MFA: "SOFTWARE_TOKEN_MFA_CODE", SMS_MFA: "SMS_MFA_CODE", EMAIL_OTP: "EMAIL_OTP_CODE" }[user.challenge!.name];
+      const field = {
+        NEW_PASSWORD_REQUIRED: "NEW_PASSWORD",
+        SOFTWARE_TOKEN_MFA: "SOFTWARE_TOKEN_MFA_CODE",
+        SMS_MFA: "SMS_MFA_CODE",
+        EMAIL_OTP: "EMAIL_OTP_CODE",
+      }[user.challenge!.name];
       const answer = input.ChallengeResponses[field];
       if (user.challenge!.name !== "NEW_PASSWORD_REQUIRED" && answer !== user.challenge!.answer) {
         throw new CodeMismatchException({ message: "Invalid code received for user", $metadata: { httpStatusCode: 400 } });
@@ -92,7 +97,13 @@ export class FakeUserPool implements UserPoolApi {
     const sub = this.users.get(username)!.sub;
     const idToken = jwt({ sub, iss: this.issuer, aud: "client1", token_use: "id", "cognito:username": username, iat, exp: iat + this.idTokenSeconds, n });
     const accessToken = jwt({ sub, iss: this.issuer, client_id: "client1", token_use: "access", username, iat, exp: iat + this.idTokenSeconds, n });
-    return { IdToken: idToken, AccessToken: accessToken, ExpiresIn: this.idTokenSeconds, TokenType: "Bearer", ...(withRefresh ? { RefreshToken: `refresh:${username}:${n}` } : {}) };
+    return {
+      IdToken: idToken,
+      AccessToken: accessToken,
+      ExpiresIn: this.idTokenSeconds,
+      TokenType: "Bearer",
+      ...(withRefresh ? { RefreshToken: `refresh:${username}:${n}` } : {}),
+    };
   }
 }
 
