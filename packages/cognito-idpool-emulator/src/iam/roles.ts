@@ -9,11 +9,11 @@ import type { IamRole, IamState, IamTag } from "./state.js";
 const ROLE_NAME = { required: true, min: 1, max: 64, pattern: /^[\w+=,.@-]+$/, patternText: "[\\w+=,.@-]+" };
 const POLICY_NAME = { required: true, min: 1, max: 128, pattern: /^[\w+=,.@-]+$/, patternText: "[\\w+=,.@-]+" };
 // IAM's own pattern for policy text names tab, line feed and carriage return.
-// eslint-disable-next-line no-control-regex
 const POLICY_TEXT = {
   required: true,
   min: 1,
   max: 131072,
+  // eslint-disable-next-line no-control-regex
   pattern: /^[\u0009\u000A\u000D\u0020-\u00FF]+$/,
   patternText: "[\\u0009\\u000A\\u000D\\u0020-\\u00FF]+",
 };
