@@ -2,8 +2,11 @@ import { defaultClientConditions, defaultServerConditions } from "vite";
 import { defineConfig } from "vitest/config";
 import { playwright } from "@vitest/browser-playwright";
 
-/** Chromium from Debian (`/usr/bin/chromium`); never a downloaded browser. See scripts/chromium.mjs. */
-const chromiumPath = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+/**
+ * Chromium from Debian (`/usr/bin/chromium`); never a downloaded browser. See scripts/chromium.mjs.
+ * The end-to-end tests' Playwright config imports both, so the two suites launch the same browser.
+ */
+export const chromiumPath = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 export const chromiumArgs = [
   "--no-sandbox",
   "--disable-gpu",
@@ -53,7 +56,7 @@ export default defineConfig({
         resolve: { conditions: [SOURCE_CONDITION, ...defaultClientConditions] },
         test: {
           name: "browser",
-          include: ["test/browser/**/*.test.ts"],
+          include: ["test/browser/**/*.test.{ts,tsx}"],
           globalSetup: ["test/browser/global-setup.ts"],
           testTimeout: 60_000,
           browser: {

@@ -15,7 +15,7 @@ export default defineConfig({
     // and Vite serves linked packages unbundled, discovering the lazily loaded sign-in chunk's
     // dependencies only when it loads, and then reloading the page mid-session. Pre-bundling it
     // makes it behave as it does in an app that installed it from npm.
-    include: ["cognito-idpool"],
+    include: ["cognito-idpool", "cognito-idpool/react"],
   },
   build: { outDir: "dist", emptyOutDir: true, sourcemap: true },
 });

@@ -25,7 +25,7 @@ async function openTab(existing?: HTMLIFrameElement): Promise<typeof CreateAuth>
   const win = frame.contentWindow as Window & { createAuth?: typeof CreateAuth };
   const script = win.document.createElement("script");
   script.type = "module";
-  script.textContent = `import { createAuth } from ${JSON.stringify(new URL("/src/index.ts", location.href).href)}; window.createAuth = createAuth;`;
+  script.textContent = `import { createAuth } from ${JSON.stringify(new URL("/packages/cognito-idpool/src/index.ts", location.href).href)}; window.createAuth = createAuth;`;
   win.document.head.append(script);
   await vi.waitFor(() => expect(win.createAuth).toBeTypeOf("function"), { timeout: 30_000 });
   return win.createAuth!;
@@ -35,7 +35,7 @@ function open(createAuth: typeof CreateAuth, identityPoolId: string, crossTab = 
   return createAuth({ identityPoolId, endpoint: emulatorUrl, crossTab });
 }
 
-describe("tabs of one origin (behaviour 9)", () => {
+describe("tabs of one origin", () => {
   it("the tabs are separate realms (the test would prove nothing otherwise)", async () => {
     const [a, b] = [await openTab(), await openTab()];
     expect(a).not.toBe(b);

@@ -1,6 +1,8 @@
 import type { TestProject } from "vitest/node";
-import { startOidcIssuer } from "cognito-idpool-emulator/testing";
-import { startEmulator } from "cognito-idpool-emulator";
+// Vitest loads global set-up files with Node's own resolver, which ignores the `cognito-idpool:source`
+// export condition the tests use; import the emulator's sources by path so no build is needed.
+import { startEmulator } from "../../packages/cognito-idpool-emulator/src/index.js";
+import { startOidcIssuer } from "../../packages/cognito-idpool-emulator/src/testing/index.js";
 
 /**
  * Starts the emulator (port 0) and a local OpenID Connect issuer for the browser tests, and hands

@@ -1,5 +1,5 @@
 import { useState, type FormEvent } from "react";
-import { auth } from "./auth.js";
+import { useAuth } from "cognito-idpool/react";
 import { describeError } from "./files.js";
 import { notify } from "./session.js";
 
@@ -11,6 +11,7 @@ type Mode =
 
 /** Sign in (SRP), sign up with a confirmation code, and any challenge Cognito asks for. */
 export function AccountPanel() {
+  const auth = useAuth();
   const [mode, setMode] = useState<Mode>({ step: "signIn" });
   const [error, setError] = useState<string>();
   const [busy, setBusy] = useState(false);

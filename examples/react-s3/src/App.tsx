@@ -1,22 +1,24 @@
 import { useEffect } from "react";
+import { useAuth, useAuthState } from "cognito-idpool/react";
 import { AccountPanel } from "./AccountPanel.js";
-import { auth } from "./auth.js";
 import { config } from "./config.js";
 import { describeError } from "./files.js";
 import { IdentityPanel } from "./IdentityPanel.js";
 import { MyFiles } from "./MyFiles.js";
 import { OpenKey } from "./OpenKey.js";
 import { PublicFiles } from "./PublicFiles.js";
-import { notify, useAuthState, useNotices } from "./session.js";
+import { notify, useIdentityChangeNotices, useNotices } from "./session.js";
 
 export function App() {
+  const auth = useAuth();
   const state = useAuthState();
   const notices = useNotices();
+  useIdentityChangeNotices();
 
   // First visit: a guest identity (or, after a reload, the stored one) and its credentials.
   useEffect(() => {
     auth.getCredentials().catch((error: unknown) => notify("error", `Could not get AWS credentials: ${describeError(error)}`));
-  }, []);
+  }, [auth]);
 
   return (
     <main>
@@ -34,10 +36,18 @@ export function App() {
         ))}
       </ul>
       <div className="grid">
-        <IdentityPanel state={state} />
-        {state.status !== "authenticated" && <AccountPanel />}
+        <IdentityPanel />
+        {/* Not known yet whether someone is signed in: a sign-in form now would flash on every reload. */}
+        {state.status === "restoring" ? (
+          <section className="card account" data-testid="restoring">
+            <h2>Account</h2>
+            <p>Restoring your session…</p>
+          </section>
+        ) : (
+          state.status !== "authenticated" && <AccountPanel />
+        )}
         <MyFiles identityId={state.identityId} />
-        <PublicFiles state={state} />
+        <PublicFiles />
         <OpenKey />
       </div>
     </main>

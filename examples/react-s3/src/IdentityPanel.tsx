@@ -1,24 +1,25 @@
-import { useEffect, useState } from "react";
-import type { AuthState } from "cognito-idpool";
-import { auth } from "./auth.js";
+import { useState } from "react";
+import type { AuthStatus } from "cognito-idpool";
+import { useAuth, useAuthState, useUser } from "cognito-idpool/react";
 import { describeError } from "./files.js";
 import { notify, useNow } from "./session.js";
 
-export function IdentityPanel({ state }: { state: AuthState }) {
+const STATUS_TEXT: Record<AuthStatus, string> = {
+  restoring: "Restoring your session…",
+  authenticated: "Signed in",
+  guest: "Guest",
+  signedOut: "No identity yet",
+};
+
+export function IdentityPanel() {
+  const auth = useAuth();
+  const state = useAuthState();
+  const user = useUser();
   const now = useNow();
-  const [username, setUsername] = useState<string | undefined>();
   const [busy, setBusy] = useState(false);
 
-  useEffect(() => {
-    if (state.status !== "authenticated") return setUsername(undefined);
-    auth.getUser().then(
-      (user) => setUsername(user?.username),
-      () => setUsername(undefined),
-    );
-  }, [state.status, state.identityId]);
-
   const secondsLeft = state.expiration ? Math.max(0, Math.round((state.expiration.getTime() - now) / 1000)) : undefined;
-  const who = state.status === "authenticated" ? `Signed in${username ? ` as ${username}` : ""}` : state.status === "guest" ? "Guest" : "No identity yet";
+  const who = user ? `${STATUS_TEXT[state.status]} as ${user.username}` : STATUS_TEXT[state.status];
 
   async function signOut() {
     setBusy(true);

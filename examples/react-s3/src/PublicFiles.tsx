@@ -1,11 +1,12 @@
 import { useState, type FormEvent } from "react";
-import type { AuthState } from "cognito-idpool";
+import { useAuthState } from "cognito-idpool/react";
 import { s3 } from "./auth.js";
 import { describeError, PUBLIC_PREFIX, readText, upload } from "./files.js";
 import { useFiles } from "./useFiles.js";
 
 /** public/: everyone reads; signed-in users may also publish under public/users/<identity id>/. */
-export function PublicFiles({ state }: { state: AuthState }) {
+export function PublicFiles() {
+  const state = useAuthState();
   const { files, error: listError, reload } = useFiles(state.identityId ? PUBLIC_PREFIX : undefined);
   const [open, setOpen] = useState<{ key: string; text: string }>();
   const [error, setError] = useState<string>();

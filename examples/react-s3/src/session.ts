@@ -1,8 +1,9 @@
-// Page-wide auth state and identity-change notices as React-friendly stores. Listeners are
-// registered once, at import, so no event is missed while components mount.
+// Page-wide notices and a "files may have moved" counter, as small stores any component can read.
+// Auth state and identity changes come from cognito-idpool/react's hooks.
 import { useEffect, useState, useSyncExternalStore } from "react";
-import type { AuthState, IdentityChange } from "cognito-idpool";
-import { auth, s3, s3Client } from "./auth.js";
+import type { IdentityChange } from "cognito-idpool";
+import { useIdentityChange } from "cognito-idpool/react";
+import { s3, s3Client } from "./auth.js";
 import { copyFiles, describeError, privatePrefix } from "./files.js";
 
 type Listener = () => void;
@@ -23,9 +24,6 @@ function store<T>(initial: T) {
   };
 }
 
-const state = store<AuthState>({ status: "signedOut", storage: "indexeddb" });
-auth.subscribe((next) => state.set(next));
-
 export interface Notice {
   id: number;
   kind: "info" | "success" | "error";
@@ -41,9 +39,12 @@ export function notify(kind: Notice["kind"], text: string): void {
 const filesVersion = store(0);
 export const filesChanged = () => filesVersion.set(filesVersion.get() + 1);
 
-auth.onIdentityChange((change) => {
-  void describeChange(change).then(filesChanged, (error: unknown) => notify("error", `While handling the identity change: ${describeError(error)}`));
-});
+/** Tells the user about every identity change, copying a merged guest's files across; used once, by App. */
+export function useIdentityChangeNotices(): void {
+  useIdentityChange((change) => {
+    void describeChange(change).then(filesChanged, (error: unknown) => notify("error", `While handling the identity change: ${describeError(error)}`));
+  });
+}
 
 async function describeChange(change: IdentityChange): Promise<void> {
   switch (change.reason) {
@@ -78,7 +79,6 @@ async function describeChange(change: IdentityChange): Promise<void> {
   }
 }
 
-export const useAuthState = () => useSyncExternalStore(state.subscribe, state.get);
 export const useNotices = () => useSyncExternalStore(notices.subscribe, notices.get);
 export const useFilesVersion = () => useSyncExternalStore(filesVersion.subscribe, filesVersion.get);
 

@@ -3,7 +3,7 @@ import { createFakeEnv, keyOf, recordChanges } from "../test/fakes/fake-env.js";
 
 const GOOGLE = "accounts.google.com";
 
-describe("login with a cached guest (behaviour 5)", () => {
+describe("login with a cached guest", () => {
   it("links a new login to the guest with one GetCredentialsForIdentity and no GetId", async () => {
     const env = createFakeEnv();
     const auth = env.auth();
@@ -126,7 +126,7 @@ describe("login with a cached guest (behaviour 5)", () => {
   });
 });
 
-describe("recovery (behaviour 6)", () => {
+describe("recovery", () => {
   it("replaces a deleted guest once and reports `recovered`", async () => {
     const env = createFakeEnv();
     const auth = env.auth();
@@ -205,7 +205,7 @@ describe("recovery (behaviour 6)", () => {
   });
 });
 
-describe("sign-out (behaviour 8)", () => {
+describe("sign-out", () => {
   it("clears logins, credentials and identities from memory and storage; the next guest is fresh", async () => {
     const env = createFakeEnv();
     const auth = env.auth();

@@ -9,7 +9,7 @@ afterEach(() => {
   vi.unstubAllGlobals();
 });
 
-describe("proactive refresh (behaviour 3)", () => {
+describe("proactive refresh", () => {
   it("arms one timer for expiration − margin and renews there without any caller", async () => {
     const env = createFakeEnv();
     const auth = env.auth();
@@ -160,7 +160,7 @@ describe("proactive refresh (behaviour 3)", () => {
   });
 });
 
-describe("clock skew (behaviour 4)", () => {
+describe("clock skew", () => {
   it.each([
     ["ahead of", HOUR],
     ["behind", -HOUR],

@@ -20,7 +20,7 @@ function recordingS3(credentials: NonNullable<ConstructorParameters<typeof S3Cli
   return { s3, signedWith };
 }
 
-describe("long-lived SDK clients follow the user (behaviour 7)", () => {
+describe("long-lived SDK clients follow the user", () => {
   it("an S3Client created once signs its very next request with the new identity after login, merge and sign-out", async () => {
     // AWS SDK clients read the real clock, so the fake device clock starts there.
     const env = createFakeEnv(Date.now());

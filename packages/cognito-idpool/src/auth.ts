@@ -132,6 +132,23 @@ export interface Auth extends UserPoolActions {
   getState(): AuthState;
 
   /**
+   * Resolves once start-up has settled, that is once `getState().status` has left `restoring` for
+   * what storage held: `authenticated` (a stored user-pool session was restored and its credentials
+   * are in), `guest` (the stored guest identity is held; no request was made for it) or
+   * `signedOut` (nothing usable was stored, the stored session had expired, or `signOut()` came
+   * first). Never rejects: when Cognito could not be reached, it resolves with status `signedOut`,
+   * the stored session stays stored, and the next call that needs credentials retries the restore
+   * (rejecting with the network error while it fails). Returns the same promise every time.
+   *
+   * @example
+   * ```ts
+   * await auth.ready();
+   * if (auth.getState().status !== "authenticated") showSignInForm();
+   * ```
+   */
+  ready(): Promise<void>;
+
+  /**
    * Calls `listener` whenever the identity changes: `created`, `linked`, `merged` (with the guest's
    * `previousCredentials`), `recovered` or `signedOut`. Returns the unsubscribe function.
    *
@@ -283,11 +300,11 @@ export function createAuth(options: AuthOptions): Auth {
   };
   const hasStoredUserPoolTokens = async () => host !== undefined && (await store.get(storageKey(USER_POOL_TOKENS_KEY))) !== undefined;
 
-  // --- start-up: storage probe, then a stored user-pool session is restored before credentials are served
+  // --- start-up: storage probe, then a stored user-pool session (or else the stored guest) is restored before credentials are served
   let ready: Promise<void> | undefined;
   const start = async () => {
     await storageReady;
-    if (!(await hasStoredUserPoolTokens())) return;
+    if (!(await hasStoredUserPoolTokens())) return engine.restoreGuest();
     try {
       await (await loadUserPool("restore")).restore();
     } catch (error) {
@@ -303,7 +320,8 @@ export function createAuth(options: AuthOptions): Auth {
     }));
   /** Start-up settled, its failure left to the calls that need credentials (user-pool calls act on the state it left). */
   const startedUp = () => ensureReady().catch(() => {});
-  void startedUp();
+  /** The first start-up attempt, settled: the state leaves `restoring` here (or at a sign-out before). */
+  const restored = startedUp().then(() => engine.settled());
 
   /** The user-pool module, once a session being restored after a reload has settled: signing in must not race it. */
   const userPool = async (operation: string): Promise<UserPoolSession> => {
@@ -386,6 +404,7 @@ export function createAuth(options: AuthOptions): Auth {
       return unsubscribe;
     },
     getState: () => engine.state,
+    ready: () => restored,
     onIdentityChange: (listener) => engine.identityEvents.add(listener),
     clockOffsetMs: () => serverClock.offsetMs(),
     signIn: async (input) => (await userPool("signIn()")).signIn(input),

@@ -210,6 +210,70 @@ describe("user-pool hook", () => {
     b.dispose();
   });
 
+  describe("start-up with stored tokens: the restoring status and ready()", () => {
+    /** A reloaded page whose restore waits for `release()`, and every status it reports. */
+    async function restoringPage() {
+      const env = await reloadedBrowser();
+      let release!: () => void;
+      loaded.restoreGate = new Promise<void>((resolve) => (release = resolve));
+      const auth = env.auth({ userPool });
+      const statuses: string[] = [];
+      auth.subscribe((state) => statuses.push(state.status));
+      let ready = false;
+      void auth.ready().then(() => (ready = true));
+      await vi.waitFor(() => expect(loaded.calls).toEqual(["restore"]));
+      return { env, auth, statuses, release, isReady: () => ready };
+    }
+
+    it("goes from restoring straight to authenticated, never signedOut in between, and ready() resolves after", async () => {
+      const { env, auth, statuses, release, isReady } = await restoringPage();
+      expect(auth.getState().status).toBe("restoring");
+      for (let i = 0; i < 20; i++) await new Promise((resolve) => setImmediate(resolve));
+      expect(isReady()).toBe(false);
+      release();
+      await auth.ready();
+      expect(statuses).toEqual(["restoring", "authenticated"]);
+      expect(auth.getState()).toMatchObject({ status: "authenticated", identityId: expect.any(String), expiration: expect.any(Date) });
+      // Restored with the logins: no guest identity was made on the way.
+      expect(env.cognito.requests.every((r) => r.loginKeys.includes(ISSUER))).toBe(true);
+      auth.dispose();
+    });
+
+    it("a stored session found expired settles as signedOut", async () => {
+      const env = await reloadedBrowser();
+      loaded.restoreExpires = true;
+      const auth = env.auth({ userPool });
+      const statuses: string[] = [];
+      auth.subscribe((state) => statuses.push(state.status));
+      await auth.ready();
+      expect(statuses).toEqual(["restoring", "signedOut"]);
+      auth.dispose();
+    });
+
+    it("offline, ready() resolves as signedOut instead of rejecting; credentials still fail with the network error", async () => {
+      const env = await reloadedBrowser();
+      loaded.restoreFails = new CognitoIdpoolError("network-error", "offline");
+      const auth = env.auth({ userPool });
+      await expect(auth.ready()).resolves.toBeUndefined();
+      expect(auth.getState().status).toBe("signedOut");
+      await expect(auth.getCredentials()).rejects.toMatchObject({ code: "network-error" });
+      expect(await env.store.get(keyOf(env, "userpool-tokens"))).toEqual({ stored: true });
+      auth.dispose();
+    });
+
+    it("signOut() while restoring reports signedOut at once, and ready() still resolves", async () => {
+      const { auth, statuses, release } = await restoringPage();
+      const signedOut = auth.signOut();
+      await vi.waitFor(() => expect(auth.getState().status).toBe("signedOut"));
+      release();
+      await signedOut;
+      await auth.ready();
+      expect(statuses).toEqual(["restoring", "signedOut"]);
+      expect(auth.getState().status).toBe("signedOut");
+      auth.dispose();
+    });
+  });
+
   describe("user-pool calls right after a reload wait for the stored session to be restored", () => {
     const calls: [string, (auth: Auth) => Promise<unknown>][] = [
       ["signIn", (auth) => auth.signIn({ username: "alice", password: "pw" })],

@@ -58,8 +58,11 @@ export type ErrorCode =
  * ```
  */
 export class CognitoIdpoolError extends Error {
+  /** Always `"CognitoIdpoolError"`; what {@link isCognitoIdpoolError} checks across realms. */
   override readonly name = "CognitoIdpoolError";
+  /** What went wrong, as a stable {@link ErrorCode}: branch on this, not on the message. */
   readonly code: ErrorCode;
+  /** Whether the same call may succeed later unchanged (network errors, throttling, some service errors). */
   readonly retryable: boolean;
   constructor(code: ErrorCode, message: string, options: { cause?: unknown; retryable?: boolean } = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });

@@ -15,7 +15,7 @@ function thrown(options: unknown): Error {
   throw new Error("createAuth accepted the options");
 }
 
-describe("option validation (behaviour 11)", () => {
+describe("option validation", () => {
   it.each([
     ["identityPoolId", { identityPoolId: undefined }],
     ["identityPoolId", { identityPoolId: "eu-west-1" }],

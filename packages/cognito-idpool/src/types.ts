@@ -40,15 +40,22 @@ export interface IdentityCredentials extends AwsCredentials {
 export type CredentialProvider = (options?: { forceRefresh?: boolean }) => Promise<AwsCredentials>;
 
 /**
- * `guest`: an unauthenticated identity is held. `authenticated`: logins are set and their identity
- * is held. `signedOut`: no identity in this page (nothing fetched yet, or after `signOut()`).
+ * `restoring`: start-up is still looking in storage for a session or identity (a signed-in
+ * user-pool session, a guest identity); not known yet, so show neither a sign-in form nor an
+ * account. It is the initial status unless `storage` is `"memory"`, and is left for good once
+ * {@link Auth.ready} resolves. `guest`: an unauthenticated identity is held. `authenticated`:
+ * logins are set and their identity is held. `signedOut`: no identity in this page (nothing stored
+ * or fetched yet, or after `signOut()`).
  *
  * @example
  * ```ts
- * auth.subscribe(({ status }) => (signInButton.hidden = status === "authenticated"));
+ * auth.subscribe(({ status }) => {
+ *   spinner.hidden = status !== "restoring";
+ *   signInButton.hidden = status === "restoring" || status === "authenticated";
+ * });
  * ```
  */
-export type AuthStatus = "guest" | "authenticated" | "signedOut";
+export type AuthStatus = "restoring" | "guest" | "authenticated" | "signedOut";
 
 /**
  * What {@link Auth.subscribe} listeners receive.

@@ -45,19 +45,6 @@ export type JsonRpcSend = <Output>(schema: OperationSchema, input: object) => Pr
 
 /**
  * Creates a sender for one service.
- *
- * @example
- * ```ts
- * import { GetId$, errorTypeRegistries } from "@aws-sdk/client-cognito-identity";
- * const send = createJsonRpcSend({
- *   url: "https://cognito-identity.eu-west-1.amazonaws.com",
- *   serviceTarget: "AWSCognitoIdentityService",
- *   defaultNamespace: "com.amazonaws.cognitoidentity",
- *   errorTypeRegistries,
- *   observeServerDate: (date) => serverClock.observe(date),
- * });
- * const { IdentityId } = await send<{ IdentityId?: string }>(GetId$, { IdentityPoolId });
- * ```
  */
 export function createJsonRpcSend(options: JsonRpcOptions): JsonRpcSend {
   const url = new URL(options.url);
@@ -106,12 +93,8 @@ const PARTITION_DNS_SUFFIXES: [RegExp, string][] = [
 
 /**
  * A Cognito service's public endpoint in a region: what the generated clients' endpoint rules
- * resolve for these services without FIPS or dual-stack.
- *
- * @example
- * ```ts
- * serviceUrl("cognito-identity", "eu-west-1"); // "https://cognito-identity.eu-west-1.amazonaws.com"
- * ```
+ * resolve for these services without FIPS or dual-stack, e.g.
+ * `https://cognito-identity.eu-west-1.amazonaws.com`.
  */
 export function serviceUrl(service: "cognito-identity" | "cognito-idp", region: string): string {
   const suffix = PARTITION_DNS_SUFFIXES.find(([prefix]) => prefix.test(region))?.[1] ?? "amazonaws.com";

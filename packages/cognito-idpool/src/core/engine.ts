@@ -70,12 +70,15 @@ export class CredentialEngine {
   private refreshing: { promise: Promise<SessionWithCredentials>; forced: boolean } | undefined;
   private refreshError: CognitoIdpoolError | undefined;
   private storageError: CognitoIdpoolError | undefined;
+  /** Start-up may still find a session or identity in storage; a memory store starts empty. */
+  private restoring: boolean;
   private lastState: AuthState;
   private scheduler!: RefreshScheduler;
 
   constructor(private readonly deps: EngineDeps) {
     this.stateEvents = new Emitter(deps.logger, "state");
     this.identityEvents = new Emitter(deps.logger, "identity change");
+    this.restoring = deps.storageKind !== "memory";
     this.lastState = this.snapshot();
   }
 
@@ -93,6 +96,26 @@ export class CredentialEngine {
       cause: error,
     });
     this.deps.logger.warn("storage unavailable; falling back to memory", { error: errorMessage(error) });
+    this.emitState();
+  }
+
+  /**
+   * Start-up without a stored user-pool session: holds the stored guest identity (a storage read,
+   * no request), so the state names it before anyone asks for credentials.
+   */
+  async restoreGuest(): Promise<void> {
+    if (!this.deps.allowGuests) return;
+    const generation = this.generation;
+    const identityId = await this.deps.records.readGuest();
+    if (identityId && generation === this.generation && !this.session && !this.logins) {
+      this.session = { identityId, kind: "guest" };
+      this.emitState();
+    }
+  }
+
+  /** Start-up is over (or was overtaken by a sign-out): the state says what was found. */
+  settled(): void {
+    this.restoring = false;
     this.emitState();
   }
 
@@ -161,6 +184,7 @@ export class CredentialEngine {
     this.logins = undefined;
     this.session = undefined;
     this.refreshError = undefined;
+    this.restoring = false;
     this.scheduler.cancel();
     const cleared = options.fromOtherTab
       ? Promise.resolve()
@@ -398,7 +422,7 @@ export class CredentialEngine {
   private snapshot(): AuthState {
     const session = this.session;
     const state: AuthState = {
-      status: session?.kind ?? (this.logins ? "authenticated" : "signedOut"),
+      status: session?.kind ?? (this.logins ? "authenticated" : this.restoring ? "restoring" : "signedOut"),
       storage: this.storageError ? "memory" : this.deps.storageKind,
     };
     if (session) state.identityId = session.identityId;

@@ -1,7 +1,7 @@
 import { describe, expect, it, vi } from "vitest";
 import { createFakeEnv } from "../../test/fakes/fake-env.js";
 
-describe("logging (behaviour 11)", () => {
+describe("logging", () => {
   it("is silent by default, errors included", async () => {
     const spies = (["log", "info", "warn", "error", "debug"] as const).map((m) => vi.spyOn(console, m).mockImplementation(() => {}));
     try {

@@ -40,12 +40,6 @@ export interface IdentityPoolApiConfig {
  * SDK's awsJson1_1 protocol (see ../aws/json-rpc.ts), through the injected `fetch`. No retries
  * here: the refresh scheduler owns backoff, on an injectable clock, so one policy applies and
  * tests never wait on other timers.
- *
- * @example
- * ```ts
- * const api = createIdentityPoolApi({ identityPoolId, region: "eu-west-1", endpoint: undefined, customRoleArn: undefined, fetch: undefined, requestTimeoutMs: 15_000, observeServerDate: () => {} });
- * const identityId = await api.getId();
- * ```
  */
 export function createIdentityPoolApi(config: IdentityPoolApiConfig): IdentityPoolApi {
   const send = createJsonRpcSend({

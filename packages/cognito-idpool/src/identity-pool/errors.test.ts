@@ -5,7 +5,7 @@ const context = { identityPoolId: "eu-west-1:00000000-0000-4000-8000-00000000000
 const service = (name: string, message: string, status = 400) =>
   Object.assign(new Error(message), { name, $fault: status >= 500 ? "server" : "client", $metadata: { httpStatusCode: status } });
 
-describe("Cognito identity-pool errors map to stable codes (behaviour 11)", () => {
+describe("Cognito identity-pool errors map to stable codes", () => {
   it.each([
     ["NotAuthorizedException", "Unauthenticated access is not supported for this identity pool.", "guests-disabled", false],
     ["NotAuthorizedException", "Access to Identity 'eu-west-1:1' is forbidden.", "identity-rejected", false],

@@ -1,6 +1,10 @@
 import { CognitoIdpoolError, type ErrorCode } from "../errors.js";
 
-/** What Cognito's identity-pool errors mean for the caller; see the research spec §0 for the messages. */
+/**
+ * What Cognito's identity-pool errors mean for the caller. Cognito reuses an exception name for
+ * different causes (NotAuthorizedException means guests disabled, a foreign identity or a bad token),
+ * so the cases below also match the start of the message, as the service words it.
+ */
 export function toIdpoolError(error: unknown, context: { identityPoolId: string; loginKeys: string[] }): CognitoIdpoolError {
   if (error instanceof CognitoIdpoolError) return error;
   const e = error as { name?: string; message?: string; $fault?: string; $metadata?: { httpStatusCode?: number } };

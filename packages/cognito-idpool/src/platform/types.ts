@@ -12,6 +12,7 @@
  * ```
  */
 export interface Clock {
+  /** The current time, in milliseconds since the epoch (as `Date.now()`). */
   now(): number;
 }
 
@@ -24,7 +25,9 @@ export interface Clock {
  * ```
  */
 export interface Timers {
+  /** Calls `callback` once after `delayMs` milliseconds; returns a handle for {@link Timers.clearTimeout}. */
   setTimeout(callback: () => void, delayMs: number): unknown;
+  /** Cancels a timer that {@link Timers.setTimeout} returned and that has not fired yet. */
   clearTimeout(handle: unknown): void;
 }
 
@@ -41,8 +44,11 @@ export interface Timers {
  * ```
  */
 export interface KeyValueStore {
+  /** The value stored under `key`, or undefined when there is none. */
   get<T = unknown>(key: string): Promise<T | undefined>;
+  /** Stores `value` under `key`, replacing what was there. */
   set(key: string, value: unknown): Promise<void>;
+  /** Removes `key`; resolves also when it was not there. */
   del(key: string): Promise<void>;
 }
 
@@ -56,6 +62,7 @@ export interface KeyValueStore {
  * ```
  */
 export interface LockManager {
+  /** Runs `run` while holding the lock `name`, after any earlier holder has finished; resolves to what `run` resolves to. */
   request<T>(name: string, run: () => Promise<T>): Promise<T>;
 }
 
@@ -68,6 +75,8 @@ export interface LockManager {
  * ```
  */
 export interface Logger {
+  /** Details of what the library does and retries (refresh attempts, token renewal, ignored cross-tab messages), for troubleshooting. */
   debug(message: string, details?: Record<string, unknown>): void;
+  /** Something failed that the library worked around (storage unavailable, a lock not granted in time, corrupt stored data). */
   warn(message: string, details?: Record<string, unknown>): void;
 }

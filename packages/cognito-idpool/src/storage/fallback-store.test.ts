@@ -11,7 +11,7 @@ const throwing: KeyValueStore = {
   del: () => Promise.reject(new DOMException("The operation is insecure.", "SecurityError")),
 };
 
-describe("fallback store (behaviour 10)", () => {
+describe("fallback store", () => {
   it("switches to memory for good on the first failure and says so once", async () => {
     const onFallback = vi.fn();
     const store = createFallbackStore(throwing, { timers: new FakeTime(), timeoutMs: 5_000, onFallback });

@@ -21,7 +21,7 @@ async function twoTabsCold(lock: LockManager | undefined) {
 
 const noLock: LockManager = { request: (_name, run) => run() };
 
-describe("identity creation across tabs (behaviour 9)", () => {
+describe("identity creation across tabs", () => {
   it("two tabs opened at once on a fresh browser create exactly one guest identity", async () => {
     const { env, ca, cb } = await twoTabsCold(createInPageLock());
     expect(env.cognito.count("GetId")).toBe(1);

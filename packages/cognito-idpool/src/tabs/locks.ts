@@ -10,12 +10,6 @@ export interface WebLockApi {
  * workers. If the lock is not granted within `timeoutMs` (a frozen tab holding it), `run` goes
  * ahead unlocked: the worst case is one extra guest identity, which is better than a page stuck
  * waiting for credentials.
- *
- * @example
- * ```ts
- * const lock = createWebLocksLock(navigator.locks, { timers, logger, timeoutMs: 10_000 });
- * await lock.request("my-lock", async () => doExclusiveWork());
- * ```
  */
 export function createWebLocksLock(locks: WebLockApi, options: { timers: Timers; logger: Logger; timeoutMs: number }): LockManager {
   return {

@@ -81,12 +81,6 @@ const RETRY_BASE_MS = 100;
 /**
  * Builds the client for a host. Every operation the session calls is unsigned, so no AWS
  * credentials are configured or looked for.
- *
- * @example
- * ```ts
- * const api = createUserPoolApi(host);
- * const out = await call(() => api.send("RevokeToken", { Token, ClientId }));
- * ```
  */
 export function createUserPoolApi(host: UserPoolHost): UserPoolApi {
   const send = createJsonRpcSend({
@@ -115,11 +109,6 @@ export function createUserPoolApi(host: UserPoolHost): UserPoolApi {
 
 /**
  * Sends a call and maps any failure.
- *
- * @example
- * ```ts
- * await call(() => api.send("RevokeToken", { Token, ClientId }));
- * ```
  */
 export async function call<T>(send: () => Promise<T>, context: ErrorContext = "default"): Promise<T> {
   try {

@@ -83,7 +83,9 @@ export type AuthFlow = "USER_SRP_AUTH" | "USER_PASSWORD_AUTH";
  * ```
  */
 export interface SignInInput {
+  /** The user's name in the pool, or an alias the pool accepts for signing in (such as the email address). */
   username: string;
+  /** The user's password. */
   password: string;
   /** Default `USER_SRP_AUTH`: the password never leaves the page. */
   authFlow?: AuthFlow;
@@ -115,14 +117,20 @@ export type ChallengeName = "NEW_PASSWORD_REQUIRED" | "SOFTWARE_TOKEN_MFA" | "SM
  * ```
  */
 export type SignInResult =
-  | { status: "signedIn" }
   | {
+      /** Signed in: the credentials now belong to the user's authenticated identity. */
+      status: "signedIn";
+    }
+  | {
+      /** One more step: answer {@link challenge} with `confirmSignIn`. */
       status: "challenge";
+      /** What the user must provide next. */
       challenge: ChallengeName;
       /** Where a code was sent (SMS_MFA, EMAIL_OTP), masked as Cognito returns it. */
       codeDeliveryDestination?: string;
-      /** For NEW_PASSWORD_REQUIRED: attributes Cognito requires, and the user's current ones. */
+      /** For NEW_PASSWORD_REQUIRED: the attributes Cognito requires with the new password. */
       requiredAttributes?: string[];
+      /** For NEW_PASSWORD_REQUIRED: the user's current attributes. */
       userAttributes?: Record<string, string>;
     };
 
@@ -150,7 +158,9 @@ export interface ConfirmSignInInput {
  * ```
  */
 export interface SignUpInput {
+  /** The name to register, unique in the pool. */
   username: string;
+  /** The password, which must meet the pool's password policy. */
   password: string;
   /** e.g. `{ email: "a@example.com" }`. */
   userAttributes?: Record<string, string>;
@@ -166,8 +176,11 @@ export interface SignUpInput {
  * ```
  */
 export interface CodeDelivery {
+  /** Where the code went, masked (e.g. `a***@e***`). */
   destination?: string;
+  /** How the code was sent. */
   deliveryMedium?: "SMS" | "EMAIL";
+  /** The user attribute the destination came from (e.g. `email`). */
   attributeName?: string;
 }
 
@@ -181,8 +194,11 @@ export interface CodeDelivery {
  * ```
  */
 export interface SignUpResult {
+  /** True when the user can sign in right away; false when a code must first be confirmed with `confirmSignUp`. */
   userConfirmed: boolean;
+  /** The new user's `sub`: its permanent id in the pool. */
   userSub: string;
+  /** Where the confirmation code went, when one was sent. */
   codeDelivery?: CodeDelivery;
 }
 
@@ -196,7 +212,9 @@ export interface SignUpResult {
  * ```
  */
 export interface UserInfo {
+  /** The user's name in the pool (the ID token's `cognito:username`). */
   username: string;
+  /** The user's permanent id in the pool (the ID token's `sub`). */
   sub: string;
   /** All ID-token claims. */
   claims: Record<string, unknown>;

@@ -16,15 +16,6 @@ interface AwsLikeError {
 
 /**
  * Maps an error thrown by the user-pool client.
- *
- * @example
- * ```ts
- * try {
- *   await client.send(command);
- * } catch (error) {
- *   throw toCognitoIdpoolError(error);
- * }
- * ```
  */
 export function toCognitoIdpoolError(error: unknown, context: ErrorContext = "default"): CognitoIdpoolError {
   if (error instanceof CognitoIdpoolError) return error;

@@ -33,13 +33,6 @@ export interface TokenKeeper {
 
 /**
  * Creates the keeper of one user-pool session's tokens.
- *
- * @example
- * ```ts
- * const keeper = createTokenKeeper(host, api);
- * await keeper.adopt(tokensFromSignIn);
- * await host.setLogins({ [tokens.loginKey]: () => keeper.freshIdToken() });
- * ```
  */
 export function createTokenKeeper(host: UserPoolHost, api: UserPoolApi): TokenKeeper {
   const key = host.storageKey(USER_POOL_TOKENS_KEY);

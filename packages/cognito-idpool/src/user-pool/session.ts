@@ -43,23 +43,11 @@ interface PendingChallenge {
 
 /**
  * Creates the user-pool session for the core. This is the export the core loads lazily.
- *
- * @example
- * ```ts
- * const { createUserPoolSession } = await import("./user-pool/session.js");
- * const session = createUserPoolSession(host);
- * if (!(await session.restore())) await session.signIn({ username: "alice", password });
- * ```
  */
 export const createUserPoolSession: CreateUserPoolSession = (host) => createUserPoolSessionWith(host, createUserPoolApi(host));
 
 /**
  * {@link createUserPoolSession} with the wire client given, so unit tests can script the user pool.
- *
- * @example
- * ```ts
- * const session = createUserPoolSessionWith(fakeHost, { send: async (operation, input) => scripted(operation, input) });
- * ```
  */
 export function createUserPoolSessionWith(host: UserPoolHost, api: UserPoolApi): UserPoolSession {
   const { userPoolId, clientId } = host.options;

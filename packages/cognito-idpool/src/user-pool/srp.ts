@@ -55,14 +55,6 @@ export interface SrpExchange {
 
 /**
  * Starts an SRP exchange with a random 1024-bit secret (or a given one, for reference tests).
- *
- * @example
- * ```ts
- * const srp = startSrp();
- * const started = await client.send(new InitiateAuthCommand({ AuthFlow: "USER_SRP_AUTH", ClientId, AuthParameters: { USERNAME, SRP_A: srp.srpA } }));
- * const p = started.ChallengeParameters!;
- * const signature = await srp.passwordClaimSignature({ poolName, userIdForSrp: p.USER_ID_FOR_SRP!, password, srpB: p.SRP_B!, salt: p.SALT!, secretBlock: p.SECRET_BLOCK!, timestamp });
- * ```
  */
 export function startSrp(smallA: bigint = randomBigInt(128)): SrpExchange {
   const a = smallA;
@@ -92,11 +84,6 @@ export function startSrp(smallA: bigint = randomBigInt(128)): SrpExchange {
 /**
  * The `TIMESTAMP` Cognito expects with PASSWORD_VERIFIER: `ddd MMM D HH:mm:ss UTC YYYY` in UTC,
  * the day of the month not padded (e.g. `Tue Mar 5 09:07:02 UTC 2024`).
- *
- * @example
- * ```ts
- * formatSrpTimestamp(Date.parse("2024-03-05T09:07:02Z")); // "Tue Mar 5 09:07:02 UTC 2024"
- * ```
  */
 export function formatSrpTimestamp(epochMs: number): string {
   const d = new Date(epochMs);
@@ -111,13 +98,8 @@ const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "
 
 /**
  * Even-length hex of a non-negative integer, with a leading `00` when the top bit is set: the
- * bytes of Java's `BigInteger.toByteArray()`, which is what Cognito hashes.
- *
- * @example
- * ```ts
- * padHex(0x7fn); // "7f"
- * padHex(0x80n); // "0080"
- * ```
+ * bytes of Java's `BigInteger.toByteArray()`, which is what Cognito hashes: `0x7f` is `"7f"`, `0x80`
+ * is `"0080"`.
  */
 export function padHex(value: bigint): string {
   if (value < 0n) throw new RangeError("padHex: negative values do not occur in SRP");

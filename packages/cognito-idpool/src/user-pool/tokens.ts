@@ -30,11 +30,6 @@ export interface Tokens extends StoredTokens {
 
 /**
  * Reads a stored value; undefined when it is missing, corrupt, or from another pool or app client.
- *
- * @example
- * ```ts
- * const tokens = parseStoredTokens(await host.storage.get(key), host.options);
- * ```
  */
 export function parseStoredTokens(value: unknown, options: UserPoolOptions): Tokens | undefined {
   if (typeof value !== "object" || value === null) return undefined;
@@ -57,12 +52,6 @@ export function parseStoredTokens(value: unknown, options: UserPoolOptions): Tok
 
 /**
  * Decodes the ID token; throws when it is not a user-pool ID token we can use.
- *
- * @example
- * ```ts
- * const tokens = withClaims({ version: 1, userPoolId, clientId, idToken, accessToken, refreshToken });
- * await host.setLogins({ [tokens.loginKey]: idToken });
- * ```
  */
 export function withClaims(stored: StoredTokens): Tokens {
   const claims = decodeJwt(stored.idToken) as Record<string, unknown>;
@@ -84,11 +73,6 @@ export function withClaims(stored: StoredTokens): Tokens {
 
 /**
  * Only the fields that are written to storage.
- *
- * @example
- * ```ts
- * await host.storage.set(key, toStored(tokens));
- * ```
  */
 export function toStored(tokens: Tokens): StoredTokens {
   const { version, userPoolId, clientId, idToken, accessToken, refreshToken } = tokens;
@@ -98,11 +82,6 @@ export function toStored(tokens: Tokens): StoredTokens {
 /**
  * How long before expiry the ID token is renewed: five minutes, or a quarter of its lifetime when
  * that is shorter (pools configured with very short ID tokens, as tests do).
- *
- * @example
- * ```ts
- * const renewAt = tokens.expiresAt - renewalMarginMs(tokens); // server time
- * ```
  */
 export function renewalMarginMs(tokens: Tokens): number {
   return Math.min(300_000, Math.max(0, tokens.expiresAt - tokens.issuedAt) / 4);

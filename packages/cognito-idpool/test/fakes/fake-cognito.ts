@@ -3,10 +3,11 @@ import type { Clock } from "../../src/platform/types.js";
 /**
  * A scripted Cognito identity pool behind a `fetch` function, for unit tests of the SDK through the
  * real `@aws-sdk/client-cognito-identity` serialization. It implements GetId and
- * GetCredentialsForIdentity with the link/merge rules of the research spec §4.2 (R1–R5) and its
- * error messages, on a server clock that can differ from the device clock. The integration tests
- * check the same behaviour against the emulator; this fake exists so unit tests never touch a
- * socket or a real timer.
+ * GetCredentialsForIdentity with Cognito's rules for linking and merging (a guest that presents a new
+ * login is linked to it; one whose login already has an identity is merged into it and disabled; an
+ * authenticated identity needs one of its own logins) and Cognito's error messages, on a server
+ * clock that can differ from the device clock. The integration tests check the same behaviour
+ * against the emulator; this fake exists so unit tests never touch a socket or a real timer.
  *
  * Tokens are `token:<subject>` (valid) or `expired:<subject>`; only providers in `providers` are accepted.
  */
@@ -120,7 +121,7 @@ export class FakeCognito {
       if (identity.disabled || identity.logins.size > 0) throw new ServiceError("NotAuthorizedException", `Access to Identity '${id}' is forbidden.`);
       if (!this.allowGuests) throw new ServiceError("NotAuthorizedException", "Unauthenticated access is not supported for this identity pool.");
     } else if (identity.logins.size === 0) {
-      // R4: a guest with logins is linked (new login) or merged into the login's identity.
+      // A guest with logins is linked (new login) or merged into the login's identity.
       const owner = identity.disabled ? identity.mergedInto : this.ownerOf(logins);
       if (owner) {
         identity.disabled = true;
@@ -130,7 +131,7 @@ export class FakeCognito {
         identity.logins = logins;
       }
     } else {
-      // R5: an authenticated identity needs one of its own logins.
+      // An authenticated identity needs one of its own logins.
       const own = [...logins].some(([provider, subject]) => identity.logins.get(provider) === subject);
       if (!own)
         throw new ServiceError("NotAuthorizedException", "Logins don't match. Please include at least one valid login for this identity or identity pool.");
