@@ -1,5 +1,5 @@
 // `npm run bench`: in one run, cognito-idpool's bundle sizes beside Amplify v6 and AWS SDK v3
-// (bundled here with the team's anchor settings), then the round trips and refresh stalls of the
+// (all bundled here with the settings in bench/lib/measure.mjs), then the round trips and refresh stalls of the
 // SDK measured against the emulator (requests counted by the emulator itself).
 //   node bench/run.mjs [--sizes-only | --round-trips-only] [--stall-seconds=N]
 import { mkdirSync, writeFileSync } from "node:fs";

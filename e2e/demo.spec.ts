@@ -2,7 +2,7 @@
 import { expect, test } from "@playwright/test";
 import { createUser, DemoPage, emulator, PASSWORD, unique } from "./support.js";
 
-test("1. a guest uploads a file and, after a reload, has the same identity and sees the file", async ({ page }) => {
+test("a guest uploads a file and, after a reload, has the same identity and sees the file", async ({ page }) => {
   const demo = await new DemoPage(page).open();
   await demo.expectStatus("guest");
   const identityId = await demo.identityId();
@@ -13,7 +13,7 @@ test("1. a guest uploads a file and, after a reload, has the same identity and s
   await expect(demo.myFile("hello.txt")).toBeVisible();
 });
 
-test("2. a guest signs up, confirms with the emailed code and signs in: the identity is linked, same id, files still there", async ({ page }) => {
+test("a guest signs up, confirms with the emailed code and signs in: the identity is linked, same id, files still there", async ({ page }) => {
   const demo = await new DemoPage(page).open();
   const guestId = await demo.identityId();
   await demo.saveNote("before-sign-up.txt", "made as a guest");
@@ -37,7 +37,7 @@ test("2. a guest signs up, confirms with the emailed code and signs in: the iden
   await expect(demo.myFile("before-sign-up.txt")).toBeVisible();
 });
 
-test("3. a guest in a fresh context signs in as a user who already has an identity: merged, and the guest's files are copied to the user's identity", async ({
+test("a guest in a fresh context signs in as a user who already has an identity: merged, and the guest's files are copied to the user's identity", async ({
   browser,
 }) => {
   const username = unique("merger");
@@ -64,7 +64,7 @@ test("3. a guest in a fresh context signs in as a user who already has an identi
   await context.close();
 });
 
-test("5. signing out gives a new guest identity, and S3 refuses the previous user's private files", async ({ page }) => {
+test("signing out gives a new guest identity, and S3 refuses the previous user's private files", async ({ page }) => {
   const username = unique("leaver");
   await createUser(username);
   const demo = await new DemoPage(page).open();
@@ -83,7 +83,7 @@ test("5. signing out gives a new guest identity, and S3 refuses the previous use
   expect(refused.text).toContain("AccessDenied");
 });
 
-test("6. two tabs opened at once on a fresh browser share one identity (one GetId)", async ({ browser }) => {
+test("two tabs opened at once on a fresh browser share one identity (one GetId)", async ({ browser }) => {
   const context = await browser.newContext();
   const [a, b] = [new DemoPage(await context.newPage()), new DemoPage(await context.newPage())];
   await emulator.clearRequests();

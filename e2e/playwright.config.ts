@@ -1,4 +1,5 @@
 import { defineConfig } from "@playwright/test";
+import { chromiumArgs, chromiumPath } from "../vitest.config.js";
 
 /**
  * End-to-end tests in Debian's Chromium (never a downloaded browser: `npx playwright install` cannot
@@ -21,8 +22,8 @@ export default defineConfig({
     browserName: "chromium",
     headless: true,
     launchOptions: {
-      executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
-      args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
+      executablePath: chromiumPath,
+      args: chromiumArgs,
     },
     trace: "retain-on-failure",
   },

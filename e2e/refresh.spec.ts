@@ -6,7 +6,7 @@ test.afterEach(async () => {
   await emulator.credentialLifetime(null);
 });
 
-test("4. with 30-second credentials the page keeps listing and uploading for 90 seconds with no failed S3 call", async ({ page }) => {
+test("with 30-second credentials the page keeps listing and uploading for 90 seconds with no failed S3 call", async ({ page }) => {
   test.setTimeout(180_000);
   await emulator.credentialLifetime(30);
   const demo = await new DemoPage(page).open();

@@ -2,7 +2,7 @@
 import { expect, test } from "@playwright/test";
 import { DEMO_USER, emulatorUrl, scriptTagUrl } from "./support.js";
 
-test("7. a plain page importing ./cognito-idpool.js gets guest credentials, signs in and signs out", async ({ page }) => {
+test("a plain page importing ./cognito-idpool.js gets guest credentials, signs in and signs out", async ({ page }) => {
   const errors: string[] = [];
   page.on("pageerror", (error) => errors.push(error.message));
   await page.goto(`${scriptTagUrl()}/?endpoint=${encodeURIComponent(emulatorUrl())}`);

@@ -1,5 +1,5 @@
-// Copied unchanged (but for these two lines) from the team's bundle-size anchors, ../shared/bench/bundle-anchors/entries/A-amplify-guest.js
-// (see ../shared/research/bundle-anchors.md), so `npm run bench` measures them in the same run as cognito-idpool.
+// A reference entry of the bench (see bench/README.md): measured in the same run and with the same
+// esbuild settings as cognito-idpool, so the sizes compare.
 // A. Amplify v6: identity pool with guest access, fetchAuthSession() -> AWS credentials.
 import { Amplify } from "aws-amplify";
 import { fetchAuthSession } from "aws-amplify/auth";

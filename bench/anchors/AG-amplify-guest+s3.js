@@ -1,5 +1,5 @@
-// Copied unchanged (but for these two lines) from the team's bundle-size anchors, ../shared/bench/bundle-anchors/entries/AG-amplify-guest+s3.js
-// (see ../shared/research/bundle-anchors.md), so `npm run bench` measures them in the same run as cognito-idpool.
+// A reference entry of the bench (see bench/README.md): measured in the same run and with the same
+// esbuild settings as cognito-idpool, so the sizes compare.
 // A+G (extra). Amplify guest credentials feeding an SDK v3 S3Client.
 import { getCredentials } from "./A-amplify-guest.js";
 import { createS3 } from "./G-s3-client.js";

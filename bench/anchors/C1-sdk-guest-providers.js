@@ -1,5 +1,5 @@
-// Copied unchanged (but for these two lines) from the team's bundle-size anchors, ../shared/bench/bundle-anchors/entries/C1-sdk-guest-providers.js
-// (see ../shared/research/bundle-anchors.md), so `npm run bench` measures them in the same run as cognito-idpool.
+// A reference entry of the bench (see bench/README.md): measured in the same run and with the same
+// esbuild settings as cognito-idpool, so the sizes compare.
 // C1. AWS SDK v3: fromCognitoIdentityPool imported from @aws-sdk/credential-providers.
 import { fromCognitoIdentityPool } from "@aws-sdk/credential-providers";
 import { IDENTITY_POOL_ID, REGION } from "./config.js";

@@ -1,5 +1,5 @@
-// Copied unchanged (but for these two lines) from the team's bundle-size anchors, ../shared/bench/bundle-anchors/entries/G-s3-client.js
-// (see ../shared/research/bundle-anchors.md), so `npm run bench` measures them in the same run as cognito-idpool.
+// A reference entry of the bench (see bench/README.md): measured in the same run and with the same
+// esbuild settings as cognito-idpool, so the sizes compare.
 // G. What an app pays anyway to talk to S3 from the browser with the v3 SDK:
 // S3Client + ListObjectsV2 + PutObject; credentials come from elsewhere.
 import { ListObjectsV2Command, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";

@@ -1,5 +1,5 @@
-// Copied unchanged (but for these two lines) from the team's bundle-size anchors, ../shared/bench/bundle-anchors/entries/config.js
-// (see ../shared/research/bundle-anchors.md), so `npm run bench` measures them in the same run as cognito-idpool.
+// A reference entry of the bench (see bench/README.md): measured in the same run and with the same
+// esbuild settings as cognito-idpool, so the sizes compare.
 // Shared placeholder configuration used by every entry (values are realistic in shape only).
 export const REGION = "eu-west-1";
 export const IDENTITY_POOL_ID = "eu-west-1:0a1b2c3d-4e5f-6789-abcd-ef0123456789";

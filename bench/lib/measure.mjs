@@ -1,7 +1,7 @@
-// Bundles entries the way the team's size anchors were bundled and measures what a browser downloads.
-// Anchors: esbuild `--bundle --minify --format=esm --platform=browser --target=es2020
-// --define:process.env.NODE_ENV="production"`; brotli = node zlib quality 11, text mode
-// (../shared/research/bundle-anchors.md). Nothing is written to disk.
+// Bundles entries and measures what a browser downloads, every entry with the same settings so the
+// numbers compare: esbuild `--bundle --minify --format=esm --platform=browser --target=es2020
+// --define:process.env.NODE_ENV="production"`; brotli = node zlib quality 11, text mode. Nothing is
+// written to disk.
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { constants, brotliCompressSync, gzipSync } from "node:zlib";
@@ -35,8 +35,9 @@ function addSizes(a, b) {
 const ZERO = { raw: 0, gzip: 0, brotli: 0 };
 
 /**
- * The anchors' one deviation, kept for the same entries: `@aws-sdk/credential-providers` declares its
- * browser entry through a `browser` map esbuild does not match, so its Node index would be bundled.
+ * The one deviation from those settings, for the reference entries (bench/anchors/):
+ * `@aws-sdk/credential-providers` declares its browser entry through a `browser` map esbuild does
+ * not match, so its Node index would be bundled.
  */
 export const ANCHOR_ALIAS = {
   "@aws-sdk/credential-providers": `${ROOT}node_modules/@aws-sdk/credential-providers/dist-es/index.browser.js`,
@@ -69,7 +70,7 @@ function baseOptions(entry, { alias = {}, plugins = [] } = {}) {
   };
 }
 
-/** One output file, dynamic imports inlined: how the anchors were measured. */
+/** One output file, dynamic imports inlined: how the reference entries (bench/anchors/) are measured. */
 export async function bundleOne(entry, options) {
   const result = await esbuild.build({ ...baseOptions(entry, options), outfile: `${ROOT}bench/out/${entry.replace(/\W+/g, "_")}.js` });
   const js = result.outputFiles.find((f) => f.path.endsWith(".js"));

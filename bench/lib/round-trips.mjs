@@ -1,5 +1,5 @@
 // The round-trip half of `npm run bench`: the built SDK (dist/index.js) runs in Node against the
-// built emulator (dist/emulator/index.js) started in-process with the demo seed; the emulator's own
+// built emulator (packages/cognito-idpool-emulator/dist) started in-process with the demo seed; the emulator's own
 // request log (GET /_emulator/requests) does the counting. Each "browser" is a fresh
 // fake-indexeddb factory; a "reload" is a new createAuth on the same factory.
 import { readFileSync } from "node:fs";
@@ -40,20 +40,14 @@ function sharedTabLock() {
 
 export async function roundTripsReport({ stallSeconds = 75, lifetimeSeconds = 20, marginSeconds = 5, skipStall = false } = {}) {
   const { startEmulator } = await import("cognito-idpool-emulator");
+  const { createControlClient } = await import("cognito-idpool-emulator/testing");
   const { createAuth } = await import("cognito-idpool");
   const { S3Client, ListObjectsV2Command, PutObjectCommand } = await import("@aws-sdk/client-s3");
   const emulator = await startEmulator({ port: 0, seed: skipStall ? { ...seed, buckets: [] } : seed });
   const url = emulator.url;
-  const control = async (method, path, body) => {
-    const response = await fetch(`${url}/_emulator/${path}`, {
-      method,
-      ...(body ? { body: JSON.stringify(body), headers: { "content-type": "application/json" } } : {}),
-    });
-    if (!response.ok) throw new Error(`${method} /_emulator/${path}: ${response.status} ${await response.text()}`);
-    return response.json();
-  };
-  const requests = async () => (await control("GET", "requests")).requests;
-  const clear = () => control("DELETE", "requests");
+  const control = createControlClient(url);
+  const requests = () => control.requests();
+  const clear = () => control.clearRequests();
   const count = (log, service, operation) => log.filter((r) => r.service === service && (!operation || r.operation === operation)).length;
   const auths = [];
   const make = (extra = {}) => {
@@ -150,7 +144,7 @@ export async function roundTripsReport({ stallSeconds = 75, lifetimeSeconds = 20
     return { results: { roundTrips: results, stall }, text: render(results, stall) };
   } finally {
     for (const auth of auths) auth.dispose?.();
-    await control("POST", "credentials", { lifetimeSeconds: null }).catch(() => undefined);
+    await control.setCredentialLifetime(null).catch(() => undefined);
     await emulator.stop();
   }
 }
@@ -172,7 +166,7 @@ async function refreshStall({
   lifetimeSeconds,
   marginSeconds,
 }) {
-  await control("POST", "credentials", { lifetimeSeconds });
+  await control.setCredentialLifetime(lifetimeSeconds);
   freshBrowser();
   const auth = make({ refreshMarginSeconds: marginSeconds });
   const s3 = new S3Client({ region: "eu-west-1", endpoint: url, forcePathStyle: true, credentials: auth.credentials });

@@ -1,5 +1,5 @@
 // The size half of `npm run bench`: cognito-idpool beside Amplify v6 and AWS SDK v3's
-// fromCognitoIdentityPool, all bundled in this run with the anchors' settings, and the trimming
+// fromCognitoIdentityPool, all bundled in this run with the same settings (measure.mjs), and the trimming
 // steps on a fixed workload.
 import { bundleOne, bundleSplit, fmt, kib, ROOT } from "./measure.mjs";
 import { measureOurs } from "./ours.mjs";

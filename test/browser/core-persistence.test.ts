@@ -16,7 +16,7 @@ afterEach(() => {
   vi.restoreAllMocks();
 });
 
-describe("IndexedDB persistence in Chromium (behaviour 1, 10)", () => {
+describe("IndexedDB persistence in Chromium", () => {
   it("keeps the guest identity across reloads: one request on the reloaded page", async () => {
     const poolId = await createPool();
     await clearRequests();
@@ -71,7 +71,7 @@ describe("IndexedDB persistence in Chromium (behaviour 1, 10)", () => {
   });
 });
 
-describe("Web Locks in Chromium (behaviour 9)", () => {
+describe("Web Locks in Chromium", () => {
   it("two instances racing on a fresh browser create one guest identity", async () => {
     expect(navigator.locks).toBeDefined();
     const poolId = await createPool();

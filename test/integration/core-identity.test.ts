@@ -35,7 +35,7 @@ async function callerOf(credentials: { accessKeyId: string; secretAccessKey: str
   }
 }
 
-describe("guest → login (behaviour 5)", () => {
+describe("guest → login", () => {
   it("a new login is linked to the cached guest: same id, now authenticated at Cognito", async () => {
     const auth = page(core, pool);
     const guest = await auth.getCredentials();
@@ -76,7 +76,7 @@ describe("guest → login (behaviour 5)", () => {
   });
 });
 
-describe("recovery (behaviour 6)", () => {
+describe("recovery", () => {
   it("after DeleteIdentities, a reload replaces the stored guest once and reports `recovered`", async () => {
     const first = page(core, pool);
     const { identityId } = await first.getCredentials();
@@ -155,7 +155,7 @@ describe("recovery (behaviour 6)", () => {
   });
 });
 
-describe("sign-out and guests (behaviour 8)", () => {
+describe("sign-out and guests", () => {
   it("sign-out clears everything; the next guest is a fresh identity, never the user's", async () => {
     const auth = page(core, pool);
     const guest = await auth.getCredentials();

@@ -26,7 +26,7 @@ afterEach(async () => {
   await core.kit.emulator.control("faults", { clear: true });
 });
 
-describe("clock skew (behaviour 4)", () => {
+describe("clock skew", () => {
   it.each([
     ["ahead of", 3600],
     ["behind", -3600],
@@ -45,7 +45,7 @@ describe("clock skew (behaviour 4)", () => {
   });
 });
 
-describe("short-lived credentials (behaviour 1, 3)", () => {
+describe("short-lived credentials", () => {
   it("across many lifetimes, every caller is served from memory with credentials the emulator still accepts", async () => {
     await core.kit.emulator.control("credentials", { lifetimeSeconds: 30 });
     const machine = timeMachine(core);
@@ -75,7 +75,7 @@ describe("short-lived credentials (behaviour 1, 3)", () => {
   });
 });
 
-describe("failures during refresh (behaviour 3)", () => {
+describe("failures during refresh", () => {
   it.each([
     ["a dropped connection", "network", "network-error"],
     ["throttling", "TooManyRequestsException", "throttled"],

@@ -50,7 +50,7 @@ async function putOwn(s3: S3Client, auth: Auth, body: string): Promise<string> {
   return identityId;
 }
 
-describe("an S3Client created once follows the user (behaviour 7)", () => {
+describe("an S3Client created once follows the user", () => {
   it("its very next request after login (link), sign-out and login (merge) signs as the new identity", async () => {
     const elsewhere = page(core, pool, { storage: "memory" });
     await elsewhere.setLogins(oidcLogin(core, "alice")); // alice has an identity already: her login merges

@@ -5,9 +5,9 @@
  * own CreateUserPool ids are `local_…`, which no real pool id looks like).
  *
  * Its tokens' issuer is a small discovery server of ours (`TokenConfig.IssuerDomain`): cognito-local's
- * own `/.well-known/openid-configuration` names `http://localhost:9229` whatever port it runs on
- * (research/local-peers.md §1), so a verifier following discovery, as AWS and our emulator do, could
- * not find its keys. Ours serves the same document with the real `jwks_uri`, cognito-local's JWKS;
+ * own `/.well-known/openid-configuration` names `http://localhost:9229` (its default port) whatever
+ * port it runs on, so a verifier following discovery, as AWS and our emulator do, could not find
+ * its keys. Ours serves the same document with the real `jwks_uri`, cognito-local's JWKS;
  * the tokens and keys are cognito-local's own.
  */
 import { spawn, type ChildProcess } from "node:child_process";

@@ -10,9 +10,13 @@ import type { CognitoIdpoolError } from "./errors.js";
  * ```
  */
 export interface AwsCredentials {
+  /** The temporary access key id (`ASIA…`). */
   accessKeyId: string;
+  /** The secret that signs requests; never logged, stored or sent across tabs. */
   secretAccessKey: string;
+  /** The session token every signed request must carry with temporary credentials. */
   sessionToken: string;
+  /** When the credentials stop working, converted to the device's clock. */
   expiration: Date;
 }
 
@@ -26,6 +30,7 @@ export interface AwsCredentials {
  * ```
  */
 export interface IdentityCredentials extends AwsCredentials {
+  /** The Cognito identity id (`<region>:<uuid>`) the credentials were issued for. */
   identityId: string;
 }
 
@@ -69,7 +74,9 @@ export type AuthStatus = "restoring" | "guest" | "authenticated" | "signedOut";
  * ```
  */
 export interface AuthState {
+  /** Who this page is now: see {@link AuthStatus}. */
   status: AuthStatus;
+  /** The identity held, for `guest` and `authenticated`. */
   identityId?: string;
   /** When the current credentials expire, on the device clock. */
   expiration?: Date;
@@ -102,12 +109,25 @@ export interface AuthState {
  */
 export type IdentityChange =
   | {
+      /** What happened to the identity (see above). */
       reason: "created" | "linked" | "merged" | "recovered";
+      /** The identity held from now on. */
       identityId: string;
+      /** The identity held before: the guest that was linked or merged, or the one replaced. */
       previousIdentityId?: string;
+      /** With `merged`: the guest's credentials while still valid, to copy its data across. */
       previousCredentials?: AwsCredentials;
     }
-  | { reason: "signedOut"; cause: SignOutCause; identityId?: undefined; previousIdentityId?: string };
+  | {
+      /** Logins and the authenticated identity were cleared. */
+      reason: "signedOut";
+      /** Why: see {@link SignOutCause}. */
+      cause: SignOutCause;
+      /** No identity is held after a sign-out. */
+      identityId?: undefined;
+      /** The identity that was signed out. */
+      previousIdentityId?: string;
+    };
 
 /**
  * Why a `signedOut` {@link IdentityChange} happened:

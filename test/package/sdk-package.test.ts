@@ -1,0 +1,206 @@
+// The browser SDK as npm ships it: `npm pack` of packages/cognito-idpool, installed into a scratch
+// Vite app in a temp folder and built there, and checked by publint and @arethetypeswrong/cli.
+// Needs dist/ (npm test builds first; run `npm run build` before running this file alone).
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import {
+  attw,
+  bareImports,
+  listFiles,
+  npm,
+  pack,
+  packageName,
+  publintTarball,
+  readPackageJson,
+  requireBuilt,
+  ROOT,
+  run,
+  type PackageJson,
+  type Packed,
+} from "./pack.js";
+
+const NAME = "cognito-idpool";
+// Decided before packing: the React bindings' tests only apply once the package exports them.
+const hasReact = "./react" in readPackageJson(join(ROOT, "packages", NAME)).exports;
+const rootDevDependencies = (JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as { devDependencies: Record<string, string> }).devDependencies;
+
+let scratch: string;
+let packed: Packed;
+let app: string;
+let installed: string;
+let shipped: PackageJson;
+
+beforeAll(async () => {
+  requireBuilt(NAME, "dist/index.js");
+  scratch = mkdtempSync(join(tmpdir(), "cognito-idpool-sdk-package-"));
+  packed = await pack(NAME, scratch);
+
+  app = join(scratch, "app");
+  mkdirSync(join(app, "src"), { recursive: true });
+  // An app that uses the React bindings has React installed itself, whatever the SDK declares.
+  const react = hasReact ? { react: rootDevDependencies.react!, "react-dom": rootDevDependencies["react-dom"]! } : {};
+  writeFileSync(
+    join(app, "package.json"),
+    JSON.stringify({ name: "scratch-app", private: true, type: "module", dependencies: { [NAME]: `file:${packed.tarball}`, ...react } }, null, 2),
+  );
+  const pages: Record<string, string> = { main: "index.html" };
+  writeFileSync(join(app, "index.html"), '<!doctype html><html><body><p id="out"></p><script type="module" src="/src/main.js"></script></body></html>\n');
+  writeFileSync(
+    join(app, "src/main.js"),
+    [
+      'import { createAuth, isCognitoIdpoolError } from "cognito-idpool";',
+      'const auth = createAuth({ identityPoolId: "eu-west-1:11111111-2222-4333-8444-555555555555", userPool: { userPoolId: "eu-west-1_DemoPool1", clientId: "cognitoidpooldemoclient001" } });',
+      'auth.subscribe((state) => { document.getElementById("out").textContent = state.status; });',
+      'document.addEventListener("click", () => auth.signIn({ username: "demo", password: "x" }).catch((e) => console.log(isCognitoIdpoolError(e))));',
+      "",
+    ].join("\n"),
+  );
+  if (hasReact) {
+    pages.react = "react.html";
+    writeFileSync(join(app, "react.html"), '<!doctype html><html><body><script type="module" src="/src/react-page.js"></script></body></html>\n');
+    // The whole namespace: what the bindings export is theirs to decide; this page only has to build with all of it.
+    writeFileSync(
+      join(app, "src/react-page.js"),
+      'import * as bindings from "cognito-idpool/react";\ndocument.body.dataset.exports = Object.keys(bindings).join(",");\n',
+    );
+  }
+  // The manifest says which chunks each page loads, statically and lazily.
+  writeFileSync(join(app, "vite.config.mjs"), `export default ${JSON.stringify({ build: { manifest: true, rolldownOptions: { input: pages } } })};\n`);
+  // The npm cache already holds every dependency (the repository was installed from it).
+  await run(npm, ["install", "--prefer-offline", "--no-audit", "--no-fund", "--ignore-scripts"], { cwd: app, maxBuffer: 1 << 24 });
+  installed = join(app, "node_modules", NAME);
+  shipped = readPackageJson(installed);
+}, 300_000);
+
+afterAll(() => {
+  if (scratch) rmSync(scratch, { recursive: true, force: true });
+});
+
+describe("cognito-idpool: the tarball", () => {
+  test("holds dist/ (ES modules, declarations, the script-tag file), LICENSE, README.md and package.json, and nothing else", () => {
+    expect(packed.files).toEqual(
+      expect.arrayContaining(["dist/index.js", "dist/index.d.ts", "dist/cognito-idpool.js", "LICENSE", "README.md", "package.json"]),
+    );
+    expect(packed.files.filter((f) => !f.startsWith("dist/") && !["LICENSE", "README.md", "package.json"].includes(f))).toEqual([]);
+  });
+
+  test("holds nothing of the emulator, no sources and no tests", () => {
+    const unwanted = packed.files.filter(
+      (f) =>
+        /emulator|demo-seed/i.test(f) ||
+        /^(bin|src|test)\//.test(f) ||
+        /\.test\.|\.spec\./.test(f) ||
+        // Declarations (.d.ts) ship; TypeScript sources do not.
+        (/\.tsx?$/.test(f) && !f.endsWith(".d.ts")),
+    );
+    expect(unwanted).toEqual([]);
+  });
+
+  test("package.json declares no bin and no engines (a browser library runs no Node program)", () => {
+    expect(shipped.name).toBe(NAME);
+    expect(shipped.bin).toBeUndefined();
+    expect(shipped.engines).toBeUndefined();
+  });
+
+  test("its dependencies are exactly the packages its JavaScript imports, and none is the emulator's", async () => {
+    const modules = listFiles(join(installed, "dist")).filter((f) => f.endsWith(".js") && f !== "cognito-idpool.js");
+    const imported = [
+      ...(await bareImports(
+        modules.map((f) => join(installed, "dist", f)),
+        join(scratch, "esbuild-out"),
+      )),
+    ].map(packageName);
+    const declared = { ...shipped.dependencies, ...shipped.peerDependencies };
+    expect(imported.length).toBeGreaterThan(0);
+    // Missing: strict installers (pnpm, Yarn PnP) would not provide it. Extra: every app downloads it for nothing.
+    expect([...new Set(imported)].sort(), "packages imported by dist/").toEqual(Object.keys(declared).sort());
+    expect(Object.keys(declared)).not.toContain("@smithy/signature-v4");
+    expect(Object.keys(declared)).not.toContain("@aws-sdk/xml-builder");
+  });
+
+  test("the script-tag file imports nothing: a plain page loads it without a bundler", async () => {
+    const imported = await bareImports([join(installed, "dist/cognito-idpool.js")], join(scratch, "esbuild-script-tag"));
+    expect([...imported]).toEqual([]);
+  });
+});
+
+describe("cognito-idpool: a scratch Vite app that installed the tarball", () => {
+  test("builds, with sign-in in its own lazily loaded chunk", async () => {
+    const manifest = await viteBuild();
+    const { statically, lazily } = chunksOf(manifest, "index.html");
+    expect(containing(statically, "cognito-idpool:"), "the page's entry chunks hold createAuth").not.toEqual([]);
+    // SRP's protocol constant only exists in the sign-in module: loaded on demand, never up front.
+    expect(containing(statically, "PASSWORD_VERIFIER")).toEqual([]);
+    expect(containing(lazily, "PASSWORD_VERIFIER")).toHaveLength(1);
+  });
+
+  test.runIf(hasReact)("a page that does not import cognito-idpool/react ships nothing of React; a page that does builds", async () => {
+    const manifest = await viteBuild();
+    const loads = (page: string) => {
+      const { statically, lazily } = chunksOf(manifest, page);
+      return [...statically, ...lazily];
+    };
+    // React's module object keeps its export names through minification; the bindings cannot work without this hook.
+    const REACT = "useSyncExternalStore";
+    expect(containing(loads("react.html"), REACT)).not.toEqual([]);
+    expect(containing(loads("index.html"), REACT)).toEqual([]);
+  });
+});
+
+describe("cognito-idpool: package linters", () => {
+  test("publint (strict, down to suggestions) reports nothing", async () => {
+    expect(await publintTarball(packed.tarball)).toEqual([]);
+  });
+
+  test("@arethetypeswrong/cli reports nothing for ESM consumers, for every entry point", async () => {
+    const report = await attw(packed.tarball, scratch);
+    expect(report.entrypoints).toEqual(expect.arrayContaining(Object.keys(shipped.exports)));
+    expect(report.problems).toEqual([]);
+    expect(report.status).toBe(0);
+  });
+});
+
+interface ManifestChunk {
+  file: string;
+  imports?: string[];
+  dynamicImports?: string[];
+}
+
+let built: Promise<Record<string, ManifestChunk>> | undefined;
+
+/** `vite build` of the scratch app, once for the tests that read it; returns Vite's manifest. */
+function viteBuild(): Promise<Record<string, ManifestChunk>> {
+  // Vitest sets NODE_ENV=test, and Vite would keep it: React and others would then bundle their development builds.
+  const env = { ...process.env, NODE_ENV: "production" };
+  built ??= run(process.execPath, [join(ROOT, "node_modules/vite/bin/vite.js"), "build", "--logLevel", "warn"], { cwd: app, env, maxBuffer: 1 << 24 }).then(
+    () => JSON.parse(readFileSync(join(app, "dist/.vite/manifest.json"), "utf8")) as Record<string, ManifestChunk>,
+  );
+  return built;
+}
+
+/** Which of the built files (paths under the app's dist/) contain `marker`. */
+function containing(files: string[], marker: string): string[] {
+  return files.filter((f) => readFileSync(join(app, "dist", f), "utf8").includes(marker));
+}
+
+/** The JavaScript files a page loads: `statically` before it runs, `lazily` through dynamic imports. */
+function chunksOf(manifest: Record<string, ManifestChunk>, page: string): { statically: string[]; lazily: string[] } {
+  const closure = (keys: string[], follow: (chunk: ManifestChunk) => string[]) => {
+    const seen = new Set<string>();
+    const visit = (key: string) => {
+      if (seen.has(key)) return;
+      seen.add(key);
+      for (const next of follow(manifest[key]!)) visit(next);
+    };
+    keys.forEach(visit);
+    return seen;
+  };
+  expect(manifest[page], `${page} is an entry of the build`).toBeDefined();
+  const statically = closure([page], (chunk) => chunk.imports ?? []);
+  const lazyRoots = [...statically].flatMap((key) => manifest[key]!.dynamicImports ?? []);
+  const everything = closure(lazyRoots, (chunk) => [...(chunk.imports ?? []), ...(chunk.dynamicImports ?? [])]);
+  const files = (keys: Iterable<string>) => [...keys].map((key) => manifest[key]!.file).filter((f) => f.endsWith(".js"));
+  return { statically: files(statically), lazily: files([...everything].filter((key) => !statically.has(key))) };
+}
