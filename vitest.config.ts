@@ -3,7 +3,7 @@ import { defineConfig } from "vitest/config";
 import { playwright } from "@vitest/browser-playwright";
 
 /**
- * Chromium from Debian (`/usr/bin/chromium`); never a downloaded browser. See scripts/chromium.mjs.
+ * Chromium from Debian (`/usr/bin/chromium`); never a downloaded browser. See scripts/system-tools.mjs.
  * The end-to-end tests' Playwright config imports both, so the two suites launch the same browser.
  */
 export const chromiumPath = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";

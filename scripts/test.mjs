@@ -5,14 +5,15 @@
 import { spawnSync } from "node:child_process";
 import { mkdirSync, readFileSync, rmSync } from "node:fs";
 import { resolve } from "node:path";
-import { ensureChromium } from "./chromium.mjs";
+import { AWS_CLI, CHROMIUM, ensureTool } from "./system-tools.mjs";
 import { LINT_CHECKS, runLintCheck } from "./lint.mjs";
 
 const OUT = ".test-results";
 rmSync(OUT, { recursive: true, force: true });
 mkdirSync(OUT, { recursive: true });
 
-const chromium = ensureChromium();
+const chromium = ensureTool(CHROMIUM);
+ensureTool(AWS_CLI);
 const env = { ...process.env, CHROMIUM_PATH: chromium, PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD: "1", FORCE_COLOR: "0" };
 const totals = { passed: 0, failed: 0, skipped: 0 };
 const lines = [];
