@@ -2,6 +2,7 @@
 // the emulator, and the React example's page, driven through its visible controls.
 import { AdminCreateUserCommand, AdminSetUserPasswordCommand, CognitoIdentityProviderClient } from "@aws-sdk/client-cognito-identity-provider";
 import { expect, type Page } from "@playwright/test";
+import { createControlClient, type ControlClient } from "cognito-idpool-emulator/testing/control";
 import { readFileSync } from "node:fs";
 import { SEED_PATH } from "./servers.js";
 
@@ -23,30 +24,17 @@ export const emulatorUrl = () => env("E2E_EMULATOR_URL");
 export const appUrl = () => env("E2E_APP_URL");
 export const scriptTagUrl = () => env("E2E_SCRIPT_TAG_URL");
 
-export interface LoggedRequest {
-  service: string;
-  operation: string;
-  identityId?: string;
-  status: number;
-  time: string;
-}
-
-async function control<T>(method: string, path: string, body?: unknown): Promise<T> {
-  const response = await fetch(`${emulatorUrl()}/_emulator/${path}`, {
-    method,
-    ...(body === undefined ? {} : { body: JSON.stringify(body), headers: { "content-type": "application/json" } }),
-  });
-  if (!response.ok) throw new Error(`${method} /_emulator/${path}: ${response.status} ${await response.text()}`);
-  return (await response.json()) as T;
-}
+let client: ControlClient | undefined;
+/** The emulator's control API (its URL is known once the global set-up ran). */
+const control = () => (client ??= createControlClient(emulatorUrl()));
 
 export const emulator = {
-  requests: async () => (await control<{ requests: LoggedRequest[] }>("GET", "requests")).requests,
-  clearRequests: () => control("DELETE", "requests"),
+  requests: () => control().requests(),
+  clearRequests: () => control().clearRequests(),
   /** Enhanced-flow credential lifetime in seconds; null restores AWS's hour. */
-  credentialLifetime: (lifetimeSeconds: number | null) => control("POST", "credentials", { lifetimeSeconds }),
+  credentialLifetime: (lifetimeSeconds: number | null) => control().setCredentialLifetime(lifetimeSeconds),
   /** The last code the user pool "sent" to this user (sign-up confirmation, reset, MFA). */
-  lastCode: async (username: string) => (await control<{ code: string; kind: string }>("GET", `codes/${USER_POOL_ID}/${encodeURIComponent(username)}`)).code,
+  lastCode: async (username: string) => (await control().lastCode(USER_POOL_ID, username)).code,
 };
 
 /** A unique name per test run, so tests sharing one emulator never collide. */
@@ -150,3 +138,9 @@ export class DemoPage {
     return this.page.locator('[role="alert"]');
   }
 }
+
+/** Faults for the next matching AWS requests (`POST /_emulator/faults`): errors, dropped connections or latency. */
+export const faults = {
+  add: (fault: Parameters<ControlClient["addFault"]>[0]) => control().addFault(fault),
+  clear: () => control().clearFaults(),
+};

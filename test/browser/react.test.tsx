@@ -1,9 +1,9 @@
 import { StrictMode, useEffect } from "react";
 import { act, cleanup, render, screen, waitFor } from "@testing-library/react";
-import { afterEach, describe, expect, inject, it } from "vitest";
+import { afterEach, describe, expect, it } from "vitest";
 import { createAuth, type Auth, type AuthOptions, type IdentityChange } from "cognito-idpool";
 import { AuthProvider, useAuth, useAuthState, useIdentityChange, useUser } from "cognito-idpool/react";
-import { clearRequests, createPool, emulatorUrl, identityRequests, login } from "./emulator.js";
+import { clearRequests, createPool, createUserPoolAndIdentityPool, emulatorUrl, identityRequests, login } from "./emulator.js";
 
 /**
  * The React bindings in Chromium against the emulator: real IndexedDB, BroadcastChannel and
@@ -40,36 +40,6 @@ function Probe(props: { onStatus?: (status: string) => void; onChange?: (change:
 }
 
 const shown = (testId: string) => screen.getByTestId(testId).textContent;
-
-let seeds = 0;
-
-/** A user pool with a confirmed user `alice`, and an identity pool trusting it. */
-async function seedUserPool(): Promise<{ identityPoolId: string; userPool: { userPoolId: string; clientId: string } }> {
-  const userPoolId = `eu-west-1_React${Date.now().toString(36)}${++seeds}`;
-  const seeded = (await control("seed", {
-    userPools: [
-      {
-        Id: userPoolId,
-        PoolName: `react-${seeds}`,
-        Clients: [{ ClientName: "web", ExplicitAuthFlows: ["ALLOW_USER_SRP_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"] }],
-        Users: [{ Username: "alice", Password: "Correct-Horse-1" }],
-      },
-    ],
-  })) as { userPools: { clients: { id: string }[] }[] };
-  const clientId = seeded.userPools[0]!.clients[0]!.id;
-  const identity = (await control("seed", {
-    identityPools: [
-      {
-        IdentityPoolName: `react-userpool-${seeds}`,
-        Region: "eu-west-1",
-        AllowUnauthenticatedIdentities: true,
-        CognitoIdentityProviders: [{ ProviderName: `cognito-idp.eu-west-1.amazonaws.com/${userPoolId}`, ClientId: clientId }],
-        Roles: inject("roles"),
-      },
-    ],
-  })) as { identityPools: { id: string }[] };
-  return { identityPoolId: identity.identityPools[0]!.id, userPool: { userPoolId, clientId } };
-}
 
 describe("cognito-idpool/react in Chromium", () => {
   it("useAuthState re-renders on every state change", async () => {
@@ -132,7 +102,8 @@ describe("cognito-idpool/react in Chromium", () => {
   });
 
   it("a reload with a stored session renders restoring, then the signed-in user, and never signedOut", async () => {
-    const pools = await seedUserPool();
+    const { identityPoolId, userPoolId, clientId } = await createUserPoolAndIdentityPool();
+    const pools = { identityPoolId, userPool: { userPoolId, clientId } };
     const first = open(pools);
     await first.signIn({ username: "alice", password: "Correct-Horse-1" });
     const { identityId } = await first.getCredentials();
@@ -201,14 +172,3 @@ describe("cognito-idpool/react in Chromium", () => {
     expect(changes.map((change) => change.reason)).toEqual(["created", "linked", "signedOut", "created", "merged"]);
   });
 });
-
-async function control(path: string, body: unknown): Promise<unknown> {
-  const response = await fetch(`${emulatorUrl}/_emulator/${path}`, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify(body),
-  });
-  const text = await response.text();
-  if (!response.ok) throw new Error(`control ${path}: ${response.status} ${text}`);
-  return JSON.parse(text);
-}

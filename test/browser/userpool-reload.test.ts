@@ -1,7 +1,7 @@
 import { createStore, get } from "idb-keyval";
-import { afterEach, describe, expect, inject, it } from "vitest";
+import { afterEach, describe, expect, it } from "vitest";
 import { createAuth, type Auth } from "cognito-idpool";
-import { clearRequests, emulatorUrl } from "./emulator.js";
+import { clearRequests, control, createUserPoolAndIdentityPool, emulatorUrl } from "./emulator.js";
 
 /**
  * User-pool sign-in in real Chromium: SRP on the browser's WebCrypto and BigInt, tokens in
@@ -12,36 +12,6 @@ const opened: Auth[] = [];
 afterEach(() => {
   for (const auth of opened.splice(0)) auth.dispose();
 });
-
-let seeds = 0;
-
-/** A user pool with one app client and a confirmed user, and an identity pool trusting it. */
-async function seedPools(): Promise<{ identityPoolId: string; userPoolId: string; clientId: string }> {
-  const userPoolId = `eu-west-1_Browser${Date.now().toString(36)}${++seeds}`;
-  const seeded = (await control("seed", {
-    userPools: [
-      {
-        Id: userPoolId,
-        PoolName: `browser-${seeds}`,
-        Clients: [{ ClientName: "web", ExplicitAuthFlows: ["ALLOW_USER_SRP_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"] }],
-        Users: [{ Username: "alice", Password: "Correct-Horse-1", Attributes: { email: "alice@example.com" } }],
-      },
-    ],
-  })) as { userPools: { id: string; clients: { id: string }[] }[] };
-  const clientId = seeded.userPools[0]!.clients[0]!.id;
-  const identity = (await control("seed", {
-    identityPools: [
-      {
-        IdentityPoolName: `browser-userpool-${seeds}`,
-        Region: "eu-west-1",
-        AllowUnauthenticatedIdentities: true,
-        CognitoIdentityProviders: [{ ProviderName: `cognito-idp.eu-west-1.amazonaws.com/${userPoolId}`, ClientId: clientId }],
-        Roles: inject("roles"),
-      },
-    ],
-  })) as { identityPools: { id: string }[] };
-  return { identityPoolId: identity.identityPools[0]!.id, userPoolId, clientId };
-}
 
 function page(pools: { identityPoolId: string; userPoolId: string; clientId: string }): Auth {
   const auth = createAuth({
@@ -57,24 +27,27 @@ function page(pools: { identityPoolId: string; userPoolId: string; clientId: str
 const tokensKey = (identityPoolId: string) => `cognito-idpool:${identityPoolId}:userpool-tokens`;
 const idb = () => createStore("cognito-idpool", "kv");
 
-async function requestLog(): Promise<{ service: string; operation: string }[]> {
-  return ((await control("requests")) as { requests: { service: string; operation: string }[] }).requests;
-}
+const requestLog = () => control.requests();
 
 describe("user-pool sign-in in Chromium", () => {
   // First in this file: the file runs in its own frame, and later tests load the module.
   it("a guest-only page does not fetch the sign-in code; the first signIn does", async () => {
-    const loaded = () => performance.getEntriesByType("resource").some((entry) => entry.name.includes("/src/user-pool/session"));
-    const pools = await seedPools();
+    const signInCode = () =>
+      performance
+        .getEntriesByType("resource")
+        .filter((entry) => entry.name.includes("/src/user-pool/session"))
+        .map((entry) => entry.name);
+    const loaded = () => signInCode().length > 0;
+    const pools = await createUserPoolAndIdentityPool();
     const auth = page(pools);
     await auth.getCredentials();
-    expect(loaded()).toBe(false);
+    expect(signInCode()).toEqual([]);
     await auth.signIn({ username: "alice", password: "Correct-Horse-1" });
     expect(loaded()).toBe(true);
   });
 
   it("SRP sign-in, then a reload stays signed in from IndexedDB without the password", async () => {
-    const pools = await seedPools();
+    const pools = await createUserPoolAndIdentityPool();
     const first = page(pools);
     expect(await first.signIn({ username: "alice", password: "Correct-Horse-1" })).toEqual({ status: "signedIn" });
     const { identityId } = await first.getCredentials();
@@ -94,7 +67,7 @@ describe("user-pool sign-in in Chromium", () => {
   });
 
   it("signOut removes the tokens from IndexedDB, and a reload is not signed in", async () => {
-    const pools = await seedPools();
+    const pools = await createUserPoolAndIdentityPool();
     const auth = page(pools);
     await auth.signIn({ username: "alice", password: "Correct-Horse-1" });
     await auth.signOut();
@@ -105,14 +78,3 @@ describe("user-pool sign-in in Chromium", () => {
     expect(reloaded.getState().status).toBe("guest");
   });
 });
-
-async function control(path: string, body?: unknown, method = body === undefined ? "GET" : "POST"): Promise<unknown> {
-  const response = await fetch(`${emulatorUrl}/_emulator/${path}`, {
-    method,
-    headers: { "content-type": "application/json" },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  const text = await response.text();
-  if (!response.ok) throw new Error(`control ${path}: ${response.status} ${text}`);
-  return text ? JSON.parse(text) : undefined;
-}

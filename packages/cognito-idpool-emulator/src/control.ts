@@ -1,10 +1,11 @@
-import { lastCodeSent } from "./cognito-idp/index.js";
+import { lastCodeSent } from "./cognito-idp/queries.js";
 import { AwsError } from "./core/errors.js";
-import { emptyState } from "./core/state.js";
-import type { EmulatorResponse, Fault, ServiceContext } from "./core/types.js";
+import { defaultRuntime, type Fault } from "./core/runtime.js";
+import type { EmulatorResponse } from "./core/types.js";
+import type { EmulatorCore } from "./emulator.js";
 import { applySeed, type Seed } from "./seed.js";
-import type { EmulatorCore } from "./server.js";
-import { defaultRuntime } from "./server.js";
+import type { ServiceContext } from "./service.js";
+import { emptyState } from "./state.js";
 
 /**
  * Test and demo controls under `/_emulator/` (no AWS path uses this prefix). JSON in, JSON out.

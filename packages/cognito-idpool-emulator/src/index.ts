@@ -1,10 +1,15 @@
 import { readFile } from "node:fs/promises";
-import { EmulatorClock } from "./core/clock.js";
-import { emptyState, loadState, saveState, type EmulatorState } from "./core/state.js";
+import { createEmulatorCore, type EmulatorCore } from "./emulator.js";
 import { applySeed, type Seed, type SeedResult } from "./seed.js";
-import { createEmulatorServer, defaultRuntime, listenAddress, type EmulatorCore } from "./server.js";
+import { createEmulatorServer, listenAddress } from "./server.js";
 
-export type { Seed, SeedResult } from "./seed.js";
+export type { Seed, SeededPool, SeededUserPool, SeedResult } from "./seed.js";
+export type { IdentityPoolSeed } from "./cognito-identity/index.js";
+export type { MappingRule, RoleMapping } from "./cognito-identity/state.js";
+export type { CorsRule } from "./s3/state.js";
+export type { UserPoolSeed } from "./cognito-idp/seed.js";
+export type { OidcProviderSeed, RoleSeed } from "./iam/index.js";
+export type { BucketSeed } from "./s3/seed.js";
 
 /** Options of {@link startEmulator}. */
 export interface EmulatorOptions {
@@ -54,27 +59,8 @@ export async function startEmulatorWithCore(options: EmulatorOptions = {}): Prom
   const { port = 0, host = "127.0.0.1", dataDir } = options;
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new TypeError(`port must be an integer from 0 to 65535, got ${String(port)}`);
 
-  let state: EmulatorState = dataDir ? loadState(dataDir) : emptyState();
-  let saveTimer: NodeJS.Timeout | undefined;
   let url = "";
-  const core: EmulatorCore = {
-    get state() {
-      return state;
-    },
-    clock: new EmulatorClock(),
-    runtime: defaultRuntime(),
-    onChange() {
-      if (!dataDir || saveTimer) return;
-      saveTimer = setTimeout(() => {
-        saveTimer = undefined;
-        saveState(dataDir, state);
-      }, 50);
-    },
-    replaceState(next) {
-      state = next;
-    },
-    baseUrl: () => url,
-  };
+  const core = createEmulatorCore({ dataDir, baseUrl: () => url });
 
   const server = createEmulatorServer(core);
   await new Promise<void>((resolve, reject) => {
@@ -90,7 +76,7 @@ export async function startEmulatorWithCore(options: EmulatorOptions = {}): Prom
   if (options.seed !== undefined) {
     try {
       const seed = typeof options.seed === "string" ? (JSON.parse(await readFile(options.seed, "utf8")) as Seed) : options.seed;
-      seeded = await applySeed(seed, { state, clock: core.clock, baseUrl: url });
+      seeded = await applySeed(seed, { state: core.state, clock: core.clock, baseUrl: url });
       core.onChange();
     } catch (error) {
       server.close();
@@ -104,8 +90,7 @@ export async function startEmulatorWithCore(options: EmulatorOptions = {}): Prom
     ...(seeded ? { seeded } : {}),
     stop() {
       stopped ??= new Promise<void>((resolve) => {
-        if (saveTimer) clearTimeout(saveTimer);
-        if (dataDir) saveState(dataDir, state);
+        core.flush();
         server.close(() => resolve());
         server.closeAllConnections();
       });

@@ -1,9 +1,8 @@
 import { seedIdentityPools, type IdentityPoolSeed } from "./cognito-identity/index.js";
 import { seedUserPools, type UserPoolSeed } from "./cognito-idp/index.js";
-import type { EmulatorClock } from "./core/clock.js";
-import type { EmulatorState } from "./core/state.js";
 import { seedIam, type OidcProviderSeed, type RoleSeed } from "./iam/index.js";
 import { seedBuckets, type BucketSeed } from "./s3/index.js";
+import type { SeedContext } from "./service.js";
 
 /**
  * One JSON document that creates a whole environment. Applied in dependency order: IAM first
@@ -11,25 +10,42 @@ import { seedBuckets, type BucketSeed } from "./s3/index.js";
  * clients), then identity pools, then buckets. Fixed ids may be given so a demo knows them in advance.
  */
 export interface Seed {
+  /** IAM roles with their trust policy and inline policies (CreateRole + PutRolePolicy). */
   roles?: RoleSeed[];
+  /** IAM OpenID Connect providers (CreateOpenIDConnectProvider). */
   openIdConnectProviders?: OidcProviderSeed[];
+  /** User pools with their app clients, groups and users. */
   userPools?: UserPoolSeed[];
+  /** Identity pools with their roles (CreateIdentityPool + SetIdentityPoolRoles). */
   identityPools?: IdentityPoolSeed[];
+  /** S3 buckets with their CORS rules and objects. */
   buckets?: BucketSeed[];
-}
-
-export interface SeedContext {
-  state: EmulatorState;
-  clock: EmulatorClock;
-  baseUrl: string;
 }
 
 /** What the seed created, so a caller learns generated ids. */
 export interface SeedResult {
+  /** ARNs of the roles created or updated. */
   roles: string[];
-  userPools: { id: string; name: string; clients: { id: string; name: string }[] }[];
-  identityPools: { id: string; name: string }[];
+  /** Each user pool's id and name, with its app clients' ids and names. */
+  userPools: SeededUserPool[];
+  /** Each identity pool's id and name. */
+  identityPools: SeededPool[];
+  /** Names of the buckets created or updated. */
   buckets: string[];
+}
+
+/** A pool (or app client) the seed created or updated. */
+export interface SeededPool {
+  /** The id AWS would generate (or the fixed one the seed gave). */
+  id: string;
+  /** Its name. */
+  name: string;
+}
+
+/** A user pool the seed created or updated, with its app clients. */
+export interface SeededUserPool extends SeededPool {
+  /** The pool's app clients. */
+  clients: SeededPool[];
 }
 
 export async function applySeed(seed: Seed, ctx: SeedContext): Promise<SeedResult> {

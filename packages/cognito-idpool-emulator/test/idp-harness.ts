@@ -188,7 +188,7 @@ export async function verifyToken(
 
 /** The code the emulator last "sent" to a user, read through the control API. */
 export async function codeSent(emulator: TestEmulator, poolId: string, username: string): Promise<{ code: string; kind: string }> {
-  return emulator.control(`codes/${encodeURIComponent(poolId)}/${encodeURIComponent(username)}`);
+  return emulator.control.lastCode(poolId, username);
 }
 
 /** RFC 6238 TOTP (HMAC-SHA1, 6 digits, 30 s), written here independently of the emulator's. */

@@ -3,7 +3,7 @@ import { S3Client, type S3ClientConfig } from "@aws-sdk/client-s3";
 import { SignatureV4 } from "@smithy/signature-v4";
 import { issueCredentials } from "../src/core/credentials.js";
 import type { IamRole } from "../src/iam/state.js";
-import type { EmulatorCore } from "../src/server.js";
+import type { EmulatorCore } from "../src/emulator.js";
 import { REGION, ROOT_CREDENTIALS } from "../src/testing/harness.js";
 
 export interface Credentials {

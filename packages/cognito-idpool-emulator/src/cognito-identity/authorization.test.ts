@@ -27,7 +27,7 @@ beforeAll(async () => {
 });
 afterAll(() => kit.stop());
 beforeEach(async () => {
-  await kit.emulator.control("reset", {});
+  await kit.emulator.control.reset();
   pool = await createTestPool(kit);
   roleName = pool.unauthRoleArn.split("/").pop()!;
   const device = publicIdentityClient(kit.emulator.url);

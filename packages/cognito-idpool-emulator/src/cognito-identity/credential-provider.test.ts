@@ -42,7 +42,7 @@ afterAll(async () => {
   await kit.stop();
 });
 beforeEach(async () => {
-  await kit.emulator.control("reset", {});
+  await kit.emulator.control.reset();
   const { OpenIDConnectProviderArn } = await kit.iam.send(new CreateOpenIDConnectProviderCommand({ Url: issuer.url, ClientIDList: ["web"] }));
   pool = await createTestPool(kit, { OpenIdConnectProviderARNs: [OpenIDConnectProviderArn!] });
 });
@@ -57,14 +57,14 @@ function provider(logins?: Record<string, string>) {
 
 describe("fromCognitoIdentityPool", () => {
   it("gets guest credentials: GetId then GetCredentialsForIdentity, with the expiration as a Date", async () => {
-    await kit.emulator.control("requests", undefined, "DELETE");
+    await kit.emulator.control.clearRequests();
     const credentials = await provider()();
     expect(credentials.accessKeyId).toMatch(/^ASIA/);
     expect(credentials.secretAccessKey).toHaveLength(40);
     expect(credentials.sessionToken).toBeTruthy();
     expect(credentials.expiration).toBeInstanceOf(Date);
     expect(credentials.identityId).toMatch(new RegExp(`^${REGION}:`));
-    const { requests } = await kit.emulator.control("requests");
+    const requests = await kit.emulator.control.requests();
     expect(requests.map((r: any) => [r.operation, r.identityId])).toEqual([
       ["GetId", credentials.identityId],
       ["GetCredentialsForIdentity", credentials.identityId],

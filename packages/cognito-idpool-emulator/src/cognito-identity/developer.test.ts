@@ -28,7 +28,7 @@ beforeAll(async () => {
 });
 afterAll(() => kit.stop());
 beforeEach(async () => {
-  await kit.emulator.control("reset", {});
+  await kit.emulator.control.reset();
   pool = await createTestPool(kit, { DeveloperProviderName: DEV });
 });
 
@@ -92,7 +92,7 @@ describe("GetOpenIdTokenForDeveloperIdentity", () => {
       (await failure(device().send(new GetCredentialsForIdentityCommand({ IdentityId: one.IdentityId, Logins: { "cognito-identity.amazonaws.com": forged } }))))
         .message,
     ).toBe("Invalid login token. Couldn't verify signed token.");
-    await kit.emulator.control("clock", { offsetSeconds: 900 + 301 });
+    await kit.emulator.control.setClock(900 + 301);
     expect(
       (
         await failure(
@@ -103,10 +103,10 @@ describe("GetOpenIdTokenForDeveloperIdentity", () => {
   });
 
   it("records the identity id of developer operations in the request log", async () => {
-    await kit.emulator.control("requests", undefined, "DELETE");
+    await kit.emulator.control.clearRequests();
     const { IdentityId } = await tokenFor("user-1");
     await kit.identity.send(new LookupDeveloperIdentityCommand({ IdentityPoolId: pool.poolId, DeveloperUserIdentifier: "user-1" }));
-    const { requests } = await kit.emulator.control("requests");
+    const requests = await kit.emulator.control.requests();
     expect(requests.map((r: any) => [r.operation, r.identityId])).toEqual([
       ["GetOpenIdTokenForDeveloperIdentity", IdentityId],
       ["LookupDeveloperIdentity", IdentityId],

@@ -1,5 +1,5 @@
 import { AwsError } from "../core/errors.js";
-import type { ServiceContext } from "../core/types.js";
+import type { ServiceContext } from "../service.js";
 import { checkPlan, commit, planResolution, requireIdentity, unlink, type Plan } from "./identities.js";
 import { verifyLogins, type VerifiedLogin } from "./logins.js";
 import { issueOpenIdToken } from "./openid-token.js";

@@ -1,6 +1,6 @@
 import { issueCredentials } from "../core/credentials.js";
 import { AwsError } from "../core/errors.js";
-import type { ServiceContext } from "../core/types.js";
+import type { ServiceContext } from "../service.js";
 import { commit, forbidden, ownerOf, planResolution, requireIdentity, unlink } from "./identities.js";
 import { verifyLogins } from "./logins.js";
 import { COGNITO_LOGIN_KEY, issueOpenIdToken } from "./openid-token.js";
@@ -8,9 +8,9 @@ import { requirePool } from "./pools.js";
 import { invalidConfiguration, resolveRole, sessionContext, trustAllows } from "./roles.js";
 import { ARN, IDENTITY_ID, IDENTITY_POOL_ID, list, LOGINS, str, struct, validate } from "./validate.js";
 
-/** GetOpenIdToken's tokens live ten minutes (research spec §2.3). */
+/** GetOpenIdToken's tokens live ten minutes, as AWS documents. */
 const OPEN_ID_TOKEN_SECONDS = 600;
-/** Session name Cognito uses when it assumes the role for GetCredentialsForIdentity (research spec §5.1). */
+/** Session name Cognito uses when it assumes the role for GetCredentialsForIdentity (seen in CloudTrail as the assumed-role ARN's last part). */
 const SESSION_NAME = "CognitoIdentityCredentials";
 
 const GET_ID = struct({ AccountId: str({ min: 1, max: 15, pattern: /^\d+$/, patternText: "\\d+" }), IdentityPoolId: IDENTITY_POOL_ID, Logins: LOGINS }, [
@@ -69,7 +69,7 @@ export const enhancedFlowOperations = {
     const { IdentityId, Logins } = validate<{ IdentityId: string; Logins?: Record<string, string> }>(input, GET_OPEN_ID_TOKEN);
     ctx.log.identityId = IdentityId;
     const { identity, pool } = requireIdentity(ctx, IdentityId);
-    // A pool created without AllowClassicFlow allows it (AWS quirk, research spec §5.3); only an explicit false refuses.
+    // A pool created without AllowClassicFlow allows it (an AWS quirk); only an explicit false refuses.
     if (pool.AllowClassicFlow === false) throw new AwsError("InvalidParameterException", "Basic (classic) flow is not enabled, please use enhanced flow.");
     if (pool.RoleMappings && Object.keys(pool.RoleMappings).length) {
       throw new AwsError("InvalidParameterException", "Basic (classic) flow is not supported with RoleMappings, please use enhanced flow.");

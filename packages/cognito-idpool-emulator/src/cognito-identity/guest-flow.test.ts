@@ -30,7 +30,7 @@ beforeAll(async () => {
 });
 afterAll(() => kit.stop());
 beforeEach(async () => {
-  await kit.emulator.control("reset", {});
+  await kit.emulator.control.reset();
   pool = await createTestPool(kit);
 });
 
@@ -110,19 +110,19 @@ describe("GetCredentialsForIdentity for a guest (R3)", () => {
   it("honours the credential lifetime knob, and null restores one hour", async () => {
     const client = device();
     const { IdentityId } = await client.send(new GetIdCommand({ IdentityPoolId: pool.poolId }));
-    await kit.emulator.control("credentials", { lifetimeSeconds: 120 });
+    await kit.emulator.control.setCredentialLifetime(120);
     const short = await client.send(new GetCredentialsForIdentityCommand({ IdentityId }));
     const shortLife = (short.Credentials!.Expiration!.getTime() - Date.now()) / 1000;
     expect(shortLife).toBeGreaterThan(100);
     expect(shortLife).toBeLessThanOrEqual(121);
-    await kit.emulator.control("credentials", { lifetimeSeconds: null });
+    await kit.emulator.control.setCredentialLifetime(null);
     const normal = await client.send(new GetCredentialsForIdentityCommand({ IdentityId }));
     expect((normal.Credentials!.Expiration!.getTime() - Date.now()) / 1000).toBeGreaterThan(3500);
   });
 
   it("follows the emulator clock for Expiration", async () => {
     const { IdentityId } = await device().send(new GetIdCommand({ IdentityPoolId: pool.poolId }));
-    await kit.emulator.control("clock", { offsetSeconds: 86400 });
+    await kit.emulator.control.setClock(86400);
     const response = await device().send(new GetCredentialsForIdentityCommand({ IdentityId }));
     const ahead = (response.Credentials!.Expiration!.getTime() - Date.now()) / 1000;
     expect(ahead).toBeGreaterThan(86400 + 3500);
@@ -202,11 +202,11 @@ describe("wire format and request log", () => {
 
   it("records identityId on GetId (the one returned) and GetCredentialsForIdentity", async () => {
     const client = device();
-    await kit.emulator.control("requests", undefined, "DELETE");
+    await kit.emulator.control.clearRequests();
     const { IdentityId } = await client.send(new GetIdCommand({ IdentityPoolId: pool.poolId }));
     await client.send(new GetCredentialsForIdentityCommand({ IdentityId }));
     await failure(client.send(new GetCredentialsForIdentityCommand({ IdentityId: `${REGION}:00000000-0000-0000-0000-0000000000ff` })));
-    const { requests } = await kit.emulator.control("requests");
+    const requests = await kit.emulator.control.requests();
     expect(requests.map((r: any) => [r.service, r.operation, r.identityId, r.status])).toEqual([
       ["cognito-identity", "GetId", IdentityId, 200],
       ["cognito-identity", "GetCredentialsForIdentity", IdentityId, 200],

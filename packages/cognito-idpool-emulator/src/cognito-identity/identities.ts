@@ -1,9 +1,10 @@
 import { randomUUID } from "node:crypto";
 import { AwsError } from "../core/errors.js";
-import type { ServiceContext } from "../core/types.js";
+import type { ServiceContext } from "../service.js";
 import type { VerifiedLogin } from "./logins.js";
 import { regionOf } from "./pools.js";
 import { loginKey, type CognitoIdentityState, type IdentityPoolRecord, type IdentityRecord, type LinkedLogin } from "./state.js";
+import { own } from "../core/records.js";
 
 /** AWS's limit of logins linked to one identity (stated for MergeDeveloperIdentities). */
 const MAX_LINKED_LOGINS = 20;
@@ -17,7 +18,7 @@ const guestsNotSupported = () => new AwsError("NotAuthorizedException", "Unauthe
 /** An identity and its pool, or ResourceNotFound. Signed calls only see their own region, like the pools. */
 export function requireIdentity(ctx: ServiceContext, identityId: string): { identity: IdentityRecord; pool: IdentityPoolRecord } {
   const slice = ctx.state.cognitoIdentity;
-  const identity = Object.hasOwn(slice.identities, identityId) ? slice.identities[identityId] : undefined;
+  const identity = own(slice.identities, identityId);
   const pool = identity && slice.pools[identity.IdentityPoolId];
   if (!identity || !pool || (ctx.principal && regionOf(identityId) !== ctx.region)) throw notFound(identityId);
   return { identity, pool };
@@ -56,8 +57,22 @@ export interface ResolveOptions {
 }
 
 /**
- * The link and merge rules R1–R5 of the research spec §4.2, for GetId (no `given`) and for
+ * How Cognito links logins to identities and merges identities, for GetId (no `given`) and for
  * GetCredentialsForIdentity / GetOpenIdToken / GetOpenIdTokenForDeveloperIdentity (with `given`).
+ * The rules, named R1–R6 here and in the tests:
+ *
+ * - R1: without logins, GetId creates a new guest identity (if the pool allows guests).
+ * - R2: with logins, GetId never consults a guest: a known login names its identity, logins of
+ *   several identities merge them into the oldest, unknown logins create an authenticated identity.
+ * - R3: a guest identity used without logins stays a guest; an authenticated one is refused.
+ * - R4: a guest identity used with logins (a) keeps its id and links new logins, becoming
+ *   authenticated, or (b) with a login already linked to identity A, merges into A and answers A.
+ * - R5: an authenticated identity must be proved by one of its own logins; logins of another
+ *   identity do not merge them.
+ * - R6: a failing call (bad token, conflict, missing role) changes nothing; see {@link Plan}.
+ *
+ * [INF] When several identities merge, the oldest survives; AWS documents that identities merge,
+ * not which one remains.
  */
 export function planResolution(
   slice: CognitoIdentityState,
@@ -86,7 +101,7 @@ export function planResolution(
 
   let current = given;
   if (current?.disabled) {
-    // A guest that lost a merge, sent again with the winner's login: answer with the winner (research spec R4b, [INF]).
+    // A guest that lost a merge, sent again with the winner's login: answer with the winner, as R4b does. [INF]
     const survivor = current.mergedInto && followMerges(slice, current.mergedInto);
     if (options.trusted || !survivor || !ownerSet.includes(survivor)) throw forbidden(current.IdentityId);
     current = slice.identities[survivor];

@@ -1,4 +1,4 @@
-import type { ServiceContext } from "../core/types.js";
+import type { ServiceContext } from "../service.js";
 import { deleteIdentity, describeIdentity, requireIdentity } from "./identities.js";
 import { paginate } from "./pagination.js";
 import { regionOf, requirePool } from "./pools.js";

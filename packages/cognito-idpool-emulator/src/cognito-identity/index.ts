@@ -1,8 +1,8 @@
-import { ACCOUNT_ID } from "../core/credentials.js";
+import { ACCOUNT_ID } from "../core/account.js";
 import { AwsError } from "../core/errors.js";
-import type { JsonOperation, JsonService, ServiceContext } from "../core/types.js";
+import type { JsonOperation, JsonService, ServiceContext } from "../service.js";
 import { decide, deniedMessage } from "../iam/authorize.js";
-import type { SeedContext } from "../seed.js";
+import type { SeedContext } from "../service.js";
 import { developerOperations } from "./developer.js";
 import { enhancedFlowOperations } from "./enhanced-flow.js";
 import { identityAdminOperations } from "./identity-admin.js";

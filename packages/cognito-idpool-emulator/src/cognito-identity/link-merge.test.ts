@@ -14,8 +14,8 @@ import { createTestPool, publicIdentityClient, startIdentityKit, type IdentityKi
 import { startOidcIssuer, type TestIssuer } from "../testing/identity-oidc-issuer.js";
 
 /**
- * The link and merge rules R1–R6 of the research spec §4.2, through the AWS SDK client, with two
- * local OIDC issuers as the identity providers.
+ * The link and merge rules R1–R6 (listed at planResolution in identities.ts), through the AWS SDK
+ * client, with two local OIDC issuers as the identity providers.
  */
 let kit: IdentityKit;
 let idpA: TestIssuer;
@@ -34,7 +34,7 @@ afterAll(async () => {
   await idpB.stop();
 });
 beforeEach(async () => {
-  await kit.emulator.control("reset", {});
+  await kit.emulator.control.reset();
   const arns = [];
   for (const idp of [idpA, idpB])
     arns.push((await kit.iam.send(new CreateOpenIDConnectProviderCommand({ Url: idp.url, ClientIDList: ["web"] }))).OpenIDConnectProviderArn!);
@@ -119,9 +119,9 @@ describe("R4b: a guest with a login already linked to A merges into A", () => {
   it("records the response's identity id for GetCredentialsForIdentity", async () => {
     const a = await signIn(await loginA("u1"));
     const g = await guest();
-    await kit.emulator.control("requests", undefined, "DELETE");
+    await kit.emulator.control.clearRequests();
     await credentials(g, await loginA("u1"));
-    const { requests } = await kit.emulator.control("requests");
+    const requests = await kit.emulator.control.requests();
     expect(requests).toEqual([expect.objectContaining({ operation: "GetCredentialsForIdentity", identityId: a, status: 200 })]);
   });
 });

@@ -1,7 +1,7 @@
 import { createLocalJWKSet, decodeJwt, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from "jose";
-import { userPoolJwks, userPoolTokenStatus } from "../cognito-idp/index.js";
+import { userPoolJwks, userPoolTokenStatus } from "../cognito-idp/queries.js";
 import { AwsError } from "../core/errors.js";
-import type { ServiceContext } from "../core/types.js";
+import type { ServiceContext } from "../service.js";
 import { issuerWithoutScheme, type IamOidcProvider } from "../iam/state.js";
 import { issuerKeys, unreachable } from "./oidc-keys.js";
 import { COGNITO_LOGIN_KEY, verifyOpenIdToken } from "./openid-token.js";
@@ -24,7 +24,7 @@ export interface VerifiedLogin {
   mappingKeys: string[];
 }
 
-/** AWS accepts tokens up to five minutes past `exp` (research spec §3.3). */
+/** AWS accepts tokens up to five minutes past `exp`, an allowance for clock skew. */
 const EXPIRY_GRACE_SECONDS = 300;
 const USER_POOL_KEY = /^cognito-idp\.[a-z0-9-]+\.amazonaws\.com\/([\w-]+_[0-9a-zA-Z]+)$/;
 const JWT_ALGORITHMS = ["RS256", "RS384", "RS512", "ES256", "ES384", "ES512", "PS256", "PS384", "PS512"];
@@ -33,8 +33,9 @@ const notSupported = () => invalid("Token is not from a supported provider of th
 const invalid = (message: string) => new AwsError("NotAuthorizedException", message);
 
 /**
- * Checks every token of a `Logins` map against the pool, all before anything changes (R6: one bad
- * token fails the whole call). Order of checks per token, as the research spec §3.3 lays out:
+ * Checks every token of a `Logins` map against the pool, all before anything changes (R6 of
+ * `planResolution`: one bad token fails the whole call). Checks per token, in this order (the
+ * first that fails is the error):
  * JWT shape → `iss` vs key → provider configured → `aud`/`azp` → signature → `exp` (+300 s) →
  * ServerSideTokenCheck.
  */
@@ -141,7 +142,7 @@ async function verifyJwtLogin(
   };
 }
 
-/** Messages for ServerSideTokenCheck failures: not captured from AWS (research spec §9), our wording. */
+/** Messages for ServerSideTokenCheck failures. [INF] AWS's wording for these was not captured; ours says what happened. */
 const SERVER_SIDE_CHECK_MESSAGES = {
   "signed-out": "Invalid login token. Token has been revoked.",
   "user-deleted": "Invalid login token. User does not exist.",

@@ -20,7 +20,7 @@ afterAll(async () => {
   await issuer.stop();
 });
 beforeEach(async () => {
-  await kit.emulator.control("reset", {});
+  await kit.emulator.control.reset();
   const { OpenIDConnectProviderArn } = await kit.iam.send(new CreateOpenIDConnectProviderCommand({ Url: issuer.url, ClientIDList: [CLIENT_ID, "mobile"] }));
   pool = await createTestPool(kit, { OpenIdConnectProviderARNs: [OpenIDConnectProviderArn!] });
 });
@@ -72,7 +72,7 @@ describe("OIDC logins from a registered issuer (keys fetched from its JWKS)", ()
   });
 });
 
-describe("token checks (research spec §0, §3.3), none of which change state", () => {
+describe("token checks, none of which change state", () => {
   it("Issuer doesn't match providerName", async () => {
     const token = await issuer.mint({ sub: "alice", aud: CLIENT_ID, iss: "http://127.0.0.1:1/other" });
     expect(await refused(token)).toEqual({ code: "NotAuthorizedException", message: "Invalid login token. Issuer doesn't match providerName", status: 400 });
@@ -133,7 +133,7 @@ describe("token checks (research spec §0, §3.3), none of which change state", 
 
   it("judges expiry on the emulator clock", async () => {
     const token = await issuer.mint({ sub: "frank", aud: CLIENT_ID });
-    await kit.emulator.control("clock", { offsetSeconds: 7200 });
+    await kit.emulator.control.setClock(7200);
     expect((await refused(token)).message).toMatch(/^Invalid login token\. Token expired: /);
   });
 

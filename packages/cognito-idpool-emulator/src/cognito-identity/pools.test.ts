@@ -19,7 +19,7 @@ beforeAll(async () => {
   kit = await startIdentityKit();
 });
 afterAll(() => kit.stop());
-beforeEach(() => kit.emulator.control("reset", {}));
+beforeEach(() => kit.emulator.control.reset());
 
 const ROLE = "arn:aws:iam::000000000000:role/Some";
 
@@ -261,10 +261,10 @@ describe("seeds", () => {
         { IdentityPoolName: "generated", AllowUnauthenticatedIdentities: false, Region: "eu-west-1" },
       ],
     };
-    const first = await kit.emulator.control("seed", seed);
+    const first = await kit.emulator.control.seed(seed);
     expect(first.identityPools[0]).toEqual({ id: "eu-west-1:11111111-2222-3333-4444-555555555555", name: "demo" });
-    expect(first.identityPools[1].id).toMatch(/^eu-west-1:/);
-    const again = await kit.emulator.control("seed", seed);
+    expect(first.identityPools[1]!.id).toMatch(/^eu-west-1:/);
+    const again = await kit.emulator.control.seed(seed);
     expect(again.identityPools).toEqual(first.identityPools);
 
     const listed = await kit.identity.send(new ListIdentityPoolsCommand({ MaxResults: 60 }));
@@ -275,7 +275,7 @@ describe("seeds", () => {
 
   it("refuses a seed with a bad pool id, naming the member", async () => {
     await expect(
-      kit.emulator.control("seed", { identityPools: [{ IdentityPoolId: "eu-west-1_bad", IdentityPoolName: "x", AllowUnauthenticatedIdentities: true }] }),
+      kit.emulator.control.seed({ identityPools: [{ IdentityPoolId: "eu-west-1_bad", IdentityPoolName: "x", AllowUnauthenticatedIdentities: true }] }),
     ).rejects.toThrow(/at 'identityPoolId' failed to satisfy constraint/);
   });
 });

@@ -1,14 +1,15 @@
 import { randomUUID } from "node:crypto";
 import { AwsError } from "../core/errors.js";
-import type { EmulatorState } from "../core/state.js";
-import type { ServiceContext } from "../core/types.js";
+import type { EmulatorState } from "../state.js";
+import type { ServiceContext } from "../service.js";
 import { decide } from "../iam/authorize.js";
 import { issuerWithoutScheme } from "../iam/state.js";
 import { paginate } from "./pagination.js";
 import type { IdentityPoolRecord, RoleMapping } from "./state.js";
 import { ARN, bool, DEVELOPER_PROVIDER_NAME, IDENTITY_POOL_ID, list, map, MAX_RESULTS, NEXT_TOKEN, str, struct, validate } from "./validate.js";
+import { own } from "../core/records.js";
 
-/** Login keys Cognito accepts in SupportedLoginProviders (the research spec §3.2). */
+/** Login keys Cognito accepts in SupportedLoginProviders for the social identity providers it checks itself. */
 export const SOCIAL_PROVIDERS = ["graph.facebook.com", "accounts.google.com", "www.amazon.com", "appleid.apple.com", "api.twitter.com", "www.digits.com"];
 const USER_POOL_PROVIDER = /^cognito-idp\.([a-z0-9-]+)\.amazonaws\.com\/([\w-]+_[0-9a-zA-Z]+)$/;
 /** AWS's quota of identity pools per account and region. */
@@ -79,7 +80,7 @@ export function regionOf(id: string): string {
  * were signed for, as each AWS region is a separate endpoint; unsigned calls carry no region.
  */
 export function requirePool(ctx: ServiceContext, poolId: string): IdentityPoolRecord {
-  const pool = Object.hasOwn(ctx.state.cognitoIdentity.pools, poolId) ? ctx.state.cognitoIdentity.pools[poolId] : undefined;
+  const pool = own(ctx.state.cognitoIdentity.pools, poolId);
   if (!pool || (ctx.principal && regionOf(poolId) !== ctx.region)) throw new AwsError("ResourceNotFoundException", `IdentityPool '${poolId}' not found.`);
   return pool;
 }
@@ -226,7 +227,7 @@ export const poolOperations = {
       RoleMappings?: Record<string, RoleMapping>;
     }>(input, ROLES_SHAPE);
     const pool = requirePool(ctx, IdentityPoolId);
-    // Handing a role to Cognito is passing it: the caller needs iam:PassRole on each (research spec §2.10).
+    // Handing a role to Cognito is passing it: the caller needs iam:PassRole on each, as with any AWS service.
     const passed = [...Object.values(Roles), ...Object.values(RoleMappings ?? {}).flatMap((m) => m.RulesConfiguration?.Rules.map((r) => r.RoleARN) ?? [])];
     for (const roleArn of passed) {
       if (decide(ctx.state, ctx.principal, "iam:PassRole", roleArn) !== "Allow")

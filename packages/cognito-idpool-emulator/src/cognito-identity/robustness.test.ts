@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { AwsError } from "../core/errors.js";
-import type { ServiceContext } from "../core/types.js";
+import type { ServiceContext } from "../service.js";
 import { iamService } from "../iam/index.js";
 import { stsService } from "../sts/index.js";
 import { startTestEmulator, type TestEmulator } from "../testing/harness.js";
@@ -14,7 +14,7 @@ import { cognitoIdentityService } from "./index.js";
 let emulator: TestEmulator;
 beforeAll(async () => {
   emulator = await startTestEmulator();
-  await emulator.control("seed", {
+  await emulator.control.seed({
     roles: [
       {
         RoleName: "R",

@@ -13,7 +13,7 @@ import {
 } from "../testing/identity-fixtures.js";
 import { startOidcIssuer, type TestIssuer } from "../testing/identity-oidc-issuer.js";
 
-/** Role resolution (research spec §6.1) with RoleMappings on an OIDC provider whose tokens carry the claims. */
+/** Role resolution (see resolveRole in roles.ts) with RoleMappings on an OIDC provider whose tokens carry the claims. */
 let kit: IdentityKit;
 let issuer: TestIssuer;
 let pool: TestPool;
@@ -31,7 +31,7 @@ afterAll(async () => {
   await issuer.stop();
 });
 beforeEach(async () => {
-  await kit.emulator.control("reset", {});
+  await kit.emulator.control.reset();
   providerArn = (await kit.iam.send(new CreateOpenIDConnectProviderCommand({ Url: issuer.url, ClientIDList: ["web"] }))).OpenIDConnectProviderArn!;
   pool = await createTestPool(kit, { OpenIdConnectProviderARNs: [providerArn] });
   adminRole = await createRole(kit.iam, "Admin", cognitoTrustPolicy(pool.poolId, "authenticated"));

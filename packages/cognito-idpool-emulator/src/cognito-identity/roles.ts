@@ -1,5 +1,5 @@
 import { AwsError } from "../core/errors.js";
-import type { EmulatorState } from "../core/state.js";
+import type { EmulatorState } from "../state.js";
 import { findRoleByArn, type IamRole } from "../iam/state.js";
 import { evaluatePolicies, type PolicyDocument } from "../policy/index.js";
 import type { VerifiedLogin } from "./logins.js";
@@ -8,11 +8,11 @@ import type { IdentityPoolRecord, MappingRule, RoleMapping } from "./state.js";
 
 export const invalidConfiguration = () =>
   new AwsError("InvalidIdentityPoolConfigurationException", "Invalid identity pool configuration. Check assigned IAM roles for this pool.");
-/** AWS's message; the error type behind it was not captured (research spec §6.1), NotAuthorized is our choice. */
+/** AWS's message. [INF] The error type that carries it was not captured; NotAuthorizedException is our choice. */
 const ambiguousDenied = () => new AwsError("NotAuthorizedException", "The ambiguous role mapping rules denied this request.");
 
 /**
- * The role for a call, as the research spec §6.1 resolves it: guests get the unauthenticated role;
+ * The role for a call, resolved as Cognito does: guests get the unauthenticated role;
  * users get the role mapping of the first login that has one (Token: `cognito:roles` /
  * `cognito:preferred_role`; Rules: first matching rule), else the authenticated role. A
  * CustomRoleArn only matters where a mapping offers a choice; elsewhere it is ignored.

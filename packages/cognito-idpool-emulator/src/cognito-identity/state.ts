@@ -6,6 +6,7 @@ export interface CognitoIdentityProviderConfig {
   ServerSideTokenCheck?: boolean;
 }
 
+/** One rule of a `Rules` role mapping, as SetIdentityPoolRoles takes it. */
 export interface MappingRule {
   Claim: string;
   MatchType: "Equals" | "Contains" | "StartsWith" | "NotEqual";
@@ -13,6 +14,7 @@ export interface MappingRule {
   RoleARN: string;
 }
 
+/** How an identity pool picks the role for one login provider (`Token` or `Rules`), as SetIdentityPoolRoles takes it. */
 export interface RoleMapping {
   Type: "Token" | "Rules";
   AmbiguousRoleResolution?: "AuthenticatedRole" | "Deny";
@@ -24,7 +26,7 @@ export interface IdentityPoolRecord {
   IdentityPoolId: string;
   IdentityPoolName: string;
   AllowUnauthenticatedIdentities: boolean;
-  /** Absent means "not given": such pools allow the classic flow (AWS quirk, see the research spec §5.3). */
+  /** Absent means "not given": such pools allow the classic flow (an AWS quirk: only an explicit false refuses it). */
   AllowClassicFlow?: boolean;
   SupportedLoginProviders?: Record<string, string>;
   DeveloperProviderName?: string;

@@ -34,7 +34,7 @@ afterAll(async () => {
   await kit.stop();
 });
 beforeEach(async () => {
-  await kit.emulator.control("reset", {});
+  await kit.emulator.control.reset();
   userPool?.idp.destroy();
   userPool = await createUserPool(kit.emulator.url);
   clientId = await userPool.addClient("web");

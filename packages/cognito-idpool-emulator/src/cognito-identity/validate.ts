@@ -1,10 +1,11 @@
 import { AwsError } from "../core/errors.js";
+import { constraint, memberPath, Violations } from "../core/validation.js";
 
 /**
  * Input checking for the awsJson operations, answering as Coral does: wrong JSON types are a
  * SerializationException; every constraint violation (missing member, length, pattern, range,
- * enum, collection size) is collected and reported in one ValidationException —
- * `N validation error(s) detected: Value '<v>' at '<camelCaseMember>' failed to satisfy constraint: …`.
+ * enum, collection size) is collected and reported in one ValidationException, worded by
+ * core/validation.ts.
  */
 export type Rule = StringRule | BooleanRule | IntegerRule | ListRule | MapRule | StructRule;
 
@@ -52,43 +53,41 @@ export const struct = (members: Record<string, Rule>, required: readonly string[
 
 /** Checks `input` against an operation's input shape; returns it typed, or throws the AWS error. */
 export function validate<T>(input: Record<string, unknown>, shape: StructRule): T {
-  const violations: string[] = [];
+  const violations = new Violations();
   checkStruct(input, shape, "", violations);
-  const n = violations.length;
-  if (n > 0) throw new AwsError("ValidationException", `${n} validation error${n === 1 ? "" : "s"} detected: ${violations.join("; ")}`);
+  violations.throwIfAny("ValidationException");
   return input as T;
 }
 
-function checkStruct(value: Record<string, unknown>, shape: StructRule, path: string, out: string[]): void {
+function checkStruct(value: Record<string, unknown>, shape: StructRule, path: string, out: Violations): void {
   for (const name of shape.required ?? []) {
-    if (value[name] === undefined || value[name] === null)
-      out.push(`Value null at '${join(path, name)}' failed to satisfy constraint: Member must not be null`);
+    if (value[name] === undefined || value[name] === null) out.missing(memberPath(path, name));
   }
   for (const [name, rule] of Object.entries(shape.members)) {
     const member = value[name];
     if (member === undefined || member === null) continue;
-    check(member, rule, join(path, name), name, out);
+    check(member, rule, memberPath(path, name), name, out);
   }
 }
 
-function check(value: unknown, rule: Rule, path: string, name: string, out: string[]): void {
+function check(value: unknown, rule: Rule, path: string, name: string, out: Violations): void {
   switch (rule.kind) {
     case "string":
       if (typeof value !== "string") throw typeError(name, "a string");
-      for (const constraint of stringViolations(value, rule)) out.push(violation(value, path, constraint));
+      for (const violated of stringViolations(value, rule)) out.add(value, path, violated);
       return;
     case "boolean":
       if (typeof value !== "boolean") throw typeError(name, "a boolean");
       return;
     case "integer":
       if (typeof value !== "number" || !Number.isInteger(value)) throw typeError(name, "an integer");
-      if (rule.min !== undefined && value < rule.min) out.push(violation(value, path, `Member must have value greater than or equal to ${rule.min}`));
-      if (rule.max !== undefined && value > rule.max) out.push(violation(value, path, `Member must have value less than or equal to ${rule.max}`));
+      if (rule.min !== undefined && value < rule.min) out.add(value, path, constraint.minValue(rule.min));
+      if (rule.max !== undefined && value > rule.max) out.add(value, path, constraint.maxValue(rule.max));
       return;
     case "list": {
       if (!Array.isArray(value)) throw typeError(name, "a list");
-      if (rule.min !== undefined && value.length < rule.min) out.push(violation(value, path, `Member must have length greater than or equal to ${rule.min}`));
-      if (rule.max !== undefined && value.length > rule.max) out.push(violation(value, path, `Member must have length less than or equal to ${rule.max}`));
+      if (rule.min !== undefined && value.length < rule.min) out.add(value, path, constraint.minLength(rule.min));
+      if (rule.max !== undefined && value.length > rule.max) out.add(value, path, constraint.maxLength(rule.max));
       value.forEach((item, i) => {
         if (item === null || item === undefined) throw typeError(name, "a list without null items");
         check(item, rule.item, `${path}.${i + 1}.member`, name, out);
@@ -98,7 +97,7 @@ function check(value: unknown, rule: Rule, path: string, name: string, out: stri
     case "map": {
       if (!isObject(value)) throw typeError(name, "a map");
       const entries = Object.entries(value);
-      if (rule.max !== undefined && entries.length > rule.max) out.push(violation(value, path, `Member must have length less than or equal to ${rule.max}`));
+      if (rule.max !== undefined && entries.length > rule.max) out.add(value, path, constraint.maxLength(rule.max));
       const keyProblems = new Set<string>();
       const valueProblems = new Set<string>();
       for (const [key, item] of entries) {
@@ -109,8 +108,8 @@ function check(value: unknown, rule: Rule, path: string, name: string, out: stri
           stringViolations(item, rule.value).forEach((c) => valueProblems.add(c));
         } else check(item, rule.value, `${path}.${key}.member`, name, out);
       }
-      if (keyProblems.size) out.push(violation(value, path, `Map keys must satisfy constraint: [${[...keyProblems].join(", ")}]`));
-      if (valueProblems.size) out.push(violation(value, path, `Map value must satisfy constraint: [${[...valueProblems].join(", ")}]`));
+      if (keyProblems.size) out.add(value, path, `Map keys must satisfy constraint: [${[...keyProblems].join(", ")}]`);
+      if (valueProblems.size) out.add(value, path, `Map value must satisfy constraint: [${[...valueProblems].join(", ")}]`);
       return;
     }
     case "struct":
@@ -122,30 +121,11 @@ function check(value: unknown, rule: Rule, path: string, name: string, out: stri
 function stringViolations(value: string, rule: StringRule): string[] {
   const found: string[] = [];
   const length = [...value].length;
-  if (rule.min !== undefined && length < rule.min) found.push(`Member must have length greater than or equal to ${rule.min}`);
-  if (rule.max !== undefined && length > rule.max) found.push(`Member must have length less than or equal to ${rule.max}`);
-  if (rule.pattern && !rule.pattern.test(value)) found.push(`Member must satisfy regular expression pattern: ${rule.patternText ?? rule.pattern.source}`);
-  if (rule.values && !rule.values.includes(value)) found.push(`Member must satisfy enum value set: [${rule.values.join(", ")}]`);
+  if (rule.min !== undefined && length < rule.min) found.push(constraint.minLength(rule.min));
+  if (rule.max !== undefined && length > rule.max) found.push(constraint.maxLength(rule.max));
+  if (rule.pattern && !rule.pattern.test(value)) found.push(constraint.pattern(rule.patternText ?? rule.pattern.source));
+  if (rule.values && !rule.values.includes(value)) found.push(constraint.oneOf(rule.values));
   return found;
-}
-
-function violation(value: unknown, path: string, constraint: string): string {
-  return `Value '${show(value)}' at '${path}' failed to satisfy constraint: ${constraint}`;
-}
-
-/** Java-style rendering, as Coral prints values: maps `{k=v}`, lists `[a, b]`. */
-function show(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(show).join(", ")}]`;
-  if (isObject(value))
-    return `{${Object.entries(value)
-      .map(([k, v]) => `${k}=${show(v)}`)
-      .join(", ")}}`;
-  return String(value);
-}
-
-function join(path: string, name: string): string {
-  const camel = name.charAt(0).toLowerCase() + name.slice(1);
-  return path ? `${path}.${camel}` : camel;
 }
 
 function typeError(member: string, expected: string): AwsError {

@@ -1,6 +1,6 @@
 import type { JWTPayload } from "jose";
 import { AwsError } from "../core/errors.js";
-import type { ServiceContext } from "../core/types.js";
+import type { ServiceContext } from "../service.js";
 import { signOutEverywhere } from "./admin.js";
 import { attributeList } from "./attributes.js";
 import { idpErrors, InputCheck, shapes } from "./errors.js";
@@ -10,9 +10,10 @@ import { enforcePasswordPolicy } from "./password-policy.js";
 import { openSession, takeSession } from "./sessions.js";
 import { passwordMatches, srpPoolName } from "./srp.js";
 import type { MfaMethod, PoolUser, UserPool } from "./state.js";
-import { findRefreshFamily, looksLikeRefreshToken, verifyAccessToken } from "./tokens.js";
+import { findRefreshFamily, looksLikeRefreshToken, tokenRevoked, verifyAccessToken } from "./tokens.js";
 import { matchTotp, newTotpSecret } from "./totp.js";
 import { mfaSettings, setPassword } from "./users.js";
+import { own } from "../core/records.js";
 
 /** Operations a signed-in user makes with their access token (unsigned, as on AWS). */
 
@@ -30,18 +31,11 @@ interface Authenticated {
 async function authenticate(ctx: ServiceContext, token: string): Promise<Authenticated> {
   const { pool, claims } = await verifyAccessToken(ctx.state.cognitoIdp.pools, token, ctx.clock.date());
   const key = userKey(pool, String(claims["username"] ?? ""));
-  const user = Object.hasOwn(pool.users, key) ? pool.users[key] : undefined;
+  const user = own(pool.users, key);
   if (!user || user.sub !== claims.sub) throw idpErrors.userNotFound();
   if (tokenRevoked(pool, user, claims)) throw idpErrors.accessTokenRevoked();
   if (!user.enabled) throw idpErrors.userDisabled();
   return { pool, key, user, claims };
-}
-
-/** A token is revoked when its sign-in session was, or (without origin_jti) it predates a global sign-out. */
-export function tokenRevoked(pool: UserPool, user: PoolUser, claims: JWTPayload): boolean {
-  const origin = typeof claims["origin_jti"] === "string" ? claims["origin_jti"] : undefined;
-  if (origin !== undefined) return Object.hasOwn(pool.families, origin) && pool.families[origin]!.revoked;
-  return typeof claims.iat === "number" && claims.iat < user.tokensValidAfter;
 }
 
 function accessTokenOf(check: InputCheck, required = true): string | undefined {

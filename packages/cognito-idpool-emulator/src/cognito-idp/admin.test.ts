@@ -293,7 +293,7 @@ describe("seeding", () => {
   };
 
   it("creates pools, clients, groups and users with fixed ids through the control API", async () => {
-    const result = await emulator.control("seed", seed);
+    const result = await emulator.control.seed(seed);
     expect(result.userPools).toEqual([{ id: "eu-west-1_SeedPool1", name: "seeded", clients: [{ id: "seededwebclient00000000001", name: "web" }] }]);
     const pool = jsPool(emulator, "eu-west-1_SeedPool1", "seededwebclient00000000001");
     const { session } = await signedIn(pool, "olga", "Seeded-pass-1");
@@ -303,12 +303,12 @@ describe("seeding", () => {
       MfaConfiguration: "OPTIONAL",
       SoftwareTokenMfaConfiguration: { Enabled: true },
     });
-    await expect(emulator.control("seed", seed)).rejects.toThrow(/InvalidParameterException.*already exists/);
+    await expect(emulator.control.seed(seed)).rejects.toThrow(/InvalidParameterException.*already exists/);
   });
 
   it("refuses seed users whose password breaks the policy", async () => {
     const bad = { userPools: [{ PoolName: "weak", Users: [{ Username: "pat", Password: "weak" }] }] };
-    await expect(emulator.control("seed", bad)).rejects.toThrow(/InvalidPasswordException.*Password not long enough/);
+    await expect(emulator.control.seed(bad)).rejects.toThrow(/InvalidPasswordException.*Password not long enough/);
   });
 
   it("keeps pools, users and signing keys across a restart with --data", async () => {
@@ -343,7 +343,7 @@ describe("seeding", () => {
 describe("the codes control route", () => {
   it("answers 404 for a user who was sent nothing or does not exist", async () => {
     const pool = await createPool(emulator);
-    await expect(emulator.control(`codes/${pool.poolId}/nobody`)).rejects.toThrow(/404/);
-    await expect(emulator.control(`codes/${REGION}_Nothing00/nobody`)).rejects.toThrow(/404/);
+    await expect(emulator.control.lastCode(pool.poolId, "nobody")).rejects.toThrow(/404/);
+    await expect(emulator.control.lastCode(`${REGION}_Nothing00`, "nobody")).rejects.toThrow(/404/);
   });
 });

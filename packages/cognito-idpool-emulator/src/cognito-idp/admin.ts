@@ -1,5 +1,5 @@
 import { AwsError } from "../core/errors.js";
-import type { ServiceContext } from "../core/types.js";
+import type { ServiceContext } from "../service.js";
 import { checkAttributes, recoveryChannel } from "./attributes.js";
 import { idpErrors, InputCheck, shapes } from "./errors.js";
 import { newTemporaryPassword } from "./ids.js";
@@ -7,6 +7,7 @@ import { requirePool, requireUser } from "./lookup.js";
 import { enforcePasswordPolicy } from "./password-policy.js";
 import type { PoolGroup, PoolUser, UserPool } from "./state.js";
 import { addUser, describeUser, mfaSettings, sendCode, setPassword } from "./users.js";
+import { own } from "../core/records.js";
 
 /** Administrative user and group operations (SigV4-signed, by user pool id). */
 
@@ -187,7 +188,7 @@ export function createGroup(input: Record<string, unknown>, ctx: ServiceContext)
 }
 
 function requireGroup(pool: UserPool, name: string): PoolGroup {
-  const group = Object.hasOwn(pool.groups, name) ? pool.groups[name] : undefined;
+  const group = own(pool.groups, name);
   if (!group) throw new AwsError("ResourceNotFoundException", "Group not found.");
   return group;
 }

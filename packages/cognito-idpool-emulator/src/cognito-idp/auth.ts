@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import type { ServiceContext } from "../core/types.js";
+import type { ServiceContext } from "../service.js";
 import { AwsError } from "../core/errors.js";
 import { checkAttributes } from "./attributes.js";
 import { flowEnabled } from "./clients.js";
@@ -14,6 +14,7 @@ import type { ChallengeSession, MfaMethod, UserPool, UserPoolClient } from "./st
 import { findRefreshFamily, signTokens } from "./tokens.js";
 import { matchTotp } from "./totp.js";
 import { setPassword } from "./users.js";
+import { own } from "../core/records.js";
 
 const AUTH_FLOWS = [
   "USER_SRP_AUTH",
@@ -124,7 +125,7 @@ async function refreshAuth(ctx: ServiceContext, pool: UserPool, client: UserPool
   const found = findRefreshFamily(pool, token);
   if (!found || found.family.clientId !== client.ClientId) throw idpErrors.invalidRefreshToken();
   const { family, originJti } = found;
-  const user = Object.hasOwn(pool.users, family.userKey) ? pool.users[family.userKey] : undefined;
+  const user = own(pool.users, family.userKey);
   checkSecretHash(client, parameters["SECRET_HASH"], [user?.Username, family.sub, parameters["USERNAME"]]);
   if (family.revoked || !user || user.sub !== family.sub) throw idpErrors.refreshTokenRevoked();
   if (ctx.clock.now() > family.refreshExpiresAt) throw idpErrors.refreshTokenExpired();
@@ -168,7 +169,7 @@ export async function adminRespondToAuthChallenge(input: Record<string, unknown>
 
 function clientOfPool(ctx: ServiceContext, poolId: string, clientId: string): { pool: UserPool; client: UserPoolClient } {
   const pool = requirePool(ctx.state, poolId);
-  const client = Object.hasOwn(pool.clients, clientId) ? pool.clients[clientId] : undefined;
+  const client = own(pool.clients, clientId);
   if (!client) throw idpErrors.clientNotFound(clientId);
   return { pool, client };
 }
@@ -245,7 +246,7 @@ export async function respondToAuthChallenge(input: Record<string, unknown>, ctx
 
 /** The user a session belongs to; one deleted mid-flow makes the session useless. */
 function sessionUser(ctx: ServiceContext, pool: UserPool, client: UserPoolClient, session: ChallengeSession): SignIn {
-  const user = session.userKey !== undefined && Object.hasOwn(pool.users, session.userKey) ? pool.users[session.userKey] : undefined;
+  const user = session.userKey !== undefined ? own(pool.users, session.userKey) : undefined;
   if (!user || session.userKey === undefined) throw idpErrors.invalidSession();
   return { ctx, pool, client, key: session.userKey, user };
 }
@@ -266,7 +267,7 @@ async function passwordVerifier(ctx: ServiceContext, pool: UserPool, client: Use
   // Cognito keeps the SRP state in the SECRET_BLOCK; here it names the open session.
   const session = takeSession(ctx.state, secretBlock, now, { clientId: client.ClientId, challenge: "PASSWORD_VERIFIER" });
   session.used = true;
-  const user = session.userKey !== undefined && Object.hasOwn(pool.users, session.userKey) ? pool.users[session.userKey] : undefined;
+  const user = session.userKey !== undefined ? own(pool.users, session.userKey) : undefined;
   checkSecretHash(client, responses["SECRET_HASH"], [username, user?.Username]);
   if (parseSrpTimestamp(timestamp) === undefined)
     throw idpErrors.invalidParameter("TIMESTAMP must have the format ddd MMM d HH:mm:ss UTC yyyy, e.g. Tue Nov 3 09:05:07 UTC 2026.");

@@ -1,9 +1,11 @@
-import type { EmulatorState } from "../core/state.js";
-import type { ServiceContext } from "../core/types.js";
+import type { EmulatorState } from "../state.js";
+import { constraint, memberPath, validationError } from "../core/validation.js";
+import type { ServiceContext } from "../service.js";
 import { idpErrors, InputCheck, shapes } from "./errors.js";
 import { newClientId, newClientSecret } from "./ids.js";
 import { requirePool } from "./lookup.js";
 import type { UserPool, UserPoolClient } from "./state.js";
+import { own } from "../core/records.js";
 
 const FLOWS = [
   "ADMIN_NO_SRP_AUTH",
@@ -58,9 +60,7 @@ export function createClient(pool: UserPool, input: Record<string, unknown>, now
     const limit = LIMITS[kind];
     const unitGiven = units[kind];
     if (unitGiven !== undefined && !UNITS.includes(unitGiven as Unit)) {
-      throw idpErrors.invalidParameter(
-        `1 validation error detected: Value '${String(unitGiven)}' at 'tokenValidityUnits.${kind.charAt(0).toLowerCase()}${kind.slice(1)}' failed to satisfy constraint: Member must satisfy enum value set: [${UNITS.join(", ")}]`,
-      );
+      throw validationError("InvalidParameterException", unitGiven, memberPath("tokenValidityUnits", kind), constraint.oneOf(UNITS));
     }
     // A value without a unit is in AWS's unit for it (hours, days); no value (or a refresh validity
     // of 0) means AWS's default lifetime.
@@ -161,7 +161,7 @@ export function createUserPoolClientOperation(input: Record<string, unknown>, ct
 export function describeUserPoolClientOperation(input: Record<string, unknown>, ctx: ServiceContext): unknown {
   const pool = poolOf(ctx.state, input, true);
   const clientId = input["ClientId"] as string;
-  const client = Object.hasOwn(pool.clients, clientId) ? pool.clients[clientId] : undefined;
+  const client = own(pool.clients, clientId);
   if (!client) throw idpErrors.clientNotFound(clientId);
   return { UserPoolClient: describeClient(pool.Id, client) };
 }

@@ -1,4 +1,5 @@
 import { AwsError } from "../core/errors.js";
+import { constraint, memberPath, Violations } from "../core/validation.js";
 
 /**
  * The user-pool errors the emulator answers with, worded as Cognito words them. Kept in one place
@@ -35,11 +36,11 @@ export const idpErrors = {
 
 /**
  * Cognito reports constraint violations on input members as InvalidParameterException with
- * Coral's message shape (`1 validation error detected: Value 'x' at 'userPoolId' failed to …`).
- * Collects every violation of one request, as Coral does, and throws them together.
+ * Coral's message (written by core/validation.ts). Collects every violation of one request, as
+ * Coral does, and throws them together.
  */
 export class InputCheck {
-  private readonly problems: string[] = [];
+  private readonly problems = new Violations();
 
   /** `prefix` places a nested structure's members, e.g. `policies.passwordPolicy.`. */
   constructor(
@@ -48,7 +49,7 @@ export class InputCheck {
   ) {}
 
   private path(member: string): string {
-    return this.prefix + wireName(member);
+    return this.prefix + memberPath("", member);
   }
 
   /** A string member; returns undefined when absent (and records the violation when required). */
@@ -56,16 +57,16 @@ export class InputCheck {
     const value = this.input[member];
     const path = this.path(member);
     if (value === undefined || value === null) {
-      if (rules.required) this.problems.push(`Value null at '${path}' failed to satisfy constraint: Member must not be null`);
+      if (rules.required) this.problems.missing(path);
       return undefined;
     }
     if (typeof value !== "string") throw serialization(member, "a string");
     if (rules.min !== undefined && value.length < rules.min) {
-      this.problems.push(`Value '${value}' at '${path}' failed to satisfy constraint: Member must have length greater than or equal to ${rules.min}`);
+      this.problems.add(value, path, constraint.minLength(rules.min));
     } else if (rules.max !== undefined && value.length > rules.max) {
-      this.problems.push(`Value '${value}' at '${path}' failed to satisfy constraint: Member must have length less than or equal to ${rules.max}`);
+      this.problems.add(value, path, constraint.maxLength(rules.max));
     } else if (rules.pattern !== undefined && !new RegExp(`^(?:${rules.pattern})$`, "u").test(value)) {
-      this.problems.push(`Value '${value}' at '${path}' failed to satisfy constraint: Member must satisfy regular expression pattern: ${rules.pattern}`);
+      this.problems.add(value, path, constraint.pattern(rules.pattern));
     }
     return value;
   }
@@ -74,7 +75,7 @@ export class InputCheck {
   oneOf<T extends string>(member: string, values: readonly T[], required = false): T | undefined {
     const value = this.string(member, { required });
     if (value !== undefined && !values.includes(value as T)) {
-      this.problems.push(`Value '${value}' at '${this.path(member)}' failed to satisfy constraint: Member must satisfy enum value set: [${values.join(", ")}]`);
+      this.problems.add(value, this.path(member), constraint.oneOf(values));
     }
     return value as T | undefined;
   }
@@ -84,11 +85,9 @@ export class InputCheck {
     if (value === undefined || value === null) return undefined;
     if (typeof value !== "number" || !Number.isInteger(value)) throw serialization(member, "an integer");
     if (rules.min !== undefined && value < rules.min) {
-      this.problems.push(
-        `Value '${value}' at '${this.path(member)}' failed to satisfy constraint: Member must have value greater than or equal to ${rules.min}`,
-      );
+      this.problems.add(value, this.path(member), constraint.minValue(rules.min));
     } else if (rules.max !== undefined && value > rules.max) {
-      this.problems.push(`Value '${value}' at '${this.path(member)}' failed to satisfy constraint: Member must have value less than or equal to ${rules.max}`);
+      this.problems.add(value, this.path(member), constraint.maxValue(rules.max));
     }
     return value;
   }
@@ -108,9 +107,7 @@ export class InputCheck {
     if (values) {
       value.forEach((v: string, i) => {
         if (!values.includes(v)) {
-          this.problems.push(
-            `Value '${v}' at '${this.path(member)}.${i + 1}.member' failed to satisfy constraint: Member must satisfy enum value set: [${values.join(", ")}]`,
-          );
+          this.problems.add(v, `${this.path(member)}.${i + 1}.member`, constraint.oneOf(values));
         }
       });
     }
@@ -121,7 +118,7 @@ export class InputCheck {
   stringMap(member: string, required = false): Record<string, string> | undefined {
     const value = this.input[member];
     if (value === undefined || value === null) {
-      if (required) this.problems.push(`Value null at '${this.path(member)}' failed to satisfy constraint: Member must not be null`);
+      if (required) this.problems.missing(this.path(member));
       return undefined;
     }
     if (typeof value !== "object" || Array.isArray(value) || Object.values(value).some((v) => typeof v !== "string" && v !== null)) {
@@ -148,7 +145,7 @@ export class InputCheck {
       if (typeof entry !== "object" || entry === null) throw serialization(`${member}.${i + 1}`, "an attribute");
       const { Name, Value } = entry as Record<string, unknown>;
       if (typeof Name !== "string") {
-        this.problems.push(`Value null at '${this.path(member)}.${i + 1}.member.name' failed to satisfy constraint: Member must not be null`);
+        this.problems.missing(`${this.path(member)}.${i + 1}.member.name`);
       }
       if (Value !== undefined && typeof Value !== "string") throw serialization(`${member}.${i + 1}.Value`, "a string");
       return { Name: String(Name ?? ""), Value: (Value as string | undefined) ?? "" };
@@ -157,15 +154,8 @@ export class InputCheck {
 
   /** Throws the collected violations, if any. */
   done(): void {
-    if (this.problems.length === 0) return;
-    const n = this.problems.length;
-    throw idpErrors.invalidParameter(`${n} validation error${n > 1 ? "s" : ""} detected: ${this.problems.join("; ")}`);
+    this.problems.throwIfAny("InvalidParameterException");
   }
-}
-
-/** Coral names members in camelCase: `UserPoolId` → `userPoolId`. */
-function wireName(member: string): string {
-  return member.charAt(0).toLowerCase() + member.slice(1);
 }
 
 function serialization(member: string, expected: string): AwsError {

@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import type { ServiceContext } from "../core/types.js";
+import type { ServiceContext } from "../service.js";
 import { deliveryTo } from "./attributes.js";
 import { idpErrors } from "./errors.js";
 import { newCode } from "./ids.js";

@@ -1,16 +1,7 @@
 import { AwsError } from "../core/errors.js";
-import type { EmulatorState } from "../core/state.js";
-import type { EmulatorResponse, JsonOperation, JsonService, ServiceContext } from "../core/types.js";
-import {
-  associateSoftwareToken,
-  changePassword,
-  getUser,
-  globalSignOut,
-  revokeToken,
-  setUserMfaPreference,
-  tokenRevoked,
-  verifySoftwareToken,
-} from "./account.js";
+import type { EmulatorResponse } from "../core/types.js";
+import type { JsonOperation, JsonService, ServiceContext } from "../service.js";
+import { associateSoftwareToken, changePassword, getUser, globalSignOut, revokeToken, setUserMfaPreference, verifySoftwareToken } from "./account.js";
 import {
   adminAddUserToGroup,
   adminCreateUser,
@@ -29,7 +20,6 @@ import {
 } from "./admin.js";
 import { adminInitiateAuth, adminRespondToAuthChallenge, initiateAuth, respondToAuthChallenge } from "./auth.js";
 import { createUserPoolClientOperation, deleteUserPoolClientOperation, describeUserPoolClientOperation } from "./clients.js";
-import { findUser } from "./lookup.js";
 import {
   createUserPoolOperation,
   deleteUserPoolOperation,
@@ -38,8 +28,10 @@ import {
   setUserPoolMfaConfigOperation,
 } from "./pools.js";
 import { adminConfirmSignUp, confirmForgotPassword, confirmSignUp, forgotPassword, resendConfirmationCode, signUp } from "./signup.js";
+import { poolOf } from "./queries.js";
 import { issuerOf, publicJwks } from "./tokens.js";
 
+export { lastCodeSent, userPoolClientIds, userPoolJwks, userPoolTokenStatus } from "./queries.js";
 export { seedUserPools, type UserPoolSeed } from "./seed.js";
 
 const signed = (handler: JsonOperation["handler"]): JsonOperation => ({ auth: "sigv4", handler });
@@ -95,10 +87,6 @@ export const cognitoIdpService: JsonService = {
   },
 };
 
-function poolOf(state: EmulatorState, poolId: string) {
-  return Object.hasOwn(state.cognitoIdp.pools, poolId) ? state.cognitoIdp.pools[poolId] : undefined;
-}
-
 /**
  * `GET /<userPoolId>/.well-known/jwks.json | openid-configuration`. The discovery document keeps
  * AWS's issuer (tokens carry it) but points `jwks_uri` at this emulator, where the keys are.
@@ -133,45 +121,4 @@ export function serveUserPoolWellKnown(poolId: string, file: string, ctx: Servic
           ],
         };
   return { status: 200, headers: { "content-type": "application/json", "cache-control": "max-age=3600" }, body: JSON.stringify(body) };
-}
-
-/** The last code the emulator "sent" to a user (sign-up confirmation, password reset, SMS or email MFA). */
-export function lastCodeSent(state: EmulatorState, poolId: string, username: string): { code: string; kind: "confirmation" | "reset" | "mfa" } | undefined {
-  const pool = poolOf(state, poolId);
-  const last = pool ? findUser(pool, username)?.user.lastCode : undefined;
-  return last ? { code: last.code, kind: last.kind } : undefined;
-}
-
-/**
- * The public keys (JWKS) a user pool signs its tokens with, for the identity-pool side to verify
- * user-pool ID tokens in process (their issuer is https://cognito-idp.<region>.amazonaws.com/…,
- * which the emulator cannot fetch). undefined when the pool does not exist.
- */
-export function userPoolJwks(state: EmulatorState, userPoolId: string): { keys: Record<string, unknown>[] } | undefined {
-  const pool = poolOf(state, userPoolId);
-  return pool ? publicJwks(pool) : undefined;
-}
-
-/** The app client ids of a user pool (an identity pool's CognitoIdentityProviders name them). */
-export function userPoolClientIds(state: EmulatorState, userPoolId: string): string[] {
-  const pool = poolOf(state, userPoolId);
-  return pool ? Object.keys(pool.clients) : [];
-}
-
-/**
- * ServerSideTokenCheck: is a verified ID token still good at the user pool? `signed-out` when its
- * sign-in session was revoked (RevokeToken, GlobalSignOut, AdminUserGlobalSignOut) or it predates a
- * global sign-out, `user-deleted` when the user is gone, `disabled` when the user is disabled.
- */
-export function userPoolTokenStatus(
-  state: EmulatorState,
-  userPoolId: string,
-  claims: Record<string, unknown>,
-): "valid" | "signed-out" | "user-deleted" | "disabled" {
-  const pool = poolOf(state, userPoolId);
-  const username = claims["cognito:username"] ?? claims["username"];
-  const user = pool && typeof username === "string" ? findUser(pool, username)?.user : undefined;
-  if (!pool || !user || user.sub !== claims["sub"]) return "user-deleted";
-  if (!user.enabled) return "disabled";
-  return tokenRevoked(pool, user, claims) ? "signed-out" : "valid";
 }

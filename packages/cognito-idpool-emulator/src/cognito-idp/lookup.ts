@@ -1,9 +1,10 @@
-import type { EmulatorState } from "../core/state.js";
+import type { EmulatorState } from "../state.js";
 import { idpErrors } from "./errors.js";
 import type { PoolUser, UserPool, UserPoolClient } from "./state.js";
+import { own } from "../core/records.js";
 
 export function requirePool(state: EmulatorState, poolId: string): UserPool {
-  const pool = Object.hasOwn(state.cognitoIdp.pools, poolId) ? state.cognitoIdp.pools[poolId] : undefined;
+  const pool = own(state.cognitoIdp.pools, poolId);
   if (!pool) throw idpErrors.poolNotFound(poolId);
   return pool;
 }
@@ -11,7 +12,7 @@ export function requirePool(state: EmulatorState, poolId: string): UserPool {
 /** Public operations name only the client; its pool follows from it. */
 export function requireClient(state: EmulatorState, clientId: string): { pool: UserPool; client: UserPoolClient } {
   for (const pool of Object.values(state.cognitoIdp.pools)) {
-    const client = Object.hasOwn(pool.clients, clientId) ? pool.clients[clientId] : undefined;
+    const client = own(pool.clients, clientId);
     if (client) return { pool, client };
   }
   throw idpErrors.clientNotFound(clientId);
@@ -32,7 +33,7 @@ function same(pool: UserPool, a: string | undefined, b: string): boolean {
  */
 export function findUser(pool: UserPool, name: string): { key: string; user: PoolUser } | undefined {
   const key = userKey(pool, name);
-  const direct = Object.hasOwn(pool.users, key) ? pool.users[key] : undefined;
+  const direct = own(pool.users, key);
   if (direct) return { key, user: direct };
   for (const [candidateKey, user] of Object.entries(pool.users)) {
     for (const attribute of pool.usernameAttributes) {

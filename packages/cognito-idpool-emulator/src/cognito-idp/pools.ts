@@ -1,6 +1,6 @@
-import { ACCOUNT_ID } from "../core/credentials.js";
-import type { EmulatorState } from "../core/state.js";
-import type { ServiceContext } from "../core/types.js";
+import { ACCOUNT_ID } from "../core/account.js";
+import type { EmulatorState } from "../state.js";
+import type { ServiceContext } from "../service.js";
 import { STANDARD_ATTRIBUTES } from "./attributes.js";
 import { idpErrors, InputCheck, shapes } from "./errors.js";
 import { newUserPoolId } from "./ids.js";

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AwsError } from "../core/errors.js";
-import type { ServiceContext } from "../core/types.js";
+import type { ServiceContext } from "../service.js";
 import { startTestEmulator, type TestEmulator } from "../testing/harness.js";
 import { createPool, createUser, signedIn, type TestPool } from "../../test/idp-harness.js";
 import { cognitoIdpService } from "./index.js";

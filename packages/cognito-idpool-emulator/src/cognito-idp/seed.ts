@@ -1,4 +1,4 @@
-import type { SeedContext } from "../seed.js";
+import type { SeedContext } from "../service.js";
 import { createGroupIn } from "./admin.js";
 import { checkAttributes } from "./attributes.js";
 import { createClient } from "./clients.js";

@@ -1,7 +1,8 @@
-import type { EmulatorState } from "../core/state.js";
+import type { EmulatorState } from "../state.js";
 import { idpErrors } from "./errors.js";
 import { newSessionString } from "./ids.js";
 import type { ChallengeName, ChallengeSession } from "./state.js";
+import { own } from "../core/records.js";
 
 /** How long a spent or expired session is remembered, to name the reason instead of "invalid". */
 const REMEMBER_MS = 15 * 60 * 1000;
@@ -25,7 +26,7 @@ export function takeSession(
   now: number,
   expect: { clientId?: string; challenge?: ChallengeName | ChallengeName[] },
 ): ChallengeSession {
-  const session = id !== undefined && Object.hasOwn(state.cognitoIdp.sessions, id) ? state.cognitoIdp.sessions[id] : undefined;
+  const session = id !== undefined ? own(state.cognitoIdp.sessions, id) : undefined;
   if (!session) throw idpErrors.invalidSession();
   if (expect.clientId !== undefined && session.clientId !== expect.clientId) throw idpErrors.invalidSession();
   if (session.used) throw idpErrors.sessionUsed();

@@ -177,7 +177,7 @@ describe("SignUp and confirmation", () => {
     expect(await rejection(idp.send(new ResendConfirmationCodeCommand({ ClientId: pool.clientId, Username: "vic" })))).toBe(
       "InvalidParameterException: Cannot resend codes. Auto verification not turned on.",
     );
-    await expect(emulator.control(`codes/${pool.poolId}/vic`)).rejects.toThrow(/404 .*ResourceNotFoundException/);
+    await expect(emulator.control.lastCode(pool.poolId, "vic")).rejects.toThrow(/404 .*ResourceNotFoundException/);
     await idp.send(new AdminConfirmSignUpCommand({ UserPoolId: pool.poolId, Username: "vic" }));
     const user = await idp.send(new AdminGetUserCommand({ UserPoolId: pool.poolId, Username: "vic" }));
     expect(user.UserStatus).toBe("CONFIRMED");

@@ -1,4 +1,4 @@
-import type { ServiceContext } from "../core/types.js";
+import type { ServiceContext } from "../service.js";
 import { checkAttributes, confirmationChannel, deliveryTo, recoveryChannel, type CodeDeliveryDetails } from "./attributes.js";
 import { idpErrors, InputCheck, shapes } from "./errors.js";
 import { findUser, requireClient, requirePool, requireUser } from "./lookup.js";

@@ -14,6 +14,7 @@ import {
 } from "jose";
 import { idpErrors } from "./errors.js";
 import type { PoolUser, SigningKey, TokenFamily, UserPool, UserPoolClient } from "./state.js";
+import { own } from "../core/records.js";
 
 /**
  * User-pool tokens: RS256 JWTs signed with jose under the issuer AWS uses, and opaque refresh tokens
@@ -202,7 +203,7 @@ export function findRefreshFamily(pool: UserPool, token: string): { originJti: s
   const parts = token.split(".");
   if (parts.length !== 5 || parts[0] !== REFRESH_HEADER) return undefined;
   const originJti = Buffer.from(parts[1]!, "base64url").toString("utf8");
-  const family = Object.hasOwn(pool.families, originJti) ? pool.families[originJti] : undefined;
+  const family = own(pool.families, originJti);
   if (!family) return undefined;
   const given = Buffer.from(hash(Buffer.from(parts[3]!, "base64url")), "hex");
   const stored = Buffer.from(family.refreshHash, "hex");
@@ -213,4 +214,11 @@ export function findRefreshFamily(pool: UserPool, token: string): { originJti: s
 export function looksLikeRefreshToken(token: string): boolean {
   const parts = token.split(".");
   return parts.length === 5 && parts[0] === REFRESH_HEADER;
+}
+
+/** A token is revoked when its sign-in session was, or (without origin_jti) it predates a global sign-out. */
+export function tokenRevoked(pool: UserPool, user: PoolUser, claims: JWTPayload): boolean {
+  const origin = typeof claims["origin_jti"] === "string" ? claims["origin_jti"] : undefined;
+  if (origin !== undefined) return Object.hasOwn(pool.families, origin) && pool.families[origin]!.revoked;
+  return typeof claims.iat === "number" && claims.iat < user.tokensValidAfter;
 }

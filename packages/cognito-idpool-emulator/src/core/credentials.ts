@@ -1,10 +1,6 @@
 import { randomBytes } from "node:crypto";
+import { ACCOUNT_ID, ROOT_ACCESS_KEY_ID, ROOT_SECRET_ACCESS_KEY } from "./account.js";
 import type { EmulatorClock } from "./clock.js";
-import type { EmulatorState } from "./state.js";
-
-export const ROOT_ACCESS_KEY_ID = "test";
-export const ROOT_SECRET_ACCESS_KEY = "test";
-export const ACCOUNT_ID = "000000000000";
 
 /** Temporary credentials the emulator issued (GetCredentialsForIdentity, AssumeRoleWithWebIdentity). */
 export interface IssuedCredentials {
@@ -22,6 +18,11 @@ export interface IssuedCredentials {
    * `cognito-identity.amazonaws.com:sub`, `:aud`, `:amr` (multi-valued).
    */
   context: Record<string, string | string[]>;
+}
+
+/** The slice of emulator state that remembers issued credentials, keyed by access key id. */
+export interface CredentialStore {
+  credentials: Record<string, IssuedCredentials>;
 }
 
 export type Principal = { kind: "root"; accessKeyId: string; arn: string } | { kind: "temporary"; credentials: IssuedCredentials };
@@ -42,7 +43,7 @@ export interface IssueOptions {
 }
 
 /** Mints STS-shaped credentials (`ASIA…`, 40-char secret, opaque token) and remembers them for SigV4 checks. */
-export function issueCredentials(state: EmulatorState, clock: EmulatorClock, options: IssueOptions): IssuedCredentials {
+export function issueCredentials(state: CredentialStore, clock: EmulatorClock, options: IssueOptions): IssuedCredentials {
   const accessKeyId = `ASIA${randomText(16, BASE32)}`;
   const roleName = options.roleArn.split("/").pop() ?? options.roleArn;
   const credentials: IssuedCredentials = {
@@ -62,13 +63,13 @@ export function issueCredentials(state: EmulatorState, clock: EmulatorClock, opt
 }
 
 /** Forget credentials that expired more than a day ago so a long-running emulator does not grow forever. */
-function pruneExpired(state: EmulatorState, clock: EmulatorClock): void {
+function pruneExpired(state: CredentialStore, clock: EmulatorClock): void {
   const horizon = clock.now() - 24 * 3600 * 1000;
   for (const [id, c] of Object.entries(state.credentials)) if (c.expiration < horizon) delete state.credentials[id];
 }
 
 /** The secret for an access key id, or undefined if the emulator never issued it. */
-export function findSecret(state: EmulatorState, accessKeyId: string): { secret: string; principal: Principal } | undefined {
+export function findSecret(state: CredentialStore, accessKeyId: string): { secret: string; principal: Principal } | undefined {
   if (accessKeyId === ROOT_ACCESS_KEY_ID) {
     return { secret: ROOT_SECRET_ACCESS_KEY, principal: { kind: "root", accessKeyId, arn: `arn:aws:iam::${ACCOUNT_ID}:root` } };
   }

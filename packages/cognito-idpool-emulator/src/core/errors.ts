@@ -16,12 +16,6 @@ export class AwsError extends Error {
   }
 }
 
-/** Coral's message shape for a constraint violation on one input member. */
-export function validationError(member: string, value: unknown, constraint: string): AwsError {
-  const shown = typeof value === "string" ? value : JSON.stringify(value);
-  return new AwsError("ValidationException", `1 validation error detected: Value '${shown}' at '${member}' failed to satisfy constraint: ${constraint}`);
-}
-
 /** A pending fault asked for through the control API that drops the connection instead of answering. */
 export class NetworkFault extends Error {
   constructor() {

@@ -69,28 +69,28 @@ describe("protocol errors", () => {
 
 describe("control API", () => {
   it("shifts the Date header with the emulator clock and restores it on reset", async () => {
-    await emulator.control("clock", { offsetSeconds: 7200 });
+    await emulator.control.setClock(7200);
     const shifted = Date.parse((await fetch(`${emulator.url}/_emulator/health`)).headers.get("date")!);
     expect(shifted - Date.now()).toBeGreaterThan(7100_000);
-    await emulator.control("reset", {});
+    await emulator.control.reset();
     const restored = Date.parse((await fetch(`${emulator.url}/_emulator/health`)).headers.get("date")!);
     expect(Math.abs(restored - Date.now())).toBeLessThan(60_000);
   });
 
   it("logs every served request in order and empties the log on DELETE", async () => {
-    await emulator.control("requests", undefined, "DELETE");
+    await emulator.control.clearRequests();
     await post("/", "{}", { "x-amz-target": "AWSCognitoIdentityService.First", "content-type": "application/x-amz-json-1.1" });
     await post("/", "{}", { "x-amz-target": "AWSCognitoIdentityService.Second", "content-type": "application/x-amz-json-1.1" });
-    const { requests } = await emulator.control("requests");
-    expect(requests.map((r: { operation: string }) => r.operation)).toEqual(["First", "Second"]);
+    const requests = await emulator.control.requests();
+    expect(requests.map((r) => r.operation)).toEqual(["First", "Second"]);
     expect(requests[0]).toMatchObject({ service: "cognito-identity", status: 400 });
-    expect(Number.isNaN(Date.parse(requests[0].time))).toBe(false);
-    await emulator.control("requests", undefined, "DELETE");
-    expect((await emulator.control("requests")).requests).toEqual([]);
+    expect(Number.isNaN(Date.parse(requests[0]!.time))).toBe(false);
+    await emulator.control.clearRequests();
+    expect(await emulator.control.requests()).toEqual([]);
   });
 
   it("injects an AWS error for the next matching requests only", async () => {
-    await emulator.control("faults", { target: "GetId", error: "TooManyRequestsException", count: 2 });
+    await emulator.control.addFault({ target: "GetId", error: "TooManyRequestsException", count: 2 });
     const send = () => post("/", "{}", { "x-amz-target": "AWSCognitoIdentityService.GetId", "content-type": "application/x-amz-json-1.1" });
     for (let i = 0; i < 2; i++) {
       const r = await send();
@@ -100,15 +100,15 @@ describe("control API", () => {
   });
 
   it("drops the connection for a network fault", async () => {
-    await emulator.control("faults", { target: "*", error: "network", count: 1 });
+    await emulator.control.addFault({ target: "*", error: "network", count: 1 });
     await expect(post("/", "{}", { "x-amz-target": "AWSCognitoIdentityService.GetId", "content-type": "application/x-amz-json-1.1" })).rejects.toThrow();
     const after = await post("/", "{}", { "x-amz-target": "AWSCognitoIdentityService.GetId", "content-type": "application/x-amz-json-1.1" });
     expect(after.status).toBeGreaterThanOrEqual(200);
   });
 
   it("clears pending faults", async () => {
-    await emulator.control("faults", { target: "GetId", error: "InternalErrorException", count: 5 });
-    await emulator.control("faults", { clear: true });
+    await emulator.control.addFault({ target: "GetId", error: "InternalErrorException", count: 5 });
+    await emulator.control.clearFaults();
     const r = await post("/", "{}", { "x-amz-target": "AWSCognitoIdentityService.GetId", "content-type": "application/x-amz-json-1.1" });
     expect(r.headers.get("x-amzn-errortype")).not.toBe("InternalErrorException:");
   });

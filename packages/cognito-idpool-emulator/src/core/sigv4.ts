@@ -1,8 +1,7 @@
 import { createHash, createHmac, timingSafeEqual } from "node:crypto";
 import { SignatureV4 } from "@smithy/signature-v4";
 import type { EmulatorClock } from "./clock.js";
-import { findSecret, type Principal } from "./credentials.js";
-import type { EmulatorState } from "./state.js";
+import { findSecret, type CredentialStore, type Principal } from "./credentials.js";
 import type { EmulatorRequest } from "./types.js";
 
 /**
@@ -68,7 +67,7 @@ export interface VerifyOptions {
  * credential or credentials the emulator issued, on the emulator's clock. The maths is
  * @smithy/signature-v4's: we rebuild the request from what the client says it signed and sign it again.
  */
-export async function verifySigV4(request: EmulatorRequest, state: EmulatorState, clock: EmulatorClock, options: VerifyOptions = {}): Promise<SigV4Result> {
+export async function verifySigV4(request: EmulatorRequest, state: CredentialStore, clock: EmulatorClock, options: VerifyOptions = {}): Promise<SigV4Result> {
   const query = request.url.searchParams;
   const presigned = query.has("X-Amz-Signature");
   const authorization = request.headers["authorization"];

@@ -1,5 +1,5 @@
 import type { Principal } from "../core/credentials.js";
-import type { EmulatorState } from "../core/state.js";
+import type { EmulatorState } from "../state.js";
 import { evaluatePolicies, type Decision, type PolicyDocument } from "../policy/index.js";
 import { findRoleByArn } from "./state.js";
 

@@ -30,7 +30,7 @@ afterAll(async () => {
   iam.destroy();
   await emulator.stop();
 });
-beforeEach(() => emulator.control("reset", {}));
+beforeEach(() => emulator.control.reset());
 
 describe("roles", () => {
   it("creates a role and reads it back with the trust policy URL-encoded, as IAM returns it", async () => {
@@ -242,10 +242,10 @@ describe("signatures and seeds", () => {
       roles: [{ RoleName: "Seeded", AssumeRolePolicyDocument: TRUST, Policies: { s3: S3_POLICY }, MaxSessionDuration: 7200 }],
       openIdConnectProviders: [{ Url: "http://127.0.0.1:9/idp", ClientIDList: ["web"] }],
     };
-    const first = await emulator.control("seed", seed);
+    const first = await emulator.control.seed(seed);
     expect(first.roles).toEqual(["arn:aws:iam::000000000000:role/Seeded"]);
     const roleId = emulator.core.state.iam.roles["Seeded"]!.RoleId;
-    const again = await emulator.control("seed", { ...seed, openIdConnectProviders: [{ Url: "http://127.0.0.1:9/idp", ClientIDList: ["web", "mobile"] }] });
+    const again = await emulator.control.seed({ ...seed, openIdConnectProviders: [{ Url: "http://127.0.0.1:9/idp", ClientIDList: ["web", "mobile"] }] });
     expect(again.roles).toEqual(first.roles);
 
     const role = await iam.send(new GetRoleCommand({ RoleName: "Seeded" }));
@@ -261,7 +261,7 @@ describe("signatures and seeds", () => {
 
   it("refuses a seed whose policy is malformed, naming the problem", async () => {
     await expect(
-      emulator.control("seed", {
+      emulator.control.seed({
         roles: [{ RoleName: "Bad", AssumeRolePolicyDocument: { Statement: [{ Effect: "Maybe", Principal: "*", Action: "sts:AssumeRoleWithWebIdentity" }] } }],
       }),
     ).rejects.toThrow(/MalformedPolicyDocument/);

@@ -1,12 +1,13 @@
-import { ACCOUNT_ID } from "../core/credentials.js";
+import { ACCOUNT_ID } from "../core/account.js";
 import { AwsError } from "../core/errors.js";
-import type { QueryOperation, QueryService } from "../core/types.js";
-import type { SeedContext } from "../seed.js";
+import type { QueryOperation, QueryService } from "../service.js";
+import type { SeedContext } from "../service.js";
 import { decide, deniedMessage } from "./authorize.js";
 import { oidcProviderOperations } from "./oidc-providers.js";
 import { policyText } from "./policy-document.js";
 import { checkTrustPolicy, roleOperations } from "./roles.js";
 import { oidcProviderArn, type IamState } from "./state.js";
+import { own } from "../core/records.js";
 
 /** A role in a seed file. Policy documents may be objects or JSON text. */
 export interface RoleSeed {
@@ -81,7 +82,7 @@ export async function seedIam(roles: RoleSeed[], providers: OidcProviderSeed[], 
   const arns: string[] = [];
   for (const seed of roles) {
     const trust = policyText(seed.AssumeRolePolicyDocument);
-    const existing = Object.hasOwn(iam.roles, seed.RoleName) ? iam.roles[seed.RoleName] : undefined;
+    const existing = own(iam.roles, seed.RoleName);
     if (existing) {
       checkTrustPolicy(trust);
       existing.AssumeRolePolicyDocument = trust;

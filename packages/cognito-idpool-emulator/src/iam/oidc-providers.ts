@@ -2,6 +2,7 @@ import { AwsError } from "../core/errors.js";
 import type { XmlValue } from "../core/types.js";
 import { isoDate, QueryInput, type QueryParams } from "./params.js";
 import { issuerWithoutScheme, oidcProviderArn, type IamOidcProvider, type IamState, type IamTag } from "./state.js";
+import { own } from "../core/records.js";
 
 const CLIENT_ID = { min: 1, max: 255 };
 const THUMBPRINT = { min: 40, max: 40 };
@@ -67,7 +68,7 @@ export const oidcProviderOperations = {
     const q = new QueryInput(params);
     const arn = q.string("OpenIDConnectProviderArn", { required: true, min: 20, max: 2048 })!;
     q.done();
-    const provider = Object.hasOwn(iam.oidcProviders, arn) ? iam.oidcProviders[arn] : undefined;
+    const provider = own(iam.oidcProviders, arn);
     if (!provider) throw new AwsError("NoSuchEntity", `OpenIDConnect Provider not found for arn ${arn}`, 404);
     // IAM shows the URL without its scheme here.
     return {

@@ -1,9 +1,10 @@
 import { AwsError } from "../core/errors.js";
+import { constraint, memberPath, Violations } from "../core/validation.js";
 
 /**
  * Reading and checking query-protocol parameters (IAM, STS). Params arrive flat
- * (`ClientIDList.member.1`); constraint violations are collected and reported together in Coral's
- * shape (`2 validation errors detected: …; …`) with camelCase member names, as IAM and STS do.
+ * (`ClientIDList.member.1`); constraint violations are collected and reported together as one
+ * ValidationError in Coral's message (written by core/validation.ts), as IAM and STS do.
  */
 export type QueryParams = Record<string, string>;
 
@@ -23,14 +24,14 @@ export interface IntegerRule {
 }
 
 export class QueryInput {
-  private readonly violations: string[] = [];
+  private readonly violations = new Violations();
 
   constructor(readonly params: QueryParams) {}
 
-  string(name: string, rule: StringRule, member = camel(name)): string | undefined {
+  string(name: string, rule: StringRule, member = memberPath("", name)): string | undefined {
     const value = this.params[name];
     if (value === undefined) {
-      if (rule.required) this.violations.push(`Value null at '${member}' failed to satisfy constraint: Member must not be null`);
+      if (rule.required) this.violations.missing(member);
       return undefined;
     }
     this.checkString(value, member, rule);
@@ -44,9 +45,9 @@ export class QueryInput {
     if (!/^-?\d+$/.test(text) || !Number.isSafeInteger(value)) {
       throw new AwsError("ValidationError", `Invalid value for parameter ${name}: ${text} is not an integer.`);
     }
-    const member = camel(name);
-    if (rule.min !== undefined && value < rule.min) this.fail(text, member, `Member must have value greater than or equal to ${rule.min}`);
-    if (rule.max !== undefined && value > rule.max) this.fail(text, member, `Member must have value less than or equal to ${rule.max}`);
+    const member = memberPath("", name);
+    if (rule.min !== undefined && value < rule.min) this.violations.add(text, member, constraint.minValue(rule.min));
+    if (rule.max !== undefined && value > rule.max) this.violations.add(text, member, constraint.maxValue(rule.max));
     return value;
   }
 
@@ -56,14 +57,14 @@ export class QueryInput {
     for (let i = 1; this.params[`${name}.member.${i}`] !== undefined; i++) items.push(this.params[`${name}.member.${i}`]!);
     // The query protocol sends an empty list as the bare name with an empty value.
     const present = items.length > 0 || this.params[name] !== undefined;
-    const member = camel(name);
+    const member = memberPath("", name);
     if (!present) {
-      if (limits.required) this.violations.push(`Value null at '${member}' failed to satisfy constraint: Member must not be null`);
+      if (limits.required) this.violations.missing(member);
       return undefined;
     }
     const shown = `[${items.join(", ")}]`;
-    if (limits.min !== undefined && items.length < limits.min) this.fail(shown, member, `Member must have length greater than or equal to ${limits.min}`);
-    if (limits.max !== undefined && items.length > limits.max) this.fail(shown, member, `Member must have length less than or equal to ${limits.max}`);
+    if (limits.min !== undefined && items.length < limits.min) this.violations.add(shown, member, constraint.minLength(limits.min));
+    if (limits.max !== undefined && items.length > limits.max) this.violations.add(shown, member, constraint.maxLength(limits.max));
     items.forEach((value, index) => this.checkString(value, `${member}.${index + 1}.member`, item));
     return items;
   }
@@ -83,34 +84,21 @@ export class QueryInput {
       this.checkString(Value, `tags.${i}.member.value`, { min: 0, max: 256 });
       tags.push({ Key, Value });
     }
-    if (tags.length > 50) this.fail(`[${tags.length} tags]`, "tags", "Member must have length less than or equal to 50");
+    if (tags.length > 50) this.violations.add(`[${tags.length} tags]`, "tags", constraint.maxLength(50));
     return tags.length ? tags : undefined;
   }
 
   /** Throws the collected violations as one `ValidationError`, if there are any. */
   done(): void {
-    const n = this.violations.length;
-    if (n === 0) return;
-    throw new AwsError("ValidationError", `${n} validation error${n === 1 ? "" : "s"} detected: ${this.violations.join("; ")}`);
+    this.violations.throwIfAny("ValidationError");
   }
 
   private checkString(value: string, member: string, rule: StringRule): void {
     const length = [...value].length;
-    if (rule.min !== undefined && length < rule.min) this.fail(value, member, `Member must have length greater than or equal to ${rule.min}`);
-    if (rule.max !== undefined && length > rule.max) this.fail(value, member, `Member must have length less than or equal to ${rule.max}`);
-    if (rule.pattern && !rule.pattern.test(value)) {
-      this.fail(value, member, `Member must satisfy regular expression pattern: ${rule.patternText ?? rule.pattern.source}`);
-    }
+    if (rule.min !== undefined && length < rule.min) this.violations.add(value, member, constraint.minLength(rule.min));
+    if (rule.max !== undefined && length > rule.max) this.violations.add(value, member, constraint.maxLength(rule.max));
+    if (rule.pattern && !rule.pattern.test(value)) this.violations.add(value, member, constraint.pattern(rule.patternText ?? rule.pattern.source));
   }
-
-  private fail(value: string, member: string, constraint: string): void {
-    this.violations.push(`Value '${value}' at '${member}' failed to satisfy constraint: ${constraint}`);
-  }
-}
-
-/** `RoleName` → `roleName`, `ClientIDList` → `clientIDList`: how Coral names members in messages. */
-function camel(name: string): string {
-  return name.charAt(0).toLowerCase() + name.slice(1);
 }
 
 /** Timestamps in query-protocol XML: ISO 8601 in UTC, as IAM and STS print them. */

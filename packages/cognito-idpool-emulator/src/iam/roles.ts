@@ -1,10 +1,11 @@
 import { randomBytes } from "node:crypto";
-import { ACCOUNT_ID } from "../core/credentials.js";
+import { ACCOUNT_ID } from "../core/account.js";
 import { AwsError } from "../core/errors.js";
 import type { XmlValue } from "../core/types.js";
 import { isoDate, QueryInput, type QueryParams } from "./params.js";
 import { checkPolicyDocument } from "./policy-document.js";
 import type { IamRole, IamState, IamTag } from "./state.js";
+import { own } from "../core/records.js";
 
 const ROLE_NAME = { required: true, min: 1, max: 64, pattern: /^[\w+=,.@-]+$/, patternText: "[\\w+=,.@-]+" };
 const POLICY_NAME = { required: true, min: 1, max: 128, pattern: /^[\w+=,.@-]+$/, patternText: "[\\w+=,.@-]+" };
@@ -136,7 +137,7 @@ export const roleOperations = {
 };
 
 function requireRole(iam: IamState, roleName: string): IamRole {
-  const role = Object.hasOwn(iam.roles, roleName) ? iam.roles[roleName] : undefined;
+  const role = own(iam.roles, roleName);
   if (!role) throw new AwsError("NoSuchEntity", `The role with name ${roleName} cannot be found.`, 404);
   return role;
 }

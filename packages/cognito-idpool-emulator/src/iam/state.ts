@@ -1,4 +1,4 @@
-import { ACCOUNT_ID } from "../core/credentials.js";
+import { ACCOUNT_ID } from "../core/account.js";
 
 /** IAM state (roles, inline policies, OIDC providers). Owned by emulator/iam; read by S3 (policies) and Cognito Identity (roles, OIDC). */
 export interface IamRole {

@@ -1,6 +1,7 @@
 import { BlockList, isIP } from "node:net";
 import { matchesArn, matchesWildcard } from "./patterns.js";
 import { plainText, substitute, verbatim, type ContextLookup, type Pattern } from "./variables.js";
+import { own } from "../core/records.js";
 
 /** Compares one request value with one policy value. Negated operators reuse their positive comparison. */
 type Compare = (actual: string, expected: Pattern) => boolean;
@@ -108,7 +109,7 @@ export function parseOperator(name: string): ConditionOperator | undefined {
   const ifExists = m[3] !== undefined;
   const base = m[2]!.toLowerCase();
   if (base === "null") return set || ifExists ? undefined : { name, ifExists: false };
-  const spec = Object.hasOwn(OPERATORS, base) ? OPERATORS[base] : undefined;
+  const spec = own(OPERATORS, base);
   return spec ? { name, set, ifExists, spec } : undefined;
 }
 

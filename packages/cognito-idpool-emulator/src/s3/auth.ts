@@ -2,7 +2,7 @@ import { AwsError } from "../core/errors.js";
 import type { Principal } from "../core/credentials.js";
 import { s3AuthError } from "../core/protocols.js";
 import { verifySigV4 } from "../core/sigv4.js";
-import type { ServiceContext } from "../core/types.js";
+import type { ServiceContext } from "../service.js";
 import { findRoleByArn } from "../iam/state.js";
 import { evaluatePolicies, type Decision, type PolicyDocument } from "../policy/index.js";
 
@@ -14,6 +14,8 @@ export interface Authorizer {
   require(action: string, resource: string, extra?: Record<string, string>): void;
   /** Whether the request was presigned (query-string auth). */
   presigned: boolean;
+  /** The caller's ARN (the assumed-role session for temporary credentials), e.g. a multipart upload's Initiator. */
+  caller: string;
 }
 
 export const bucketArn = (bucket: string) => `arn:aws:s3:::${bucket}`;
@@ -24,7 +26,20 @@ export const objectArn = (bucket: string, key: string) => `arn:aws:s3:::${bucket
  * that could let an anonymous caller in) and returns what the caller may do.
  */
 export async function authenticate(ctx: ServiceContext): Promise<Authorizer> {
-  const result = await verifySigV4(ctx.request, ctx.state, ctx.clock, { s3: true });
+  checkPresignExpiry(ctx.request.url.searchParams);
+  let result: Awaited<ReturnType<typeof verifySigV4>>;
+  try {
+    result = await verifySigV4(ctx.request, ctx.state, ctx.clock, { s3: true });
+  } catch (error) {
+    // The signer library throws on inputs it would never produce (dates, expiries, encodings); S3
+    // refuses those as a malformed authorization, never with a 500.
+    if (error instanceof AwsError) throw error;
+    throw ctx.request.url.searchParams.has("X-Amz-Signature")
+      ? authorizationQueryError(
+          "Query-string authentication version 4 requires the X-Amz-Algorithm, X-Amz-Credential, X-Amz-Signature, X-Amz-Date, X-Amz-SignedHeaders, and X-Amz-Expires parameters.",
+        )
+      : new AwsError("AuthorizationHeaderMalformed", "The authorization header is malformed.", 400);
+  }
   if (!result.ok) throw s3AuthError(result.failure);
   if (result.service !== "s3") {
     throw new AwsError(
@@ -45,12 +60,26 @@ export async function authenticate(ctx: ServiceContext): Promise<Authorizer> {
   const caller = result.principal.kind === "temporary" ? result.principal.credentials.assumedRoleArn : result.principal.arn;
   return {
     presigned: result.presigned,
+    caller,
     allows: (action, resource, extra) => decide(action, resource, extra) === "Allow",
     require(action, resource, extra) {
       const decision = decide(action, resource, extra);
       if (decision !== "Allow") throw policyDenied(caller, action, resource, decision === "ExplicitDeny");
     },
   };
+}
+
+const authorizationQueryError = (message: string) => new AwsError("AuthorizationQueryParametersError", message, 400);
+
+/** S3 checks a presigned URL's X-Amz-Expires before the signature, with these messages. */
+function checkPresignExpiry(query: URLSearchParams): void {
+  if (!query.has("X-Amz-Signature")) return;
+  const expires = query.get("X-Amz-Expires");
+  if (expires === null) return; // verifySigV4 answers the missing parameter
+  if (!/^-?\d+$/.test(expires.trim())) throw authorizationQueryError("X-Amz-Expires should be a number");
+  const seconds = Number(expires);
+  if (seconds < 0) throw authorizationQueryError("X-Amz-Expires must be non-negative");
+  if (seconds > 604800) throw authorizationQueryError("X-Amz-Expires must be less than a week (in seconds) that is 604800");
 }
 
 /**

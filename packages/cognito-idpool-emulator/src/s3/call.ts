@@ -1,4 +1,5 @@
-import type { EmulatorResponse, ServiceContext } from "../core/types.js";
+import type { EmulatorResponse } from "../core/types.js";
+import type { ServiceContext } from "../service.js";
 import type { Authorizer } from "./auth.js";
 import { noSuchBucket } from "./errors.js";
 import type { Payload } from "./payload.js";

@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { crc32 } from "node:zlib";
+import { Crc32, Crc32c, Crc64Nvme } from "@aws-sdk/checksums/crc";
 import type { ChecksumAlgorithm } from "./state.js";
 
 /** The flexible-checksum algorithms S3 accepts, with the header that carries each. */
@@ -14,29 +14,47 @@ export function algorithmOf(name: string): ChecksumAlgorithm | undefined {
   return CHECKSUM_ALGORITHMS.find((a) => a === name.toUpperCase());
 }
 
+/** An incremental checksum: fed chunk by chunk, so multipart objects are summed while streamed. */
+export interface Hasher {
+  update(chunk: Uint8Array): void;
+  /** Base64, as the `x-amz-checksum-*` headers carry it. */
+  digest(): Promise<string>;
+}
+
 /**
- * Computes a checksum with what Node ships (zlib's CRC32, SHA-1, SHA-256). CRC32C and CRC64NVME
- * have no implementation in Node, so those come back undefined and are stored unverified.
+ * The CRCs are the AWS SDK's own (`@aws-sdk/checksums/crc`, what `@aws-sdk/client-s3` computes the
+ * checksums it sends with): an emulator that checks with the same code as the client agrees with it
+ * bit for bit, and CRC32C and CRC-64/NVME have no implementation in Node itself. Its CRC32 is zlib's
+ * under the hood. SHA-1 and SHA-256 come from node:crypto.
  */
-export function computeChecksum(algorithm: ChecksumAlgorithm, body: Buffer): string | undefined {
-  switch (algorithm) {
-    case "CRC32": {
-      const out = Buffer.alloc(4);
-      out.writeUInt32BE(crc32(body));
-      return out.toString("base64");
-    }
-    case "SHA1":
-      return createHash("sha1").update(body).digest("base64");
-    case "SHA256":
-      return createHash("sha256").update(body).digest("base64");
-    default:
-      return undefined;
+export function hasher(algorithm: ChecksumAlgorithm): Hasher {
+  if (algorithm === "SHA1" || algorithm === "SHA256") {
+    const hash = createHash(algorithm === "SHA1" ? "sha1" : "sha256");
+    return { update: (chunk) => void hash.update(chunk), digest: async () => hash.digest("base64") };
   }
+  const crc = algorithm === "CRC32" ? new Crc32() : algorithm === "CRC32C" ? new Crc32c() : new Crc64Nvme();
+  return { update: (chunk) => crc.update(chunk), digest: async () => Buffer.from(await crc.digest()).toString("base64") };
+}
+
+export async function computeChecksum(algorithm: ChecksumAlgorithm, body: Uint8Array): Promise<string> {
+  const h = hasher(algorithm);
+  h.update(body);
+  return h.digest();
+}
+
+/**
+ * A multipart object's COMPOSITE checksum: the checksum of the concatenated binary part checksums,
+ * then `-<part count>` (what S3 returns, and what SDKs know not to check against the body).
+ */
+export async function compositeChecksum(algorithm: ChecksumAlgorithm, partValues: string[]): Promise<string> {
+  const h = hasher(algorithm);
+  for (const value of partValues) h.update(Buffer.from(value, "base64"));
+  return `${await h.digest()}-${partValues.length}`;
 }
 
 export function isChecksumValue(algorithm: ChecksumAlgorithm, value: string): boolean {
   return /^[A-Za-z0-9+/]*={0,2}$/.test(value) && Buffer.from(value, "base64").length === SIZE[algorithm];
 }
 
-export const md5Hex = (body: Buffer) => createHash("md5").update(body).digest("hex");
-export const sha256Hex = (body: Buffer) => createHash("sha256").update(body).digest("hex");
+export const md5Hex = (body: Uint8Array) => createHash("md5").update(body).digest("hex");
+export const sha256Hex = (body: Uint8Array) => createHash("sha256").update(body).digest("hex");

@@ -1,7 +1,8 @@
 import { randomBytes } from "node:crypto";
-import { ACCOUNT_ID } from "../core/credentials.js";
+import { ACCOUNT_ID } from "../core/account.js";
 import { AwsError } from "../core/errors.js";
-import type { EmulatorRequest, EmulatorResponse, ServiceContext } from "../core/types.js";
+import type { EmulatorRequest, EmulatorResponse } from "../core/types.js";
+import type { ServiceContext } from "../service.js";
 import { authenticate } from "./auth.js";
 import { createBucket, deleteBucket, deleteBucketCors, getBucketCors, getBucketLocation, headBucket, listBuckets, putBucketCors } from "./buckets.js";
 import type { S3Handler } from "./call.js";
@@ -9,6 +10,15 @@ import { corsHeaders, preflight } from "./cors.js";
 import { notImplemented } from "./errors.js";
 import { listObjectsV1, listObjectsV2 } from "./list.js";
 import { copyObjectHandler, deleteObjectHandler, deleteObjectsHandler, getObjectHandler, headObjectHandler, putObjectHandler } from "./objects.js";
+import {
+  abortMultipartUploadHandler,
+  completeMultipartUploadHandler,
+  createMultipartUploadHandler,
+  listMultipartUploadsHandler,
+  listPartsHandler,
+  uploadPartCopyHandler,
+  uploadPartHandler,
+} from "./multipart.js";
 import { readPayload } from "./payload.js";
 import { routeS3 } from "./route.js";
 import { getBucket } from "./state.js";
@@ -32,6 +42,13 @@ const OPERATIONS: Record<string, S3Handler> = {
   DeleteObject: deleteObjectHandler,
   DeleteObjects: deleteObjectsHandler,
   CopyObject: copyObjectHandler,
+  CreateMultipartUpload: createMultipartUploadHandler,
+  UploadPart: uploadPartHandler,
+  UploadPartCopy: uploadPartCopyHandler,
+  CompleteMultipartUpload: completeMultipartUploadHandler,
+  AbortMultipartUpload: abortMultipartUploadHandler,
+  ListParts: listPartsHandler,
+  ListMultipartUploads: listMultipartUploadsHandler,
 };
 
 /** S3, path-style (`/bucket/key`), REST-XML, any region. */
@@ -59,7 +76,7 @@ export const s3Service = {
     const expectedOwner = ctx.request.headers["x-amz-expected-bucket-owner"];
     // Every bucket belongs to the emulator's one account; S3 refuses a request that expects another owner.
     if (expectedOwner !== undefined && expectedOwner !== ACCOUNT_ID) throw new AwsError("AccessDenied", "Access Denied", 403);
-    const payload = readPayload(ctx.request, auth.presigned);
+    const payload = await readPayload(ctx.request, auth.presigned);
     const response = await handler({ ctx, bucketName: target.bucket ?? "", key: target.key, auth, payload });
     return s3Service.decorate(response, ctx);
   },

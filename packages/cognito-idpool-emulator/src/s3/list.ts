@@ -68,7 +68,7 @@ function parseMaxKeys(value: string | null): number {
 }
 
 /** encoding-type=url: S3 percent-encodes names in the answer (form style, so a space is `+`). */
-function encoder(type: string | null): (s: string) => string {
+export function encoder(type: string | null): (s: string) => string {
   if (type === null) return (s) => s;
   if (type !== "url") throw invalidArgument("Invalid Encoding Method specified in Request", "encoding-type", type);
   return (s) => encodeURIComponent(s).replace(/%20/g, "+");

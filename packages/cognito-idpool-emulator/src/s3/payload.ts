@@ -8,7 +8,7 @@ import type { ChecksumAlgorithm } from "./state.js";
 /** A request body as S3 sees it once transfer encodings are undone and integrity checked. */
 export interface Payload {
   body: Buffer;
-  /** The flexible checksum the client sent (header or trailer), verified where Node can compute it. */
+  /** The flexible checksum the client sent (header or trailer), verified against the bytes. */
   checksum?: { algorithm: ChecksumAlgorithm; value: string };
   /** Content-Encoding to store, with `aws-chunked` taken out. */
   contentEncoding?: string;
@@ -23,7 +23,7 @@ const STREAMING_SIGNED = /^STREAMING-AWS4-(HMAC-SHA256|ECDSA-P256-SHA256)-PAYLOA
  * Undoes `aws-chunked` (the AWS SDK v3 sends stream bodies that way, with the checksum in a trailer),
  * then checks `x-amz-content-sha256`, `Content-MD5` and `x-amz-checksum-*` against the bytes.
  */
-export function readPayload(request: EmulatorRequest, presigned: boolean): Payload {
+export async function readPayload(request: EmulatorRequest, presigned: boolean): Promise<Payload> {
   const headers = request.headers;
   const declared = headers["x-amz-content-sha256"] ?? (presigned ? (request.url.searchParams.get("X-Amz-Content-Sha256") ?? UNSIGNED) : undefined);
   if (declared === undefined) throw invalidRequest("Missing required header for this request: x-amz-content-sha256");
@@ -56,7 +56,7 @@ export function readPayload(request: EmulatorRequest, presigned: boolean): Paylo
 
   checkContentMd5(headers["content-md5"], body);
   const payload: Payload = { body };
-  const checksum = readChecksum(headers, trailers, body);
+  const checksum = await readChecksum(headers, trailers, body);
   if (checksum) payload.checksum = checksum;
   const encoding = (headers["content-encoding"] ?? "")
     .split(",")
@@ -123,7 +123,7 @@ function checkContentMd5(header: string | undefined, body: Buffer): void {
   if (!createHash("md5").update(body).digest().equals(digest)) throw badDigest("Content-MD5");
 }
 
-function readChecksum(headers: Record<string, string>, trailers: Record<string, string>, body: Buffer): Payload["checksum"] {
+async function readChecksum(headers: Record<string, string>, trailers: Record<string, string>, body: Buffer): Promise<Payload["checksum"]> {
   const found: { algorithm: ChecksumAlgorithm; value: string; trailer: boolean }[] = [];
   for (const algorithm of CHECKSUM_ALGORITHMS) {
     const name = checksumHeader(algorithm);
@@ -141,7 +141,6 @@ function readChecksum(headers: Record<string, string>, trailers: Record<string, 
   if (!isChecksumValue(sent.algorithm, sent.value)) {
     throw invalidRequest(`Value for ${checksumHeader(sent.algorithm)}${sent.trailer ? " trailing" : ""} header is invalid.`);
   }
-  const computed = computeChecksum(sent.algorithm, body);
-  if (computed !== undefined && computed !== sent.value) throw badDigest(sent.algorithm);
+  if ((await computeChecksum(sent.algorithm, body)) !== sent.value) throw badDigest(sent.algorithm);
   return { algorithm: sent.algorithm, value: sent.value };
 }

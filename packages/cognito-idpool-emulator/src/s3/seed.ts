@@ -1,5 +1,5 @@
 import { AwsError } from "../core/errors.js";
-import type { SeedContext } from "../seed.js";
+import type { SeedContext } from "../service.js";
 import { bucketNameProblem } from "./buckets.js";
 import { md5Hex } from "./checksums.js";
 import { checkCorsRules } from "./cors.js";

@@ -20,8 +20,15 @@ export interface CorsRule {
 export type ChecksumAlgorithm = "CRC32" | "CRC32C" | "CRC64NVME" | "SHA1" | "SHA256";
 
 export interface S3Object {
-  /** The bytes, base64. */
-  body: string;
+  /** The bytes, base64, for objects written in one request (PutObject, CopyObject of such an object). */
+  body?: string;
+  /**
+   * The blob holding the bytes of an object assembled from a multipart upload ({@link ./blobs.ts}):
+   * a file under `--data DIR`, so objects up to 5 TiB never pass through JSON or one Buffer.
+   */
+  blob?: string;
+  /** Sizes of the parts a multipart object was assembled from, in order (GetObject `partNumber`, `x-amz-mp-parts-count`). */
+  partSizes?: number[];
   size: number;
   /** Quoted MD5 hex, as S3 sends it. */
   etag: string;
@@ -34,6 +41,38 @@ export interface S3Object {
   metadata: Record<string, string>;
   /** The checksum the uploader sent (header or trailer), returned on GetObject with checksum mode. */
   checksum?: { algorithm: ChecksumAlgorithm; value: string };
+  /** COMPOSITE for a multipart object's checksum of part checksums (value ends `-N`); absent means FULL_OBJECT. */
+  checksumType?: "COMPOSITE";
+}
+
+export type ChecksumType = "COMPOSITE" | "FULL_OBJECT";
+
+/** One part of an upload in progress; its bytes are a blob. */
+export interface UploadedPart {
+  partNumber: number;
+  /** Quoted MD5 hex of the part. */
+  etag: string;
+  size: number;
+  lastModified: number;
+  blob: string;
+  /** In the upload's algorithm: the one the client sent, or computed as S3 does when it sent none. */
+  checksum?: { algorithm: ChecksumAlgorithm; value: string };
+}
+
+/** A multipart upload between CreateMultipartUpload and Complete/Abort. Persisted with the bucket. */
+export interface MultipartUpload {
+  uploadId: string;
+  key: string;
+  initiated: number;
+  /** ARN of the principal that created it (ListParts/ListMultipartUploads Initiator). */
+  initiator: string;
+  contentType: string;
+  headers: Record<string, string>;
+  metadata: Record<string, string>;
+  checksumAlgorithm?: ChecksumAlgorithm;
+  checksumType?: ChecksumType;
+  /** Keyed by part number (as text: plain JSON). */
+  parts: Record<string, UploadedPart>;
 }
 
 export interface S3Bucket {
@@ -43,6 +82,8 @@ export interface S3Bucket {
   cors?: CorsRule[];
   /** Keyed by object key. Read and write through {@link getObject}/{@link putObject}: keys such as `__proto__` are valid. */
   objects: Record<string, S3Object>;
+  /** Multipart uploads in progress, by upload id. Absent in state written before multipart existed. */
+  uploads?: Record<string, MultipartUpload>;
 }
 
 export interface S3State {
@@ -72,6 +113,6 @@ export function deleteObject(bucket: S3Bucket, key: string): boolean {
   return true;
 }
 
-export function objectBytes(object: S3Object): Buffer {
-  return Buffer.from(object.body, "base64");
+export function getUpload(bucket: S3Bucket, uploadId: string): MultipartUpload | undefined {
+  return bucket.uploads && Object.hasOwn(bucket.uploads, uploadId) ? bucket.uploads[uploadId] : undefined;
 }

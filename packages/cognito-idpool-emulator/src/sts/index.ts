@@ -1,5 +1,6 @@
-import { ACCOUNT_ID } from "../core/credentials.js";
-import type { QueryService, ServiceContext, XmlValue } from "../core/types.js";
+import { ACCOUNT_ID } from "../core/account.js";
+import type { XmlValue } from "../core/types.js";
+import type { QueryService, ServiceContext } from "../service.js";
 import { findRoleByArn } from "../iam/state.js";
 import { assumeRoleWithWebIdentity } from "./web-identity.js";
 

@@ -29,7 +29,7 @@ afterAll(async () => {
   await kit.stop();
 });
 beforeEach(async () => {
-  await kit.emulator.control("reset", {});
+  await kit.emulator.control.reset();
   pool = await createTestPool(kit, { AllowClassicFlow: true });
 });
 
@@ -129,7 +129,7 @@ describe("classic flow: GetOpenIdToken then AssumeRoleWithWebIdentity", () => {
     expect(tampered.code).toBe("InvalidIdentityToken");
     expect(tampered.status).toBe(400);
 
-    await kit.emulator.control("clock", { offsetSeconds: 601 });
+    await kit.emulator.control.setClock(601);
     const expired = await failure(
       anonymousSts.send(new AssumeRoleWithWebIdentityCommand({ RoleArn: pool.unauthRoleArn, RoleSessionName: "sess", WebIdentityToken: Token })),
     );
@@ -172,7 +172,7 @@ describe("classic flow: GetOpenIdToken then AssumeRoleWithWebIdentity", () => {
   });
 });
 
-describe("AllowClassicFlow gate (research spec §5.3)", () => {
+describe("AllowClassicFlow gate (absent allows, only false refuses)", () => {
   it("refuses GetOpenIdToken when the pool sets AllowClassicFlow=false", async () => {
     const { IdentityId } = await device().send(new GetIdCommand({ IdentityPoolId: pool.poolId }));
     await kit.identity.send(
@@ -316,7 +316,7 @@ describe("GetCallerIdentity and signatures", () => {
     const wrongSecret = await failure(stsWith({ ...Credentials!, SecretAccessKey: "x".repeat(40) }).send(new GetCallerIdentityCommand({})));
     expect(wrongSecret.code).toBe("SignatureDoesNotMatch");
 
-    await kit.emulator.control("clock", { offsetSeconds: 3601 });
+    await kit.emulator.control.setClock(3601);
     const expired = await failure(stsWith(Credentials!).send(new GetCallerIdentityCommand({})));
     expect(expired.code).toBe("ExpiredToken");
   });

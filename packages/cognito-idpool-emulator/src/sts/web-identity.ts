@@ -4,7 +4,8 @@ import { issuerKeys } from "../cognito-identity/oidc-keys.js";
 import { principalTagContext, trustAllows } from "../cognito-identity/roles.js";
 import { issueCredentials } from "../core/credentials.js";
 import { AwsError } from "../core/errors.js";
-import type { ServiceContext, XmlValue } from "../core/types.js";
+import type { XmlValue } from "../core/types.js";
+import type { ServiceContext } from "../service.js";
 import { isoDate, QueryInput, type QueryParams } from "../iam/params.js";
 import { findOidcProviderByIssuer, issuerWithoutScheme } from "../iam/state.js";
 

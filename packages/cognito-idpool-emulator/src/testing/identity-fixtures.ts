@@ -5,13 +5,31 @@ import { REGION, ROOT_CREDENTIALS, startTestEmulator, type TestEmulator } from "
 
 /** An emulator plus real AWS SDK clients signed with the root credential. */
 export interface IdentityKit {
+  /** The emulator the clients point at. */
   emulator: TestEmulator;
+  /** An AWS SDK v3 Cognito Identity client signed with the root credentials. */
   identity: CognitoIdentityClient;
+  /** An AWS SDK v3 IAM client signed with the root credentials. */
   iam: IAMClient;
+  /** An AWS SDK v3 STS client signed with the root credentials. */
   sts: STSClient;
+  /** Stops the emulator. */
   stop(): Promise<void>;
 }
 
+/**
+ * Starts an emulator and the AWS SDK's identity, IAM and STS clients for it, signed as root.
+ *
+ * @example
+ * ```ts
+ * import { createTestPool, startIdentityKit } from "cognito-idpool-emulator/testing";
+ *
+ * const kit = await startIdentityKit();
+ * const { poolId } = await createTestPool(kit);
+ * // … kit.identity.send(new GetIdCommand({ IdentityPoolId: poolId })) …
+ * await kit.stop();
+ * ```
+ */
 export async function startIdentityKit(): Promise<IdentityKit> {
   const emulator = await startTestEmulator();
   const config = { endpoint: emulator.url, region: REGION, credentials: ROOT_CREDENTIALS, maxAttempts: 1 };
@@ -32,7 +50,15 @@ export async function startIdentityKit(): Promise<IdentityKit> {
   };
 }
 
-/** An unsigned identity client, as a browser uses for the four public operations. */
+/**
+ * An unsigned identity client, as a browser uses for the four public operations (GetId,
+ * GetCredentialsForIdentity, GetOpenIdToken, UnlinkIdentity); any call needing credentials fails.
+ *
+ * @example
+ * ```ts
+ * const { IdentityId } = await publicIdentityClient(emulator.url).send(new GetIdCommand({ IdentityPoolId: poolId }));
+ * ```
+ */
 export function publicIdentityClient(url: string): CognitoIdentityClient {
   return new CognitoIdentityClient({
     endpoint: url,
@@ -42,7 +68,14 @@ export function publicIdentityClient(url: string): CognitoIdentityClient {
   });
 }
 
-/** The trust policy the AWS console writes for an identity pool's role (research spec §6.2). */
+/**
+ * The trust policy the AWS console writes for an identity pool's role: this pool's `aud`, guests or users by `amr`.
+ *
+ * @example
+ * ```ts
+ * const roleArn = await createRole(kit.iam, "Guest", cognitoTrustPolicy(poolId, "unauthenticated"));
+ * ```
+ */
 export function cognitoTrustPolicy(poolId: string, amr: "authenticated" | "unauthenticated"): string {
   return JSON.stringify({
     Version: "2012-10-17",
@@ -62,6 +95,17 @@ export function cognitoTrustPolicy(poolId: string, amr: "authenticated" | "unaut
 
 let roleCounter = 0;
 
+/**
+ * Creates a role with a unique name starting with `prefix`, the given trust policy and inline
+ * policies (name → document); resolves to its ARN.
+ *
+ * @example
+ * ```ts
+ * const arn = await createRole(kit.iam, "Reader", cognitoTrustPolicy(poolId, "authenticated"), {
+ *   read: { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "s3:GetObject", Resource: "arn:aws:s3:::bucket/*" }] },
+ * });
+ * ```
+ */
 export async function createRole(iam: IAMClient, prefix: string, trust: string, policies: Record<string, unknown> = {}): Promise<string> {
   const RoleName = `${prefix}-${++roleCounter}`;
   const { Role } = await iam.send(new CreateRoleCommand({ RoleName, AssumeRolePolicyDocument: trust, MaxSessionDuration: 7200 }));
@@ -71,13 +115,25 @@ export async function createRole(iam: IAMClient, prefix: string, trust: string, 
   return Role!.Arn!;
 }
 
+/** An identity pool made by {@link createTestPool}, with the two roles it was given. */
 export interface TestPool {
+  /** The identity pool id. */
   poolId: string;
+  /** The role for authenticated identities. */
   authRoleArn: string;
+  /** The role for guests. */
   unauthRoleArn: string;
 }
 
-/** Creates a pool and its two roles (trusting this pool as the console would) and assigns them. */
+/**
+ * Creates an identity pool (guests allowed unless `input` says otherwise) and its two roles,
+ * trusting this pool as the console would, and assigns them.
+ *
+ * @example
+ * ```ts
+ * const { poolId, authRoleArn } = await createTestPool(kit, { AllowUnauthenticatedIdentities: false });
+ * ```
+ */
 export async function createTestPool(kit: IdentityKit, input: Partial<CreateIdentityPoolInput> = {}): Promise<TestPool> {
   const pool = await kit.identity.send(new CreateIdentityPoolCommand({ IdentityPoolName: "test pool", AllowUnauthenticatedIdentities: true, ...input }));
   const poolId = pool.IdentityPoolId!;
@@ -87,8 +143,26 @@ export async function createTestPool(kit: IdentityKit, input: Partial<CreateIden
   return { poolId, authRoleArn, unauthRoleArn };
 }
 
-/** Calls an awsJson operation with fetch, for tests of the wire format itself (headers, raw numbers). */
-export async function rawJsonCall(url: string, operation: string, body: unknown): Promise<{ status: number; headers: Headers; json: any }> {
+/** What {@link rawJsonCall} returns. */
+export interface RawJsonAnswer {
+  /** The HTTP status. */
+  status: number;
+  /** The response headers. */
+  headers: Headers;
+  /** The parsed JSON body (an AWS error body on failure). */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  json: any;
+}
+
+/**
+ * Calls an identity-pool operation with fetch, for tests of the wire format itself (headers, raw numbers).
+ *
+ * @example
+ * ```ts
+ * const { status, json } = await rawJsonCall(emulator.url, "GetId", { IdentityPoolId: poolId });
+ * ```
+ */
+export async function rawJsonCall(url: string, operation: string, body: unknown): Promise<RawJsonAnswer> {
   const response = await fetch(url, {
     method: "POST",
     headers: { "content-type": "application/x-amz-json-1.1", "x-amz-target": `AWSCognitoIdentityService.${operation}` },

@@ -16,9 +16,11 @@ export interface TestIssuer {
   mint(claims: JWTPayload, options?: MintOptions): Promise<string>;
   /** How many times the JWKS was fetched (the emulator caches it). */
   jwksFetches(): number;
+  /** Stops the issuer's HTTP server. */
   stop(): Promise<void>;
 }
 
+/** How {@link TestIssuer.mint} signs. */
 export interface MintOptions {
   /** Sign with a key the JWKS does not publish, under the published `kid` (a forged token). */
   foreignKey?: boolean;
@@ -28,6 +30,20 @@ export interface MintOptions {
   lifetimeSeconds?: number;
 }
 
+/**
+ * Starts a local OpenID Connect provider on 127.0.0.1; `path` puts the issuer below a path
+ * (`/realms/test`), as some providers do.
+ *
+ * @example
+ * ```ts
+ * import { startOidcIssuer } from "cognito-idpool-emulator/testing";
+ *
+ * const issuer = await startOidcIssuer();
+ * // register issuer.url as an IAM OIDC provider and in the identity pool, then:
+ * const token = await issuer.mint({ sub: "user-1", aud: "my-client" });
+ * const logins = { [issuer.loginKey]: token };
+ * ```
+ */
 export async function startOidcIssuer(options: { path?: string } = {}): Promise<TestIssuer> {
   const { privateKey, publicKey } = await generateKeyPair("RS256");
   const foreign = await generateKeyPair("RS256");

@@ -1,4 +1,19 @@
-export { REGION, ROOT_CREDENTIALS, startTestEmulator, type TestEmulator } from "./harness.js";
+export {
+  ControlApiError,
+  createControlClient,
+  type ClockState,
+  type ControlClient,
+  type ControlClientOptions,
+  type CredentialLifetime,
+  type FaultRequest,
+  type Health,
+  type LoggedRequest,
+  type PendingFault,
+  type SentCode,
+} from "./control.js";
+export type { Fault, RequestLogEntry } from "../core/runtime.js";
+export type { ServiceName } from "../core/types.js";
+export { REGION, ROOT_CREDENTIALS, startTestEmulator, type TestControl, type TestEmulator } from "./harness.js";
 export {
   cognitoTrustPolicy,
   createRole,
@@ -7,6 +22,7 @@ export {
   rawJsonCall,
   startIdentityKit,
   type IdentityKit,
+  type RawJsonAnswer,
   type TestPool,
 } from "./identity-fixtures.js";
 export { startOidcIssuer, type MintOptions, type TestIssuer } from "./identity-oidc-issuer.js";

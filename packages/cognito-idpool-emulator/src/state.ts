@@ -1,18 +1,18 @@
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { emptyCognitoIdentityState, type CognitoIdentityState } from "../cognito-identity/state.js";
-import { emptyCognitoIdpState, type CognitoIdpState } from "../cognito-idp/state.js";
-import { emptyIamState, type IamState } from "../iam/state.js";
-import { emptyS3State, type S3State } from "../s3/state.js";
-import type { IssuedCredentials } from "./credentials.js";
+import { emptyCognitoIdentityState, type CognitoIdentityState } from "./cognito-identity/state.js";
+import { emptyCognitoIdpState, type CognitoIdpState } from "./cognito-idp/state.js";
+import type { CredentialStore } from "./core/credentials.js";
+import { emptyIamState, type IamState } from "./iam/state.js";
+import { emptyS3State, type S3State } from "./s3/state.js";
 
 /**
  * All emulated AWS state. Plain JSON (no Maps, no class instances) so `--data DIR` can write it
- * to disk and read it back unchanged. Each service owns its own slice.
+ * to disk and read it back unchanged. Each service owns its own slice (`<service>/state.ts`); this
+ * module only composes them, so services can share the whole without core/ knowing any of them.
  */
-export interface EmulatorState {
+export interface EmulatorState extends CredentialStore {
   version: 1;
-  credentials: Record<string, IssuedCredentials>;
   cognitoIdentity: CognitoIdentityState;
   cognitoIdp: CognitoIdpState;
   iam: IamState;

@@ -1,0 +1,179 @@
+// A typed client of the emulator's control API (`/_emulator/…`). Only `fetch`, no Node modules:
+// browser tests import it as `cognito-idpool-emulator/testing/control`.
+import type { Fault, RequestLogEntry } from "../core/runtime.js";
+import type { Seed, SeedResult } from "../seed.js";
+
+export type { Seed, SeedResult } from "../seed.js";
+
+/** One request the emulator served, as `GET /_emulator/requests` lists it (oldest first). */
+export type LoggedRequest = RequestLogEntry;
+
+/** A fault still waiting to fire, as `POST /_emulator/faults` lists them. */
+export type PendingFault = Fault;
+
+/** What {@link ControlClient.addFault} asks for. */
+export interface FaultRequest {
+  /** An operation name (`GetId`, `InitiateAuth`, `GetObject`, …) or `*` for any operation. */
+  target: string;
+  /**
+   * The AWS error code to answer with (`TooManyRequestsException`, `InternalErrorException`,
+   * `SlowDown`, …), or `network` to drop the connection. May be left out when `latencyMs` is given.
+   */
+  error?: string;
+  /** How many matching requests it applies to; default 1. */
+  count?: number;
+  /** Delay before answering (or failing), 0 to 60000 ms; default 0. */
+  latencyMs?: number;
+  /** The error message; default `Injected fault: <error>`. */
+  message?: string;
+}
+
+/** The emulator clock: how far it is shifted from the host's, and what time it says. */
+export interface ClockState {
+  /** Seconds the emulator clock is ahead of the host's (negative: behind). */
+  offsetSeconds: number;
+  /** ISO 8601. */
+  now: string;
+}
+
+/** A code the emulated user pool "sent" (it sends nothing; tests read codes here instead). */
+export interface SentCode {
+  /** The code, as the user would have received it. */
+  code: string;
+  /** What it was sent for: sign-up confirmation, password reset, or an SMS or email MFA challenge. */
+  kind: "confirmation" | "reset" | "mfa";
+}
+
+/** What `GET /_emulator/health` answers. */
+export interface Health {
+  /** Always true: an answer at all means the emulator is up. */
+  ok: true;
+  /** ISO 8601 on the emulator clock. */
+  now: string;
+}
+
+/** The credential lifetime now in force. */
+export interface CredentialLifetime {
+  /** Seconds; 3600 when the default was restored. */
+  lifetimeSeconds: number;
+}
+
+/** The typed calls of the control API. Every call rejects with {@link ControlApiError} on a non-2xx answer. */
+export interface ControlClient {
+  /** The base URL it talks to, e.g. `http://127.0.0.1:4566`. */
+  readonly url: string;
+  /** `GET /_emulator/health`: the emulator is up; `now` is its clock. */
+  health(): Promise<Health>;
+  /** `POST /_emulator/reset`: empties all state and restores the clock, credential lifetime, faults and request log. */
+  reset(): Promise<void>;
+  /** `GET /_emulator/clock`. */
+  clock(): Promise<ClockState>;
+  /** `POST /_emulator/clock`: shifts token times, credential expiry and the `Date` header by `offsetSeconds` (0 undoes it). */
+  setClock(offsetSeconds: number): Promise<ClockState>;
+  /** `POST /_emulator/credentials`: lifetime of credentials GetCredentialsForIdentity issues, 1 to 43200 s; `null` restores AWS's hour. */
+  setCredentialLifetime(lifetimeSeconds: number | null): Promise<CredentialLifetime>;
+  /** `POST /_emulator/faults`: the next `count` matching requests fail, stall or drop. Resolves to every pending fault. */
+  addFault(fault: FaultRequest): Promise<PendingFault[]>;
+  /** `POST /_emulator/faults {"clear": true}`: forgets pending faults. */
+  clearFaults(): Promise<void>;
+  /** `GET /_emulator/requests`: every AWS request served since the last clear (control calls are not logged). */
+  requests(): Promise<LoggedRequest[]>;
+  /** `DELETE /_emulator/requests`. */
+  clearRequests(): Promise<void>;
+  /** `GET /_emulator/codes/<userPoolId>/<username>`: the last code sent to that user; rejects with status 404 when there is none. */
+  lastCode(userPoolId: string, username: string): Promise<SentCode>;
+  /** `POST /_emulator/seed`: applies a seed document (the `--seed` format); resolves to the ids it created. */
+  seed(seed: Seed): Promise<SeedResult>;
+  /**
+   * Any control route, for what the typed calls do not cover (malformed bodies in tests, say).
+   * `path` is relative to `/_emulator/`. Resolves to the parsed JSON answer.
+   */
+  // The escape hatch answers whatever the route answers; callers narrow it.
+  send(method: "GET" | "POST" | "DELETE", path: string, body?: unknown): Promise<any>;
+}
+
+/** A control call answered with a non-2xx status. */
+export class ControlApiError extends Error {
+  constructor(
+    /** The client method that failed, with the route it called. */
+    readonly call: string,
+    /** The HTTP status of the answer. */
+    readonly status: number,
+    /** The AWS-style error code from the answer (`ValidationException`, …), when it carries one. */
+    readonly type: string | undefined,
+    detail: string,
+  ) {
+    super(`cognito-idpool-emulator control API ${call}: ${status}${type ? ` ${type}` : ""}: ${detail}`);
+    this.name = "ControlApiError";
+  }
+}
+
+/** Options of {@link createControlClient}. */
+export interface ControlClientOptions {
+  /** The fetch to use; default the global one. */
+  fetch?: typeof fetch;
+}
+
+/**
+ * A client of a running emulator's control API.
+ *
+ * @param baseUrl The emulator's URL, e.g. `http://127.0.0.1:4566` (`RunningEmulator.url`).
+ * @example
+ * ```ts
+ * import { createControlClient } from "cognito-idpool-emulator/testing/control";
+ *
+ * const control = createControlClient("http://127.0.0.1:4566");
+ * await control.reset();
+ * await control.addFault({ target: "GetId", error: "TooManyRequestsException", count: 2 });
+ * await control.setClock(3601); // an hour and a second later: credentials have expired
+ * const calls = (await control.requests()).filter((r) => r.operation === "GetCredentialsForIdentity");
+ * ```
+ */
+export function createControlClient(baseUrl: string, options: ControlClientOptions = {}): ControlClient {
+  const url = baseUrl.replace(/\/+$/, "");
+  // Looked up per call by default, so a test that stubs the global fetch is heard.
+  const fetcher: typeof fetch = options.fetch ?? ((input, init) => fetch(input, init));
+
+  async function request<T>(call: string, method: string, path: string, body?: unknown): Promise<T> {
+    const response = await fetcher(`${url}/_emulator/${path}`, {
+      method,
+      ...(body === undefined ? {} : { headers: { "content-type": "application/json" }, body: JSON.stringify(body) }),
+    });
+    const text = await response.text();
+    if (!response.ok) {
+      let type: string | undefined;
+      let detail = text;
+      try {
+        const parsed = JSON.parse(text) as { __type?: unknown; message?: unknown };
+        if (typeof parsed.__type === "string") type = parsed.__type;
+        if (typeof parsed.message === "string") detail = parsed.message;
+      } catch {
+        // Not JSON (a proxy's error page, say): the text is the detail.
+      }
+      throw new ControlApiError(`${call} (${method} /_emulator/${path})`, response.status, type, detail);
+    }
+    return (text ? JSON.parse(text) : undefined) as T;
+  }
+
+  return {
+    url,
+    health: () => request("health", "GET", "health"),
+    reset: async () => {
+      await request("reset", "POST", "reset", {});
+    },
+    clock: () => request("clock", "GET", "clock"),
+    setClock: (offsetSeconds) => request("setClock", "POST", "clock", { offsetSeconds }),
+    setCredentialLifetime: (lifetimeSeconds) => request("setCredentialLifetime", "POST", "credentials", { lifetimeSeconds }),
+    addFault: async (fault) => (await request<{ pending: PendingFault[] }>("addFault", "POST", "faults", fault)).pending,
+    clearFaults: async () => {
+      await request("clearFaults", "POST", "faults", { clear: true });
+    },
+    requests: async () => (await request<{ requests: LoggedRequest[] }>("requests", "GET", "requests")).requests,
+    clearRequests: async () => {
+      await request("clearRequests", "DELETE", "requests");
+    },
+    lastCode: (userPoolId, username) => request("lastCode", "GET", `codes/${encodeURIComponent(userPoolId)}/${encodeURIComponent(username)}`),
+    seed: (seed) => request("seed", "POST", "seed", seed),
+    send: (method, path, body) => request("send", method, path.replace(/^\/+/, ""), body),
+  };
+}
