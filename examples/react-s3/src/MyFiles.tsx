@@ -1,7 +1,8 @@
-import { useState, type ChangeEvent, type FormEvent } from "react";
+import { useId, useState, type ChangeEvent, type FormEvent } from "react";
 import { s3 } from "./auth.js";
 import { describeError, privatePrefix, readBytes, remove, saveAs, upload } from "./files.js";
 import { useFiles } from "./useFiles.js";
+import { useUploads, type Transfer } from "./useUploads.js";
 
 /** private/<identity id>/: only this identity may list, read, write and delete here. */
 export function MyFiles({ identityId }: { identityId: string | undefined }) {
@@ -9,6 +10,7 @@ export function MyFiles({ identityId }: { identityId: string | undefined }) {
   const { files, error: listError, reload } = useFiles(prefix);
   const [error, setError] = useState<string>();
   const [busy, setBusy] = useState(false);
+  const uploads = useUploads(reload);
 
   async function run(action: () => Promise<void>) {
     setBusy(true);
@@ -40,13 +42,10 @@ export function MyFiles({ identityId }: { identityId: string | undefined }) {
     });
   };
 
+  // Each file uploads on its own, with its own progress bar; the page stays usable meanwhile.
   const onFile = (e: ChangeEvent<HTMLInputElement>) => {
-    const input = e.currentTarget;
-    const chosen = [...(input.files ?? [])];
-    void run(async () => {
-      for (const file of chosen) await upload(s3, prefix + file.name, new Uint8Array(await file.arrayBuffer()), file.type || "application/octet-stream");
-      input.value = "";
-    });
+    for (const file of e.currentTarget.files ?? []) uploads.start(file, prefix + file.name);
+    e.currentTarget.value = "";
   };
 
   return (
@@ -80,8 +79,15 @@ export function MyFiles({ identityId }: { identityId: string | undefined }) {
             </button>
           </form>
           <label className="upload">
-            Upload files <input type="file" multiple onChange={onFile} disabled={busy} data-testid="upload" />
+            Upload files <input type="file" multiple onChange={onFile} data-testid="upload" />
           </label>
+          {uploads.transfers.length > 0 && (
+            <ul data-testid="transfers">
+              {uploads.transfers.map((t) => (
+                <TransferRow key={t.id} transfer={t} {...uploads} />
+              ))}
+            </ul>
+          )}
           <button type="button" className="link" onClick={reload} data-testid="refresh-my-files">
             Refresh
           </button>
@@ -93,5 +99,45 @@ export function MyFiles({ identityId }: { identityId: string | undefined }) {
         </p>
       )}
     </section>
+  );
+}
+
+interface TransferActions {
+  cancel(id: number): void;
+  retry(transfer: Transfer): void;
+  dismiss(id: number): void;
+}
+
+/** One file on its way up: a labelled progress bar and Cancel, or the error with Retry. */
+function TransferRow({ transfer: t, cancel, retry, dismiss }: { transfer: Transfer } & TransferActions) {
+  const bar = useId();
+  const percent = t.file.size ? Math.floor((t.loaded / t.file.size) * 100) : 0;
+  return (
+    <li className="transfer" data-testid="transfer" data-name={t.file.name} data-state={t.state}>
+      <label htmlFor={bar} className="name">
+        {t.file.name}
+      </label>
+      <progress id={bar} max={t.file.size} value={t.loaded} />
+      {t.state === "uploading" ? (
+        <>
+          <span className="size">{percent} %</span>
+          <button type="button" onClick={() => cancel(t.id)}>
+            Cancel
+          </button>
+        </>
+      ) : (
+        <>
+          <span className="error" role="alert">
+            Upload failed: {t.error}
+          </span>
+          <button type="button" onClick={() => retry(t)}>
+            Retry
+          </button>
+          <button type="button" onClick={() => dismiss(t.id)}>
+            Dismiss
+          </button>
+        </>
+      )}
+    </li>
   );
 }

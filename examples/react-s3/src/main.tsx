@@ -1,3 +1,4 @@
+import "./node-global.js";
 import { StrictMode } from "react";
 import { createRoot } from "react-dom/client";
 import { AuthProvider } from "cognito-idpool/react";

@@ -122,7 +122,7 @@ export type SignInResult =
       status: "signedIn";
     }
   | {
-      /** One more step: answer {@link challenge} with `confirmSignIn`. */
+      /** One more step: answer the `challenge` with `confirmSignIn`. */
       status: "challenge";
       /** What the user must provide next. */
       challenge: ChallengeName;
