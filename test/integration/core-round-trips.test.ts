@@ -20,7 +20,7 @@ beforeEach(async () => {
   await clearRequests(core);
 });
 
-describe("round trips (issue 3 numbers)", () => {
+describe("round trips per flow", () => {
   it("cold guest = 2 (GetId, GetCredentialsForIdentity)", async () => {
     const auth = page(core, pool);
     const creds = await auth.getCredentials();

@@ -5,7 +5,7 @@ import type { Auth } from "../../packages/cognito-idpool/src/auth.js";
 import { clearRequests, count, identityRequests, newPool, oidcLogin, page, startCoreKit, type CoreKit, type CorePool } from "./core-kit.js";
 
 /**
- * Behaviour 7 with a real S3Client against the emulator's S3: each identity may only write under
+ * `auth.credentials` follows identity changes, checked with a real S3Client against the emulator's S3: each identity may only write under
  * `private/<its identity id>/`, so a request signed with the previous identity's credentials is
  * refused with AccessDenied. The client is created once; after each login, merge and sign-out its
  * very next request must go to the new identity's prefix and succeed.

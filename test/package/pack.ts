@@ -5,6 +5,7 @@ import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
+import { describe, expect, test } from "vitest";
 import { build } from "esbuild";
 
 export const run = promisify(execFile);
@@ -122,4 +123,25 @@ export async function attw(tarball: string, cwd: string): Promise<{ status: numb
     .filter((p) => !ignored.has(p.resolutionKind ?? ""))
     .map((p) => `${p.kind} ${p.entrypoint ?? ""} (${p.resolutionKind ?? "any resolution"})`);
   return { status: result.status, problems, entrypoints: Object.keys(report.analysis?.entrypoints ?? {}) };
+}
+
+/**
+ * The linters npm consumers' tools agree with, on one packed tarball: publint (strict, down to
+ * suggestions) and @arethetypeswrong/cli for ESM consumers on every entry point. Registered by each
+ * package's test file; `state()` is read when the tests run, after that file's set-up packed it.
+ */
+export function describePackageLinters(name: string, state: () => { tarball: string; scratch: string; exports: string[] }): void {
+  describe(`${name}: package linters`, () => {
+    test("publint (strict, down to suggestions) reports nothing", async () => {
+      expect(await publintTarball(state().tarball)).toEqual([]);
+    });
+
+    test("@arethetypeswrong/cli reports nothing for ESM consumers, for every entry point", async () => {
+      const { tarball, scratch, exports } = state();
+      const report = await attw(tarball, scratch);
+      expect(report.entrypoints).toEqual(expect.arrayContaining(exports));
+      expect(report.problems).toEqual([]);
+      expect(report.status).toBe(0);
+    });
+  });
 }

@@ -6,13 +6,12 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import {
-  attw,
   bareImports,
+  describePackageLinters,
   listFiles,
   npm,
   pack,
   packageName,
-  publintTarball,
   readPackageJson,
   requireBuilt,
   ROOT,
@@ -149,18 +148,7 @@ describe("cognito-idpool: a scratch Vite app that installed the tarball", () => 
   });
 });
 
-describe("cognito-idpool: package linters", () => {
-  test("publint (strict, down to suggestions) reports nothing", async () => {
-    expect(await publintTarball(packed.tarball)).toEqual([]);
-  });
-
-  test("@arethetypeswrong/cli reports nothing for ESM consumers, for every entry point", async () => {
-    const report = await attw(packed.tarball, scratch);
-    expect(report.entrypoints).toEqual(expect.arrayContaining(Object.keys(shipped.exports)));
-    expect(report.problems).toEqual([]);
-    expect(report.status).toBe(0);
-  });
-});
+describePackageLinters(NAME, () => ({ tarball: packed.tarball, scratch, exports: Object.keys(shipped.exports) }));
 
 interface ManifestChunk {
   file: string;
