@@ -3,7 +3,7 @@
 // steps on a fixed workload.
 import { bundleOne, bundleSplit, fmt, kib, ROOT } from "./measure.mjs";
 import { measureOurs } from "./ours.mjs";
-import { errorClassesPlugin, trimPlugin } from "./trim.mjs";
+import { errorClassesPlugin, trimPlugin } from "../../packages/cognito-idpool/scripts/trim.mjs";
 
 const ANCHORS = [
   ["A", "A-amplify-guest", "Amplify v6: `Amplify.configure` (identity pool, guest) + `fetchAuthSession()`"],
@@ -48,7 +48,7 @@ export async function sizesReport() {
     "Brotli bytes (node zlib q11, text mode; KiB = 1024 B), every column bundled in this run with esbuild",
     "`--bundle --minify --format=esm --platform=browser --target=es2020`. cognito-idpool with code splitting, so the",
     "lazy sign-in chunk is counted apart; Amplify and the SDK as the anchors measured them (one file, nothing lazy).",
-    '"+ error-class trim" = the package bundled with bench/lib/trim.mjs\'s errorClassesPlugin (opt-in for apps; on in the script tag).',
+    '"+ error-class trim" = the package bundled with packages/cognito-idpool/scripts/trim.mjs\'s errorClassesPlugin (opt-in for apps; on in the script tag).',
     "",
   );
   lines.push(row(["where a user pays", "cognito-idpool", "cognito-idpool + error-class trim", "Amplify v6", "SDK v3 fromCognitoIdentityPool"]));
