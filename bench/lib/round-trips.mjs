@@ -38,7 +38,14 @@ function sharedTabLock() {
   };
 }
 
-export async function roundTripsReport({ stallSeconds = 75, lifetimeSeconds = 20, marginSeconds = 5, skipStall = false } = {}) {
+/**
+ * The latency run: 400 ms injected on every GetCredentialsForIdentity. Credentials of 32 s renewed
+ * 16 s before expiry, so a renewal starts with more time left than the SDK's 15 s "still valid"
+ * cushion and no caller has a reason to wait on it; at least 5 renewals are watched.
+ */
+const LATENCY_STALL = { latencyMs: 400, lifetimeSeconds: 32, marginSeconds: 16, renewals: 5, maxSeconds: 150 };
+
+export async function roundTripsReport({ stallSeconds = 40, lifetimeSeconds = 20, marginSeconds = 5, skipStall = false } = {}) {
   const { startEmulator } = await import("cognito-idpool-emulator");
   const { createControlClient } = await import("cognito-idpool-emulator/testing");
   const { createAuth } = await import("cognito-idpool");
@@ -128,30 +135,24 @@ export async function roundTripsReport({ stallSeconds = 75, lifetimeSeconds = 20
     });
 
     if (skipStall) return { results: { roundTrips: results }, text: render(results) };
-    const stall = await refreshStall({
-      make,
-      control,
-      requests,
-      clear,
-      url,
-      S3Client,
-      ListObjectsV2Command,
-      PutObjectCommand,
-      stallSeconds,
-      lifetimeSeconds,
-      marginSeconds,
-    });
-    return { results: { roundTrips: results, stall }, text: render(results, stall) };
+    const page = { make, control, requests, clear, url, S3Client, ListObjectsV2Command, PutObjectCommand };
+    const stall = await refreshStall({ ...page, stallSeconds, lifetimeSeconds, marginSeconds });
+    const latencyStall = await refreshStall({ ...page, ...LATENCY_STALL, stallSeconds: LATENCY_STALL.maxSeconds });
+    return { results: { roundTrips: results, stall, latencyStall }, text: render(results, stall, latencyStall) };
   } finally {
     for (const auth of auths) auth.dispose?.();
+    await control.clearFaults().catch(() => undefined);
     await control.setCredentialLifetime(null).catch(() => undefined);
     await emulator.stop();
   }
 }
 
 /**
- * A page that keeps calling getCredentials() (every 20 ms) and S3 (every 250 ms) across several
- * shortened credential lifetimes. Proactive refresh means no call should wait on the network.
+ * A page that keeps calling getCredentials() and auth.credentials() (each every 20 ms) and S3 (every
+ * 250 ms) across several shortened credential lifetimes. Proactive refresh means no call should wait
+ * on the network. With `latencyMs`, every GetCredentialsForIdentity is held that long at the
+ * emulator (a phone's round trip; on loopback a caller that waits on a renewal hides in 2 ms), and
+ * the run ends once `renewals` renewals have been answered (or after `stallSeconds`).
  */
 async function refreshStall({
   make,
@@ -165,6 +166,8 @@ async function refreshStall({
   stallSeconds,
   lifetimeSeconds,
   marginSeconds,
+  latencyMs = 0,
+  renewals = Infinity,
 }) {
   await control.setCredentialLifetime(lifetimeSeconds);
   freshBrowser();
@@ -172,25 +175,49 @@ async function refreshStall({
   const s3 = new S3Client({ region: "eu-west-1", endpoint: url, forcePathStyle: true, credentials: auth.credentials });
   const identityId = (await auth.getCredentials()).identityId; // the cold start is not a stall
   await clear();
+  // A count no run can use up: every renewal of the run is slowed, none escapes.
+  if (latencyMs > 0) await control.addFault({ target: "GetCredentialsForIdentity", latencyMs, count: 100_000 });
+  const started = Date.now();
   const durations = [];
+  const providerDurations = [];
   // How late the event loop ran meanwhile: a slow call the loop itself caused is not a refresh stall.
   const loopDelay = monitorEventLoopDelay({ resolution: 1 });
   loopDelay.enable();
   let s3Calls = 0;
   let s3Failures = 0;
   const failures = [];
-  const until = Date.now() + stallSeconds * 1000;
+  let until = started + stallSeconds * 1000;
+  const running = () => Date.now() < until;
   const credentialsLoop = (async () => {
-    while (Date.now() < until) {
+    while (running()) {
       const start = performance.now();
       await auth.getCredentials();
       durations.push(performance.now() - start);
       await new Promise((r) => setTimeout(r, 20));
     }
   })();
+  // What an AWS SDK client calls before every request; timed apart from getCredentials().
+  const providerLoop = (async () => {
+    await new Promise((r) => setTimeout(r, 10));
+    while (running()) {
+      const start = performance.now();
+      await auth.credentials();
+      providerDurations.push(performance.now() - start);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  })();
+  // Ends the run one second after the wanted number of renewals were answered.
+  const watch = (async () => {
+    if (renewals === Infinity) return;
+    while (running()) {
+      await new Promise((r) => setTimeout(r, 1000));
+      const answered = (await requests()).filter((r) => r.operation === "GetCredentialsForIdentity" && r.status === 200).length;
+      if (answered >= renewals) until = Math.min(until, Date.now() + 1000);
+    }
+  })();
   const s3Loop = (async () => {
     let n = 0;
-    while (Date.now() < until) {
+    while (running()) {
       s3Calls += 1;
       try {
         if (n++ % 4 === 0) await s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: `private/${identityId}/bench.txt`, Body: `tick ${n}` }));
@@ -202,22 +229,29 @@ async function refreshStall({
       await new Promise((r) => setTimeout(r, 250));
     }
   })();
-  await Promise.all([credentialsLoop, s3Loop]);
+  await Promise.all([credentialsLoop, providerLoop, s3Loop, watch]);
   loopDelay.disable();
+  if (latencyMs > 0) await control.clearFaults();
   const log = await requests();
   const failedInLog = log.filter((r) => r.status >= 400);
   durations.sort((x, y) => x - y);
-  const pct = (p) => durations[Math.min(durations.length - 1, Math.floor((p / 100) * durations.length))];
+  providerDurations.sort((x, y) => x - y);
+  const pct = (list, p) => list[Math.min(list.length - 1, Math.floor((p / 100) * list.length))];
   return {
-    seconds: stallSeconds,
+    seconds: Math.round((Date.now() - started) / 1000),
     lifetimeSeconds,
     marginSeconds,
+    latencyMs,
     getCredentialsCalls: durations.length,
     slowestMs: durations.at(-1),
-    p50Ms: pct(50),
-    p99Ms: pct(99),
+    p50Ms: pct(durations, 50),
+    p99Ms: pct(durations, 99),
+    credentialsProviderCalls: providerDurations.length,
+    providerSlowestMs: providerDurations.at(-1),
+    providerP99Ms: pct(providerDurations, 99),
     refreshes: log.filter((r) => r.operation === "GetCredentialsForIdentity").length,
     slowCalls: durations.filter((d) => d >= 5).length,
+    callsOver100Ms: durations.filter((d) => d >= 100).length + providerDurations.filter((d) => d >= 100).length,
     eventLoopMaxDelayMs: loopDelay.max / 1e6,
     s3Calls,
     failedInLog: failedInLog.map((r) => `${r.service} ${r.operation} ${r.status}`),
@@ -226,20 +260,25 @@ async function refreshStall({
   };
 }
 
-function render(results, stall) {
+function render(results, stall, latencyStall) {
   const table = renderTable(results);
   if (!stall) return table;
-  return [
-    table,
-    "",
-    `Refresh stall: ${stall.seconds} s with credentials lasting ${stall.lifetimeSeconds} s (refresh margin ${stall.marginSeconds} s): ` +
-      `${stall.refreshes} refreshes, ${stall.getCredentialsCalls} getCredentials() calls, slowest ${stall.slowestMs.toFixed(2)} ms ` +
-      `(p50 ${stall.p50Ms.toFixed(3)} ms, p99 ${stall.p99Ms.toFixed(3)} ms, ${stall.slowCalls} at 5 ms or more; the event loop itself ran up to ${stall.eventLoopMaxDelayMs.toFixed(1)} ms late), ` +
-      `${stall.s3Calls} S3 calls; failed AWS calls: ${stall.failedInLog.length} in the emulator's log, ${stall.failedInPage} thrown in the page` +
-      (stall.failedInLog.length ? ` (${stall.failedInLog.join(", ")})` : "") +
-      (stall.clientFailures.length ? `; client errors: ${stall.clientFailures.join("; ")}` : "") +
-      ".",
-  ].join("\n");
+  return [table, "", renderStall("Refresh stall", stall), "", renderStall("Refresh stall under latency", latencyStall)].join("\n");
+}
+
+function renderStall(title, stall) {
+  const latency = stall.latencyMs ? ` and ${stall.latencyMs} ms of latency on every GetCredentialsForIdentity` : "";
+  return (
+    `${title}: ${stall.seconds} s with credentials lasting ${stall.lifetimeSeconds} s (refresh margin ${stall.marginSeconds} s)${latency}: ` +
+    `${stall.refreshes} refreshes; ${stall.getCredentialsCalls} getCredentials() calls, slowest ${stall.slowestMs.toFixed(2)} ms ` +
+    `(p50 ${stall.p50Ms.toFixed(3)} ms, p99 ${stall.p99Ms.toFixed(3)} ms, ${stall.slowCalls} at 5 ms or more); ` +
+    `${stall.credentialsProviderCalls} auth.credentials() calls, slowest ${stall.providerSlowestMs.toFixed(2)} ms (p99 ${stall.providerP99Ms.toFixed(3)} ms); ` +
+    `${stall.callsOver100Ms} calls of either at 100 ms or more; the event loop itself ran up to ${stall.eventLoopMaxDelayMs.toFixed(1)} ms late; ` +
+    `${stall.s3Calls} S3 calls; failed AWS calls: ${stall.failedInLog.length} in the emulator's log, ${stall.failedInPage} thrown in the page` +
+    (stall.failedInLog.length ? ` (${stall.failedInLog.join(", ")})` : "") +
+    (stall.clientFailures.length ? `; client errors: ${stall.clientFailures.join("; ")}` : "") +
+    "."
+  );
 }
 
 function renderTable(results) {

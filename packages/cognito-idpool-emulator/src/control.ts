@@ -64,14 +64,28 @@ export async function handleControl(core: EmulatorCore, ctx: ServiceContext): Pr
       core.runtime.faults = [];
       return ok();
     }
-    const { target, error, count = 1, latencyMs = 0, message } = input;
+    const { target, error, count = 1, latencyMs = 0, message, stallBody, stallMs, malformed } = input;
     if (typeof target !== "string" || target === "") throw invalid("target", "an operation name such as GetId, or *");
     if (error !== undefined && (typeof error !== "string" || !/^[A-Za-z]+$/.test(error))) throw invalid("error", "an AWS error type, or network");
-    if (error === undefined && !latencyMs) throw invalid("error", "an AWS error type, or network (or give latencyMs)");
+    if (stallBody !== undefined && typeof stallBody !== "boolean") throw invalid("stallBody", "true or false");
+    if (malformed !== undefined && typeof malformed !== "boolean") throw invalid("malformed", "true or false");
+    if (stallMs !== undefined) {
+      if (!stallBody) throw invalid("stallMs", "given only with stallBody: true");
+      if (typeof stallMs !== "number" || !Number.isInteger(stallMs) || stallMs < 1 || stallMs > 600_000)
+        throw invalid("stallMs", "milliseconds from 1 to 600000");
+    }
+    if (error === undefined && !latencyMs && !stallBody && !malformed)
+      throw invalid("error", "an AWS error type, or network (or give latencyMs, stallBody or malformed)");
     if (typeof count !== "number" || !Number.isInteger(count) || count < 1) throw invalid("count", "a positive integer");
     if (typeof latencyMs !== "number" || latencyMs < 0 || latencyMs > 60_000) throw invalid("latencyMs", "milliseconds from 0 to 60000");
+    // A dropped connection has no body to stall, and a malformed answer is a 200, not an error.
+    if (stallBody && error === "network") throw invalid("stallBody", "left out with error network (a dropped connection has no body)");
+    if (malformed && error !== undefined) throw invalid("malformed", "left out with error (a malformed answer is a 200)");
     const fault: Fault = { target, error: (error as string | undefined) ?? "", count, latencyMs };
     if (typeof message === "string") fault.message = message;
+    if (stallBody) fault.stallBody = true;
+    if (stallMs !== undefined) fault.stallMs = stallMs;
+    if (malformed) fault.malformed = true;
     core.runtime.faults.push(fault);
     return ok({ pending: core.runtime.faults });
   }

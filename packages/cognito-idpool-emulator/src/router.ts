@@ -4,7 +4,7 @@ import { cognitoIdpService, serveUserPoolWellKnown } from "./cognito-idp/index.j
 import { handleControl } from "./control.js";
 import { AwsError } from "./core/errors.js";
 import { jsonAuthError, jsonError, jsonSuccess, queryAuthError, queryError, querySuccess, s3Error } from "./core/protocols.js";
-import { faultError, recordRequest, takeFault, type RequestLogEntry } from "./core/runtime.js";
+import { faultError, malformedAnswer, recordRequest, takeFault, type Fault, type RequestLogEntry } from "./core/runtime.js";
 import { verifySigV4 } from "./core/sigv4.js";
 import type { EmulatorRequest, EmulatorResponse, ServiceName } from "./core/types.js";
 import type { EmulatorCore } from "./emulator.js";
@@ -35,12 +35,18 @@ export interface IncomingRequest {
   readBody(limit: number): Promise<Buffer | undefined>;
 }
 
-/** What the adapter does with the request: answer it (closing the connection after if `close`), or drop the connection. */
-export type Outcome = { response: EmulatorResponse; close: boolean } | { dropConnection: true };
+/**
+ * What the adapter does with the request: answer it (closing the connection after if `close`), or
+ * drop the connection. With `stallBody`, the status and headers go out at once and the body is held
+ * back until the client closes the connection, or for `stallBody.ms` when that is set.
+ */
+export type Outcome = { response: EmulatorResponse; close: boolean; stallBody?: { ms?: number } } | { dropConnection: true };
 
 interface Routed {
   service: ServiceName | "control";
   operation: string;
+  /** An awsJson operation (`X-Amz-Target`): the only kind a `malformed` fault applies to. */
+  awsJson?: true;
   run(ctx: ServiceContext): Promise<EmulatorResponse>;
   /** Serializes an error (faults, limits) in this route's protocol. */
   fail(error: AwsError, ctx: ServiceContext): EmulatorResponse;
@@ -85,15 +91,17 @@ export async function dispatch(core: EmulatorCore, incoming: IncomingRequest): P
     return finish(core, routed, ctx, routed.fail(tooLarge, ctx), true);
   }
 
+  let fault: Fault | undefined;
   if (routed.service !== "control" && method !== "OPTIONS") {
-    const fault = takeFault(core.runtime, routed.operation);
+    fault = takeFault(core.runtime, routed.operation, { awsJson: routed.awsJson === true });
     if (fault) {
-      if (fault.latencyMs > 0) await new Promise((r) => setTimeout(r, fault.latencyMs));
+      const delay = fault.latencyMs;
+      if (delay > 0) await new Promise((r) => setTimeout(r, delay));
       if (fault.error === "network") {
         record(core, routed, ctx, 0);
         return { dropConnection: true };
       }
-      if (fault.error) return finish(core, routed, ctx, routed.fail(faultError(fault), ctx));
+      if (fault.error) return stalled(finish(core, routed, ctx, routed.fail(faultError(fault), ctx)), fault);
     }
   }
 
@@ -111,7 +119,14 @@ export async function dispatch(core: EmulatorCore, incoming: IncomingRequest): P
       response = routed.fail(internal, ctx);
     }
   }
-  return finish(core, routed, ctx, response);
+  // The operation still ran (its effects stay), as when a real answer is cut short on the way back.
+  if (fault?.malformed) response = malformedAnswer(response);
+  return stalled(finish(core, routed, ctx, response), fault);
+}
+
+function stalled(outcome: Outcome, fault: Fault | undefined): Outcome {
+  if (!fault?.stallBody || "dropConnection" in outcome) return outcome;
+  return { ...outcome, stallBody: fault.stallMs === undefined ? {} : { ms: fault.stallMs } };
 }
 
 function finish(core: EmulatorCore, routed: Routed, ctx: ServiceContext, response: EmulatorResponse, close = false): Outcome {
@@ -208,6 +223,7 @@ function jsonRoute(service: JsonService | undefined, operationName: string): Rou
   return {
     service: name,
     operation: operationName,
+    awsJson: true,
     fail: (error, ctx) => jsonError(error, ctx.requestId),
     async run(ctx) {
       const operation = service ? own(service.operations, operationName) : undefined;

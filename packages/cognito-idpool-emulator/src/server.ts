@@ -31,16 +31,25 @@ async function serve(core: EmulatorCore, req: IncomingMessage, res: ServerRespon
     res.socket?.destroy(new NetworkFault());
     return;
   }
-  send(res, outcome.response, outcome.close);
+  send(res, outcome.response, outcome.close, outcome.stallBody);
 }
 
-function send(res: ServerResponse, response: EmulatorResponse, close: boolean): void {
+function send(res: ServerResponse, response: EmulatorResponse, close: boolean, stallBody?: { ms?: number }): void {
   const headers: Record<string, string> = { ...response.headers };
   if (close) headers["connection"] = "close";
   const body = response.body === undefined ? undefined : typeof response.body === "string" ? Buffer.from(response.body) : response.body;
   if (body !== undefined && headers["content-length"] === undefined) headers["content-length"] = String(body.length);
   res.writeHead(response.status, headers);
-  res.end(res.req.method === "HEAD" ? undefined : body);
+  if (!stallBody || res.req.method === "HEAD") {
+    res.end(res.req.method === "HEAD" ? undefined : body);
+    return;
+  }
+  // A stalled body: the client has its status and headers (content-length promises a body), then
+  // nothing. The socket closing (client abort, or stop() closing every connection) ends the wait.
+  res.flushHeaders();
+  if (stallBody.ms === undefined) return;
+  const timer = setTimeout(() => res.end(body), stallBody.ms);
+  res.once("close", () => clearTimeout(timer));
 }
 
 /** Reads the whole body, or resolves undefined once it grows past `limit`. */

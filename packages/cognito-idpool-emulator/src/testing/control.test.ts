@@ -126,3 +126,103 @@ describe("createControlClient", () => {
     expect((await emulator.control.clock()).offsetSeconds).toBe(0);
   });
 });
+
+describe("stalled and malformed answers", () => {
+  const REGIONAL_ID = /^[a-z]{2}(-[a-z]+)+-\d:[0-9a-f-]+$/;
+  /** A pool that lets guests in, so GetId answers 200 with a real identity id. */
+  async function guestPool(): Promise<string> {
+    const seeded = await control.seed({ identityPools: [{ IdentityPoolName: "faults", AllowUnauthenticatedIdentities: true }] });
+    return seeded.identityPools[0]!.id;
+  }
+  const getId = (poolId: string, signal?: AbortSignal) =>
+    fetch(emulator.url, {
+      method: "POST",
+      headers: { "content-type": "application/x-amz-json-1.1", "x-amz-target": "AWSCognitoIdentityService.GetId" },
+      body: JSON.stringify({ IdentityPoolId: poolId }),
+      ...(signal ? { signal } : {}),
+    });
+  /** Whether `promise` settles within `ms`. */
+  const settlesWithin = (promise: Promise<unknown>, ms: number) =>
+    Promise.race([
+      promise.then(
+        () => true,
+        () => true,
+      ),
+      new Promise<boolean>((r) => setTimeout(() => r(false), ms)),
+    ]);
+
+  it("stallBody sends status and headers, then holds the body until the client gives up; later requests are served", async () => {
+    const poolId = await guestPool();
+    const pending = await control.addFault({ target: "GetId", stallBody: true });
+    expect(pending).toEqual([{ target: "GetId", error: "", count: 1, latencyMs: 0, stallBody: true }]);
+    const abort = new AbortController();
+    const response = await getId(poolId, abort.signal);
+    expect(response.status).toBe(200);
+    expect(response.headers.get("content-type")).toBe("application/x-amz-json-1.1");
+    expect(Number(response.headers.get("content-length"))).toBeGreaterThan(0);
+    const body = response.text();
+    expect(await settlesWithin(body, 400)).toBe(false);
+    abort.abort();
+    await expect(body).rejects.toThrow();
+    // The operation ran and was logged; the emulator is not wedged by the stalled socket.
+    expect((await control.requests()).map((r) => [r.operation, r.status])).toEqual([["GetId", 200]]);
+    expect(await (await getId(poolId)).json()).toMatchObject({ IdentityId: expect.stringMatching(REGIONAL_ID) });
+  });
+
+  it("stallMs sends the held body once it elapses, and a stalled error answer keeps its status", async () => {
+    const poolId = await guestPool();
+    await control.addFault({ target: "GetId", stallBody: true, stallMs: 300 });
+    const started = performance.now();
+    const response = await getId(poolId);
+    expect(performance.now() - started).toBeLessThan(250);
+    expect(await response.json()).toMatchObject({ IdentityId: expect.stringMatching(REGIONAL_ID) });
+    expect(performance.now() - started).toBeGreaterThanOrEqual(290);
+
+    await control.addFault({ target: "GetId", error: "TooManyRequestsException", stallBody: true, stallMs: 200 });
+    const refused = await getId(poolId);
+    expect(refused.status).toBe(400);
+    expect(refused.headers.get("x-amzn-errortype")).toBe("TooManyRequestsException:");
+    expect(await settlesWithin(refused.clone().text(), 100)).toBe(false);
+    expect((await refused.json()).__type).toBe("TooManyRequestsException");
+  });
+
+  it("malformed answers 200 with the real answer cut short, invalid as JSON", async () => {
+    const poolId = await guestPool();
+    await control.addFault({ target: "*", malformed: true, count: 2 });
+    const response = await getId(poolId);
+    expect(response.status).toBe(200);
+    expect(response.headers.get("x-amzn-errortype")).toBeNull();
+    const text = await response.text();
+    expect(text).toMatch(/^\{"IdentityId":"[a-z]{2}-[a-z]+-\d:/);
+    expect(() => JSON.parse(text)).toThrow(SyntaxError);
+    // An error answer is cut short too, and sent as a 200.
+    const refused = await awsJson("AWSCognitoIdentityService.GetId", { IdentityPoolId: "eu-west-1:00000000-0000-4000-8000-000000000000" });
+    expect(refused.status).toBe(200);
+    const refusedText = await refused.text();
+    expect(refusedText.startsWith('{"__type":"Resource')).toBe(true);
+    expect(() => JSON.parse(refusedText)).toThrow(SyntaxError);
+    expect(await (await getId(poolId)).json()).toMatchObject({ IdentityId: expect.any(String) });
+  });
+
+  it("a malformed fault aimed at * leaves S3 and query requests alone and waits for an awsJson one", async () => {
+    const poolId = await guestPool();
+    await control.addFault({ target: "*", malformed: true });
+    const s3 = await fetch(`${emulator.url}/no-such-bucket`);
+    expect(s3.status).toBe(403);
+    expect(await s3.text()).toContain("<Code>AccessDenied</Code>");
+    const query = await fetch(`${emulator.url}/?Action=Frobnicate&Version=2010-05-08`);
+    expect(await query.text()).toContain("<Code>InvalidAction</Code>");
+    const text = await (await getId(poolId)).text();
+    expect(() => JSON.parse(text)).toThrow(SyntaxError);
+  });
+
+  it("refuses combinations that cannot happen, naming the field", async () => {
+    const refused = async (fault: Record<string, unknown>) => (await rejection(control.send("POST", "faults", fault))).message;
+    expect(await refused({ target: "GetId", stallMs: 100 })).toContain("stallMs must be given only with stallBody: true");
+    expect(await refused({ target: "GetId", stallBody: true, stallMs: 0 })).toContain("stallMs must be milliseconds from 1 to 600000");
+    expect(await refused({ target: "GetId", stallBody: "yes" })).toContain("stallBody must be true or false");
+    expect(await refused({ target: "GetId", error: "network", stallBody: true })).toContain("stallBody must be left out with error network");
+    expect(await refused({ target: "GetId", error: "TooManyRequestsException", malformed: true })).toContain("malformed must be left out with error");
+    expect(await refused({ target: "GetId" })).toContain("or give latencyMs, stallBody or malformed");
+  });
+});

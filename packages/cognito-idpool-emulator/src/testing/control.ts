@@ -26,6 +26,19 @@ export interface FaultRequest {
   latencyMs?: number;
   /** The error message; default `Injected fault: <error>`. */
   message?: string;
+  /**
+   * Send the status and headers, then hold the body back until the client closes the connection
+   * (or `stallMs` elapses): a request whose headers arrive but whose answer never completes.
+   * Combines with `error` (a stalled error answer) and `malformed`, not with `error: "network"`.
+   */
+  stallBody?: boolean;
+  /** With `stallBody`: send the held body after this many milliseconds, 1 to 600000; default never. */
+  stallMs?: number;
+  /**
+   * Answer 200 with the real JSON answer cut in half (invalid JSON); the operation itself still runs.
+   * awsJson operations (Cognito) only: with `target: "*"`, S3 and query requests pass untouched. Not with `error`.
+   */
+  malformed?: boolean;
 }
 
 /** The emulator clock: how far it is shifted from the host's, and what time it says. */
@@ -72,7 +85,7 @@ export interface ControlClient {
   setClock(offsetSeconds: number): Promise<ClockState>;
   /** `POST /_emulator/credentials`: lifetime of credentials GetCredentialsForIdentity issues, 1 to 43200 s; `null` restores AWS's hour. */
   setCredentialLifetime(lifetimeSeconds: number | null): Promise<CredentialLifetime>;
-  /** `POST /_emulator/faults`: the next `count` matching requests fail, stall or drop. Resolves to every pending fault. */
+  /** `POST /_emulator/faults`: the next `count` matching requests fail, wait, stall their body, answer malformed JSON or drop. Resolves to every pending fault. */
   addFault(fault: FaultRequest): Promise<PendingFault[]>;
   /** `POST /_emulator/faults {"clear": true}`: forgets pending faults. */
   clearFaults(): Promise<void>;
