@@ -7,17 +7,30 @@ import { fileURLToPath } from "node:url";
 export const ROOT = fileURLToPath(new URL("..", import.meta.url));
 export const SEED_PATH = `${ROOT}packages/cognito-idpool-emulator/demo-seed.json`;
 
-/** Serves examples/script-tag/ with dist/cognito-idpool.js beside it, as a user would copy them. */
+/**
+ * Serves examples/script-tag/ with dist/cognito-idpool.js beside it, as a user would copy them; and
+ * beside them the fault harness of faults.spec.ts (`/faults.html`) with the AWS SDK's S3 client as one
+ * browser module (`/s3.js`, bundled on first request), since that page has no bundler either.
+ */
 export async function startScriptTagServer(): Promise<{ url: string; stop(): Promise<void> }> {
   const files: Record<string, string> = {
     "/": `${ROOT}examples/script-tag/index.html`,
     "/index.html": `${ROOT}examples/script-tag/index.html`,
     "/cognito-idpool.js": `${ROOT}packages/cognito-idpool/dist/cognito-idpool.js`,
     "/cognito-idpool.js.map": `${ROOT}packages/cognito-idpool/dist/cognito-idpool.js.map`,
+    "/faults.html": `${ROOT}e2e/faults-page.html`,
   };
   const types: Record<string, string> = { ".html": "text/html; charset=utf-8", ".js": "text/javascript; charset=utf-8", ".map": "application/json" };
+  let s3Module: Promise<string> | undefined;
   const server = createServer((req, res) => {
     const path = new URL(req.url ?? "/", "http://x").pathname;
+    if (path === "/s3.js" && req.method === "GET") {
+      (s3Module ??= bundleS3Client()).then(
+        (code) => res.writeHead(200, { "content-type": types[".js"]!, "cache-control": "no-store" }).end(code),
+        (error: unknown) => res.writeHead(500, { "content-type": "text/plain" }).end(String(error)),
+      );
+      return;
+    }
     const file = files[path];
     if (!file || !existsSync(file) || (req.method !== "GET" && req.method !== "HEAD")) {
       res.writeHead(404, { "content-type": "text/plain" }).end("not found");
@@ -29,6 +42,21 @@ export async function startScriptTagServer(): Promise<{ url: string; stop(): Pro
   });
   const url = await listen(server);
   return { url, stop: () => close(server) };
+}
+
+/** The S3 client and the commands the fault tests send, bundled for the browser like an app would. */
+async function bundleS3Client(): Promise<string> {
+  const { build } = await import("esbuild");
+  const result = await build({
+    stdin: { contents: 'export { S3Client, ListObjectsV2Command } from "@aws-sdk/client-s3";', resolveDir: ROOT, loader: "js" },
+    bundle: true,
+    format: "esm",
+    platform: "browser",
+    target: "es2020",
+    write: false,
+    logLevel: "silent",
+  });
+  return result.outputFiles[0]!.text;
 }
 
 export function listen(server: Server): Promise<string> {

@@ -144,3 +144,35 @@ export const faults = {
   add: (fault: Parameters<ControlClient["addFault"]>[0]) => control().addFault(fault),
   clear: () => control().clearFaults(),
 };
+
+/** The emulator clock (`POST /_emulator/clock`): shifts token times, credential expiry and every answer's `Date` header. */
+export const emulatorClock = {
+  set: (offsetSeconds: number) => control().setClock(offsetSeconds),
+};
+
+/** The demo app client (the one every page of the tests signs in with). */
+export const DEMO_CLIENT_ID = seed.userPools[0]!.Clients[0]!.ClientId;
+
+/** An ID token for `username`, from the user pool directly (USER_PASSWORD_AUTH), for tests that hand it to `setLogins`. */
+export async function idTokenFor(username: string, password: string): Promise<string> {
+  const response = await fetch(emulatorUrl(), {
+    method: "POST",
+    headers: { "content-type": "application/x-amz-json-1.1", "x-amz-target": "AWSCognitoIdentityProviderService.InitiateAuth" },
+    body: JSON.stringify({ AuthFlow: "USER_PASSWORD_AUTH", ClientId: DEMO_CLIENT_ID, AuthParameters: { USERNAME: username, PASSWORD: password } }),
+  });
+  const body = (await response.json()) as { AuthenticationResult?: { IdToken?: string }; message?: string };
+  if (!body.AuthenticationResult?.IdToken) throw new Error(`InitiateAuth for ${username} failed: ${body.message ?? response.status}`);
+  return body.AuthenticationResult.IdToken;
+}
+
+/** The identity id the demo identity pool gives these logins (GetId is idempotent per login). */
+export async function identityIdFor(logins: Record<string, string>): Promise<string> {
+  const response = await fetch(emulatorUrl(), {
+    method: "POST",
+    headers: { "content-type": "application/x-amz-json-1.1", "x-amz-target": "AWSCognitoIdentityService.GetId" },
+    body: JSON.stringify({ IdentityPoolId: seed.identityPools[0]!.IdentityPoolId, Logins: logins }),
+  });
+  const body = (await response.json()) as { IdentityId?: string; message?: string };
+  if (!body.IdentityId) throw new Error(`GetId failed: ${body.message ?? response.status}`);
+  return body.IdentityId;
+}
