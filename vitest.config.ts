@@ -30,7 +30,7 @@ export default defineConfig({
     projects: [
       {
         extends: true,
-        test: { name: "unit", include: ["packages/cognito-idpool/src/**/*.test.ts"], environment: "node" },
+        test: { name: "unit", include: ["packages/cognito-idpool/src/**/*.test.ts", "packages/cognito-idpool/test/**/*.test.ts"], environment: "node" },
       },
       {
         extends: true,
