@@ -51,7 +51,7 @@ module.exports = {
       name: "sdk-services-below-core",
       severity: "error",
       comment: "aws/, storage/, tabs/ and refresh/ are building blocks: they never reach up into the wire clients, core or the composition root.",
-      from: { path: `${SDK}(aws|storage|tabs|refresh)/` },
+      from: { path: `${SDK}(aws|storage|tabs|refresh)/`, pathNot: "\\.test\\.tsx?$" },
       to: { path: `${SDK}(core|identity-pool|user-pool|react)/|${SDK}(auth|options|index)\\.ts$` },
     },
     {

@@ -1,6 +1,7 @@
 import { createStore, get } from "idb-keyval";
 import { afterEach, describe, expect, it } from "vitest";
 import { createAuth, type Auth } from "cognito-idpool";
+import { storageKeys } from "../../packages/cognito-idpool/src/storage/keys.js";
 import { clearRequests, control, createUserPoolAndIdentityPool, emulatorUrl } from "./emulator.js";
 
 /**
@@ -24,7 +25,8 @@ function page(pools: { identityPoolId: string; userPoolId: string; clientId: str
   return auth;
 }
 
-const tokensKey = (identityPoolId: string) => `cognito-idpool:${identityPoolId}:userpool-tokens`;
+const tokensKey = (pools: { identityPoolId: string; userPoolId: string; clientId: string }) =>
+  storageKeys(pools.identityPoolId, { userPoolId: pools.userPoolId, clientId: pools.clientId }).userPoolTokens!;
 const idb = () => createStore("cognito-idpool", "kv");
 
 const requestLog = () => control.requests();
@@ -52,7 +54,7 @@ describe("user-pool sign-in in Chromium", () => {
     expect(await first.signIn({ username: "alice", password: "Correct-Horse-1" })).toEqual({ status: "signedIn" });
     const { identityId } = await first.getCredentials();
     expect(first.getState().status).toBe("authenticated");
-    const stored = (await get(tokensKey(pools.identityPoolId), idb())) as { idToken?: string; refreshToken?: string } | undefined;
+    const stored = (await get(tokensKey(pools), idb())) as { idToken?: string; refreshToken?: string } | undefined;
     expect(typeof stored?.refreshToken).toBe("string");
     first.dispose();
 
@@ -71,7 +73,7 @@ describe("user-pool sign-in in Chromium", () => {
     const auth = page(pools);
     await auth.signIn({ username: "alice", password: "Correct-Horse-1" });
     await auth.signOut();
-    expect(await get(tokensKey(pools.identityPoolId), idb())).toBeUndefined();
+    expect(await get(tokensKey(pools), idb())).toBeUndefined();
     const reloaded = page(pools);
     expect(await reloaded.getUser()).toBeUndefined();
     await reloaded.getCredentials();

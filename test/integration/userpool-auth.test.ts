@@ -15,7 +15,6 @@ import { createAuth, type Auth } from "../../packages/cognito-idpool/src/auth.js
 import { isCognitoIdpoolError } from "../../packages/cognito-idpool/src/errors.js";
 import type { AuthOptions } from "../../packages/cognito-idpool/src/options.js";
 import type { IdentityChange } from "../../packages/cognito-idpool/src/types.js";
-import { USER_POOL_TOKENS_KEY } from "../../packages/cognito-idpool/src/user-pool/contract.js";
 import { createUserPoolEnv, REGION, type UserPoolEnv } from "./userpool-env.js";
 import { MemoryStore } from "../../packages/cognito-idpool/test/fakes/userpool-host.js";
 
@@ -236,7 +235,7 @@ describe("createAuth with a user pool", () => {
     await auth.signIn({ username: "alice", password: "Correct-Horse-1" });
     const identityId = (await auth.getCredentials()).identityId;
     const seen = changes(auth);
-    const tokensKey = [...store.data.keys()].find((key) => key.endsWith(USER_POOL_TOKENS_KEY))!;
+    const tokensKey = [...store.data.keys()].find((key) => key.includes(":userpool-tokens:"))!;
     const { refreshToken } = store.data.get(tokensKey) as { refreshToken: string };
     const admin = new CognitoIdentityProviderClient({
       endpoint: kit.emulator.url,
@@ -265,7 +264,7 @@ describe("createAuth with a user pool", () => {
     before.dispose();
     // "Sign out everywhere" from another device of carol's: every refresh token she has is revoked,
     // and the identity pool (ServerSideTokenCheck) refuses the ID tokens issued before it.
-    const tokensKey = [...store.data.keys()].find((key) => key.endsWith(USER_POOL_TOKENS_KEY))!;
+    const tokensKey = [...store.data.keys()].find((key) => key.includes(":userpool-tokens:"))!;
     const { accessToken } = store.data.get(tokensKey) as { accessToken: string };
     const device = new CognitoIdentityProviderClient({
       endpoint: kit.emulator.url,

@@ -20,7 +20,6 @@ import { cognitoTrustPolicy, createRole, startIdentityKit, type IdentityKit } fr
 import { createAuth, type Auth } from "../../packages/cognito-idpool/src/auth.js";
 import { isCognitoIdpoolError } from "../../packages/cognito-idpool/src/errors.js";
 import type { IdentityChange } from "../../packages/cognito-idpool/src/types.js";
-import { USER_POOL_TOKENS_KEY } from "../../packages/cognito-idpool/src/user-pool/contract.js";
 import { createUserPoolSession } from "../../packages/cognito-idpool/src/user-pool/session.js";
 import { startCognitoLocal, type CognitoLocal } from "./userpool-cognito-local-server.js";
 import { createLiveHost, MemoryStore, type FakeHost } from "../../packages/cognito-idpool/test/fakes/userpool-host.js";
@@ -58,7 +57,7 @@ function hostFor(): FakeHost {
 }
 
 function storedIdToken(host: FakeHost): string | undefined {
-  return (host.store.data.get(host.storageKey(USER_POOL_TOKENS_KEY)) as { idToken?: string } | undefined)?.idToken;
+  return (host.store.data.get(host.tokensKey) as { idToken?: string } | undefined)?.idToken;
 }
 
 describe("user-pool session against cognito-local", () => {
@@ -105,7 +104,7 @@ describe("user-pool session against cognito-local", () => {
     const session = createUserPoolSession(host);
     try {
       await session.signIn({ username: "bob", password: "Secret-Pass-1!", authFlow: "USER_PASSWORD_AUTH" });
-      const refreshToken = (host.store.data.get(host.storageKey(USER_POOL_TOKENS_KEY)) as { refreshToken: string }).refreshToken;
+      const refreshToken = (host.store.data.get(host.tokensKey) as { refreshToken: string }).refreshToken;
       await local.admin.send(new RevokeTokenCommand({ Token: refreshToken, ClientId: clientId }));
       await vi.waitFor(() => expect(host.sessionsEnded).toEqual(["sessionExpired"]), { timeout: 20_000, interval: 200 });
       expect(storedIdToken(host)).toBeUndefined();
@@ -191,7 +190,7 @@ describe("whole chain: cognito-local's ID token → identity pool on our emulato
   }
 
   function storedTokens(store: MemoryStore): { idToken: string; refreshToken: string } | undefined {
-    const key = [...store.data.keys()].find((k) => k.endsWith(USER_POOL_TOKENS_KEY));
+    const key = [...store.data.keys()].find((k) => k.includes(":userpool-tokens:"));
     return key === undefined ? undefined : (store.data.get(key) as { idToken: string; refreshToken: string } | undefined);
   }
 

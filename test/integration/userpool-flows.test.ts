@@ -18,7 +18,7 @@ import { createRemoteJWKSet, jwtVerify } from "jose";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { startTestEmulator, type TestEmulator } from "cognito-idpool-emulator/testing";
 import { isCognitoIdpoolError } from "../../packages/cognito-idpool/src/errors.js";
-import { USER_POOL_TOKENS_KEY, type UserPoolSession } from "../../packages/cognito-idpool/src/user-pool/contract.js";
+import type { UserPoolSession } from "../../packages/cognito-idpool/src/user-pool/contract.js";
 import { createUserPoolSession } from "../../packages/cognito-idpool/src/user-pool/session.js";
 import { createLiveHost, type FakeHost } from "../../packages/cognito-idpool/test/fakes/userpool-host.js";
 import { createUserPoolEnv, totp, type UserPoolEnv } from "./userpool-env.js";
@@ -48,7 +48,7 @@ const issuer = () => `https://cognito-idp.eu-west-1.amazonaws.com/${env.userPool
 const jwks = () => createRemoteJWKSet(new URL(`${emulator.url}/${env.userPoolId}/.well-known/jwks.json`));
 
 function stored(host: FakeHost) {
-  return host.store.data.get(host.storageKey(USER_POOL_TOKENS_KEY)) as { idToken: string; accessToken: string; refreshToken: string } | undefined;
+  return host.store.data.get(host.tokensKey) as { idToken: string; accessToken: string; refreshToken: string } | undefined;
 }
 
 async function loginToken(host: FakeHost): Promise<string> {

@@ -1,4 +1,4 @@
-import { CredentialEngine } from "./core/engine.js";
+import { cancelled, createEngine, type CredentialEngine } from "./core/engine.js";
 import { IdentityRecords } from "./core/identity-records.js";
 import { ServerClock } from "./core/server-clock.js";
 import { CognitoIdpoolError, errorCode, isCognitoIdpoolError } from "./errors.js";
@@ -6,14 +6,15 @@ import { createIdentityPoolApi } from "./identity-pool/client.js";
 import { resolveOptions, type AuthOptions } from "./options.js";
 import { globalTimers, silentLogger, systemClock } from "./platform/defaults.js";
 import type { KeyValueStore } from "./platform/types.js";
-import { RefreshScheduler } from "./refresh/scheduler.js";
+import { RefreshScheduler, type WakeReason } from "./refresh/scheduler.js";
 import { createFallbackStore } from "./storage/fallback-store.js";
 import { createIndexedDbStore } from "./storage/idb-store.js";
+import { storageKeys } from "./storage/keys.js";
 import { createMemoryStore } from "./storage/memory-store.js";
 import { openTabChannel, type TabChannel, type TabMessage } from "./tabs/channel.js";
 import { createInPageLock, createWebLocksLock, type WebLockApi } from "./tabs/locks.js";
 import type { AuthState, CredentialProvider, IdentityChange, IdentityCredentials } from "./types.js";
-import { USER_POOL_TOKENS_KEY, type LoginValue, type UserPoolActions, type UserPoolHost, type UserPoolSession } from "./user-pool/contract.js";
+import type { LoginValue, UserPoolActions, UserPoolHost, UserPoolSession } from "./user-pool/contract.js";
 
 /**
  * AWS SDK v3 clients keep credentials until 5 minutes before the `expiration` they were handed
@@ -96,10 +97,14 @@ export interface Auth extends UserPoolActions {
   setLogins(logins: Record<string, LoginValue>): Promise<void>;
 
   /**
-   * Clears logins, credentials and identity ids from memory (at once) and storage, and tells other
-   * tabs. The next guest call gets a fresh guest identity. With a user pool it also revokes the
-   * refresh token (`global: true`: signs out every device); if that call fails, the local sign-out
-   * still happens and the error is thrown afterwards.
+   * Signs out at once in this page: from the call on, no credentials of the signed-out identity are
+   * handed out, the state says `signedOut`, and every sign-in, `setLogins`, restore or renewal under
+   * way here or in another tab rejects `cancelled` (or ends silently) and writes nothing. Then tells
+   * the other tabs and clears storage (user-pool tokens, identity records, the guest), retrying a
+   * refused delete, and last revokes the user-pool refresh token (`global: true`: signs out every
+   * device). The next guest call gets a fresh guest identity. Storage that still refuses
+   * (`storage-unavailable`), a failed revocation or a missing `userPool` option (with `global`) are
+   * thrown afterwards; the page is signed out all the same.
    *
    * @example
    * ```ts
@@ -171,7 +176,7 @@ export interface Auth extends UserPoolActions {
   clockOffsetMs(): number;
 
   /**
-   * Stops timers and listeners and closes the cross-tab channel. The instance must not be used afterwards.
+   * Stops timers and listeners and closes the cross-tab channel. Work under way ends without effect, and every later call rejects `cancelled`.
    *
    * @example
    * ```ts
@@ -222,17 +227,25 @@ export function createAuth(options: AuthOptions): Auth {
   const timers = o.timers ?? globalTimers;
   const logger = o.logger ?? silentLogger;
   const random = o.random ?? Math.random;
-  const storageKey = (name: string) => `cognito-idpool:${o.identityPoolId}:${name}`;
+  const keys = storageKeys(o.identityPoolId, o.userPool);
   const serverClock = new ServerClock(clock);
+  const serverNow = () => serverClock.now();
+  const observeServerDate = (date: string | undefined) => serverClock.observe(date);
   const lock =
     o.lock ?? (g.navigator?.locks ? createWebLocksLock(g.navigator.locks, { timers, logger, timeoutMs: LOCK_TIMEOUT_MS }) : (pageLock ??= createInPageLock()));
 
   const primary: KeyValueStore = o.storage === "indexeddb" ? createIndexedDbStore() : o.storage === "memory" ? createMemoryStore() : o.storage;
-  const store = createFallbackStore(primary, { timers, timeoutMs: STORAGE_TIMEOUT_MS, onFallback: (error) => engine.storageFailed(error) });
+  const store = createFallbackStore(primary, {
+    timers,
+    timeoutMs: STORAGE_TIMEOUT_MS,
+    random,
+    probeKey: keys.probe,
+    onFallback: (error) => engine.storageFailed(error),
+  });
   const storageReady = store.probe();
 
   let channel: TabChannel | undefined;
-  const engine: CredentialEngine = new CredentialEngine({
+  const engine: CredentialEngine = createEngine({
     allowGuests: o.allowGuests,
     refreshMarginMs: o.refreshMarginMs,
     api: createIdentityPoolApi({
@@ -242,55 +255,61 @@ export function createAuth(options: AuthOptions): Auth {
       customRoleArn: o.customRoleArn,
       fetch: o.fetch,
       requestTimeoutMs: REQUEST_TIMEOUT_MS,
-      observeServerDate: (date) => serverClock.observe(date),
+      timers,
+      observeServerDate,
     }),
     serverClock,
-    records: new IdentityRecords(store, storageKey, logger),
+    records: new IdentityRecords(store, keys, logger),
     lock,
-    lockName: `cognito-idpool:${o.identityPoolId}:identity`,
+    lockName: keys.lockName,
     logger,
+    timers,
     storageKind: typeof o.storage === "string" ? o.storage : "custom",
     storageReady,
     broadcast: (message) => channel?.post(message),
   });
-  const scheduler = new RefreshScheduler({
-    timers,
-    serverNow: () => serverClock.now(),
-    random,
-    logger,
-    refresh: () => engine.refreshInBackground(),
-  });
+  /** Every retry schedule of the page (credentials, user-pool tokens): woken together, stopped together. */
+  const schedulers = new Set<RefreshScheduler>();
+  const newScheduler = (refresh: () => Promise<unknown>) => {
+    const scheduler = new RefreshScheduler({ timers, serverNow, random, logger, refresh });
+    schedulers.add(scheduler);
+    return scheduler;
+  };
+  // A start-up that failed is retried in the credentials' retry slot, by whoever needs it first.
+  const scheduler = newScheduler(() => (retryStart ? ensureReady() : engine.refreshInBackground()));
   engine.attachScheduler(scheduler);
 
   // --- user pool, loaded on first use ---------------------------------------------------------
   let userPoolSession: Promise<UserPoolSession> | undefined;
+  /** The loaded module's session, reachable synchronously so a sign-out ends it before anything else runs. */
+  let loaded: UserPoolSession | undefined;
+  let disposed = false;
+  const tokensKey = keys.userPoolTokens!;
   const host: UserPoolHost | undefined = o.userPool && {
     options: { userPoolId: o.userPool.userPoolId, clientId: o.userPool.clientId, ...(o.userPool.endpoint ? { endpoint: o.userPool.endpoint } : {}) },
     region: o.userPool.region,
     endpoint: o.endpoint,
     storage: store,
-    storageKey,
-    clock,
+    tokensKey,
+    serverNow,
+    random,
+    scheduler: newScheduler,
     timers,
     logger,
     fetch: o.fetch,
     requestTimeoutMs: REQUEST_TIMEOUT_MS,
-    clockOffsetMs: () => serverClock.offsetMs(),
-    observeServerDate: (date) => serverClock.observe(date),
+    observeServerDate,
     setLogins: (logins) => engine.setLogins(logins),
-    endSession: (cause) => engine.signOut({ cause }),
+    endSession: (cause, local) => engine.signOut({ cause, local }),
   };
   const loadUserPool = (operation: string): Promise<UserPoolSession> => {
-    if (!host) {
-      return Promise.reject(
-        new CognitoIdpoolError(
-          "user-pool-not-configured",
-          `${operation} needs the userPool option: createAuth({ identityPoolId, userPool: { userPoolId, clientId } }).`,
-        ),
-      );
-    }
+    if (!host) return Promise.reject(notConfigured(operation));
     userPoolSession ??= import("./user-pool/session.js").then(
-      (module) => module.createUserPoolSession(host),
+      (module) => {
+        loaded = module.createUserPoolSession(host);
+        if (disposed) loaded.dispose();
+        return loaded;
+      },
       (error: unknown) => {
         userPoolSession = undefined;
         throw new CognitoIdpoolError("network-error", "Could not load the user-pool sign-in module.", { cause: error });
@@ -298,46 +317,63 @@ export function createAuth(options: AuthOptions): Auth {
     );
     return userPoolSession;
   };
-  const hasStoredUserPoolTokens = async () => host !== undefined && (await store.get(storageKey(USER_POOL_TOKENS_KEY))) !== undefined;
-
+  /** Sign-outs asked for in this page or announced by another tab: a user-pool call begun before one is cancelled. */
+  let signOuts = 0;
   // --- start-up: storage probe, then a stored user-pool session (or else the stored guest) is restored before credentials are served
   let ready: Promise<void> | undefined;
+  let retryStart = false;
   const start = async () => {
+    // A sign-out or dispose() while this runs wins: nothing is restored after it.
+    const generation = engine.generation;
     await storageReady;
-    if (!(await hasStoredUserPoolTokens())) return engine.restoreGuest();
+    if (!host || (await store.get(tokensKey)) === undefined) return engine.restoreGuest(generation);
     try {
-      await (await loadUserPool("restore")).restore();
+      const session = await loadUserPool("restore");
+      if (generation === engine.generation) await session.restore();
     } catch (error) {
-      // Offline: fail callers now and try again on the next call. Anything else: carry on as not signed in.
+      // Offline: fail callers until the shared backoff's next slot, then try again. Anything else: carry on as not signed in.
       if (isCognitoIdpoolError(error) && error.retryable) throw error;
       if (!isCognitoIdpoolError(error, "cancelled")) logger.warn("could not restore the user-pool session", { code: errorCode(error) });
     }
   };
-  const ensureReady = (): Promise<void> =>
-    (ready ??= start().catch((error: unknown) => {
-      ready = undefined;
-      throw error;
-    }));
+  const ensureReady = (): Promise<void> => {
+    if (!ready || (retryStart && !scheduler.waiting())) {
+      retryStart = false;
+      ready = start().catch((error: unknown) => {
+        retryStart = true;
+        scheduler.failed(error);
+        throw error;
+      });
+    }
+    return ready;
+  };
   /** Start-up settled, its failure left to the calls that need credentials (user-pool calls act on the state it left). */
   const startedUp = () => ensureReady().catch(() => {});
   /** The first start-up attempt, settled: the state leaves `restoring` here (or at a sign-out before). */
   const restored = startedUp().then(() => engine.settled());
 
-  /** The user-pool module, once a session being restored after a reload has settled: signing in must not race it. */
+  /**
+   * The user-pool module, once a session being restored after a reload has settled: signing in
+   * must not race it. A sign-out meanwhile cancels the call.
+   */
   const userPool = async (operation: string): Promise<UserPoolSession> => {
+    // Sign-outs asked for (here or in another tab) from the call on; a stored session that start-up
+    // finds expired ends before the call begins, so only the generation after start-up counts.
+    const asked = signOuts;
     if (host) await startedUp();
-    return loadUserPool(operation);
+    const generation = engine.generation;
+    const session = await loadUserPool(operation);
+    if (asked !== signOuts || generation !== engine.generation) throw cancelled();
+    return session;
   };
 
   // --- other tabs --------------------------------------------------------------------------------
   const onTabMessage = (message: TabMessage) => {
     if (message.type === "signedOut") {
-      void userPoolSession?.then(
-        (session) => session.dispose(),
-        () => {},
-      );
-      userPoolSession = undefined;
-      void engine.signOut({ cause: message.cause, fromOtherTab: true });
+      signOuts += 1;
+      // That tab cleared storage: this one only ends its own session.
+      loaded?.end();
+      void engine.signOut({ cause: message.cause, local: true });
       return;
     }
     // Our guest was linked or merged in another tab: pick up that tab's sign-in if it left one in storage.
@@ -347,15 +383,16 @@ export function createAuth(options: AuthOptions): Auth {
     }
   };
   if (o.crossTab && typeof g.BroadcastChannel === "function") {
-    channel = openTabChannel(g.BroadcastChannel, `cognito-idpool:${o.identityPoolId}`, onTabMessage, logger);
+    channel = openTabChannel(g.BroadcastChannel, keys.channelName, onTabMessage, logger);
   }
 
   // --- page lifecycle: timers of hidden or sleeping pages fire late, so re-check on wake-up ------
+  const wake = (reason: WakeReason) => schedulers.forEach((s) => s.wake(reason));
   const onVisibility = () => {
-    if (g.document?.visibilityState === "visible") scheduler.wake("visible");
+    if (g.document?.visibilityState === "visible") wake("visible");
   };
-  const onPageShow = () => scheduler.wake("pageshow");
-  const onOnline = () => scheduler.wake("online");
+  const onPageShow = () => wake("pageshow");
+  const onOnline = () => wake("online");
   g.document?.addEventListener("visibilitychange", onVisibility);
   g.addEventListener?.("pageshow", onPageShow);
   g.addEventListener?.("online", onOnline);
@@ -365,39 +402,70 @@ export function createAuth(options: AuthOptions): Auth {
     return engine.getCredentials(opts.forceRefresh === true);
   };
 
+  /** Signs out locally, then clears storage, then revokes; see {@link Auth.signOut}. */
+  const signOut = async (opts: { global?: boolean } = {}) => {
+    signOuts += 1;
+    const global = opts.global === true;
+    // Memory first, before any await: the user-pool session, then the identity side.
+    const failures: unknown[] = [];
+    const revoke = loaded?.end();
+    const cleared = engine.signOut().catch((error: unknown) => failures.unshift(error));
+    if (host) {
+      try {
+        await storageReady;
+        // Deleted here, not by the module: it may never load (an offline page served from cache).
+        const stored = revoke ? undefined : await store.get(tokensKey);
+        await store.del(tokensKey);
+        if (revoke) await revoke(global);
+        else if (stored !== undefined) await (await loadUserPool("signOut")).end(stored)?.(global);
+      } catch (error) {
+        failures.push(error);
+      }
+    } else if (global) failures.push(notConfigured("signOut({ global: true })"));
+    await cleared;
+    if (failures.length) throw failures[0];
+  };
+
+  /** The one error boundary: whatever escapes is a CognitoIdpoolError, and an unexpected error's message (which may quote a response) stays out. */
+  const guard =
+    <A extends unknown[], R>(method: (...args: A) => Promise<R>) =>
+    async (...args: A): Promise<R> => {
+      // A disposed object does nothing more: work started on it would outlive the page's teardown.
+      if (disposed) throw cancelled();
+      try {
+        return await method(...args);
+      } catch (error) {
+        throw isCognitoIdpoolError(error) ? error : new CognitoIdpoolError("service-error", `Unexpected ${errorCode(error)}.`);
+      }
+    };
+  const viaUserPool = <K extends keyof UserPoolActions>(name: K) =>
+    guard(async (...args: Parameters<UserPoolActions[K]>) =>
+      ((await userPool(`${name}()`))[name] as (...a: Parameters<UserPoolActions[K]>) => ReturnType<UserPoolActions[K]>)(...args),
+    ) as UserPoolActions[K];
+
   return {
-    credentials: async (opts) => {
+    credentials: guard(async (opts?: { forceRefresh?: boolean }) => {
       const c = await getCredentials({ forceRefresh: opts?.forceRefresh === true });
       return {
         accessKeyId: c.accessKeyId,
         secretAccessKey: c.secretAccessKey,
         sessionToken: c.sessionToken,
-        expiration: new Date(Math.min(c.expiration.getTime(), clock.now() + SDK_EXPIRATION_CAP_MS)),
+        // Both bounds on the device clock as the server clock sees it now, so a device clock set
+        // back mid-session cannot make an SDK client keep credentials past their real expiry.
+        expiration: new Date(Math.min(c.expiration.getTime(), serverClock.toDevice(serverNow() + SDK_EXPIRATION_CAP_MS))),
       };
-    },
-    getCredentials,
-    async getIdentityId() {
+    }),
+    getCredentials: guard(getCredentials),
+    getIdentityId: guard(async () => {
       await ensureReady();
       return engine.getIdentityId();
-    },
-    async setLogins(logins) {
+    }),
+    setLogins: guard(async (logins: Record<string, LoginValue>) => {
+      const generation = engine.generation;
       await startedUp();
-      return engine.setLogins(logins);
-    },
-    async signOut(opts = {}) {
-      if (opts.global && !host) await loadUserPool("signOut({ global: true })");
-      let failure: unknown;
-      if (host) {
-        try {
-          const session = userPoolSession ?? ((await hasStoredUserPoolTokens()) ? loadUserPool("signOut") : undefined);
-          if (session) await (await session).signOut({ global: opts.global === true });
-        } catch (error) {
-          failure = error;
-        }
-      }
-      await engine.signOut();
-      if (failure !== undefined) throw failure;
-    },
+      return engine.setLogins(logins, generation);
+    }),
+    signOut: guard(signOut),
     subscribe(listener) {
       const unsubscribe = engine.stateEvents.add(listener);
       listener(engine.state);
@@ -407,24 +475,30 @@ export function createAuth(options: AuthOptions): Auth {
     ready: () => restored,
     onIdentityChange: (listener) => engine.identityEvents.add(listener),
     clockOffsetMs: () => serverClock.offsetMs(),
-    signIn: async (input) => (await userPool("signIn()")).signIn(input),
-    confirmSignIn: async (input) => (await userPool("confirmSignIn()")).confirmSignIn(input),
-    signUp: async (input) => (await userPool("signUp()")).signUp(input),
-    confirmSignUp: async (input) => (await userPool("confirmSignUp()")).confirmSignUp(input),
-    resendSignUpCode: async (input) => (await userPool("resendSignUpCode()")).resendSignUpCode(input),
-    forgotPassword: async (input) => (await userPool("forgotPassword()")).forgotPassword(input),
-    confirmForgotPassword: async (input) => (await userPool("confirmForgotPassword()")).confirmForgotPassword(input),
-    getUser: async () => (await userPool("getUser()")).getUser(),
+    signIn: viaUserPool("signIn"),
+    confirmSignIn: viaUserPool("confirmSignIn"),
+    signUp: viaUserPool("signUp"),
+    confirmSignUp: viaUserPool("confirmSignUp"),
+    resendSignUpCode: viaUserPool("resendSignUpCode"),
+    forgotPassword: viaUserPool("forgotPassword"),
+    confirmForgotPassword: viaUserPool("confirmForgotPassword"),
+    getUser: viaUserPool("getUser"),
     dispose() {
-      scheduler.stop();
+      disposed = true;
+      engine.dispose();
+      schedulers.forEach((s) => s.stop());
       channel?.close();
       g.document?.removeEventListener("visibilitychange", onVisibility);
       g.removeEventListener?.("pageshow", onPageShow);
       g.removeEventListener?.("online", onOnline);
-      void userPoolSession?.then(
-        (session) => session.dispose(),
-        () => {},
-      );
+      loaded?.dispose();
     },
   };
+}
+
+function notConfigured(operation: string): CognitoIdpoolError {
+  return new CognitoIdpoolError(
+    "user-pool-not-configured",
+    `${operation} needs the userPool option: createAuth({ identityPoolId, userPool: { userPoolId, clientId } }).`,
+  );
 }

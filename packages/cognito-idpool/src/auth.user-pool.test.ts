@@ -1,5 +1,6 @@
 import { beforeEach, describe, expect, it, vi } from "vitest";
-import { createFakeEnv, keyOf, recordChanges } from "../test/fakes/fake-env.js";
+import { createFakeEnv, keyOf, recordChanges, type FakeEnv } from "../test/fakes/fake-env.js";
+import { storageKeys } from "./storage/keys.js";
 import type { Auth } from "./auth.js";
 import { CognitoIdpoolError } from "./errors.js";
 import type { UserPoolHost, UserPoolSession } from "./user-pool/contract.js";
@@ -27,11 +28,11 @@ vi.mock("./user-pool/session.js", () => ({
         record("restored");
         if (loaded.restoreFails) throw loaded.restoreFails;
         if (loaded.restoreExpires) {
-          await host.storage.del(host.storageKey("userpool-tokens"));
-          void host.endSession("sessionExpired");
+          await host.storage.del(host.tokensKey);
+          void host.endSession("sessionExpired", false);
           return false;
         }
-        if ((await host.storage.get(host.storageKey("userpool-tokens"))) === undefined) return false;
+        if ((await host.storage.get(host.tokensKey)) === undefined) return false;
         await host.setLogins({ [ISSUER]: async () => "token:alice" });
         return true;
       },
@@ -47,22 +48,21 @@ vi.mock("./user-pool/session.js", () => ({
       forgotPassword: async () => (record("forgotPassword"), {}),
       confirmForgotPassword: async () => void record("confirmForgotPassword"),
       getUser: async () => (record("getUser"), { username: "alice", sub: "s", claims: {} }),
-      async signOut(options) {
-        record(`signOut:${options.global === true}`);
-        await host.storage.del(host.storageKey("userpool-tokens"));
-      },
+      end: (stored) => (record(`end:${stored === undefined ? "memory" : "stored"}`), async (global) => void record(`revoke:${global}`)),
+      signOut: async () => void record("signOut"),
       dispose: () => record("dispose"),
     };
   },
 }));
 
 const userPool = { userPoolId: "eu-west-1_AbC123", clientId: "client1" };
+const tokensKey = (env: FakeEnv) => storageKeys(env.cognito.identityPoolId, userPool).userPoolTokens!;
 
 /** A browser where a user signed in before this page loaded: the stand-in module finds tokens in storage. */
 async function reloadedBrowser() {
   const env = createFakeEnv();
   env.cognito.providers.add(ISSUER);
-  await env.store.set(keyOf(env, "userpool-tokens"), { stored: true });
+  await env.store.set(tokensKey(env), { stored: true });
   return env;
 }
 
@@ -106,6 +106,19 @@ describe("user-pool hook", () => {
     auth.dispose();
   });
 
+  it("signIn(); signOut() while the sign-in module is still loading: signIn rejects cancelled and never reaches the module", async () => {
+    const env = createFakeEnv();
+    env.cognito.providers.add(ISSUER);
+    const auth = env.auth({ userPool });
+    await auth.getCredentials();
+    const signIn = auth.signIn({ username: "alice", password: "pw" });
+    await auth.signOut();
+    await expect(signIn).rejects.toMatchObject({ code: "cancelled" });
+    expect(loaded.calls).not.toContain("signIn");
+    expect(auth.getState().status).not.toBe("authenticated");
+    auth.dispose();
+  });
+
   it("loads the module once on first use and hands it a host on the core's storage, clock and logins", async () => {
     const env = createFakeEnv();
     env.cognito.providers.add(ISSUER);
@@ -116,8 +129,8 @@ describe("user-pool hook", () => {
     expect(loaded.hosts).toHaveLength(1);
     const host = loaded.hosts[0]!;
     expect(host).toMatchObject({ options: { ...userPool, endpoint: "http://127.0.0.1:9229" }, region: "eu-west-1", endpoint: "http://127.0.0.1:4566" });
-    expect(host.storageKey("userpool-tokens")).toBe(keyOf(env, "userpool-tokens"));
-    expect(host.clock.now()).toBe(env.time.now());
+    expect(host.tokensKey).toBe(tokensKey(env));
+    expect(host.serverNow()).toBe(env.time.now());
     // sign-in linked the guest through host.setLogins
     expect(auth.getState()).toMatchObject({ status: "authenticated", identityId: guest.identityId });
     auth.dispose();
@@ -142,25 +155,29 @@ describe("user-pool hook", () => {
     again.dispose();
   });
 
-  it("an offline restore fails callers with the network error and is retried on the next call", async () => {
+  it("an offline restore fails callers with the network error and is retried in the shared backoff's next slot, not by each caller", async () => {
     const env = await reloadedBrowser();
     loaded.restoreFails = new CognitoIdpoolError("network-error", "offline");
     const auth = env.auth({ userPool });
     await expect(auth.getCredentials()).rejects.toMatchObject({ code: "network-error" });
     expect(env.cognito.requests).toHaveLength(0); // no guest identity made behind the user's back
     loaded.restoreFails = undefined;
+    await Promise.all(Array.from({ length: 5 }, () => expect(auth.getCredentials()).rejects.toMatchObject({ code: "network-error" })));
+    expect(loaded.calls.filter((c) => c === "restore")).toHaveLength(1);
+    await env.time.advance(750);
+    expect(loaded.calls.filter((c) => c === "restore")).toHaveLength(2);
     await auth.getCredentials();
     expect(auth.getState().status).toBe("authenticated");
     auth.dispose();
   });
 
-  it("signOut revokes through the module, then clears the identity side", async () => {
+  it("signOut ends the module's session in memory first, then clears storage, then revokes", async () => {
     const env = createFakeEnv();
     env.cognito.providers.add(ISSUER);
     const auth = env.auth({ userPool });
     await auth.signIn({ username: "alice", password: "pw" });
     await auth.signOut({ global: true });
-    expect(loaded.calls).toEqual(["signIn", "signOut:true"]);
+    expect(loaded.calls).toEqual(["signIn", "end:memory", "revoke:true"]);
     expect(auth.getState().status).toBe("signedOut");
     expect(await env.store.get(keyOf(env, "user-identity"))).toBeUndefined();
     auth.dispose();
@@ -173,7 +190,7 @@ describe("user-pool hook", () => {
     await auth.signIn({ username: "alice", password: "pw" });
     const { identityId } = await auth.getCredentials();
     const changes = recordChanges(auth);
-    await loaded.hosts[0]!.endSession("sessionExpired");
+    await loaded.hosts[0]!.endSession("sessionExpired", false);
     expect(changes).toEqual([{ reason: "signedOut", cause: "sessionExpired", previousIdentityId: identityId }]);
     expect(auth.getState().status).toBe("signedOut");
 
@@ -204,7 +221,7 @@ describe("user-pool hook", () => {
     await b.setLogins({ [ISSUER]: "token:alice" });
     const { identityId } = await b.getCredentials();
     const changes = recordChanges(b);
-    await loaded.hosts[0]!.endSession("sessionExpired");
+    await loaded.hosts[0]!.endSession("sessionExpired", false);
     await vi.waitFor(() => expect(changes).toEqual([{ reason: "signedOut", cause: "sessionExpired", previousIdentityId: identityId }]));
     a.dispose();
     b.dispose();
@@ -257,7 +274,7 @@ describe("user-pool hook", () => {
       await expect(auth.ready()).resolves.toBeUndefined();
       expect(auth.getState().status).toBe("signedOut");
       await expect(auth.getCredentials()).rejects.toMatchObject({ code: "network-error" });
-      expect(await env.store.get(keyOf(env, "userpool-tokens"))).toEqual({ stored: true });
+      expect(await env.store.get(tokensKey(env))).toEqual({ stored: true });
       auth.dispose();
     });
 
@@ -309,6 +326,7 @@ describe("user-pool hook", () => {
       expect(await auth.forgotPassword({ username: "alice" })).toEqual({});
       await expect(auth.getCredentials()).rejects.toMatchObject({ code: "network-error" });
       loaded.restoreFails = new CognitoIdpoolError("login-rejected", "refused");
+      await env.time.advance(1_000); // the shared backoff's next slot
       expect(await auth.signUp({ username: "a", password: "p" })).toEqual({ userConfirmed: false, userSub: "s" });
       expect(loaded.calls.filter((c) => c === "restore").length).toBeGreaterThanOrEqual(2);
       auth.dispose();

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { createFakeEnv } from "../test/fakes/fake-env.js";
 import { createAuth } from "./auth.js";
 import { isCognitoIdpoolError } from "./errors.js";
-import type { AuthOptions } from "./options.js";
+import { resolveOptions, type AuthOptions } from "./options.js";
 
 const POOL = "eu-west-1:00000000-0000-4000-8000-000000000000";
 
@@ -25,6 +25,7 @@ describe("option validation", () => {
     ["allowGuests", { allowGuests: "yes" }],
     ["endpoint", { endpoint: "localhost:4566" }],
     ["endpoint", { endpoint: "ftp://127.0.0.1" }],
+    ["endpoint", { endpoint: "http://cognito.example.com" }],
     ["storage", { storage: "localStorage" }],
     ["storage", { storage: { get() {} } }],
     ["refreshMarginSeconds", { refreshMarginSeconds: -1 }],
@@ -42,12 +43,72 @@ describe("option validation", () => {
     ["fetch", { fetch: "fetch" }],
     ["logger", { logger: console.log }],
     ["random", { random: 0.5 }],
+    ["random", { random: () => undefined }],
+    ["clock", { clock: { now: () => Number.NaN } }],
   ])("rejects a bad %s, naming it, before any request", (name, bad) => {
     const env = createFakeEnv();
     const error = thrown({ identityPoolId: POOL, fetch: env.cognito.fetch, ...bad });
     expect(isCognitoIdpoolError(error, "invalid-options")).toBe(true);
     expect(error.message).toContain(`"${name}"`);
     expect(env.cognito.requests).toHaveLength(0);
+  });
+
+  it("takes http: endpoints only to this machine, since tokens and passwords would travel in clear", () => {
+    const userPool = { userPoolId: "eu-west-1_AbC", clientId: "abc" };
+    for (const endpoint of ["http://127.0.0.1:4566", "http://127.3.2.1", "http://localhost:4566/", "http://[::1]:4566", "https://cognito.example.com"]) {
+      expect(resolveOptions({ identityPoolId: POOL, endpoint }).endpoint, endpoint).toBe(endpoint.replace(/\/$/, ""));
+      expect(resolveOptions({ identityPoolId: POOL, userPool: { ...userPool, endpoint } }).userPool?.endpoint, endpoint).toBe(endpoint.replace(/\/$/, ""));
+    }
+    for (const endpoint of [
+      "http://cognito.example.com",
+      "http://10.0.0.5:4566",
+      "http://192.168.1.2",
+      "http://[::2]",
+      "http://localhost.example.com",
+      "http://128.0.0.1",
+    ]) {
+      for (const [name, options] of [
+        ["endpoint", { identityPoolId: POOL, endpoint }],
+        ["userPool.endpoint", { identityPoolId: POOL, userPool: { ...userPool, endpoint } }],
+      ] as const) {
+        let error: unknown;
+        try {
+          resolveOptions(options);
+        } catch (e) {
+          error = e;
+        }
+        expect(isCognitoIdpoolError(error, "invalid-options"), endpoint).toBe(true);
+        expect((error as Error).message).toContain(`"${name}"`);
+        expect((error as Error).message).toMatch(/travel in clear/);
+      }
+    }
+  });
+
+  it("calls random() and clock.now() once to check what they return", () => {
+    const check = (options: Partial<AuthOptions>) => {
+      try {
+        resolveOptions({ identityPoolId: POOL, ...options });
+        return "accepted";
+      } catch (error) {
+        return isCognitoIdpoolError(error, "invalid-options") ? (error as Error).message : error;
+      }
+    };
+    for (const random of [() => undefined, () => 1, () => -0.1, () => Number.NaN, () => "0.5", () => ({}) as number]) {
+      expect(check({ random: random as () => number })).toMatch(/Option "random" must be a function returning a number in \[0, 1\)/);
+    }
+    expect(
+      check({
+        random: () => {
+          throw new Error("no entropy");
+        },
+      }),
+    ).toMatch(/"random"/);
+    for (const now of [() => Number.NaN, () => Number.POSITIVE_INFINITY, () => "now", () => undefined]) {
+      expect(check({ clock: { now: now as () => number } })).toMatch(/Option "clock" must be an object whose now\(\) returns a finite number/);
+    }
+    let calls = 0;
+    expect(check({ random: () => (calls++, 0), clock: { now: () => 1_700_000_000_000 } })).toBe("accepted");
+    expect(calls).toBe(1);
   });
 
   it("names unknown options (typos)", () => {

@@ -82,11 +82,14 @@ const USER_POOL_ID = /^([a-z]{2}(?:-[a-z]+)+-\d+)_[0-9A-Za-z]+$/;
 const CLIENT_ID = /^[\w+]{1,128}$/;
 const ROLE_ARN = /^arn:aws[\w-]*:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/;
 
+/** Tokens and passwords go to the endpoint: in clear only to this machine (the emulator), never across a network. */
+const ENDPOINT = "must be https: (or http: to localhost, 127.x.x.x or [::1]): tokens and passwords would travel in clear";
+
 /** Options other than `identityPoolId` and `userPool`, in checking order: what each must be, and the test. */
 const CHECKS: Record<Exclude<keyof AuthOptions, "identityPoolId" | "userPool">, [expected: string, test: (value: unknown) => boolean]> = {
   region: ['must be an AWS region such as "eu-west-1"', (v) => typeof v === "string" && REGION.test(v)],
   allowGuests: ["must be true or false", isBoolean],
-  endpoint: ['must be an http(s) URL such as "http://127.0.0.1:4566"', isHttpUrl],
+  endpoint: [ENDPOINT, isEndpoint],
   storage: [
     'must be "indexeddb", "memory" or an object with get, set and del methods',
     (v) => v === "indexeddb" || v === "memory" || hasMethods(v, ["get", "set", "del"]),
@@ -94,12 +97,15 @@ const CHECKS: Record<Exclude<keyof AuthOptions, "identityPoolId" | "userPool">, 
   refreshMarginSeconds: ["must be a number of seconds from 0 to 43200", (v) => typeof v === "number" && Number.isFinite(v) && v >= 0 && v <= 43_200],
   customRoleArn: ['must be an IAM role ARN such as "arn:aws:iam::123456789012:role/Name"', (v) => typeof v === "string" && ROLE_ARN.test(v)],
   crossTab: ["must be true or false", isBoolean],
-  clock: ["must be an object with a now() method", (v) => hasMethods(v, ["now"])],
+  clock: ["must be an object whose now() returns a finite number", (v) => hasMethods(v, ["now"]) && returns(() => (v as Clock).now(), Number.isFinite)],
   timers: ["must be an object with setTimeout and clearTimeout", (v) => hasMethods(v, ["setTimeout", "clearTimeout"])],
   lock: ["must be an object with a request(name, run) method", (v) => hasMethods(v, ["request"])],
   fetch: ["must be a fetch function", (v) => typeof v === "function"],
   logger: ["must be an object with debug and warn methods", (v) => hasMethods(v, ["debug", "warn"])],
-  random: ["must be a function returning a number in [0, 1)", (v) => typeof v === "function"],
+  random: [
+    "must be a function returning a number in [0, 1)",
+    (v) => typeof v === "function" && returns(v as () => unknown, (n) => typeof n === "number" && n >= 0 && n < 1),
+  ],
 };
 
 const KNOWN = new Set(["identityPoolId", "userPool", ...Object.keys(CHECKS)]);
@@ -134,8 +140,7 @@ export function resolveOptions(input: AuthOptions): ResolvedOptions {
     if (!userPoolMatch) throw invalid("userPool.userPoolId", 'must look like "eu-west-1_AbCdEf123"', userPoolId);
     if (typeof clientId !== "string" || !CLIENT_ID.test(clientId))
       throw invalid("userPool.clientId", "must be the app client id (letters, digits, underscores)", clientId);
-    if (userPoolEndpoint !== undefined && !isHttpUrl(userPoolEndpoint))
-      throw invalid("userPool.endpoint", 'must be an http(s) URL such as "http://127.0.0.1:9229"', userPoolEndpoint);
+    if (userPoolEndpoint !== undefined && !isEndpoint(userPoolEndpoint)) throw invalid("userPool.endpoint", ENDPOINT, userPoolEndpoint);
     userPool = { userPoolId: userPoolMatch[0], clientId, region: userPoolMatch[1]! };
     if (userPoolEndpoint !== undefined) userPool.endpoint = userPoolEndpoint.replace(/\/+$/, "");
   }
@@ -175,11 +180,20 @@ function isBoolean(value: unknown): value is boolean {
   return typeof value === "boolean";
 }
 
-function isHttpUrl(value: unknown): value is string {
+function isEndpoint(value: unknown): value is string {
   if (typeof value !== "string") return false;
   try {
     const url = new URL(value);
-    return (url.protocol === "http:" || url.protocol === "https:") && !url.search && !url.hash;
+    return (url.protocol === "https:" || (url.protocol === "http:" && /^(localhost|\[::1\]|127(\.\d+){3})$/.test(url.hostname))) && !url.search && !url.hash;
+  } catch {
+    return false;
+  }
+}
+
+/** Calls an option's function once, as createAuth will: a bad answer (or a throw) is caught here rather than as a request loop later. */
+function returns(run: () => unknown, test: (value: unknown) => boolean): boolean {
+  try {
+    return test(run());
   } catch {
     return false;
   }

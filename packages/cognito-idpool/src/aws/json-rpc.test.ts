@@ -1,17 +1,27 @@
 import { errorTypeRegistries, GetId$, NotAuthorizedException } from "@aws-sdk/client-cognito-identity";
-import { describe, expect, it } from "vitest";
-import { createJsonRpcSend, serviceUrl } from "./json-rpc.js";
+import { errorTypeRegistries as userPoolErrorTypeRegistries, InitiateAuth$ } from "@aws-sdk/client-cognito-identity-provider";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { globalTimers } from "../platform/defaults.js";
+import { fromIdentityPoolError } from "../identity-pool/errors.js";
+import { fromUserPoolError } from "../user-pool/errors.js";
+import { classify, createJsonRpcSend, serviceUrl, type OperationSchema } from "./json-rpc.js";
 
 const DATE = "Wed, 01 Jan 2030 12:00:00 GMT";
 
-function sender(answer: (request: Request) => Response | Promise<Response>) {
+function sender(answer: (request: Request) => Response | Promise<Response>, deadlineMs?: number, userPool = false) {
   const requests: Request[] = [];
   const dates: (string | undefined)[] = [];
   const send = createJsonRpcSend({
     url: "http://127.0.0.1:4566",
-    serviceTarget: "AWSCognitoIdentityService",
-    defaultNamespace: "com.amazonaws.cognitoidentity",
-    errorTypeRegistries,
+    ...(userPool
+      ? {
+          serviceTarget: "AWSCognitoIdentityProviderService",
+          defaultNamespace: "com.amazonaws.cognitoidentityprovider",
+          errorTypeRegistries: userPoolErrorTypeRegistries,
+        }
+      : { serviceTarget: "AWSCognitoIdentityService", defaultNamespace: "com.amazonaws.cognitoidentity", errorTypeRegistries }),
+    timers: globalTimers,
+    ...(deadlineMs ? { requestTimeoutMs: deadlineMs } : {}),
     fetch: async (input, init) => {
       const request = input instanceof Request ? input : new Request(input, init);
       requests.push(request.clone());
@@ -28,8 +38,9 @@ const json = (status: number, body: unknown, headers: Record<string, string> = {
 describe("createJsonRpcSend", () => {
   it("posts awsJson1_1 to the endpoint and reads the output", async () => {
     const { send, requests, dates } = sender(() => json(200, { IdentityId: "eu-west-1:1" }));
-    const output = await send<{ IdentityId?: string }>(GetId$, { IdentityPoolId: "eu-west-1:pool" });
+    const { output, dateMs } = await send<{ IdentityId?: string }>(GetId$, { IdentityPoolId: "eu-west-1:pool" });
     expect(output.IdentityId).toBe("eu-west-1:1");
+    expect(dateMs).toBe(Date.parse(DATE));
     const [request] = requests;
     expect(request!.method).toBe("POST");
     expect(request!.url).toBe("http://127.0.0.1:4566/");
@@ -52,11 +63,12 @@ describe("createJsonRpcSend", () => {
     expect(dates).toEqual([DATE]);
   });
 
-  it("gives an unreadable answer its HTTP status, as the SDK client does", async () => {
+  it("gives an unreadable answer its HTTP status, without its Date (a proxy's clock) or any of its body", async () => {
     const { send, dates } = sender(() => new Response("<html>Bad Gateway</html>", { status: 502, headers: { date: DATE } }));
     const error = await send(GetId$, { IdentityPoolId: "eu-west-1:pool" }).catch((e: unknown) => e);
     expect(error).toMatchObject({ $metadata: { httpStatusCode: 502 } });
-    expect(dates).toEqual([DATE]);
+    expect(String((error as Error).message)).not.toContain("html");
+    expect(dates).toEqual([]);
   });
 
   it("passes a transport failure on without $metadata", async () => {
@@ -65,6 +77,96 @@ describe("createJsonRpcSend", () => {
     expect(error).toBeInstanceOf(TypeError);
     expect(error).not.toHaveProperty("$metadata");
     expect(dates).toEqual([]);
+  });
+});
+
+/** A body whose first bytes arrive with the headers and whose rest never does. */
+function stalledBody(): Response {
+  const body = new ReadableStream<Uint8Array>({ start: (controller) => controller.enqueue(new TextEncoder().encode('{"IdentityId":"eu-')) });
+  return new Response(body, { status: 200, headers: { "content-type": "application/x-amz-json-1.1", date: DATE } });
+}
+
+/** Settles `promise` into a value, or "pending" if it has not settled once pending work has run. */
+async function peek(promise: Promise<unknown>): Promise<unknown> {
+  const settled = promise.then(
+    (value) => ({ value }),
+    (error: unknown) => ({ error }),
+  );
+  for (let i = 0; i < 20; i++) await new Promise((resolve) => setImmediate(resolve));
+  return Promise.race([settled, Promise.resolve("pending")]);
+}
+
+describe("one deadline for the whole answer", () => {
+  // Only the timers are faked: the deadline runs on them, while streams and setImmediate stay real.
+  beforeEach(() => vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout"] }));
+  afterEach(() => vi.useRealTimers());
+
+  it("rejects a call whose headers came but whose body stalls, naming the operation and the deadline, and aborts the request", async () => {
+    let signal: AbortSignal | undefined;
+    const { send, dates } = sender((request) => {
+      signal = request.signal;
+      return stalledBody();
+    }, 15_000);
+    const outcome = send(GetId$, { IdentityPoolId: "eu-west-1:pool" });
+    expect(await peek(outcome)).toBe("pending");
+    await vi.advanceTimersByTimeAsync(14_999);
+    expect(await peek(outcome)).toBe("pending");
+    await vi.advanceTimersByTimeAsync(1);
+    const result = await peek(outcome);
+    expect(result).toMatchObject({ error: { name: "TimeoutError", message: "no complete answer to GetId within 15000 ms" } });
+    expect((result as { error: object }).error).not.toHaveProperty("$metadata");
+    expect(signal?.aborted).toBe(true);
+    expect(dates).toEqual([]);
+  });
+
+  it("leaves no timer behind once the answer is in", async () => {
+    const { send } = sender(() => json(200, { IdentityId: "eu-west-1:1" }), 15_000);
+    await send(GetId$, { IdentityPoolId: "eu-west-1:pool" });
+    expect(vi.getTimerCount()).toBe(0);
+  });
+});
+
+describe("did Cognito answer: one rule for both services", () => {
+  it("classifies no answer, a modeled error and an unreadable answer", async () => {
+    expect(classify(new TypeError("Failed to fetch"))).toEqual({ status: undefined, type: "TypeError", message: "Failed to fetch" });
+    const modeled = await sender(() => json(400, { __type: "NotAuthorizedException", message: "Logins don't match." }))
+      .send(GetId$, {})
+      .catch((e: unknown) => e);
+    expect(classify(modeled)).toEqual({ status: 400, type: "NotAuthorizedException", message: "Logins don't match." });
+    const typeless = await sender(() => new Response("", { status: 403, headers: { date: DATE } }))
+      .send(GetId$, {})
+      .catch((e: unknown) => e);
+    expect(classify(typeless)).toEqual({ status: 403, type: "", message: "" });
+  });
+
+  const SECRET = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY";
+  const answers: [label: string, code: string, answer: () => Response][] = [
+    // V8's SyntaxError quotes about ten characters around the fault: here, the start of the SecretKey.
+    [
+      "a truncated 200 body",
+      "service-error",
+      () => new Response(`{"Credentials":{"SecretKey":${SECRET.slice(0, 12)}`, { status: 200, headers: { date: DATE } }),
+    ],
+    ["a proxy's 502 page", "service-error", () => new Response("<html><body>502 Bad Gateway</body></html>", { status: 502, headers: { date: DATE } })],
+    ["a captive portal's 200 page", "service-error", () => new Response("<html>Sign in to the Wi-Fi</html>", { status: 200, headers: { date: DATE } })],
+    ["an empty 503", "service-error", () => new Response("", { status: 503 })],
+  ];
+
+  it.each(answers)("%s is a retryable %s for the identity pool and the user pool alike, quoting none of the body", async (_label, code, answer) => {
+    const cases: [OperationSchema, boolean, (error: unknown) => Error & { code: string; retryable: boolean }][] = [
+      [GetId$, false, (error) => fromIdentityPoolError(error, { identityPoolId: "eu-west-1:pool", loginKeys: [] })],
+      [InitiateAuth$, true, (error) => fromUserPoolError(error)],
+    ];
+    for (const [schema, userPool, map] of cases) {
+      const { send, dates } = sender(answer, undefined, userPool);
+      const mapped = map(await send(schema, {}).catch((e: unknown) => e));
+      expect(mapped).toMatchObject({ name: "CognitoIdpoolError", code, retryable: true });
+      expect(mapped.message).toMatch(/could not be read \(HTTP \d+\)/);
+      expect(mapped.message).not.toContain(SECRET.slice(0, 5));
+      expect(mapped.message).not.toMatch(/html|JSON|Unexpected/i);
+      expect(JSON.stringify(mapped.cause, Object.getOwnPropertyNames(mapped.cause))).not.toContain(SECRET.slice(0, 5));
+      expect(dates).toEqual([]);
+    }
   });
 });
 

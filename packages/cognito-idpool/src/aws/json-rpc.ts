@@ -10,6 +10,8 @@ import { AwsJson1_1Protocol } from "@aws-sdk/core/protocols";
 import { operation } from "@smithy/core/schema";
 import { fromBase64, fromUtf8, toBase64, toUtf8 } from "@smithy/core/serde";
 import { FetchHttpHandler, streamCollector } from "@smithy/fetch-http-handler";
+import { withDeadline } from "../platform/deadline.js";
+import type { Timers } from "../platform/types.js";
 
 type SchemaParts = Parameters<typeof operation>;
 
@@ -27,21 +29,31 @@ export interface JsonRpcOptions {
   defaultNamespace: string;
   /** The client package's `errorTypeRegistries`, so modeled errors keep their classes. */
   errorTypeRegistries: ProtocolOptions["errorTypeRegistries"];
-  /** Abort a request that has not been answered after this long. @default no limit */
+  /** Give up on a call whose answer (headers and body) is not in and read after this long. @default no limit */
   requestTimeoutMs?: number;
+  /** Runs the deadline. */
+  timers: Timers;
   /** @default globalThis.fetch */
   fetch?: typeof globalThis.fetch;
-  /** Sees the `Date` header of every response, errors included (the server's clock). */
+  /** Sees the `Date` header of every answer Cognito gave, errors included (the server's clock); not of unreadable ones. */
   observeServerDate(dateHeader: string | undefined): void;
 }
 
+/** A successful answer. */
+export interface JsonRpcAnswer<Output> {
+  output: Output;
+  /** The answer's `Date` header (server time), epoch ms; NaN when it is missing or unreadable. */
+  dateMs: number;
+}
+
 /**
- * Sends one operation; resolves to its output or rejects with the SDK's error: a modeled error
- * (with `name`, `$fault` and `$metadata.httpStatusCode`) when the service answered with one, an
- * error with `$metadata.httpStatusCode` when the answer could not be read, and the transport's
- * error (no `$metadata`) when there was no answer.
+ * Sends one operation; resolves to its answer or rejects with: the SDK's modeled error (with
+ * `name`, `$fault` and `$metadata.httpStatusCode`) when the service answered with one, an
+ * error with `$metadata.httpStatusCode` and neither name nor message when the answer could not be read, and
+ * an error without `$metadata` when there was no complete answer (the transport's, or a
+ * `TimeoutError` naming the operation and the deadline). {@link classify} tells them apart.
  */
-export type JsonRpcSend = <Output>(schema: OperationSchema, input: object) => Promise<Output>;
+export type JsonRpcSend = <Output>(schema: OperationSchema, input: object) => Promise<JsonRpcAnswer<Output>>;
 
 /**
  * Creates a sender for one service.
@@ -63,23 +75,60 @@ export function createJsonRpcSend(options: JsonRpcOptions): JsonRpcSend {
     errorTypeRegistries: options.errorTypeRegistries,
   });
   protocol.setSerdeContext(context);
-  const handler = new FetchHttpHandler({ requestTimeout: options.requestTimeoutMs, customFetch: options.fetch });
+  // No `requestTimeout` here: the handler's covers the headers only, and a stalled body would hang for good.
+  const handler = new FetchHttpHandler({ customFetch: options.fetch });
+  const { requestTimeoutMs: deadlineMs, timers } = options;
 
-  return async <Output>([, ...parts]: OperationSchema, input: object) => {
-    const schema = operation(...parts);
+  const exchange = async <Output>(schema: ReturnType<typeof operation>, input: object, abortSignal: AbortSignal): Promise<JsonRpcAnswer<Output>> => {
     // serializeRequest builds an `HttpRequest` instance; its declared type is the interface.
     const request = (await protocol.serializeRequest(schema, input, context)) as Parameters<FetchHttpHandler["handle"]>[0];
-    const { response } = await handler.handle(request);
-    options.observeServerDate(response.headers["date"]);
+    const { response } = await handler.handle(request, { abortSignal });
+    const date: string | undefined = response.headers["date"];
+    let output: Output;
     try {
-      return await protocol.deserializeResponse<Output & { $metadata: object }>(schema, context, response);
+      output = await protocol.deserializeResponse<Output & { $metadata: object }>(schema, context, response);
     } catch (error) {
-      // An answer that could not be read (an HTML error page from a proxy, say) still had a
-      // status, as the SDK's client reports it; only a missing answer has none.
-      if (error instanceof Error && !("$metadata" in error)) Object.assign(error, { $metadata: { httpStatusCode: response.statusCode } });
+      // Only a modeled error is Cognito speaking. Anything else thrown here means the body was no
+      // Cognito answer (a proxy's or captive portal's page, a truncated body): its Date is not
+      // Cognito's clock, and the parser's message quotes the body, which may hold a secret. So it
+      // goes on as its status alone: no error type, no message.
+      const { $fault, name } = Object(error) as { $fault?: unknown; name?: unknown };
+      if (!$fault || name === "Unknown") throw Object.assign(new Error(), { name: "", $metadata: { httpStatusCode: response.statusCode } });
+      options.observeServerDate(date);
       throw error;
     }
+    options.observeServerDate(date);
+    // Date.parse(undefined) is NaN, the "no Date" value.
+    return { output, dateMs: Date.parse(date as string) };
   };
+
+  return <Output>([, ...parts]: OperationSchema, input: object) => {
+    // One deadline for the whole answer, body included. The abort, once the call is over either
+    // way, makes the browser drop a connection that is still sending.
+    const controller = new AbortController();
+    return withDeadline(exchange<Output>(operation(...parts), input, controller.signal), timers, deadlineMs, () =>
+      Object.assign(new Error(`no complete answer to ${parts[1]} within ${deadlineMs} ms`), { name: "TimeoutError" }),
+    ).finally(() => controller.abort());
+  };
+}
+
+/** How a call ended, for the error mappers. */
+export interface CallOutcome {
+  /** The answer's HTTP status; undefined when there was no answer. */
+  status: number | undefined;
+  /** The error type Cognito named, e.g. `NotAuthorizedException`; "" when it named none or the answer was unreadable. */
+  type: string;
+  /** Cognito's message, or why there was no answer; "" for an unreadable answer. */
+  message: string;
+}
+
+/**
+ * The one rule for "did Cognito answer", used by both services' error mappers: an answer has an
+ * HTTP status; offline, DNS, CORS, a dropped connection or the deadline have none.
+ */
+export function classify(error: unknown): CallOutcome {
+  const { name, message, $metadata } = Object(error) as { name?: string; message?: string; $metadata?: { httpStatusCode?: number } };
+  return { status: $metadata?.httpStatusCode, type: name ?? "", message: message ?? String(error) };
 }
 
 /** DNS suffixes of the AWS partitions other than `aws` (`amazonaws.com`), by region prefix. */

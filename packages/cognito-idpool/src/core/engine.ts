@@ -1,6 +1,6 @@
-import { CognitoIdpoolError, errorMessage, isCognitoIdpoolError } from "../errors.js";
+import { CognitoIdpoolError, errorCode, errorMessage, isCognitoIdpoolError } from "../errors.js";
 import type { IdentityPoolApi, IssuedCredentials } from "../identity-pool/client.js";
-import type { LockManager, Logger } from "../platform/types.js";
+import type { LockManager, Logger, Timers } from "../platform/types.js";
 import type { RefreshScheduler } from "../refresh/scheduler.js";
 import type { AuthState, AwsCredentials, IdentityChange, IdentityCredentials, LoginValue, SignOutCause } from "../types.js";
 import type { TabMessage } from "../tabs/channel.js";
@@ -14,6 +14,8 @@ import type { ServerClock } from "./server-clock.js";
  * with them could arrive after they expired.
  */
 const STILL_VALID_CUSHION_MS = 15_000;
+/** A login-token function (`setLogins`) that has not answered after this long fails as a network error. */
+const LOGIN_TOKEN_TIMEOUT_MS = 15_000;
 
 export interface EngineDeps {
   allowGuests: boolean;
@@ -25,6 +27,7 @@ export interface EngineDeps {
   lock: LockManager;
   lockName: string;
   logger: Logger;
+  timers: Timers;
   storageKind: AuthState["storage"];
   /** Settles once storage is probed (and possibly fell back to memory). */
   storageReady: Promise<void>;
@@ -57,218 +60,230 @@ class Superseded extends Error {}
  * - Guest identities are created under a cross-tab lock, re-reading storage once it is held.
  * - A login with a cached guest sends the guest id with the logins (link or merge, never GetId).
  * - A cached identity Cognito rejects is replaced once, with a `recovered` event; never in a loop.
- * - `signOut()` takes effect at once: a generation counter makes in-flight work discard its result.
+ * - `signOut()` takes effect at once: a generation counter, checked after every await, makes
+ *   in-flight work discard its result and write nothing more.
+ * - A caller never waits on a renewal while the credentials held are still good, and after a
+ *   failure callers wait for the scheduler's retry instead of sending requests of their own.
  */
-export class CredentialEngine {
-  readonly stateEvents: Emitter<AuthState>;
-  readonly identityEvents: Emitter<IdentityChange>;
-
-  private logins: Record<string, LoginValue> | undefined;
-  private session: Session | undefined;
-  private generation = 0;
-  private queue: Promise<unknown> = Promise.resolve();
-  private refreshing: { promise: Promise<SessionWithCredentials>; forced: boolean } | undefined;
-  private refreshError: CognitoIdpoolError | undefined;
-  private storageError: CognitoIdpoolError | undefined;
+export function createEngine(deps: EngineDeps) {
+  const stateEvents = new Emitter<AuthState>(deps.logger, "state");
+  const identityEvents = new Emitter<IdentityChange>(deps.logger, "identity change");
+  let heldLogins: Record<string, LoginValue> | undefined;
+  let current: Session | undefined;
+  /** Bumped by every sign-out and by `dispose()`; work that started under another value is void. */
+  let gen = 0;
+  let queue: Promise<unknown> = Promise.resolve();
+  let refreshing: { promise: Promise<SessionWithCredentials>; forced: boolean } | undefined;
+  let refreshError: CognitoIdpoolError | undefined;
+  let storageError: CognitoIdpoolError | undefined;
   /** Start-up may still find a session or identity in storage; a memory store starts empty. */
-  private restoring: boolean;
-  private lastState: AuthState;
-  private scheduler!: RefreshScheduler;
+  let restoring = deps.storageKind !== "memory";
+  /** Wired after construction by {@link attachScheduler}: the scheduler calls back into `refreshInBackground`. */
+  let sched!: RefreshScheduler;
+  let lastState = snapshot();
 
-  constructor(private readonly deps: EngineDeps) {
-    this.stateEvents = new Emitter(deps.logger, "state");
-    this.identityEvents = new Emitter(deps.logger, "identity change");
-    this.restoring = deps.storageKind !== "memory";
-    this.lastState = this.snapshot();
-  }
-
-  /** Wired after construction: the scheduler calls back into {@link refreshInBackground}. */
-  attachScheduler(scheduler: RefreshScheduler): void {
-    this.scheduler = scheduler;
-  }
-
-  get state(): AuthState {
-    return this.lastState;
-  }
-
-  storageFailed(error: unknown): void {
-    this.storageError = new CognitoIdpoolError("storage-unavailable", "Storage failed; identity ids are kept in memory and will not survive a reload.", {
+  function storageFailed(error: unknown): void {
+    storageError = new CognitoIdpoolError("storage-unavailable", "Storage failed; identity ids are kept in memory and will not survive a reload.", {
       cause: error,
     });
-    this.deps.logger.warn("storage unavailable; falling back to memory", { error: errorMessage(error) });
-    this.emitState();
+    deps.logger.warn("storage unavailable; falling back to memory", { error: errorMessage(error) });
+    emitState();
   }
 
   /**
    * Start-up without a stored user-pool session: holds the stored guest identity (a storage read,
    * no request), so the state names it before anyone asks for credentials.
    */
-  async restoreGuest(): Promise<void> {
-    if (!this.deps.allowGuests) return;
-    const generation = this.generation;
-    const identityId = await this.deps.records.readGuest();
-    if (identityId && generation === this.generation && !this.session && !this.logins) {
-      this.session = { identityId, kind: "guest" };
-      this.emitState();
+  async function restoreGuest(generation = gen): Promise<void> {
+    if (!deps.allowGuests) return;
+    const identityId = await deps.records.readGuest();
+    if (identityId && generation === gen && !current && !heldLogins) {
+      current = { identityId, kind: "guest" };
+      emitState();
     }
   }
 
   /** Start-up is over (or was overtaken by a sign-out): the state says what was found. */
-  settled(): void {
-    this.restoring = false;
-    this.emitState();
+  function settled(): void {
+    restoring = false;
+    emitState();
   }
 
-  async getCredentials(forceRefresh = false): Promise<IdentityCredentials> {
-    await this.deps.storageReady;
-    const session = await this.freshSession(forceRefresh);
-    return { identityId: session.identityId, ...this.toDeviceCredentials(session.credentials) };
+  async function getCredentials(forceRefresh = false): Promise<IdentityCredentials> {
+    await deps.storageReady;
+    const session = await freshSession(forceRefresh);
+    return { identityId: session.identityId, ...toDeviceCredentials(session.credentials) };
   }
 
-  async getIdentityId(): Promise<string> {
-    await this.deps.storageReady;
-    if (this.session) return this.session.identityId;
-    if (this.logins) return (await this.freshSession(false)).identityId;
+  async function getIdentityId(): Promise<string> {
+    await deps.storageReady;
+    if (current) return current.identityId;
+    if (heldLogins) return (await freshSession(false)).identityId;
     try {
-      return await this.enqueue(async () => {
-        const generation = this.generation;
-        if (this.session) return this.session.identityId;
-        this.assertGuestsAllowed();
-        const { identityId, created } = await this.guestIdentity(generation);
-        this.check(generation);
-        this.session = { identityId, kind: "guest" };
-        this.emitState();
-        if (created) this.announce({ reason: "created", identityId }, "guest");
+      return await enqueue(async () => {
+        const generation = gen;
+        if (current) return current.identityId;
+        assertGuestsAllowed();
+        const { identityId, created } = await guestIdentity(generation);
+        check(generation);
+        current = { identityId, kind: "guest" };
+        emitState();
+        if (created) announce({ reason: "created", identityId }, "guest");
         return identityId;
       });
     } catch (error) {
-      if (error instanceof Superseded) return this.getIdentityId();
+      if (error instanceof Superseded) return getIdentityId();
       throw error;
     }
   }
 
   /** Background refresh from the scheduler; outcomes are reported to the scheduler by {@link refresh}. */
-  refreshInBackground(): Promise<unknown> {
-    return this.freshSession(false, true);
+  function refreshInBackground(): Promise<unknown> {
+    return freshSession(false, true);
   }
 
-  async setLogins(logins: Record<string, LoginValue>): Promise<void> {
+  /** `generation`: the one current when the caller asked, so a sign-out while start-up runs still cancels. */
+  async function setLogins(logins: Record<string, LoginValue>, generation = gen): Promise<void> {
     validateLogins(logins);
     const copy = { ...logins };
-    await this.deps.storageReady;
-    const generation = this.generation;
-    await this.enqueue(async () => {
-      if (generation !== this.generation) throw cancelled();
-      const previous = this.logins;
-      this.logins = copy;
+    await deps.storageReady;
+    await enqueue(async () => {
+      if (generation !== gen) throw cancelled();
+      const previous = heldLogins;
+      heldLogins = copy;
       try {
-        await this.refreshAuthenticated(generation);
+        await refreshAuthenticated(generation, true);
       } catch (error) {
         if (error instanceof Superseded) throw cancelled();
-        if (this.generation === generation) this.logins = previous;
+        if (gen === generation) heldLogins = previous;
         throw error;
       }
     });
   }
 
   /**
-   * Forgets logins, credentials and identities, in memory at once and then in storage. The next
-   * guest call creates a fresh guest identity. `fromOtherTab`: another tab already cleared storage.
+   * Forgets logins, credentials and identities: in memory at once (before the first await), then
+   * the other tabs are told, then storage is cleared. The next guest call creates a fresh guest
+   * identity. Rejects `storage-unavailable` when storage still refuses the deletes; this page is
+   * signed out all the same. `local`: this tab's session ended because of another tab's change
+   * (or the user pool ended it), so storage and the other tabs are not this tab's to touch.
    */
-  async signOut(options: { cause?: SignOutCause; fromOtherTab?: boolean } = {}): Promise<void> {
+  async function signOut(options: { cause?: SignOutCause; local?: boolean } = {}): Promise<void> {
     const cause = options.cause ?? "signOut";
-    const previousIdentityId = this.session?.identityId;
-    const held = this.session !== undefined || this.logins !== undefined;
-    this.generation += 1;
-    this.refreshing = undefined;
-    this.logins = undefined;
-    this.session = undefined;
-    this.refreshError = undefined;
-    this.restoring = false;
-    this.scheduler.cancel();
-    const cleared = options.fromOtherTab
-      ? Promise.resolve()
-      : this.deps.storageReady.then(() => Promise.all([this.deps.records.deleteUser(), this.deps.records.deleteGuest()]));
+    const previousIdentityId = current?.identityId;
+    const held = current !== undefined || heldLogins !== undefined;
+    dispose();
+    heldLogins = current = refreshError = undefined;
+    restoring = false;
+    sched.cancel();
+    if (options.local) deps.records.forgetKnown();
+    const cleared = options.local ? undefined : deps.storageReady.then(() => Promise.all([deps.records.deleteUser(), deps.records.deleteGuest()]));
     // New work waits for the clearing, never for the overtaken work, which may hang on the network.
-    this.queue = cleared.catch(() => {});
-    this.emitState();
+    queue = Promise.resolve(cleared).catch(() => {});
+    emitState();
     // An expired session is told even when this page held nothing yet (a reload found the stored
     // session dead): that is when the app must send the user back to sign-in.
-    if (held || (cause === "sessionExpired" && !options.fromOtherTab))
-      this.identityEvents.emit({ reason: "signedOut", cause, ...(previousIdentityId ? { previousIdentityId } : {}) });
-    if (!options.fromOtherTab) this.deps.broadcast({ type: "signedOut", cause });
-    await cleared;
+    if (held || cause === "sessionExpired") identityEvents.emit({ reason: "signedOut", cause, ...(previousIdentityId ? { previousIdentityId } : {}) });
+    if (!cleared) return;
+    deps.broadcast({ type: "signedOut", cause });
+    try {
+      await cleared;
+    } catch (error) {
+      throw new CognitoIdpoolError(
+        "storage-unavailable",
+        "Signed out in this page, but storage refused to forget the identity; it may come back after a reload.",
+        {
+          cause: error,
+        },
+      );
+    }
+  }
+
+  /** Voids work under way (it settles without installing anything); used by `signOut` and the page's `dispose()`. */
+  function dispose(): void {
+    gen += 1;
+    refreshing = undefined;
   }
 
   /** Another tab changed identity. If it replaced the one this tab holds, forget ours so the next call re-reads storage. */
-  identityChangedElsewhere(message: Extract<TabMessage, { type: "identity" }>): boolean {
-    if (!this.session || message.previousIdentityId !== this.session.identityId || message.identityId === this.session.identityId) return false;
-    this.session = undefined;
-    this.scheduler.cancel();
-    this.emitState();
+  function identityChangedElsewhere(message: Extract<TabMessage, { type: "identity" }>): boolean {
+    if (!current || message.previousIdentityId !== current.identityId || message.identityId === current.identityId) return false;
+    current = undefined;
+    sched.cancel();
+    emitState();
     return true;
   }
 
-  private freshSession(force: boolean, fromScheduler = false): Promise<SessionWithCredentials> {
-    if (!this.logins && !this.deps.allowGuests) return Promise.reject(guestsDisabled());
-    if (!force && this.usable(this.session)) return Promise.resolve(this.session);
-    // During a backoff, callers get the still-valid credentials instead of hammering a throttled or
-    // unreachable Cognito at their own pace; only the scheduler's retries go out.
-    if (!force && !fromScheduler && this.scheduler.attempts > 0 && this.stillValid(this.session)) return Promise.resolve(this.session);
-    if (this.refreshing && (!force || this.refreshing.forced)) return this.refreshing.promise;
-    const promise: Promise<SessionWithCredentials> = this.enqueue(() => this.refresh(force)).finally(() => {
-      if (this.refreshing?.promise === promise) this.refreshing = undefined;
+  function freshSession(force: boolean, fromScheduler = false): Promise<SessionWithCredentials> {
+    if (!heldLogins && !deps.allowGuests) return Promise.reject(guestsDisabled());
+    const session = current;
+    if (!force && usable(session)) return Promise.resolve(session);
+    const waiting = sched.waiting();
+    if (!force && !fromScheduler) {
+      // Within the refresh margin the held credentials are still good: renew behind the caller's
+      // back. During a backoff, only the scheduler's retries go out, whatever callers hold.
+      if (stillValid(session)) {
+        if (!waiting) freshSession(false, true).catch(() => {});
+        return Promise.resolve(session);
+      }
+      if (waiting && refreshError) return Promise.reject(refreshError);
+    }
+    if (refreshing && (!force || refreshing.forced)) return refreshing.promise;
+    // The generation of the call, not of when the queue reaches it: a sign-out in between (which
+    // also resets the queue) must cancel this refresh rather than let it run for the next identity.
+    const generation = gen;
+    const promise: Promise<SessionWithCredentials> = enqueue(() => refresh(force, generation)).finally(() => {
+      if (refreshing?.promise === promise) refreshing = undefined;
     });
-    this.refreshing = { promise, forced: force };
+    refreshing = { promise, forced: force };
     return promise;
   }
 
-  private async refresh(force: boolean): Promise<SessionWithCredentials> {
-    const generation = this.generation;
-    if (!force && this.usable(this.session)) return this.session;
+  async function refresh(force: boolean, generation: number): Promise<SessionWithCredentials> {
+    if (!force && usable(current)) return current;
     try {
-      return this.logins ? await this.refreshAuthenticated(generation) : await this.refreshGuest(generation);
+      check(generation);
+      return heldLogins ? await refreshAuthenticated(generation) : await refreshGuest(generation);
     } catch (error) {
-      // Overtaken by signOut(): serve the state as it is now.
-      if (error instanceof Superseded) return this.freshSession(force);
-      const failure = isCognitoIdpoolError(error) ? error : new CognitoIdpoolError("service-error", String(error), { cause: error });
-      this.refreshError = failure;
-      this.scheduler.failed(failure);
-      this.emitState();
+      // Overtaken by signOut() or dispose(): nothing of it is installed, and nothing is started on its behalf.
+      if (error instanceof Superseded) throw cancelled();
+      const failure = isCognitoIdpoolError(error) ? error : new CognitoIdpoolError("service-error", `Unexpected ${errorCode(error)}.`);
+      refreshError = failure;
+      sched.failed(failure);
+      emitState();
       // A transient failure must not fail callers while the credentials they have still work.
-      if (failure.retryable && this.stillValid(this.session)) return this.session;
+      if (failure.retryable && stillValid(current)) return current;
       throw failure;
     }
   }
 
-  private async refreshGuest(generation: number): Promise<SessionWithCredentials> {
-    this.assertGuestsAllowed();
+  async function refreshGuest(generation: number): Promise<SessionWithCredentials> {
+    assertGuestsAllowed();
     let identityId: string;
     let created = false;
-    if (this.session?.kind === "guest") identityId = this.session.identityId;
+    if (current?.kind === "guest") identityId = current.identityId;
     else {
-      const stored = await this.deps.records.readGuest();
-      this.check(generation);
+      const stored = await deps.records.readGuest();
+      check(generation);
       if (stored) identityId = stored;
-      else ({ identityId, created } = await this.guestIdentity(generation));
+      else ({ identityId, created } = await guestIdentity(generation));
     }
 
     let issued: IssuedCredentials;
     try {
-      issued = await this.deps.api.getCredentialsForIdentity(identityId);
+      issued = await issue(generation, identityId);
     } catch (error) {
       if (!isCognitoIdpoolError(error, "identity-rejected") || created) throw error;
-      this.check(generation);
-      this.deps.logger.warn("Cognito rejected the cached guest identity; replacing it", { identityId, cognito: error.message });
-      if (this.session?.identityId === identityId) this.session = undefined;
-      const replacement = await this.guestIdentity(generation, identityId);
+      check(generation);
+      // The old id stays, in memory and storage, until its replacement is stored: a rejection that
+      // was not genuine (a blip, a wrong endpoint) followed by a failed GetId must not orphan it.
+      deps.logger.warn("Cognito rejected the cached guest identity; replacing it", { identityId, cognito: error.message });
+      const replacement = await guestIdentity(generation, identityId);
       // A second rejection propagates: recovery happens once per call, never in a loop.
-      issued = await this.deps.api.getCredentialsForIdentity(replacement.identityId);
-      this.check(generation);
-      return this.install("guest", issued, { reason: "recovered", identityId: issued.identityId, previousIdentityId: identityId });
+      issued = await issue(generation, replacement.identityId);
+      return install("guest", issued, { reason: "recovered", identityId: issued.identityId, previousIdentityId: identityId });
     }
-    this.check(generation);
-    return this.install("guest", issued, created ? { reason: "created", identityId: issued.identityId } : undefined);
+    return install("guest", issued, created ? { reason: "created", identityId: issued.identityId } : undefined);
   }
 
   /**
@@ -276,34 +291,35 @@ export class CredentialEngine {
    * opened at once on a fresh browser make one identity: whoever gets the lock second finds the
    * first one's id in storage. `rejected` is an id Cognito refused, which must not be reused.
    */
-  private guestIdentity(generation: number, rejected?: string): Promise<{ identityId: string; created: boolean }> {
-    return this.deps.lock.request(this.deps.lockName, async () => {
-      const stored = await this.deps.records.readGuest();
-      this.check(generation);
+  function guestIdentity(generation: number, rejected?: string): Promise<{ identityId: string; created: boolean }> {
+    return deps.lock.request(deps.lockName, async () => {
+      const stored = await deps.records.readGuest();
+      check(generation);
       if (stored && stored !== rejected) return { identityId: stored, created: false };
-      if (stored) await this.deps.records.deleteGuest();
-      const identityId = await this.deps.api.getId();
-      this.check(generation);
-      await this.deps.records.writeGuest(identityId);
+      const identityId = await deps.api.getId();
+      check(generation);
+      await deps.records.writeGuest(identityId);
+      check(generation);
       return { identityId, created: true };
     });
   }
 
-  private async refreshAuthenticated(generation: number): Promise<SessionWithCredentials> {
-    const logins = await resolveLogins(this.logins ?? {});
-    this.check(generation);
+  /** `loginsChanged`: called by `setLogins`, whose identity then takes over the shared user record (see {@link storeUser}). */
+  async function refreshAuthenticated(generation: number, loginsChanged = false): Promise<SessionWithCredentials> {
+    const logins = await resolveLogins(heldLogins ?? {}, { timers: deps.timers, timeoutMs: LOGIN_TOKEN_TIMEOUT_MS });
+    check(generation);
     const providers = Object.keys(logins);
-    const { records, api } = this.deps;
+    const { records, api } = deps;
 
     // Which identity these logins continue: ours in memory, the one stored for these providers, or the cached guest.
-    let base: Session | undefined = this.session;
+    let base: Session | undefined = current;
     if (!base) {
       const user = await records.readUser();
-      this.check(generation);
+      check(generation);
       if (user && user.providers.some((p) => providers.includes(p))) base = { identityId: user.identityId, kind: "authenticated" };
-      else if (this.deps.allowGuests) {
+      else if (deps.allowGuests) {
         const guest = await records.readGuest();
-        this.check(generation);
+        check(generation);
         if (guest) base = { identityId: guest, kind: "guest" };
       }
     }
@@ -312,30 +328,25 @@ export class CredentialEngine {
     if (!base) {
       base = { identityId: await api.getId(logins), kind: "authenticated" };
       created = true;
-      this.check(generation);
+      check(generation);
     }
 
     let issued: IssuedCredentials;
     try {
-      issued = await api.getCredentialsForIdentity(base.identityId, logins);
+      issued = await issue(generation, base.identityId, logins);
     } catch (error) {
       if (!isCognitoIdpoolError(error, "identity-rejected") || created) throw error;
       // Deleted, disabled, or another user's identity ("Logins don't match"): start again from the logins, once.
-      this.check(generation);
-      this.deps.logger.warn("Cognito rejected the cached identity for these logins; replacing it", { identityId: base.identityId, cognito: error.message });
-      if (base.kind === "guest") await records.deleteGuest();
-      else await records.deleteUser();
-      if (this.session?.identityId === base.identityId) this.session = undefined;
-      this.check(generation);
+      check(generation);
+      // The replacement's record overwrites the old one once it exists (see refreshGuest).
+      deps.logger.warn("Cognito rejected the cached identity for these logins; replacing it", { identityId: base.identityId, cognito: error.message });
       const identityId = await api.getId(logins);
-      this.check(generation);
-      issued = await api.getCredentialsForIdentity(identityId, logins);
-      this.check(generation);
-      await this.storeUser(issued.identityId, providers, base.kind === "guest", generation);
-      return this.install("authenticated", issued, { reason: "recovered", identityId: issued.identityId, previousIdentityId: base.identityId });
+      check(generation);
+      issued = await issue(generation, identityId, logins);
+      await storeUser(issued.identityId, providers, base, loginsChanged, generation);
+      return install("authenticated", issued, { reason: "recovered", identityId: issued.identityId, previousIdentityId: base.identityId });
     }
-    this.check(generation);
-    await this.storeUser(issued.identityId, providers, base.kind === "guest", generation);
+    await storeUser(issued.identityId, providers, base, loginsChanged, generation);
 
     let change: IdentityChange | undefined;
     if (created) change = { reason: "created", identityId: issued.identityId };
@@ -343,43 +354,72 @@ export class CredentialEngine {
       change = { reason: "linked", identityId: issued.identityId, previousIdentityId: base.identityId };
     } else if (issued.identityId !== base.identityId) {
       change = { reason: "merged", identityId: issued.identityId, previousIdentityId: base.identityId };
-      if (base.kind === "guest" && this.stillValid(base)) change.previousCredentials = this.toDeviceCredentials(base.credentials);
+      if (base.kind === "guest" && stillValid(base)) change.previousCredentials = toDeviceCredentials(base.credentials);
     }
-    return this.install("authenticated", issued, change);
+    return install("authenticated", issued, change);
   }
 
-  private async storeUser(identityId: string, providers: string[], removeGuest: boolean, generation: number): Promise<void> {
-    const { records } = this.deps;
+  /**
+   * Records the identity `base` led to. Every tab of the pool shares the one user record, and tabs
+   * may hold different users: the record is taken over only when this tab's identity changes (new
+   * logins, or a guest that became authenticated); a renewal only updates a record of its own
+   * identity. Otherwise two tabs would overwrite each other's record on every renewal, and a reload
+   * would continue the wrong user's identity (recovering it away) or lose one. A record that is
+   * gone is not written back by a renewal either: another tab signed out.
+   */
+  async function storeUser(identityId: string, providers: string[], base: Session, loginsChanged: boolean, generation: number): Promise<void> {
+    const { records } = deps;
     const previous = await records.readUser();
-    this.check(generation);
-    const known = previous?.identityId === identityId ? previous.providers : [];
-    await records.writeUser({ identityId, providers: [...new Set([...known, ...providers])] });
-    if (removeGuest) await records.deleteGuest();
+    check(generation);
+    const same = previous?.identityId === identityId;
+    const known = same ? previous.providers : [];
+    const record = { identityId, providers: [...new Set([...known, ...providers])] };
+    // Unchanged records are not rewritten: that is all a renewal usually finds.
+    const ours = same || loginsChanged || base.kind === "guest" || previous?.identityId === base.identityId;
+    if (ours && !(same && record.providers.length === known.length)) await records.writeUser(record);
+    check(generation);
+    // The guest these logins continued is linked or merged now, so its record goes; a different guest stored there is another tab's (made after a sign-out there).
+    if (base.kind === "guest" && (await records.readGuest()) === base.identityId) await records.deleteGuest();
+    check(generation);
   }
 
-  private install(kind: Session["kind"], issued: IssuedCredentials, change: IdentityChange | undefined): SessionWithCredentials {
-    const serverNow = this.deps.serverClock.now();
+  /**
+   * GetCredentialsForIdentity, checked: credentials that arrive with less life than the cushion
+   * (already expired on the server's own clock) cannot be handed out, and installing them would
+   * plan the next refresh at once; they fail as a retryable error, retried with the backoff.
+   */
+  async function issue(generation: number, identityId: string, logins?: Record<string, string>): Promise<IssuedCredentials> {
+    const issued = await deps.api.getCredentialsForIdentity(identityId, logins);
+    check(generation);
+    if (!(issued.expirationServerMs - deps.serverClock.now() > STILL_VALID_CUSHION_MS)) {
+      throw new CognitoIdpoolError("service-error", "Cognito issued credentials that had already expired.", { retryable: true });
+    }
+    return issued;
+  }
+
+  function install(kind: Session["kind"], issued: IssuedCredentials, change: IdentityChange | undefined): SessionWithCredentials {
+    const serverNow = deps.serverClock.now();
     // Half the lifetime at most, so short-lived credentials (tests, custom roles) are still reused.
-    const margin = Math.min(this.deps.refreshMarginMs, Math.max(0, (issued.expirationServerMs - serverNow) / 2));
+    const margin = Math.min(deps.refreshMarginMs, Math.max(0, (issued.expirationServerMs - serverNow) / 2));
     const credentials: HeldCredentials = { ...issued, refreshAtServerMs: issued.expirationServerMs - margin };
     const session: SessionWithCredentials = { identityId: issued.identityId, kind, credentials };
-    this.session = session;
-    this.refreshError = undefined;
-    this.scheduler.planAt(credentials.refreshAtServerMs);
-    this.deps.logger.debug("credentials issued", {
+    current = session;
+    refreshError = undefined;
+    sched.planAt(credentials.refreshAtServerMs);
+    deps.logger.debug("credentials issued", {
       identityId: issued.identityId,
       kind,
       expiresInSeconds: Math.round((issued.expirationServerMs - serverNow) / 1000),
     });
-    this.emitState();
-    if (change) this.announce(change, kind);
+    emitState();
+    if (change) announce(change, kind);
     return session;
   }
 
-  private announce(change: IdentityChange, kind: Session["kind"]): void {
-    this.identityEvents.emit(change);
+  function announce(change: IdentityChange, kind: Session["kind"]): void {
+    identityEvents.emit(change);
     if (change.identityId) {
-      this.deps.broadcast({
+      deps.broadcast({
         type: "identity",
         identityId: change.identityId,
         kind,
@@ -388,53 +428,53 @@ export class CredentialEngine {
     }
   }
 
-  private usable(session: Session | undefined): session is SessionWithCredentials {
-    return session?.credentials !== undefined && this.deps.serverClock.now() < session.credentials.refreshAtServerMs;
+  function usable(session: Session | undefined): session is SessionWithCredentials {
+    return session?.credentials !== undefined && deps.serverClock.now() < session.credentials.refreshAtServerMs;
   }
 
-  private stillValid(session: Session | undefined): session is SessionWithCredentials {
-    return session?.credentials !== undefined && this.deps.serverClock.now() < session.credentials.expirationServerMs - STILL_VALID_CUSHION_MS;
+  function stillValid(session: Session | undefined): session is SessionWithCredentials {
+    return session?.credentials !== undefined && deps.serverClock.now() < session.credentials.expirationServerMs - STILL_VALID_CUSHION_MS;
   }
 
-  private toDeviceCredentials(credentials: HeldCredentials): AwsCredentials {
+  function toDeviceCredentials(credentials: HeldCredentials): AwsCredentials {
     return {
       accessKeyId: credentials.accessKeyId,
       secretAccessKey: credentials.secretAccessKey,
       sessionToken: credentials.sessionToken,
-      expiration: new Date(this.deps.serverClock.toDevice(credentials.expirationServerMs)),
+      expiration: new Date(deps.serverClock.toDevice(credentials.expirationServerMs)),
     };
   }
 
-  private assertGuestsAllowed(): void {
-    if (!this.deps.allowGuests) throw guestsDisabled();
+  function assertGuestsAllowed(): void {
+    if (!deps.allowGuests) throw guestsDisabled();
   }
 
-  private check(generation: number): void {
-    if (generation !== this.generation) throw new Superseded();
+  function check(generation: number): void {
+    if (generation !== gen) throw new Superseded();
   }
 
-  private enqueue<T>(operation: () => Promise<T>): Promise<T> {
-    const result = this.queue.then(operation);
-    this.queue = result.catch(() => {});
+  function enqueue<T>(operation: () => Promise<T>): Promise<T> {
+    const result = queue.then(operation);
+    queue = result.catch(() => {});
     return result;
   }
 
-  private snapshot(): AuthState {
-    const session = this.session;
+  function snapshot(): AuthState {
+    const session = current;
     const state: AuthState = {
-      status: session?.kind ?? (this.logins ? "authenticated" : this.restoring ? "restoring" : "signedOut"),
-      storage: this.storageError ? "memory" : this.deps.storageKind,
+      status: session?.kind ?? (heldLogins ? "authenticated" : restoring ? "restoring" : "signedOut"),
+      storage: storageError ? "memory" : deps.storageKind,
     };
     if (session) state.identityId = session.identityId;
-    if (session?.credentials) state.expiration = new Date(this.deps.serverClock.toDevice(session.credentials.expirationServerMs));
-    if (this.storageError) state.storageError = this.storageError;
-    if (this.refreshError) state.refreshError = this.refreshError;
+    if (session?.credentials) state.expiration = new Date(deps.serverClock.toDevice(session.credentials.expirationServerMs));
+    if (storageError) state.storageError = storageError;
+    if (refreshError) state.refreshError = refreshError;
     return state;
   }
 
-  private emitState(): void {
-    const next = this.snapshot();
-    const prev = this.lastState;
+  function emitState(): void {
+    const next = snapshot();
+    const prev = lastState;
     if (
       next.status === prev.status &&
       next.identityId === prev.identityId &&
@@ -445,15 +485,42 @@ export class CredentialEngine {
     ) {
       return;
     }
-    this.lastState = next;
-    this.stateEvents.emit(next);
+    lastState = next;
+    stateEvents.emit(next);
   }
+
+  return {
+    stateEvents,
+    identityEvents,
+    /** Bumped by every sign-out and by `dispose()`; work that started under another value is void. */
+    get generation() {
+      return gen;
+    },
+    get state() {
+      return lastState;
+    },
+    attachScheduler(scheduler: RefreshScheduler) {
+      sched = scheduler;
+    },
+    storageFailed,
+    restoreGuest,
+    settled,
+    getCredentials,
+    getIdentityId,
+    refreshInBackground,
+    setLogins,
+    signOut,
+    dispose,
+    identityChangedElsewhere,
+  };
 }
+
+export type CredentialEngine = ReturnType<typeof createEngine>;
 
 function guestsDisabled(): CognitoIdpoolError {
   return new CognitoIdpoolError("guests-disabled", "No login is set and allowGuests is false: sign in or call setLogins() before asking for credentials.");
 }
 
-function cancelled(): CognitoIdpoolError {
-  return new CognitoIdpoolError("cancelled", "signOut() was called before the logins took effect.");
+export function cancelled(): CognitoIdpoolError {
+  return new CognitoIdpoolError("cancelled", "signOut() was called before this took effect.");
 }

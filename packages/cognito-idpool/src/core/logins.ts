@@ -1,4 +1,6 @@
 import { CognitoIdpoolError } from "../errors.js";
+import type { Timers } from "../platform/types.js";
+import { withDeadline } from "../platform/deadline.js";
 import type { LoginValue } from "../types.js";
 
 /** Cognito's limit on the `Logins` map. */
@@ -24,21 +26,29 @@ export function validateLogins(logins: unknown): asserts logins is Record<string
   }
 }
 
-/** Calls token functions (e.g. the user-pool module's "fresh ID token") so every request carries a current token. */
-export async function resolveLogins(logins: Record<string, LoginValue>): Promise<Record<string, string>> {
+/**
+ * Calls token functions (e.g. the user-pool module's "fresh ID token") so every request carries a
+ * current token. Each has `timeoutMs`: a provider function that never settles would otherwise
+ * hold the engine's queue, and every later call, for good. Errors name the login key, never the token.
+ */
+export async function resolveLogins(logins: Record<string, LoginValue>, limits: { timers: Timers; timeoutMs: number }): Promise<Record<string, string>> {
   const entries = await Promise.all(
     Object.entries(logins).map(async ([key, value]): Promise<[string, string]> => {
       if (typeof value === "string") return [key, value];
+      const failed = `The token function for login "${key}"`;
       let token: unknown;
       try {
-        token = await value();
+        token = await withDeadline(
+          (async () => value())(),
+          limits.timers,
+          limits.timeoutMs,
+          () => new CognitoIdpoolError("network-error", `${failed} did not return within ${limits.timeoutMs} ms.`),
+        );
       } catch (error) {
         if (error instanceof CognitoIdpoolError) throw error;
-        throw new CognitoIdpoolError("login-rejected", `The token function for login "${key}" failed.`, { cause: error });
+        throw new CognitoIdpoolError("login-rejected", `${failed} failed.`, { cause: error });
       }
-      if (typeof token !== "string" || token.length === 0) {
-        throw new CognitoIdpoolError("login-rejected", `The token function for login "${key}" did not return a token string.`);
-      }
+      if (typeof token !== "string" || token.length === 0) throw new CognitoIdpoolError("login-rejected", `${failed} did not return a token string.`);
       return [key, token];
     }),
   );

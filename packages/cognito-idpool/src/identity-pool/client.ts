@@ -5,9 +5,10 @@ import {
   type GetCredentialsForIdentityResponse,
   type GetIdResponse,
 } from "@aws-sdk/client-cognito-identity";
-import { createJsonRpcSend, serviceUrl } from "../aws/json-rpc.js";
-import { CognitoIdpoolError } from "../errors.js";
-import { toIdpoolError } from "./errors.js";
+import { createJsonRpcSend, serviceUrl, type JsonRpcAnswer } from "../aws/json-rpc.js";
+import { isIdentityId } from "./identity-id.js";
+import type { Timers } from "../platform/types.js";
+import { fromIdentityPoolError, malformedAnswer } from "./errors.js";
 
 /** Credentials as Cognito issued them; `expiration` is on the server's clock. */
 export interface IssuedCredentials {
@@ -30,16 +31,22 @@ export interface IdentityPoolApiConfig {
   endpoint: string | undefined;
   customRoleArn: string | undefined;
   fetch: typeof globalThis.fetch | undefined;
+  /** Deadline for each call's whole answer, headers and body. */
   requestTimeoutMs: number;
-  /** Called with the `Date` header of every response, errors included. */
+  /** Runs that deadline. */
+  timers: Timers;
+  /** Called with the `Date` header of every answer from Cognito, errors included. */
   observeServerDate(dateHeader: string | undefined): void;
 }
 
+/** Longest credential lifetime accepted past the answer's Date: the 12 hours IAM allows a role session, plus clock slack. */
+const MAX_LIFETIME_MS = 12 * 3_600_000 + 300_000;
+
 /**
  * The identity-pool client: `@aws-sdk/client-cognito-identity`'s operation schemas sent through the
- * SDK's awsJson1_1 protocol (see ../aws/json-rpc.ts), through the injected `fetch`. No retries
- * here: the refresh scheduler owns backoff, on an injectable clock, so one policy applies and
- * tests never wait on other timers.
+ * SDK's awsJson1_1 protocol (see ../aws/json-rpc.ts), through the injected `fetch`. It never
+ * retries: every call comes from the credential engine, whose refresh scheduler retries failures
+ * marked `retryable` on one backoff schedule shared by every caller, on an injectable clock. (User-pool calls differ; see ../user-pool/client.ts.)
  */
 export function createIdentityPoolApi(config: IdentityPoolApiConfig): IdentityPoolApi {
   const send = createJsonRpcSend({
@@ -48,47 +55,50 @@ export function createIdentityPoolApi(config: IdentityPoolApiConfig): IdentityPo
     defaultNamespace: "com.amazonaws.cognitoidentity",
     errorTypeRegistries,
     requestTimeoutMs: config.requestTimeoutMs,
+    timers: config.timers,
     fetch: config.fetch,
     observeServerDate: config.observeServerDate,
   });
 
-  const call = async <T>(loginKeys: string[], run: () => Promise<T>): Promise<T> => {
+  const call = async <T>(logins: Record<string, string> | undefined, run: () => Promise<JsonRpcAnswer<T>>): Promise<JsonRpcAnswer<T>> => {
     try {
       return await run();
     } catch (error) {
-      throw toIdpoolError(error, { identityPoolId: config.identityPoolId, loginKeys });
+      throw fromIdentityPoolError(error, { identityPoolId: config.identityPoolId, loginKeys: Object.keys(logins ?? {}) });
     }
   };
 
   return {
     async getId(logins) {
-      const output = await call(Object.keys(logins ?? {}), () =>
+      const { output } = await call(logins, () =>
         send<GetIdResponse>(GetId$, { IdentityPoolId: config.identityPoolId, ...(logins ? { Logins: logins } : {}) }),
       );
-      if (!output.IdentityId) throw missing("IdentityId");
+      // The rule stored ids are read back with: an id stored but unreadable would mean a new identity on every load.
+      if (!isIdentityId(output.IdentityId)) throw malformedAnswer("IdentityId");
       return output.IdentityId;
     },
     async getCredentialsForIdentity(identityId, logins) {
-      const output = await call(Object.keys(logins ?? {}), () =>
+      const { output, dateMs } = await call(logins, () =>
         send<GetCredentialsForIdentityResponse>(GetCredentialsForIdentity$, {
           IdentityId: identityId,
           ...(logins ? { Logins: logins } : {}),
           ...(config.customRoleArn ? { CustomRoleArn: config.customRoleArn } : {}),
         }),
       );
-      const c = output.Credentials;
-      if (!c?.AccessKeyId || !c.SecretKey || !c.SessionToken || !c.Expiration) throw missing("Credentials");
-      return {
-        identityId: output.IdentityId ?? identityId,
-        accessKeyId: c.AccessKeyId,
-        secretAccessKey: c.SecretKey,
-        sessionToken: c.SessionToken,
-        expirationServerMs: c.Expiration.getTime(),
-      };
+      if (output.IdentityId !== undefined && !isIdentityId(output.IdentityId)) throw malformedAnswer("IdentityId");
+      const { AccessKeyId: accessKeyId, SecretKey: secretAccessKey, SessionToken: sessionToken, Expiration } = output.Credentials ?? {};
+      const expirationServerMs = Expiration ? Expiration.getTime() : NaN;
+      // Checked against the same answer's Date (both are Cognito's clock): credentials that are
+      // already expired, or valid for longer than any role session, would mis-time the refresh.
+      const plausible = Number.isNaN(dateMs)
+        ? Number.isFinite(expirationServerMs)
+        : expirationServerMs > dateMs && expirationServerMs <= dateMs + MAX_LIFETIME_MS;
+      if (!isText(accessKeyId) || !isText(secretAccessKey) || !isText(sessionToken) || !plausible) throw malformedAnswer("Credentials");
+      return { identityId: output.IdentityId ?? identityId, accessKeyId, secretAccessKey, sessionToken, expirationServerMs };
     },
   };
 }
 
-function missing(member: string): CognitoIdpoolError {
-  return new CognitoIdpoolError("service-error", `Amazon Cognito's response has no ${member}.`, { retryable: true });
+function isText(value: unknown): value is string {
+  return typeof value === "string" && value !== "";
 }

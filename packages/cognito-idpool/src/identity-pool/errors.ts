@@ -1,21 +1,19 @@
+import { classify } from "../aws/json-rpc.js";
 import { CognitoIdpoolError, type ErrorCode } from "../errors.js";
 
 /**
- * What Cognito's identity-pool errors mean for the caller. Cognito reuses an exception name for
- * different causes (NotAuthorizedException means guests disabled, a foreign identity or a bad token),
- * so the cases below also match the start of the message, as the service words it.
+ * The one place that maps what the identity pool answered (or did not) to a {@link CognitoIdpoolError}.
+ * Cognito reuses an exception name for different causes (NotAuthorizedException means guests
+ * disabled, a foreign identity or a bad token), so the cases below also match the start of the
+ * message, as the service words it.
  */
-export function toIdpoolError(error: unknown, context: { identityPoolId: string; loginKeys: string[] }): CognitoIdpoolError {
+export function fromIdentityPoolError(error: unknown, context: { identityPoolId: string; loginKeys: string[] }): CognitoIdpoolError {
   if (error instanceof CognitoIdpoolError) return error;
-  const e = error as { name?: string; message?: string; $fault?: string; $metadata?: { httpStatusCode?: number } };
-  // Service errors carry `$fault`; anything else failed before a response was read (offline, DNS, CORS, timeout).
-  if (typeof e?.$fault !== "string") {
-    return new CognitoIdpoolError("network-error", `Could not reach Amazon Cognito: ${describe(error)}`, { cause: error });
-  }
-  const type = e.name ?? "";
-  const message = e.message ?? "";
+  const { status, type, message } = classify(error);
   const fail = (code: ErrorCode, text: string, retryable?: boolean) =>
     new CognitoIdpoolError(code, text, { cause: error, ...(retryable === undefined ? {} : { retryable }) });
+  // Only our own deadline's message is quoted: a transport's own message may echo anything.
+  if (status === undefined) return fail("network-error", `Could not reach Amazon Cognito${type === "TimeoutError" ? `: ${message}` : "."}`);
   const logins = context.loginKeys.length ? context.loginKeys.map((k) => `"${k}"`).join(", ") : "(none)";
 
   switch (type) {
@@ -46,12 +44,15 @@ export function toIdpoolError(error: unknown, context: { identityPoolId: string;
       return fail("not-authorized", message);
     case "ResourceConflictException":
       return fail("login-rejected", `The login ${logins} conflicts with another identity: ${message}`);
+    case "":
+      // No error Cognito named: a body that could not be read, or a proxy's page. A 2xx or 5xx may pass on retry.
+      return fail("service-error", `Amazon Cognito's answer could not be read (HTTP ${status}).`, status < 400 || status >= 500 || status === 429);
     default:
-      return fail("service-error", `${type || "Error"}: ${message}`, (e.$metadata?.httpStatusCode ?? 0) >= 500);
+      return fail("service-error", `${type}: ${message}`, status >= 500);
   }
 }
 
-function describe(error: unknown): string {
-  if (error instanceof Error) return error.cause instanceof Error ? `${error.message} (${error.cause.message})` : error.message;
-  return String(error);
+/** An answer that arrived and parsed but is not what Cognito sends: retried like Cognito's own failures. */
+export function malformedAnswer(member: string): CognitoIdpoolError {
+  return new CognitoIdpoolError("service-error", `Amazon Cognito's answer has no valid ${member}.`, { retryable: true });
 }

@@ -1,7 +1,7 @@
 import type { Clock, Logger, Timers } from "./types.js";
 
-/** The device clock. */
-export const systemClock: Clock = { now: () => Date.now() };
+/** The device clock, with the page's monotonic clock for elapsed time. */
+export const systemClock: Clock = { now: () => Date.now(), monotonic: () => performance.now() };
 
 /** setTimeout stores delays in a signed 32-bit integer (about 24.8 days); longer ones fire at once. */
 export const MAX_TIMER_DELAY_MS = 2 ** 31 - 1;

@@ -14,6 +14,12 @@
 export interface Clock {
   /** The current time, in milliseconds since the epoch (as `Date.now()`). */
   now(): number;
+  /**
+   * Milliseconds on a clock that only moves forward at a steady pace (as `performance.now()`), so
+   * elapsed time is measured right when the user or the network sets the device clock. Without it,
+   * elapsed time comes from `now()`.
+   */
+  monotonic?(): number;
 }
 
 /**

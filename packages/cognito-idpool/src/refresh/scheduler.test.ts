@@ -49,17 +49,34 @@ describe("refresh scheduler", () => {
     scheduler.failed(network());
     scheduler.failed(new CognitoIdpoolError("throttled", "slow down"));
     expect(time.requestedDelays).toEqual([750, 1500, 3000]);
-    expect(scheduler.attempts).toBe(3);
+    expect(scheduler.waiting()).toBe(true);
     scheduler.planAt(time.now() + 10_000);
+    expect(scheduler.waiting()).toBe(false);
     scheduler.failed(network());
     expect(time.requestedDelays.at(-1)).toBe(750);
   });
 
-  it("stops on errors that retrying cannot fix", () => {
+  it("stops on errors that retrying cannot fix, but callers still wait out the backoff", async () => {
     const { time, scheduler } = setup();
     scheduler.planAt(time.now() + 10_000);
     scheduler.failed(new CognitoIdpoolError("login-rejected", "expired token"));
     expect(time.pending()).toEqual([]);
+    expect(scheduler.waiting()).toBe(true);
+    await time.advance(750);
+    expect(scheduler.waiting()).toBe(false);
+  });
+
+  it("never plans two attempts closer than half a second, for past or unreadable due times", async () => {
+    const { time, scheduler, runs } = setup();
+    scheduler.planAt(time.now() - 60_000);
+    await time.advance(0);
+    expect(runs()).toBe(1);
+    scheduler.planAt(time.now() - 60_000);
+    scheduler.planAt(Number.NaN);
+    await time.advance(499);
+    expect(runs()).toBe(1);
+    await time.advance(1);
+    expect(runs()).toBe(2);
   });
 
   it("on wake-up runs an overdue refresh at once and leaves a future one alone", async () => {
@@ -89,7 +106,7 @@ describe("refresh scheduler", () => {
   it("re-arms instead of firing when the device clock made the timer early", async () => {
     const { time, scheduler, runs } = setup();
     scheduler.planAt(time.now() + 60_000);
-    time.jump(-30_000); // the user set the clock back
+    time.shiftClock(-30_000); // the user set the clock back
     await time.advance(60_000);
     expect(runs()).toBe(0);
     await time.advance(30_000);

@@ -3,6 +3,9 @@ import { MAX_TIMER_DELAY_MS } from "../platform/defaults.js";
 import type { Logger, Timers } from "../platform/types.js";
 import { backoffDelay } from "./backoff.js";
 
+/** Never two refresh attempts closer than this (the shortest backoff), whatever the expiration said (already expired, unreadable). */
+const MIN_INTERVAL_MS = 500;
+
 export type WakeReason = "visible" | "pageshow" | "online";
 
 export interface RefreshSchedulerDeps {
@@ -21,32 +24,43 @@ export interface RefreshSchedulerDeps {
  * backoff, and early when the page wakes up. Timers of sleeping or hidden tabs may fire late or
  * not at all, so {@link wake} re-checks the due time on `visibilitychange`, `pageshow` and `online`.
  * A failure never clears anything here: the identity and still-valid credentials stay where they are.
+ * It is the one retry schedule of the page: after a failure, callers that hold nothing valid wait
+ * for it ({@link waiting}) instead of sending requests of their own.
  */
 export class RefreshScheduler {
   private timer: unknown;
   private dueServerMs: number | undefined;
   private attempt = 0;
   private stopped = false;
+  /** Server time before which no refresh goes out after a failure; 0 when healthy. */
+  private retryAt = 0;
+  private lastFire = -Infinity;
 
   constructor(private readonly deps: RefreshSchedulerDeps) {}
 
   /** Credentials were renewed; the next renewal is due at `dueServerMs` (server clock). Resets backoff. */
   planAt(dueServerMs: number): void {
-    this.attempt = 0;
+    this.attempt = this.retryAt = 0;
     this.arm(dueServerMs);
   }
 
-  /** A refresh failed. Retryable errors (network, throttling, 5xx) retry with backoff; others wait for the next caller. */
+  /**
+   * A refresh failed. Retryable errors (network, throttling, 5xx) retry with backoff; after others
+   * nothing is retried in the background, but callers still wait out the same delay.
+   */
   failed(error: unknown): void {
     if (this.stopped) return;
-    if (!isCognitoIdpoolError(error) || !error.retryable) {
-      this.cancel();
-      return;
-    }
     this.attempt += 1;
     const delay = backoffDelay(this.attempt, this.deps.random);
-    this.deps.logger.debug("credential refresh failed; retrying", { attempt: this.attempt, delayMs: Math.round(delay), code: error.code });
-    this.arm(this.deps.serverNow() + delay);
+    this.retryAt = this.deps.serverNow() + delay;
+    if (!isCognitoIdpoolError(error) || !error.retryable) return this.disarm();
+    this.deps.logger.debug("refresh failed; retrying", { attempt: this.attempt, delayMs: Math.round(delay), code: error.code });
+    this.arm(this.retryAt);
+  }
+
+  /** A failure's backoff is still running: only the scheduler's own retry may go out. */
+  waiting(): boolean {
+    return this.deps.serverNow() < this.retryAt;
   }
 
   /** The page became visible, was restored from the back/forward cache, or came back online. */
@@ -59,7 +73,7 @@ export class RefreshScheduler {
   /** Nothing to renew any more (signed out, or disposed when `stop` is true). */
   cancel(): void {
     this.disarm();
-    this.attempt = 0;
+    this.attempt = this.retryAt = 0;
   }
 
   stop(): void {
@@ -67,16 +81,12 @@ export class RefreshScheduler {
     this.stopped = true;
   }
 
-  /** Retry attempt count since the last success (0 when healthy, or when no retry is planned). */
-  get attempts(): number {
-    return this.attempt;
-  }
-
   private arm(dueServerMs: number): void {
     if (this.stopped) return;
     this.disarm();
-    this.dueServerMs = dueServerMs;
-    const delay = Math.min(MAX_TIMER_DELAY_MS, Math.max(0, dueServerMs - this.deps.serverNow()));
+    // NaN (an unreadable expiration) and the past become "soon", never a loop.
+    this.dueServerMs = Math.max(dueServerMs || 0, this.lastFire + MIN_INTERVAL_MS);
+    const delay = Math.min(MAX_TIMER_DELAY_MS, Math.max(0, this.dueServerMs - this.deps.serverNow()));
     this.timer = this.deps.timers.setTimeout(() => this.onTimer(), delay);
   }
 
@@ -98,6 +108,7 @@ export class RefreshScheduler {
 
   private fire(): void {
     this.disarm();
+    this.lastFire = this.deps.serverNow();
     // Outcomes come back through planAt()/failed(), since a foreground caller may share this refresh.
     this.deps.refresh().catch(() => {});
   }

@@ -89,6 +89,41 @@ describe("Web Locks wrapper", () => {
     await expect(lock.request("x", () => Promise.reject(new Error("boom")))).rejects.toThrow("boom");
   });
 
+  it("goes ahead without the lock when Web Locks refuse it (SecurityError in a sandboxed iframe), and says so once", async () => {
+    const warn = vi.fn();
+    const refusing: WebLockApi = { request: vi.fn(() => Promise.reject(new DOMException("The request is not allowed.", "SecurityError"))) };
+    const lock = createWebLocksLock(refusing, { timers: new FakeTime(), logger: { debug() {}, warn }, timeoutMs: 10_000 });
+    let runs = 0;
+    expect(await lock.request("x", async () => ++runs)).toBe(1);
+    expect(await lock.request("x", async () => ++runs)).toBe(2);
+    expect(refusing.request).toHaveBeenCalledTimes(2);
+    expect(warn).toHaveBeenCalledTimes(1);
+    expect(warn).toHaveBeenCalledWith(
+      expect.stringMatching(/not granted; continuing without it/),
+      expect.objectContaining({ lock: "x", error: "SecurityError" }),
+    );
+  });
+
+  it("a failure of the work is passed through and the work is not run again unlocked", async () => {
+    const warn = vi.fn();
+    const lock = createWebLocksLock({ request: async (_n, _o, run) => run() }, { timers: new FakeTime(), logger: { debug() {}, warn }, timeoutMs: 10_000 });
+    const work = vi.fn(() => Promise.reject(new DOMException("work failed", "SecurityError")));
+    await expect(lock.request("x", work)).rejects.toThrow("work failed");
+    expect(work).toHaveBeenCalledTimes(1);
+    expect(warn).not.toHaveBeenCalled();
+  });
+
+  it("guests get credentials where Web Locks exist but refuse every request", async () => {
+    vi.stubGlobal("navigator", { locks: { request: () => Promise.reject(new DOMException("The request is not allowed.", "SecurityError")) } });
+    const env = createFakeEnv();
+    const auth = env.auth({ lock: undefined as never });
+    const creds = await auth.getCredentials();
+    expect(creds.identityId).toMatch(/^eu-west-1:/);
+    expect(env.cognito.count("GetId")).toBe(1);
+    expect(env.logs.filter((l) => /lock not granted/.test(l.message))).toHaveLength(1);
+    auth.dispose();
+  });
+
   it("the in-page lock runs callbacks one at a time, in order, even after a failure", async () => {
     const lock = createInPageLock();
     const order: string[] = [];

@@ -1,3 +1,4 @@
+import { errorCode } from "../errors.js";
 import type { LockManager, Logger, Timers } from "../platform/types.js";
 
 /** The part of the Web Locks API (`navigator.locks`) we use. */
@@ -7,11 +8,15 @@ export interface WebLockApi {
 
 /**
  * A {@link LockManager} on the Web Locks API: one holder per origin across tabs, windows and
- * workers. If the lock is not granted within `timeoutMs` (a frozen tab holding it), `run` goes
- * ahead unlocked: the worst case is one extra guest identity, which is better than a page stuck
- * waiting for credentials.
+ * workers. `run` goes ahead unlocked when the lock is not granted within `timeoutMs` (a frozen tab
+ * holding it), and when Web Locks refuse the request before granting it (`SecurityError` in opaque
+ * origins such as sandboxed iframes, where `navigator.locks` exists but never works): the worst
+ * case is one extra guest identity, which is better than a page that never gets credentials. A
+ * failure of `run` itself is passed through.
  */
 export function createWebLocksLock(locks: WebLockApi, options: { timers: Timers; logger: Logger; timeoutMs: number }): LockManager {
+  // A refusal repeats on every request of the page: said once.
+  let refused = false;
   return {
     async request<T>(name: string, run: () => Promise<T>): Promise<T> {
       const controller = new AbortController();
@@ -24,8 +29,10 @@ export function createWebLocksLock(locks: WebLockApi, options: { timers: Timers;
           return run();
         });
       } catch (error) {
-        if (started || !controller.signal.aborted) throw error;
-        options.logger.warn("lock not granted in time; continuing without it", { lock: name, timeoutMs: options.timeoutMs });
+        if (started) throw error;
+        // `error` tells the two apart: AbortError (our timeout) or the refusal, e.g. SecurityError.
+        if (!refused) options.logger.warn("lock not granted; continuing without it", { lock: name, error: errorCode(error) });
+        refused = !controller.signal.aborted;
         return run();
       } finally {
         options.timers.clearTimeout(timer);

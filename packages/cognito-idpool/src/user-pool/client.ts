@@ -1,8 +1,15 @@
 /**
  * The user-pool wire client: `@aws-sdk/client-cognito-identity-provider`'s operation schemas sent
  * through the SDK's awsJson1_1 protocol (see ../aws/json-rpc.ts), pointed at the host's endpoint,
- * reporting each response's `Date` header to the host (its server clock). `call` turns every
+ * reporting each answer's `Date` header to the host (its server clock). `call` turns every
  * failure into a {@link CognitoIdpoolError}.
+ *
+ * Who retries what: this client repeats one call, within the call, only where repeating cannot do
+ * what the first attempt may already have done (see {@link retries}), with the SDK-wide
+ * {@link backoffDelay} and the host's `random`. A call that still fails is the caller's: the
+ * token keeper retries renewals through a refresh scheduler, on the same backoff; interactive
+ * calls (signIn, signUp, …) reject and the app decides. Identity-pool calls are never repeated in
+ * flight (see ../identity-pool/client.ts): the refresh scheduler owns those.
  */
 import {
   ConfirmForgotPassword$,
@@ -34,9 +41,11 @@ import {
   type SignUpRequest,
   type SignUpResponse,
 } from "@aws-sdk/client-cognito-identity-provider";
+import type { CognitoIdpoolError } from "../errors.js";
 import { createJsonRpcSend, serviceUrl } from "../aws/json-rpc.js";
+import { backoffDelay } from "../refresh/backoff.js";
 import type { UserPoolHost } from "./contract.js";
-import { toCognitoIdpoolError, type ErrorContext } from "./errors.js";
+import { fromUserPoolError, malformedAnswer, type ErrorContext } from "./errors.js";
 
 /** The operations the session calls: their input and output. */
 export interface UserPoolOperations {
@@ -70,19 +79,29 @@ export interface UserPoolApi {
   send<Name extends UserPoolOperation>(operation: Name, input: UserPoolOperations[Name]["input"]): Promise<UserPoolOperations[Name]["output"]>;
 }
 
-/**
- * Attempts per call for failures that may pass (network, throttling, 5xx): the AWS SDK client this
- * replaced made three, in its standard retry mode. Token renewals back off on top of that, in the keeper.
- */
+/** Attempts per call, where repeating is allowed: what the AWS SDK client this replaced made in its standard retry mode. */
 const MAX_ATTEMPTS = 3;
-/** The standard mode's base delay: retry `n` waits a random time below `RETRY_BASE_MS * 2^n`. */
-const RETRY_BASE_MS = 100;
+/**
+ * Operations that may be sent again after a failure without an answer (network, deadline) or a
+ * 5xx, when the first may have been carried out: a sign-in attempt or a revocation repeated does
+ * no harm. The others would send a second code (ForgotPassword, ResendConfirmationCode), spend a
+ * one-time code or challenge session, or answer "already done" (SignUp, GlobalSignOut).
+ */
+const REPEATABLE: ReadonlySet<UserPoolOperation> = new Set(["InitiateAuth", "RevokeToken"]);
+
+/** Whether attempt `attempt` of `operation`, which failed with `error`, is worth another. Throttling means nothing was done. */
+function retries(operation: UserPoolOperation, error: CognitoIdpoolError, attempt: number): boolean {
+  return attempt < MAX_ATTEMPTS && (error.code === "throttled" || (error.retryable && REPEATABLE.has(operation)));
+}
+
+/** What the client needs of the host. */
+export type UserPoolApiHost = Pick<UserPoolHost, "options" | "region" | "endpoint" | "fetch" | "requestTimeoutMs" | "timers" | "random" | "observeServerDate">;
 
 /**
  * Builds the client for a host. Every operation the session calls is unsigned, so no AWS
  * credentials are configured or looked for.
  */
-export function createUserPoolApi(host: UserPoolHost): UserPoolApi {
+export function createUserPoolApi(host: UserPoolApiHost): UserPoolApi {
   const send = createJsonRpcSend({
     url: host.options.endpoint ?? host.endpoint ?? serviceUrl("cognito-idp", host.region),
     serviceTarget: "AWSCognitoIdentityProviderService",
@@ -90,21 +109,51 @@ export function createUserPoolApi(host: UserPoolHost): UserPoolApi {
     errorTypeRegistries,
     fetch: host.fetch,
     requestTimeoutMs: host.requestTimeoutMs,
+    timers: host.timers,
     observeServerDate: (date) => host.observeServerDate(date),
   });
   return {
     async send(operation, input) {
       for (let attempt = 1; ; attempt++) {
+        let output: UserPoolOperations[typeof operation]["output"];
         try {
-          return await send(SCHEMAS[operation], input);
+          ({ output } = await send<UserPoolOperations[typeof operation]["output"]>(SCHEMAS[operation], input));
         } catch (error) {
-          if (attempt === MAX_ATTEMPTS || !toCognitoIdpoolError(error).retryable) throw error;
-          const delay = Math.random() * RETRY_BASE_MS * 2 ** attempt;
-          await new Promise<void>((resolve) => host.timers.setTimeout(resolve, delay));
+          if (!retries(operation, fromUserPoolError(error), attempt)) throw error;
+          await new Promise<void>((resolve) =>
+            host.timers.setTimeout(
+              resolve,
+              backoffDelay(attempt, () => host.random()),
+            ),
+          );
+          continue;
         }
+        checkChallengeParameters(output as InitiateAuthResponse);
+        return output;
       }
     },
   };
+}
+
+/**
+ * The session reads NEW_PASSWORD_REQUIRED's `requiredAttributes` (a JSON array of names) and
+ * `userAttributes` (a JSON object) as such; anything else is a malformed answer, not a TypeError later.
+ */
+function checkChallengeParameters(output: Pick<InitiateAuthResponse, "ChallengeName" | "ChallengeParameters">): void {
+  if (output.ChallengeName !== "NEW_PASSWORD_REQUIRED") return;
+  const { requiredAttributes, userAttributes } = output.ChallengeParameters ?? {};
+  const parsed = (text: string | undefined, fallback: unknown): unknown => {
+    try {
+      return text ? JSON.parse(text) : fallback;
+    } catch {
+      return undefined;
+    }
+  };
+  const required = parsed(requiredAttributes, []);
+  const attributes = parsed(userAttributes, {});
+  if (!Array.isArray(required) || !required.every((name) => typeof name === "string"))
+    throw malformedAnswer("a requiredAttributes that is not a JSON array of names");
+  if (typeof attributes !== "object" || attributes === null || Array.isArray(attributes)) throw malformedAnswer("a userAttributes that is not a JSON object");
 }
 
 /**
@@ -114,6 +163,6 @@ export async function call<T>(send: () => Promise<T>, context: ErrorContext = "d
   try {
     return await send();
   } catch (error) {
-    throw toCognitoIdpoolError(error, context);
+    throw fromUserPoolError(error, context);
   }
 }

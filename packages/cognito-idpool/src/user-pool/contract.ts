@@ -1,9 +1,10 @@
 /**
  * The seam between the credential core (always loaded) and user-pool sign-in (loaded on first use
- * with a dynamic import, so guest-only pages never download it). Types, plus the one storage key
- * both sides need.
+ * with a dynamic import, so guest-only pages never download it). Types only: storage keys come
+ * from `storage/keys.ts` through the host.
  */
-import type { Clock, KeyValueStore, Logger, Timers } from "../platform/types.js";
+import type { KeyValueStore, Logger, Timers } from "../platform/types.js";
+import type { RefreshScheduler } from "../refresh/scheduler.js";
 import type { LoginValue, SignOutCause } from "../types.js";
 
 export type { LoginValue };
@@ -28,38 +29,43 @@ export interface UserPoolOptions {
   endpoint?: string;
 }
 
-/** Storage key, under the core's per-pool prefix, where user-pool tokens live. Shared so the core can tell "was signed in" without loading sign-in code. */
-export const USER_POOL_TOKENS_KEY = "userpool-tokens";
-
 /** What the core hands to the user-pool module. */
 export interface UserPoolHost {
   options: UserPoolOptions;
   region: string;
   /** One base URL for every Cognito call (the emulator's), if set. */
   endpoint: string | undefined;
-  /** The store the core uses (after any fallback to memory). Keys must be built with `storageKey`. */
-  storage: KeyValueStore;
-  /** Namespaces a key by identity pool: `storageKey(USER_POOL_TOKENS_KEY)`. */
-  storageKey(name: string): string;
-  clock: Clock;
+  /**
+   * The store the core uses. `degraded`: it answers from memory since storage failed, so "not
+   * found" no longer means "deleted" (never read as another tab's sign-out).
+   */
+  storage: KeyValueStore & { readonly degraded?: boolean };
+  /** Where this app client's tokens are stored: namespaced by identity pool, user pool and app client. */
+  tokensKey: string;
+  /** Server time (epoch ms), from the core's one server clock: token expiry, SRP timestamps. */
+  serverNow(): number;
+  /** The `random` option, in [0, 1): jitter. */
+  random(): number;
+  /** A retry schedule on the core's clock and backoff, woken with the page (visible, online) and stopped by `dispose()`. */
+  scheduler(refresh: () => Promise<unknown>): RefreshScheduler;
   timers: Timers;
   logger: Logger;
   /** The `fetch` option, for user-pool calls as for identity-pool calls. */
   fetch: typeof globalThis.fetch | undefined;
   /** A call not answered after this long fails as a network error (and is retried). */
   requestTimeoutMs: number;
-  /** Server time minus device time in ms, learned from Cognito `Date` headers (0 until known). */
-  clockOffsetMs(): number;
   /** Learn server time from a response `Date` header value. */
   observeServerDate(dateHeader: string | undefined): void;
   /** Makes these the identity-pool logins; the cached guest is linked or merged. Resolves once credentials for them are in. */
   setLogins(logins: Record<string, LoginValue>): Promise<void>;
   /**
    * Ends the identity-pool side of a session that ended without this page's `signOut()`:
-   * `sessionExpired` when the refresh token was refused, `signOut` when another tab signed out or
-   * signed in as someone else.
+   * `sessionExpired` when the refresh token was refused, `signOut` when storage shows another tab
+   * signed out or signed in as someone else. `local`: in this page only, storage and the other
+   * tabs left alone (the change was another tab's, or storage could not confirm the tokens were
+   * this session's); otherwise as a sign-out (storage cleared, the other tabs told).
    */
-  endSession(cause: SignOutCause): Promise<void>;
+  endSession(cause: SignOutCause, local: boolean): Promise<void>;
 }
 
 /**
@@ -323,12 +329,16 @@ export interface UserPoolSession extends UserPoolActions {
    */
   restore(): Promise<boolean>;
   /**
-   * Forgets the tokens (memory and storage) first, then revokes the refresh token (or `global`:
-   * GlobalSignOut). If the revocation fails (offline), it rejects with that error, but the user is
-   * signed out here regardless. The core clears the identity side.
+   * Ends the session in this page before returning: sign-ins, restores and renewals under way
+   * reject `cancelled` (or end silently) and write nothing more; the tokens are forgotten in
+   * memory. Storage is the core's to clear. Returns the revocation of the tokens held (else of
+   * `stored`, the value the core read under `tokensKey` before deleting it): RevokeToken, or with
+   * `global` GlobalSignOut; undefined when there is nothing to revoke.
    */
+  end(stored?: unknown): ((global: boolean) => Promise<void>) | undefined;
+  /** `end`, then deletes the stored tokens, then revokes: the whole sign-out of the user-pool side, for use without the core. */
   signOut(options: { global?: boolean }): Promise<void>;
-  /** Stops timers. */
+  /** Ends the session in this page (as `end`, nothing revoked) and stops its timers for good. */
   dispose(): void;
 }
 

@@ -17,7 +17,7 @@ import {
 } from "@aws-sdk/client-cognito-identity-provider";
 import { describe, expect, it } from "vitest";
 import { CognitoIdpoolError } from "../errors.js";
-import { toCognitoIdpoolError } from "./errors.js";
+import { fromUserPoolError } from "./errors.js";
 
 const meta = (status: number) => ({ $metadata: { httpStatusCode: status } });
 
@@ -62,7 +62,7 @@ describe("user-pool error mapping", () => {
   ];
 
   it.each(cases)("%s", (_label, error, code, retryable) => {
-    const mapped = toCognitoIdpoolError(error);
+    const mapped = fromUserPoolError(error);
     expect(mapped).toBeInstanceOf(CognitoIdpoolError);
     expect(mapped.code).toBe(code);
     expect(mapped.retryable).toBe(retryable);
@@ -71,23 +71,34 @@ describe("user-pool error mapping", () => {
 
   it("in the refresh context any refusal of the refresh token means the session is over", () => {
     for (const message of ["Refresh Token has expired", "Invalid Refresh Token", "Refresh Token has been revoked", "User is disabled."]) {
-      expect(toCognitoIdpoolError(new NotAuthorizedException({ message, ...meta(400) }), "refresh").code).toBe("session-expired");
+      expect(fromUserPoolError(new NotAuthorizedException({ message, ...meta(400) }), "refresh").code).toBe("session-expired");
     }
-    expect(toCognitoIdpoolError(new UserNotFoundException({ message: "User does not exist.", ...meta(400) }), "refresh").code).toBe("session-expired");
+    expect(fromUserPoolError(new UserNotFoundException({ message: "User does not exist.", ...meta(400) }), "refresh").code).toBe("session-expired");
     // Throttling and the network stay retryable there too.
-    expect(toCognitoIdpoolError(new TooManyRequestsException({ message: "Rate exceeded", ...meta(400) }), "refresh").code).toBe("throttled");
-    expect(toCognitoIdpoolError(new Error("offline"), "refresh").code).toBe("network-error");
+    expect(fromUserPoolError(new TooManyRequestsException({ message: "Rate exceeded", ...meta(400) }), "refresh").code).toBe("throttled");
+    expect(fromUserPoolError(new Error("offline"), "refresh").code).toBe("network-error");
   });
 
   it("never puts a token into a message", () => {
     const token = "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ4In0.c2lnbmF0dXJl";
-    const mapped = toCognitoIdpoolError(new InvalidParameterException({ message: `Bad value ${token}`, ...meta(400) }));
+    const mapped = fromUserPoolError(new InvalidParameterException({ message: `Bad value ${token}`, ...meta(400) }));
     expect(mapped.message).not.toContain(token);
     expect(mapped.message).toContain("[token]");
   });
 
+  it("an answer without an error type is a service-error, retryable unless it was a 4xx, like the identity pool's", () => {
+    const unreadable = (status: number) => Object.assign(new Error("The answer could not be read."), { name: "", $metadata: { httpStatusCode: status } });
+    expect(fromUserPoolError(unreadable(200))).toMatchObject({
+      code: "service-error",
+      retryable: true,
+      message: "The user pool's answer could not be read (HTTP 200).",
+    });
+    expect(fromUserPoolError(unreadable(502))).toMatchObject({ code: "service-error", retryable: true });
+    expect(fromUserPoolError(unreadable(403))).toMatchObject({ code: "service-error", retryable: false });
+  });
+
   it("passes our own errors through", () => {
     const ours = new CognitoIdpoolError("not-signed-in", "x");
-    expect(toCognitoIdpoolError(ours)).toBe(ours);
+    expect(fromUserPoolError(ours)).toBe(ours);
   });
 });

@@ -1,33 +1,26 @@
 /**
- * User-pool errors → {@link CognitoIdpoolError} codes. The AWS SDK error is kept as `cause`; our
- * messages are our own words plus, where it helps the user, Cognito's message with anything that
- * looks like a token removed (Cognito never echoes passwords).
+ * The one place that maps what the user pool answered (or did not) to {@link CognitoIdpoolError}
+ * codes. The AWS SDK error is kept as `cause`; our messages are our own words plus, where it helps
+ * the user, Cognito's message with anything that looks like a token removed (Cognito never echoes
+ * passwords).
  */
+import { classify } from "../aws/json-rpc.js";
 import { CognitoIdpoolError, type ErrorCode } from "../errors.js";
 
 /** `refresh`: REFRESH_TOKEN_AUTH, where any refusal means the session is over. */
 export type ErrorContext = "refresh" | "default";
 
-interface AwsLikeError {
-  name?: unknown;
-  message?: unknown;
-  $metadata?: { httpStatusCode?: unknown };
-}
-
 /**
  * Maps an error thrown by the user-pool client.
  */
-export function toCognitoIdpoolError(error: unknown, context: ErrorContext = "default"): CognitoIdpoolError {
+export function fromUserPoolError(error: unknown, context: ErrorContext = "default"): CognitoIdpoolError {
   if (error instanceof CognitoIdpoolError) return error;
-  const e = (typeof error === "object" && error !== null ? error : {}) as AwsLikeError;
-  const name = typeof e.name === "string" ? e.name : "";
-  const awsMessage = redact(typeof e.message === "string" ? e.message : "");
-  const status = typeof e.$metadata?.httpStatusCode === "number" ? e.$metadata.httpStatusCode : undefined;
+  const { status, type: name, message } = classify(error);
+  const awsMessage = redact(message);
   const make = (code: ErrorCode, message: string, retryable?: boolean) =>
     new CognitoIdpoolError(code, message, retryable === undefined ? { cause: error } : { cause: error, retryable });
-
-  // No HTTP status: the request never got an answer (offline, DNS, reset, timeout).
-  if (status === undefined) return make("network-error", `The user pool could not be reached${awsMessage ? ` (${awsMessage})` : ""}.`);
+  // Only our own deadline's message is quoted: a transport's own message may echo anything.
+  if (status === undefined) return make("network-error", `The user pool could not be reached${name === "TimeoutError" ? ` (${awsMessage})` : ""}.`);
 
   if (name === "TooManyRequestsException") return make("throttled", "The user pool is throttling requests; try again shortly.");
   if (name === "LimitExceededException" || name === "TooManyFailedAttemptsException" || /password attempts exceeded/i.test(awsMessage)) {
@@ -65,12 +58,19 @@ export function toCognitoIdpoolError(error: unknown, context: ErrorContext = "de
       return make("invalid-options", `The user pool or app client named in the \`userPool\` option does not exist: ${awsMessage}`);
     case "InvalidParameterException":
       return make("invalid-argument", `The user pool rejected a parameter: ${awsMessage}`);
+    case "":
+      // No error the user pool named: a body that could not be read, or a proxy's page. A 2xx or 5xx may pass on retry.
+      return make("service-error", `The user pool's answer could not be read (HTTP ${status}).`, status < 400 || status >= 500 || status === 429);
   }
-  if (status >= 500) return make("service-error", `The user pool failed (${name || status}): ${awsMessage}`, true);
-  return make("service-error", `The user pool returned ${name || `HTTP ${status}`}: ${awsMessage}`);
+  return make("service-error", `The user pool ${status >= 500 ? "failed" : "returned"} ${name}: ${awsMessage}`, status >= 500);
 }
 
 /** Drops anything shaped like a JWT, in case a message ever carries one. */
 function redact(message: string): string {
   return message.replace(/eyJ[\w-]*\.[\w-]*\.[\w-]*/g, "[token]");
+}
+
+/** An answer that arrived and parsed but is not what the user pool sends: retryable, like the pool's own failures. */
+export function malformedAnswer(what: string): CognitoIdpoolError {
+  return new CognitoIdpoolError("service-error", `The user pool's answer has ${what}.`, { retryable: true });
 }

@@ -1,33 +1,34 @@
 /**
  * Keeps the user-pool tokens alive: renews the ID token with REFRESH_TOKEN_AUTH before it expires
- * (a timer, plus on demand when credentials are fetched), one request at a time, with storage as
- * the source of truth shared by every tab. A refused refresh token ends the session; a network
- * failure or throttling only postpones the renewal.
+ * (on the core's retry schedule, plus on demand when credentials are fetched), one request at a
+ * time, with storage as the source of truth shared by every tab. A refused refresh token ends the
+ * session in this tab; a network failure or throttling only postpones the renewal; storage that
+ * cannot be read is never taken for another tab's sign-out.
  */
 import { CognitoIdpoolError, errorCode, isCognitoIdpoolError } from "../errors.js";
-import { MAX_TIMER_DELAY_MS } from "../platform/defaults.js";
-import { backoffDelay } from "../refresh/backoff.js";
 import type { SignOutCause } from "../types.js";
 import { call, type UserPoolApi } from "./client.js";
-import { USER_POOL_TOKENS_KEY, type UserPoolHost } from "./contract.js";
+import type { UserPoolHost } from "./contract.js";
 import { parseStoredTokens, renewalMarginMs, toStored, withClaims, type Tokens } from "./tokens.js";
 
 export interface TokenKeeper {
   /** The tokens in memory, if signed in. */
   current(): Tokens | undefined;
-  /** Reads stored tokens into memory (after a reload) and starts the renewal timer. */
+  /** Reads stored tokens into memory (after a reload) and plans their renewal. */
   load(): Promise<Tokens | undefined>;
   /** The stored tokens, without loading them. */
   peek(): Promise<Tokens | undefined>;
-  /** Makes fresh tokens from a sign-in the current ones: stored, and timed for renewal. */
+  /** Makes fresh tokens from a sign-in the current ones: stored, and planned for renewal. */
   adopt(tokens: Tokens): Promise<void>;
   /** The ID token, renewed first when it is within the renewal margin. */
   freshIdToken(): Promise<string>;
   /** Renews the tokens now, whatever their expiry (or takes newer ones another tab stored). A refused refresh token ends the session. */
   renew(): Promise<Tokens>;
-  /** Forgets the tokens here and in storage, and stops the timer. */
+  /** Forgets the tokens here and in storage. */
   forget(): Promise<void>;
-  /** Stops the timer. */
+  /** Forgets the tokens in memory at once (a renewal under way then writes nothing) and returns them; storage is left to the caller. */
+  end(): Tokens | undefined;
+  /** As `end`, and stops renewing for good. */
   dispose(): void;
 }
 
@@ -35,45 +36,20 @@ export interface TokenKeeper {
  * Creates the keeper of one user-pool session's tokens.
  */
 export function createTokenKeeper(host: UserPoolHost, api: UserPoolApi): TokenKeeper {
-  const key = host.storageKey(USER_POOL_TOKENS_KEY);
+  const key = host.tokensKey;
   let tokens: Tokens | undefined;
-  let timer: unknown;
-  let failures = 0;
   let inflight: Promise<Tokens> | undefined;
+  const scheduler = host.scheduler(() => renew());
 
-  const serverNow = () => host.clock.now() + host.clockOffsetMs();
-  const needsRenewal = (t: Tokens) => serverNow() >= t.expiresAt - renewalMarginMs(t);
-
-  function clearTimer() {
-    if (timer !== undefined) host.timers.clearTimeout(timer);
-    timer = undefined;
-  }
+  const needsRenewal = (t: Tokens) => host.serverNow() >= t.expiresAt - renewalMarginMs(t);
 
   /** Makes `next` this tab's tokens (or none), and plans their renewal afresh. */
   function use(next: Tokens | undefined) {
     tokens = next;
-    failures = 0;
-    schedule();
-  }
-
-  function schedule() {
-    clearTimer();
-    if (!tokens) return;
-    let delay: number;
-    if (failures > 0) {
-      delay = backoffDelay(failures, Math.random);
-    } else {
-      // Up to a fifth of the margin earlier, so tabs opened together do not all renew at once.
-      const margin = renewalMarginMs(tokens);
-      delay = tokens.expiresAt - margin - serverNow() - (Math.random() * margin) / 5;
-    }
-    timer = host.timers.setTimeout(
-      () => {
-        timer = undefined;
-        renew().catch((error: unknown) => host.logger.debug("user pool: scheduled token renewal failed", { code: errorCode(error) }));
-      },
-      Math.min(MAX_TIMER_DELAY_MS, Math.max(0, delay)),
-    );
+    if (!next) return scheduler.cancel();
+    // Up to a fifth of the margin earlier, so tabs opened together do not all renew at once.
+    const margin = renewalMarginMs(next);
+    scheduler.planAt(next.expiresAt - margin - (host.random() * margin) / 5);
   }
 
   async function readStored(): Promise<Tokens | undefined | "unreadable"> {
@@ -84,9 +60,10 @@ export function createTokenKeeper(host: UserPoolHost, api: UserPoolApi): TokenKe
       host.logger.warn("user pool: could not read stored tokens", { code: errorCode(error) });
       return "unreadable";
     }
+    // Storage fell back to memory: "nothing stored" only means "not known to this page".
+    if (host.storage.degraded) return "unreadable";
     const tokens = parseStoredTokens(value, host.options);
-    // Corrupt, or from another pool or app client: useless here, and it would make the core load
-    // sign-in code on every start.
+    // Corrupt: useless, and it would make the core load sign-in code on every start.
     if (!tokens && value !== undefined) await host.storage.del(key).catch(() => undefined);
     return tokens;
   }
@@ -100,13 +77,14 @@ export function createTokenKeeper(host: UserPoolHost, api: UserPoolApi): TokenKe
   }
 
   /**
-   * Ends the session in this tab. The identity side is told without waiting: this may run inside
-   * the core's own credential fetch (through the login function), which must not wait on itself.
+   * Ends the session: everywhere when `own` (the stored tokens are this session's), else in this tab
+   * only. The identity side is told without waiting: this may run inside the core's own credential
+   * fetch (through the login function), which must not wait on itself.
    */
-  async function end(cause: SignOutCause, deleteStored: boolean) {
+  async function end(cause: SignOutCause, own: boolean) {
     use(undefined);
-    if (deleteStored) await host.storage.del(key).catch(() => undefined);
-    host.endSession(cause).catch((error: unknown) => host.logger.warn("user pool: ending the identity session failed", { code: errorCode(error) }));
+    if (own) await host.storage.del(key).catch(() => undefined);
+    host.endSession(cause, !own).catch((error: unknown) => host.logger.warn("user pool: ending the identity session failed", { code: errorCode(error) }));
   }
 
   function renew(): Promise<Tokens> {
@@ -114,9 +92,11 @@ export function createTokenKeeper(host: UserPoolHost, api: UserPoolApi): TokenKe
       const mine = tokens;
       if (!mine) throw notSignedIn();
       const stored = await readStored();
+      // Ended (signed out, disposed) while storage was read: nothing more is written.
+      if (tokens !== mine) throw notSignedIn();
       let base = mine;
       if (stored !== "unreadable") {
-        // Another tab signed out, or signed in as someone else: this tab's session is over.
+        // Another tab signed out, or signed in as someone else: this tab's session is over; storage is that tab's.
         if (!stored || stored.sub !== mine.sub) {
           await end("signOut", false);
           throw notSignedIn();
@@ -142,7 +122,7 @@ export function createTokenKeeper(host: UserPoolHost, api: UserPoolApi): TokenKe
           accessToken: result.AccessToken,
           refreshToken: result.RefreshToken ?? base.refreshToken,
         });
-        // Signed out, or signed in again, while the request was out: those tokens win.
+        // Signed out, disposed, or signed in again while the request was out: those win.
         if (tokens !== mine) throw notSignedIn();
         use(next);
         await save(next);
@@ -151,11 +131,9 @@ export function createTokenKeeper(host: UserPoolHost, api: UserPoolApi): TokenKe
         if (tokens !== mine) throw error;
         if (isCognitoIdpoolError(error, "session-expired")) {
           host.logger.debug("user pool: the refresh token was refused; the session ends");
-          await end("sessionExpired", true);
-        } else {
-          failures += 1;
-          schedule();
-        }
+          // Only tokens read from storage are known to be this session's to delete.
+          await end("sessionExpired", stored !== "unreadable");
+        } else scheduler.failed(error);
         throw error;
       }
     })().finally(() => {
@@ -163,6 +141,12 @@ export function createTokenKeeper(host: UserPoolHost, api: UserPoolApi): TokenKe
     });
     return inflight;
   }
+
+  const drop = () => {
+    const held = tokens;
+    use(undefined);
+    return held;
+  };
 
   return {
     current: () => tokens,
@@ -188,7 +172,7 @@ export function createTokenKeeper(host: UserPoolHost, api: UserPoolApi): TokenKe
       } catch (error) {
         // Offline or throttled: a token that has not expired yet still works.
         const still = tokens;
-        if (isCognitoIdpoolError(error) && error.retryable && still && serverNow() < still.expiresAt) return still.idToken;
+        if (isCognitoIdpoolError(error) && error.retryable && still && host.serverNow() < still.expiresAt) return still.idToken;
         throw error;
       }
     },
@@ -197,7 +181,11 @@ export function createTokenKeeper(host: UserPoolHost, api: UserPoolApi): TokenKe
       await host.storage.del(key);
     },
     renew,
-    dispose: clearTimer,
+    end: drop,
+    dispose() {
+      drop();
+      scheduler.stop();
+    },
   };
 }
 

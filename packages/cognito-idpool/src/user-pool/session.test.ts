@@ -6,7 +6,7 @@ import { beforeEach, describe, expect, it } from "vitest";
 import { createFakeHost, MemoryStore, settle, type FakeHost } from "../../test/fakes/userpool-host.js";
 import { FakeUserPool } from "../../test/fakes/userpool-idp.js";
 import { CognitoIdpoolError, isCognitoIdpoolError } from "../errors.js";
-import { USER_POOL_TOKENS_KEY, type LoginValue, type UserPoolSession } from "./contract.js";
+import type { LoginValue, UserPoolSession } from "./contract.js";
 import { createUserPoolSessionWith } from "./session.js";
 
 const HOUR = 3_600_000;
@@ -44,7 +44,7 @@ function idTokenClaims(token: string) {
   return JSON.parse(Buffer.from(token.split(".")[1]!, "base64url").toString()) as { exp: number; n: number };
 }
 
-const stored = () => host.store.data.get(host.storageKey(USER_POOL_TOKENS_KEY)) as { refreshToken: string; idToken: string } | undefined;
+const stored = () => host.store.data.get(host.tokensKey) as { refreshToken: string; idToken: string } | undefined;
 
 beforeEach(() => setup());
 
@@ -244,7 +244,7 @@ describe("across tabs (shared storage)", () => {
     host.clockRef.advance(HOUR - 60_000);
     expect(await session.restore()).toBe(true);
     expect(pool.count("InitiateAuth", "REFRESH_TOKEN_AUTH")).toBe(1);
-    const renewedByB = (store.data.get(host.storageKey(USER_POOL_TOKENS_KEY)) as { idToken: string }).idToken;
+    const renewedByB = (store.data.get(host.tokensKey) as { idToken: string }).idToken;
     // Tab A needs a token now: it finds B's in storage.
     const tokenA = await (tabA.host.loginsSet[0]![LOGIN_KEY] as () => Promise<string>)();
     expect(tokenA).toBe(renewedByB);
@@ -253,7 +253,7 @@ describe("across tabs (shared storage)", () => {
 
   it("a sign-out in another tab ends this tab's session at its next renewal", async () => {
     await signIn();
-    await host.store.del(host.storageKey(USER_POOL_TOKENS_KEY));
+    await host.store.del(host.tokensKey);
     host.clockRef.advance(HOUR - 60_000);
     const error = await loginFunction()().catch((e: unknown) => e);
     expect(isCognitoIdpoolError(error, "not-signed-in")).toBe(true);
@@ -265,7 +265,7 @@ describe("across tabs (shared storage)", () => {
 describe("restore after a reload", () => {
   it("nothing stored, or stored for another app client, or corrupt: false, no request, the useless value removed", async () => {
     expect(await session.restore()).toBe(false);
-    await host.store.set(host.storageKey(USER_POOL_TOKENS_KEY), {
+    await host.store.set(host.tokensKey, {
       version: 1,
       userPoolId: "eu-west-1_TestPool1",
       clientId: "other",
@@ -275,7 +275,7 @@ describe("restore after a reload", () => {
     });
     expect(await session.restore()).toBe(false);
     expect(stored()).toBeUndefined();
-    await host.store.set(host.storageKey(USER_POOL_TOKENS_KEY), "corrupt");
+    await host.store.set(host.tokensKey, "corrupt");
     expect(await session.restore()).toBe(false);
     expect(stored()).toBeUndefined();
     expect(pool.calls).toHaveLength(0);

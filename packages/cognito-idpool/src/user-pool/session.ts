@@ -22,7 +22,7 @@ import type {
 } from "./contract.js";
 import { createTokenKeeper, type TokenKeeper } from "./keeper.js";
 import { formatSrpTimestamp, startSrp } from "./srp.js";
-import { withClaims, type Tokens } from "./tokens.js";
+import { parseStoredTokens, withClaims, type Tokens } from "./tokens.js";
 
 const SUPPORTED_CHALLENGES: readonly string[] = ["NEW_PASSWORD_REQUIRED", "SOFTWARE_TOKEN_MFA", "SMS_MFA", "EMAIL_OTP"] satisfies ChallengeName[];
 
@@ -53,8 +53,15 @@ export function createUserPoolSessionWith(host: UserPoolHost, api: UserPoolApi):
   const { userPoolId, clientId } = host.options;
   const keeper: TokenKeeper = createTokenKeeper(host, api);
   let pending: PendingChallenge | undefined;
+  /** Bumped when the session ends in this page: a sign-in or restore that began before it is void. */
+  let epoch = 0;
+  /** Throws `cancelled` when the session ended since `started` (checked after every await of a sign-in). */
+  const live = (started: number) => {
+    if (started !== epoch) throw cancelled();
+  };
 
-  async function signedIn(result: AuthenticationResultType): Promise<SignInResult> {
+  async function signedIn(result: AuthenticationResultType, started: number): Promise<SignInResult> {
+    live(started);
     pending = undefined;
     if (!result.IdToken || !result.AccessToken || !result.RefreshToken) {
       throw new CognitoIdpoolError("service-error", "The user pool signed the user in but returned no ID, access or refresh token.");
@@ -68,10 +75,13 @@ export function createUserPoolSessionWith(host: UserPoolHost, api: UserPoolApi):
       refreshToken: result.RefreshToken,
     });
     await keeper.adopt(tokens);
-    await setLogins(tokens).catch(async (error: unknown) => {
+    try {
+      live(started);
+      await setLogins(tokens);
+    } catch (error) {
       await rollBack(tokens);
       throw error;
-    });
+    }
     return { status: "signedIn" };
   }
 
@@ -88,8 +98,10 @@ export function createUserPoolSessionWith(host: UserPoolHost, api: UserPoolApi):
   async function next(
     out: Pick<InitiateAuthResponse, "AuthenticationResult" | "ChallengeName" | "ChallengeParameters" | "Session">,
     username: string,
+    started: number,
   ): Promise<SignInResult> {
-    if (out.AuthenticationResult) return signedIn(out.AuthenticationResult);
+    live(started);
+    if (out.AuthenticationResult) return signedIn(out.AuthenticationResult, started);
     const name = out.ChallengeName;
     if (!name || !SUPPORTED_CHALLENGES.includes(name) || !out.Session) {
       pending = undefined;
@@ -107,7 +119,7 @@ export function createUserPoolSessionWith(host: UserPoolHost, api: UserPoolApi):
     return result;
   }
 
-  async function srpSignIn(username: string, password: string) {
+  async function srpSignIn(username: string, password: string, since: number) {
     const srp = startSrp();
     const started = await call(() =>
       api.send("InitiateAuth", { AuthFlow: "USER_SRP_AUTH", ClientId: clientId, AuthParameters: { USERNAME: username, SRP_A: srp.srpA } }),
@@ -120,7 +132,7 @@ export function createUserPoolSessionWith(host: UserPoolHost, api: UserPoolApi):
       );
     }
     // Cognito checks TIMESTAMP against its own clock, so a wrong device clock must not leak in.
-    const timestamp = formatSrpTimestamp(host.clock.now() + host.clockOffsetMs());
+    const timestamp = formatSrpTimestamp(host.serverNow());
     const poolName = userPoolId.slice(userPoolId.indexOf("_") + 1);
     const signature = await srp.passwordClaimSignature({ poolName, userIdForSrp, password, srpB, salt, secretBlock, timestamp });
     const verified = await call(() =>
@@ -131,11 +143,12 @@ export function createUserPoolSessionWith(host: UserPoolHost, api: UserPoolApi):
         ChallengeResponses: { USERNAME: userIdForSrp, PASSWORD_CLAIM_SECRET_BLOCK: secretBlock, TIMESTAMP: timestamp, PASSWORD_CLAIM_SIGNATURE: signature },
       }),
     );
-    return next(verified, userIdForSrp);
+    return next(verified, userIdForSrp, since);
   }
 
   return {
     async restore() {
+      const started = epoch;
       if (!(await keeper.load())) return false;
       let tokens: Tokens | undefined;
       try {
@@ -145,6 +158,7 @@ export function createUserPoolSessionWith(host: UserPoolHost, api: UserPoolApi):
           host.logger.debug("user pool: could not renew the ID token while restoring", { code: errorCode(error) });
         });
         tokens = keeper.current();
+        live(started);
         if (!tokens) return false;
         try {
           await setLogins(tokens);
@@ -153,11 +167,12 @@ export function createUserPoolSessionWith(host: UserPoolHost, api: UserPoolApi):
           // token or of a user signed out everywhere. Only the user pool can tell: ask it, once.
           if (!isCognitoIdpoolError(error, "login-rejected")) throw error;
           tokens = await keeper.renew();
+          live(started);
           await setLogins(tokens);
         }
         return true;
       } catch (error) {
-        if (sessionEnded(error)) return false;
+        if (sessionEnded(error) || started !== epoch) return false;
         // Offline, the tokens stay for the next attempt; any other refusal is final.
         if (tokens && !(isCognitoIdpoolError(error) && error.retryable)) await rollBack(tokens);
         throw error;
@@ -174,17 +189,19 @@ export function createUserPoolSessionWith(host: UserPoolHost, api: UserPoolApi):
         throw new CognitoIdpoolError("invalid-argument", "signIn: a user is already signed in; call signOut() first.");
       }
       pending = undefined;
-      if (authFlow === "USER_SRP_AUTH") return srpSignIn(username, password);
+      const started = epoch;
+      if (authFlow === "USER_SRP_AUTH") return srpSignIn(username, password, started);
       const out = await call(() =>
         api.send("InitiateAuth", { AuthFlow: "USER_PASSWORD_AUTH", ClientId: clientId, AuthParameters: { USERNAME: username, PASSWORD: password } }),
       );
-      return next(out, username);
+      return next(out, username, started);
     },
 
     async confirmSignIn(input: ConfirmSignInInput) {
       const { answer } = requireFields("confirmSignIn", input, ["answer"]);
       const challenge = pending;
       if (!challenge) throw new CognitoIdpoolError("no-pending-challenge", "confirmSignIn: there is no sign-in challenge to answer; call signIn first.");
+      const started = epoch;
       const responses: Record<string, string> = { USERNAME: challenge.username, [ANSWER_FIELD[challenge.name]]: answer };
       if (challenge.name === "NEW_PASSWORD_REQUIRED") {
         for (const [name, value] of Object.entries(input.userAttributes ?? {})) responses[`userAttributes.${name}`] = value;
@@ -200,7 +217,7 @@ export function createUserPoolSessionWith(host: UserPoolHost, api: UserPoolApi):
         if (isCognitoIdpoolError(error, "session-expired") || isCognitoIdpoolError(error, "not-authorized")) pending = undefined;
         throw error;
       }
-      return next(out, challenge.username);
+      return next(out, challenge.username, started);
     },
 
     async signUp(input: SignUpInput): Promise<SignUpResult> {
@@ -244,36 +261,50 @@ export function createUserPoolSessionWith(host: UserPoolHost, api: UserPoolApi):
       return { username: tokens.username, sub: tokens.sub, claims: { ...tokens.claims } };
     },
 
+    end,
+
     async signOut(options = {}) {
-      pending = undefined;
-      const tokens = keeper.current() ?? (await keeper.load());
-      // Local first and unconditionally: a failed revocation must never leave the page signed in.
-      // The failure is still reported, so the app knows the tokens stay valid at the pool until they expire.
-      await keeper.forget();
-      if (!tokens) return;
-      if (options.global) {
-        const accessToken = await usableAccessToken(tokens);
-        await call(() => api.send("GlobalSignOut", { AccessToken: accessToken }));
-      } else {
-        await call(() => api.send("RevokeToken", { Token: tokens.refreshToken, ClientId: clientId }));
-      }
+      const revoke = end(keeper.current() ? undefined : await host.storage.get(host.tokensKey));
+      await host.storage.del(host.tokensKey);
+      await revoke?.(options.global === true);
     },
 
     dispose() {
+      epoch += 1;
+      pending = undefined;
       keeper.dispose();
     },
   };
 
+  function end(stored?: unknown): ((global: boolean) => Promise<void>) | undefined {
+    epoch += 1;
+    pending = undefined;
+    const tokens = keeper.end() ?? parseStoredTokens(stored, host.options);
+    if (!tokens) return undefined;
+    // Revocation only: the core has signed out locally already, and a failure is reported so the
+    // app knows the tokens stay valid at the pool until they expire.
+    return async (global) => {
+      if (global) {
+        const accessToken = await usableAccessToken(tokens);
+        await call(() => api.send("GlobalSignOut", { AccessToken: accessToken }));
+      } else await call(() => api.send("RevokeToken", { Token: tokens.refreshToken, ClientId: clientId }));
+    };
+  }
+
   /** GlobalSignOut needs an unexpired access token; renew it (without storing) when it is not. */
   async function usableAccessToken(tokens: Tokens): Promise<string> {
     const exp = decodeJwt(tokens.accessToken).exp;
-    if (typeof exp === "number" && exp * 1000 > host.clock.now() + host.clockOffsetMs() + 30_000) return tokens.accessToken;
+    if (typeof exp === "number" && exp * 1000 > host.serverNow() + 30_000) return tokens.accessToken;
     const out = await call(
       () => api.send("InitiateAuth", { AuthFlow: "REFRESH_TOKEN_AUTH", ClientId: clientId, AuthParameters: { REFRESH_TOKEN: tokens.refreshToken } }),
       "refresh",
     );
     return out.AuthenticationResult?.AccessToken ?? tokens.accessToken;
   }
+}
+
+function cancelled(): CognitoIdpoolError {
+  return new CognitoIdpoolError("cancelled", "signOut() was called before the sign-in took effect.");
 }
 
 /** The refresh token was refused (the keeper has ended the session), or the tokens are gone (signed out meanwhile). */

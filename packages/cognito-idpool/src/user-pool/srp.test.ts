@@ -5,6 +5,7 @@
  */
 import { createRequire } from "node:module";
 import { afterEach, describe, expect, it, vi } from "vitest";
+import { CognitoIdpoolError } from "../errors.js";
 import { formatSrpTimestamp, padHex, startSrp } from "./srp.js";
 
 const require = createRequire(import.meta.url);
@@ -159,10 +160,19 @@ describe("SRP against amazon-cognito-identity-js", { timeout: 30_000 }, () => {
     expect(formatSrpTimestamp(Date.parse("2024-03-05T09:07:02Z"))).toBe("Tue Mar 5 09:07:02 UTC 2024");
   });
 
-  it("refuses a B that is 0 mod N and non-hex server values", async () => {
+  it("refuses unusable server values (B that is 0 mod N, non-hex SRP_B or SALT, non-base64 SECRET_BLOCK) as retryable service errors", async () => {
     const ours = startSrp();
-    const base = { poolName: POOL_NAME, userIdForSrp: "u", password: "p", salt: "01", secretBlock: base64(8), timestamp: "t" };
-    await expect(ours.passwordClaimSignature({ ...base, srpB: "0" })).rejects.toThrow(/B mod N/);
-    await expect(ours.passwordClaimSignature({ ...base, srpB: "xyz" })).rejects.toThrow(/SRP_B/);
+    const base = { poolName: POOL_NAME, userIdForSrp: "u", password: "p", srpB: "5c3a" + "17".repeat(380), salt: "01", secretBlock: base64(8), timestamp: "t" };
+    for (const [bad, what] of [
+      [{ srpB: "0" }, /SRP_B whose B mod N is 0/],
+      [{ srpB: "xyz" }, /SRP_B that is not hex/],
+      [{ srpB: "" }, /SRP_B that is not hex/],
+      [{ salt: "-01" }, /SALT that is not hex/],
+      [{ secretBlock: "not base64!" }, /SECRET_BLOCK that is not base64/],
+    ] as const) {
+      const error = await ours.passwordClaimSignature({ ...base, ...bad }).catch((e: unknown) => e);
+      expect(error, JSON.stringify(bad)).toBeInstanceOf(CognitoIdpoolError);
+      expect(error).toMatchObject({ code: "service-error", retryable: true, message: expect.stringMatching(what) });
+    }
   });
 });

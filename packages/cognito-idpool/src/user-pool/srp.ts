@@ -2,8 +2,9 @@
  * Cognito's SRP-6a variant (USER_SRP_AUTH + PASSWORD_VERIFIER), as amazon-cognito-identity-js
  * computes it, on BigInt and WebCrypto only: no Buffer, no polyfills, the same in browsers and
  * Node 20 (`globalThis.crypto`). The password never leaves the page; only a signature proving we
- * know it does.
+ * know it does. Server values that cannot be used reject with a retryable `service-error`.
  */
+import { malformedAnswer } from "./errors.js";
 
 /** RFC 5054's 3072-bit group, the one Cognito uses. */
 const N = BigInt(
@@ -64,9 +65,9 @@ export function startSrp(smallA: bigint = randomBigInt(128)): SrpExchange {
     srpA: A.toString(16),
     async passwordClaimSignature(input) {
       const B = parseHex(input.srpB, "SRP_B");
-      if (B % N === 0n) throw new Error("SRP: the server's B mod N is 0");
+      if (B % N === 0n) throw malformedAnswer("an SRP_B whose B mod N is 0");
       const u = await hashHex(padHex(A) + padHex(B));
-      if (u === 0n) throw new Error("SRP: u is 0");
+      if (u === 0n) throw malformedAnswer("an SRP_B that makes u 0");
       const k = await multiplier();
       const identityHash = await sha256Hex(utf8(`${input.poolName}${input.userIdForSrp}:${input.password}`));
       const x = await hashHex(padHex(parseHex(input.salt, "SALT")) + identityHash);
@@ -75,7 +76,7 @@ export function startSrp(smallA: bigint = randomBigInt(128)): SrpExchange {
       const base = mod(B - k * modPow(g, x, N), N);
       const S = modPow(base, a + u * x, N);
       const key = await hkdf(hexToBytes(padHex(S)), hexToBytes(padHex(u)));
-      const message = concat(utf8(input.poolName), utf8(input.userIdForSrp), base64ToBytes(input.secretBlock), utf8(input.timestamp));
+      const message = concat(utf8(input.poolName), utf8(input.userIdForSrp), secretBlockBytes(input.secretBlock), utf8(input.timestamp));
       return bytesToBase64(await hmac(key, message));
     },
   };
@@ -137,7 +138,7 @@ function randomBigInt(bytes: number): bigint {
 }
 
 function parseHex(hex: string, name: string): bigint {
-  if (!/^[0-9a-fA-F]+$/.test(hex)) throw new Error(`SRP: ${name} from the server is not hex`);
+  if (!/^[0-9a-fA-F]+$/.test(hex)) throw malformedAnswer(`a ${name} that is not hex`);
   return BigInt(`0x${hex}`);
 }
 
@@ -193,6 +194,15 @@ function base64ToBytes(base64: string): Uint8Array {
   const out = new Uint8Array(binary.length);
   for (let i = 0; i < binary.length; i++) out[i] = binary.charCodeAt(i);
   return out;
+}
+
+/** `SECRET_BLOCK`'s bytes; `atob` would throw a DOMException for anything that is not base64. */
+function secretBlockBytes(base64: string): Uint8Array {
+  try {
+    return base64ToBytes(base64);
+  } catch {
+    throw malformedAnswer("a SECRET_BLOCK that is not base64");
+  }
 }
 
 function bytesToBase64(bytes: Uint8Array): string {

@@ -5,6 +5,7 @@
  */
 import { decodeJwt } from "jose";
 import type { UserPoolOptions } from "./contract.js";
+import { malformedAnswer } from "./errors.js";
 
 /** What is kept in storage under `USER_POOL_TOKENS_KEY`. */
 export interface StoredTokens {
@@ -51,14 +52,19 @@ export function parseStoredTokens(value: unknown, options: UserPoolOptions): Tok
 }
 
 /**
- * Decodes the ID token; throws when it is not a user-pool ID token we can use.
+ * Decodes the ID token; throws a retryable `service-error` when it is not a user-pool ID token we
+ * can use (the user pool answered with something else), never jose's or the JSON parser's error.
  */
 export function withClaims(stored: StoredTokens): Tokens {
-  const claims = decodeJwt(stored.idToken) as Record<string, unknown>;
-  const { exp, iat, iss, sub } = claims;
-  if (typeof exp !== "number" || typeof iss !== "string" || typeof sub !== "string") {
-    throw new Error("The ID token lacks exp, iss or sub");
+  let claims: Record<string, unknown>;
+  try {
+    claims = decodeJwt(stored.idToken);
+  } catch {
+    throw malformedAnswer("an ID token that is not a JWT");
   }
+  const { exp, iat, iss, sub } = claims;
+  if (typeof exp !== "number" || !Number.isFinite(exp) || typeof iss !== "string" || typeof sub !== "string" || !sub)
+    throw malformedAnswer("an ID token without exp, iss or sub");
   const username = typeof claims["cognito:username"] === "string" ? claims["cognito:username"] : sub;
   return {
     ...stored,

@@ -14,6 +14,8 @@ interface PendingTimer {
  */
 export class FakeTime implements Clock, Timers {
   private current: number;
+  /** The monotonic clock: timers run on it, and only {@link shiftClock} moves the device clock without it. */
+  private mono = 0;
   private readonly timers = new Map<number, PendingTimer>();
   private nextId = 1;
   /** Every delay ever passed to setTimeout, in call order. */
@@ -27,11 +29,16 @@ export class FakeTime implements Clock, Timers {
     return this.current;
   }
 
+  monotonic(): number {
+    return this.mono;
+  }
+
   setTimeout(callback: () => void, delayMs: number): unknown {
     const id = this.nextId++;
-    const delay = Math.max(0, delayMs);
+    // Browsers fire NaN delays at once, as they do negative ones.
+    const delay = Math.max(0, delayMs) || 0;
     this.requestedDelays.push(delay);
-    this.timers.set(id, { id, due: this.current + delay, delay, callback });
+    this.timers.set(id, { id, due: this.mono + delay, delay, callback });
     return id;
   }
 
@@ -41,26 +48,36 @@ export class FakeTime implements Clock, Timers {
 
   /** Pending timers, earliest first. */
   pending(): { delay: number; dueIn: number }[] {
-    return [...this.timers.values()].sort((a, b) => a.due - b.due).map((t) => ({ delay: t.delay, dueIn: t.due - this.current }));
+    return [...this.timers.values()].sort((a, b) => a.due - b.due).map((t) => ({ delay: t.delay, dueIn: t.due - this.mono }));
   }
 
-  /** Moves time forward by `ms`, firing every timer that falls due on the way (microtasks run between them). */
+  /** Time passes by `ms`, firing every timer that falls due on the way (microtasks run between them). */
   async advance(ms: number): Promise<void> {
-    const target = this.current + ms;
+    const target = this.mono + ms;
     for (;;) {
       const next = [...this.timers.values()].filter((t) => t.due <= target).sort((a, b) => a.due - b.due || a.id - b.id)[0];
       if (!next) break;
       this.timers.delete(next.id);
-      this.current = Math.max(this.current, next.due);
+      this.pass(Math.max(0, next.due - this.mono));
       next.callback();
       await flushMicrotasks();
     }
-    this.current = target;
+    this.pass(target - this.mono);
   }
 
-  /** Moves the clock without running timers. */
+  /** Time passes without timers running (a sleeping or frozen tab). */
   jump(ms: number): void {
+    this.pass(ms);
+  }
+
+  /** The device clock is set by `ms` (the user or the network changed it); no time passes. */
+  shiftClock(ms: number): void {
     this.current += ms;
+  }
+
+  private pass(ms: number): void {
+    this.current += ms;
+    this.mono += ms;
   }
 }
 

@@ -4,6 +4,7 @@
  */
 import type { LoginValue, UserPoolHost, UserPoolOptions } from "../../src/user-pool/contract.js";
 import type { KeyValueStore } from "../../src/platform/types.js";
+import { RefreshScheduler } from "../../src/refresh/scheduler.js";
 import type { SignOutCause } from "../../src/types.js";
 
 export class FakeClock {
@@ -44,6 +45,8 @@ export class FakeTimers {
 
 export class MemoryStore implements KeyValueStore {
   readonly data = new Map<string, unknown>();
+  /** Set to play a fallback store that answers from memory since storage failed. */
+  degraded = false;
   async get<T>(key: string) {
     return structuredClone(this.data.get(key)) as T | undefined;
   }
@@ -56,6 +59,8 @@ export class MemoryStore implements KeyValueStore {
 }
 
 export interface FakeHost extends UserPoolHost {
+  /** The device clock; server time is it plus `offsetMs`. */
+  clock: { now(): number };
   clockRef: FakeClock;
   timersRef: FakeTimers;
   store: MemoryStore;
@@ -77,8 +82,12 @@ export function createFakeHost(options: Partial<UserPoolOptions> & { store?: Mem
     region: "eu-west-1",
     endpoint: undefined,
     storage: store,
-    storageKey: (name) => `eu-west-1:pool/${name}`,
+    tokensKey: `cognito-idpool:eu-west-1:pool:userpool-tokens:${options.userPoolId ?? "eu-west-1_TestPool1"}:${options.clientId ?? "client1"}`,
     clock,
+    serverNow: () => host.clock.now() + host.offsetMs,
+    random: () => 0.5,
+    scheduler: (refresh) =>
+      new RefreshScheduler({ timers: host.timers, serverNow: () => host.serverNow(), random: () => host.random(), logger: host.logger, refresh }),
     timers,
     logger: {
       debug: () => undefined,
@@ -88,7 +97,6 @@ export function createFakeHost(options: Partial<UserPoolOptions> & { store?: Mem
     },
     fetch: undefined,
     requestTimeoutMs: 15_000,
-    clockOffsetMs: () => host.offsetMs,
     observeServerDate: () => undefined,
     async setLogins(logins) {
       if (host.setLoginsError) throw host.setLoginsError;
