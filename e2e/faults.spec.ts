@@ -315,11 +315,6 @@ test("one storage read slower than 5 s during a renewal signs nobody out", async
 test("the device clock moving back mid-session: expired credentials are not served and S3 through auth.credentials never gets ExpiredToken", async ({
   page,
 }) => {
-  // Known open defect: in Chromium an S3 client on auth.credentials still gets ExpiredToken after the
-  // device clock moves back, although the SDK's own expiry decisions hold (the unit and model tests of
-  // clock jumps pass). Marked as failing so it stays in every run and turns red, asking for this
-  // line to go, once the cause is fixed.
-  test.fail();
   // Date (not performance.now) is the device clock the user changes; the page moves it on request.
   await page.addInitScript(() => {
     const RealDate = Date;

@@ -143,6 +143,33 @@ describe("recovery", () => {
     auth.dispose();
   });
 
+  it("a GetId failure while replacing a rejected guest leaves the old id stored, to be tried again", async () => {
+    const env = createFakeEnv();
+    const guestId = (await env.auth().getCredentials()).identityId;
+    env.cognito.delete(guestId);
+
+    const reloaded = env.auth();
+    env.cognito.failNext("GetId", "network");
+    await expect(reloaded.getCredentials()).rejects.toMatchObject({ code: "network-error" });
+    // The rejection may not have been genuine: the id goes only when a replacement is stored.
+    expect(await env.store.get(keyOf(env, "guest-identity"))).toEqual({ identityId: guestId });
+    reloaded.dispose();
+  });
+
+  it("a GetId failure while replacing a rejected user identity leaves its record stored", async () => {
+    const env = createFakeEnv();
+    const alice = env.auth();
+    await alice.setLogins({ [GOOGLE]: "token:alice" });
+    const aliceId = (await alice.getCredentials()).identityId;
+    alice.dispose();
+
+    const bobPage = env.auth();
+    env.cognito.failNext("GetId", "network");
+    await expect(bobPage.setLogins({ [GOOGLE]: "token:bob" })).rejects.toMatchObject({ code: "network-error" });
+    expect(await env.store.get(keyOf(env, "user-identity"))).toEqual({ identityId: aliceId, providers: [GOOGLE] });
+    bobPage.dispose();
+  });
+
   it("replaces a stored guest that was merged away (disabled) in another tab", async () => {
     const env = createFakeEnv();
     const guestId = (await env.auth().getCredentials()).identityId;

@@ -1,12 +1,12 @@
 import { cancelled, createEngine, type CredentialEngine } from "./core/engine.js";
-import { IdentityRecords } from "./core/identity-records.js";
-import { ServerClock } from "./core/server-clock.js";
+import { createIdentityRecords } from "./core/identity-records.js";
+import { createServerClock } from "./core/server-clock.js";
 import { CognitoIdpoolError, errorCode, isCognitoIdpoolError } from "./errors.js";
 import { createIdentityPoolApi } from "./identity-pool/client.js";
 import { resolveOptions, type AuthOptions } from "./options.js";
 import { globalTimers, silentLogger, systemClock } from "./platform/defaults.js";
 import type { KeyValueStore } from "./platform/types.js";
-import { RefreshScheduler, type WakeReason } from "./refresh/scheduler.js";
+import { createRefreshScheduler, type RefreshScheduler, type WakeReason } from "./refresh/scheduler.js";
 import { createFallbackStore } from "./storage/fallback-store.js";
 import { createIndexedDbStore } from "./storage/idb-store.js";
 import { storageKeys } from "./storage/keys.js";
@@ -16,13 +16,6 @@ import { createInPageLock, createWebLocksLock, type WebLockApi } from "./tabs/lo
 import type { AuthState, CredentialProvider, IdentityChange, IdentityCredentials } from "./types.js";
 import type { LoginValue, UserPoolActions, UserPoolHost, UserPoolSession } from "./user-pool/contract.js";
 
-/**
- * AWS SDK v3 clients keep credentials until 5 minutes before the `expiration` they were handed
- * (smithy's `memoizeIdentityProvider`). `auth.credentials` therefore never reports more than this
- * much life left, so every SDK request asks again: the answer comes from memory, and a client made
- * once follows logins, merges and sign-outs on its very next request.
- */
-const SDK_EXPIRATION_CAP_MS = 4 * 60_000;
 /** A Cognito call that takes longer than this is treated as a network failure and retried with backoff. */
 const REQUEST_TIMEOUT_MS = 15_000;
 /** IndexedDB that does not answer within this time is treated as broken. */
@@ -44,9 +37,9 @@ export interface Auth extends UserPoolActions {
   /**
    * An AWS SDK v3 credential provider. Create clients once with it: their next request after a
    * login, merge or sign-out signs with the new identity's credentials. The `expiration` it reports
-   * is capped a few minutes ahead (on the device clock) so that SDK clients, which cache credentials
-   * until 5 minutes before `expiration`, ask again on every request; those calls are answered from
-   * memory without network.
+   * is in the past (the epoch), so that SDK clients, which cache credentials until 5 minutes before
+   * `expiration` by the device clock, ask again on every request, even after the device clock moved
+   * back; those calls are answered from memory without network.
    *
    * @example
    * ```ts
@@ -228,7 +221,7 @@ export function createAuth(options: AuthOptions): Auth {
   const logger = o.logger ?? silentLogger;
   const random = o.random ?? Math.random;
   const keys = storageKeys(o.identityPoolId, o.userPool);
-  const serverClock = new ServerClock(clock);
+  const serverClock = createServerClock(clock);
   const serverNow = () => serverClock.now();
   const observeServerDate = (date: string | undefined) => serverClock.observe(date);
   const lock =
@@ -259,7 +252,7 @@ export function createAuth(options: AuthOptions): Auth {
       observeServerDate,
     }),
     serverClock,
-    records: new IdentityRecords(store, keys, logger),
+    records: createIdentityRecords(store, keys, logger),
     lock,
     lockName: keys.lockName,
     logger,
@@ -271,7 +264,7 @@ export function createAuth(options: AuthOptions): Auth {
   /** Every retry schedule of the page (credentials, user-pool tokens): woken together, stopped together. */
   const schedulers = new Set<RefreshScheduler>();
   const newScheduler = (refresh: () => Promise<unknown>) => {
-    const scheduler = new RefreshScheduler({ timers, serverNow, random, logger, refresh });
+    const scheduler = createRefreshScheduler({ timers, serverNow, random, logger, refresh });
     schedulers.add(scheduler);
     return scheduler;
   };
@@ -354,7 +347,7 @@ export function createAuth(options: AuthOptions): Auth {
 
   /**
    * The user-pool module, once a session being restored after a reload has settled: signing in
-   * must not race it. A sign-out meanwhile cancels the call.
+   * must not race it. A sign-out or `dispose()` meanwhile cancels the call.
    */
   const userPool = async (operation: string): Promise<UserPoolSession> => {
     // Sign-outs asked for (here or in another tab) from the call on; a stored session that start-up
@@ -363,7 +356,8 @@ export function createAuth(options: AuthOptions): Auth {
     if (host) await startedUp();
     const generation = engine.generation;
     const session = await loadUserPool(operation);
-    if (asked !== signOuts || generation !== engine.generation) throw cancelled();
+    // dispose() meanwhile too: the generation read above may already be the one after it.
+    if (asked !== signOuts || generation !== engine.generation || disposed) throw cancelled();
     return session;
   };
 
@@ -397,8 +391,14 @@ export function createAuth(options: AuthOptions): Auth {
   g.addEventListener?.("pageshow", onPageShow);
   g.addEventListener?.("online", onOnline);
 
-  const getCredentials = async (opts: { forceRefresh?: boolean } = {}) => {
+  /** Start-up done, for a call that needs credentials; `dispose()` meanwhile cancels it (it would otherwise start work for a torn-down object). */
+  const readyForCall = async () => {
     await ensureReady();
+    if (disposed) throw cancelled();
+  };
+
+  const getCredentials = async (opts: { forceRefresh?: boolean } = {}) => {
+    await readyForCall();
     return engine.getCredentials(opts.forceRefresh === true);
   };
 
@@ -450,14 +450,17 @@ export function createAuth(options: AuthOptions): Auth {
         accessKeyId: c.accessKeyId,
         secretAccessKey: c.secretAccessKey,
         sessionToken: c.sessionToken,
-        // Both bounds on the device clock as the server clock sees it now, so a device clock set
-        // back mid-session cannot make an SDK client keep credentials past their real expiry.
-        expiration: new Date(Math.min(c.expiration.getTime(), serverClock.toDevice(serverNow() + SDK_EXPIRATION_CAP_MS))),
+        // Already expired, whatever the device clock says: AWS SDK v3 clients keep credentials until
+        // 5 minutes before the expiration they were handed, judged by the device clock when they sign
+        // (smithy's memoizeIdentityProvider). Any real date would let a client made once keep signing
+        // as the previous identity after a login, merge or sign-out, or with expired credentials once
+        // the device clock moved back past it. So every request asks again, answered from memory.
+        expiration: new Date(0),
       };
     }),
     getCredentials: guard(getCredentials),
     getIdentityId: guard(async () => {
-      await ensureReady();
+      await readyForCall();
       return engine.getIdentityId();
     }),
     setLogins: guard(async (logins: Record<string, LoginValue>) => {

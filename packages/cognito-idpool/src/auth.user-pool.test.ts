@@ -119,6 +119,18 @@ describe("user-pool hook", () => {
     auth.dispose();
   });
 
+  it("signIn(); dispose() while start-up still runs: signIn rejects cancelled, never reaches the module and stores nothing", async () => {
+    const env = createFakeEnv();
+    env.cognito.providers.add(ISSUER);
+    const auth = env.auth({ userPool });
+    const signIn = auth.signIn({ username: "alice", password: "pw" });
+    // Torn down (an unmounted app) before storage answered: a sign-in it began must not go on for it.
+    auth.dispose();
+    await expect(signIn).rejects.toMatchObject({ code: "cancelled" });
+    expect(loaded.calls).not.toContain("signIn");
+    expect(await env.store.get(keyOf(env, "user-identity"))).toBeUndefined();
+  });
+
   it("loads the module once on first use and hands it a host on the core's storage, clock and logins", async () => {
     const env = createFakeEnv();
     env.cognito.providers.add(ISSUER);

@@ -109,6 +109,7 @@ const CHECKS: Record<Exclude<keyof AuthOptions, "identityPoolId" | "userPool">, 
 };
 
 const KNOWN = new Set(["identityPoolId", "userPool", ...Object.keys(CHECKS)]);
+const POOL_EXAMPLE = '"eu-west-1:00000000-0000-0000-0000-000000000000"';
 
 /** Checks every option before anything else happens; throws `invalid-options` naming the option. */
 export function resolveOptions(input: AuthOptions): ResolvedOptions {
@@ -117,12 +118,11 @@ export function resolveOptions(input: AuthOptions): ResolvedOptions {
     if (!KNOWN.has(key)) throw new CognitoIdpoolError("invalid-options", `Unknown option "${key}" for createAuth().`);
   }
   const { identityPoolId } = input;
-  if (typeof identityPoolId !== "string")
-    throw invalid("identityPoolId", 'is required: a string like "eu-west-1:00000000-0000-0000-0000-000000000000"', identityPoolId);
+  if (typeof identityPoolId !== "string") throw invalid("identityPoolId", `is required: a string like ${POOL_EXAMPLE}`, identityPoolId);
   const poolMatch = identityPoolId.length <= 55 ? IDENTITY_POOL_ID.exec(identityPoolId) : null;
   if (!poolMatch) {
     const hint = USER_POOL_ID.test(identityPoolId) ? ' That is a user pool id; identity pool ids look like "eu-west-1:<uuid>".' : "";
-    throw invalid("identityPoolId", `must look like "eu-west-1:00000000-0000-0000-0000-000000000000" (region, colon, lower-case uuid).${hint}`, identityPoolId);
+    throw invalid("identityPoolId", `must look like ${POOL_EXAMPLE} (region, colon, lower-case uuid).${hint}`, identityPoolId);
   }
   for (const [name, [expected, test]] of Object.entries(CHECKS)) {
     const value: unknown = input[name as keyof typeof CHECKS];
@@ -147,22 +147,15 @@ export function resolveOptions(input: AuthOptions): ResolvedOptions {
 
   // Every option below passed its check above.
   return {
-    identityPoolId,
+    ...input,
     region: input.region ?? poolMatch[1]!,
     allowGuests: input.allowGuests ?? true,
     endpoint: input.endpoint?.replace(/\/+$/, ""),
     storage: input.storage ?? "indexeddb",
     refreshMarginMs: (input.refreshMarginSeconds ?? 300) * 1000,
-    customRoleArn: input.customRoleArn,
     userPool,
     crossTab: input.crossTab ?? true,
-    clock: input.clock,
-    timers: input.timers,
-    lock: input.lock,
-    fetch: input.fetch,
-    logger: input.logger,
-    random: input.random,
-  };
+  } as ResolvedOptions;
 }
 
 function invalid(name: string, expected: string, value: unknown): CognitoIdpoolError {

@@ -8,7 +8,6 @@
  */
 import { AwsJson1_1Protocol } from "@aws-sdk/core/protocols";
 import { operation } from "@smithy/core/schema";
-import { fromBase64, fromUtf8, toBase64, toUtf8 } from "@smithy/core/serde";
 import { FetchHttpHandler, streamCollector } from "@smithy/fetch-http-handler";
 import { withDeadline } from "../platform/deadline.js";
 import type { Timers } from "../platform/types.js";
@@ -60,15 +59,9 @@ export type JsonRpcSend = <Output>(schema: OperationSchema, input: object) => Pr
  */
 export function createJsonRpcSend(options: JsonRpcOptions): JsonRpcSend {
   const url = new URL(options.url);
-  const endpoint = { protocol: url.protocol, hostname: url.hostname, port: url.port ? Number(url.port) : undefined, path: url.pathname };
-  const context = {
-    base64Decoder: fromBase64,
-    base64Encoder: toBase64,
-    utf8Decoder: fromUtf8,
-    utf8Encoder: toUtf8,
-    streamCollector,
-    endpoint: async () => endpoint,
-  };
+  const endpoint = { protocol: url.protocol, hostname: url.hostname, port: +url.port || undefined, path: url.pathname };
+  // No base64 or UTF-8 codecs: the protocol's serde falls back to @smithy/core's own, the same functions.
+  const context = { streamCollector, endpoint: async () => endpoint } as Parameters<AwsJson1_1Protocol["serializeRequest"]>[2];
   const protocol = new AwsJson1_1Protocol({
     defaultNamespace: options.defaultNamespace,
     serviceTarget: options.serviceTarget,

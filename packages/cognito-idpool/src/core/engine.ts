@@ -4,7 +4,7 @@ import type { LockManager, Logger, Timers } from "../platform/types.js";
 import type { RefreshScheduler } from "../refresh/scheduler.js";
 import type { AuthState, AwsCredentials, IdentityChange, IdentityCredentials, LoginValue, SignOutCause } from "../types.js";
 import type { TabMessage } from "../tabs/channel.js";
-import { Emitter } from "./emitter.js";
+import { createEmitter } from "./emitter.js";
 import type { IdentityRecords } from "./identity-records.js";
 import { resolveLogins, validateLogins } from "./logins.js";
 import type { ServerClock } from "./server-clock.js";
@@ -66,8 +66,8 @@ class Superseded extends Error {}
  *   failure callers wait for the scheduler's retry instead of sending requests of their own.
  */
 export function createEngine(deps: EngineDeps) {
-  const stateEvents = new Emitter<AuthState>(deps.logger, "state");
-  const identityEvents = new Emitter<IdentityChange>(deps.logger, "identity change");
+  const stateEvents = createEmitter<AuthState>(deps.logger, "state");
+  const identityEvents = createEmitter<IdentityChange>(deps.logger, "identity change");
   let heldLogins: Record<string, LoginValue> | undefined;
   let current: Session | undefined;
   /** Bumped by every sign-out and by `dispose()`; work that started under another value is void. */
@@ -124,7 +124,11 @@ export function createEngine(deps: EngineDeps) {
         const generation = gen;
         if (current) return current.identityId;
         assertGuestsAllowed();
-        const { identityId, created } = await guestIdentity(generation);
+        // Same retry schedule as credentials: during a backoff only the scheduler's retry sends GetId.
+        if (sched.waiting() && refreshError) throw refreshError;
+        const { identityId, created } = await guestIdentity(generation).catch((error: unknown) => {
+          throw error instanceof Superseded ? error : failed(error);
+        });
         check(generation);
         current = { identityId, kind: "guest" };
         emitState();
@@ -247,14 +251,19 @@ export function createEngine(deps: EngineDeps) {
     } catch (error) {
       // Overtaken by signOut() or dispose(): nothing of it is installed, and nothing is started on its behalf.
       if (error instanceof Superseded) throw cancelled();
-      const failure = isCognitoIdpoolError(error) ? error : new CognitoIdpoolError("service-error", `Unexpected ${errorCode(error)}.`);
-      refreshError = failure;
-      sched.failed(failure);
-      emitState();
+      const failure = failed(error);
       // A transient failure must not fail callers while the credentials they have still work.
       if (failure.retryable && stillValid(current)) return current;
       throw failure;
     }
+  }
+
+  /** A request failed: the state shows it and the scheduler's backoff starts (and retries, when retryable). */
+  function failed(error: unknown): CognitoIdpoolError {
+    refreshError = isCognitoIdpoolError(error) ? error : new CognitoIdpoolError("service-error", `Unexpected ${errorCode(error)}.`);
+    sched.failed(refreshError);
+    emitState();
+    return refreshError;
   }
 
   async function refreshGuest(generation: number): Promise<SessionWithCredentials> {

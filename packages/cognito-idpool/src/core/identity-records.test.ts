@@ -3,7 +3,7 @@ import { isCognitoIdpoolError } from "../errors.js";
 import type { Logger } from "../platform/types.js";
 import { storageKeys } from "../storage/keys.js";
 import { createMemoryStore } from "../storage/memory-store.js";
-import { IdentityRecords } from "./identity-records.js";
+import { createIdentityRecords } from "./identity-records.js";
 
 const POOL = "eu-west-1:11111111-2222-3333-4444-555555555555";
 const ID = "eu-west-1:00000000-0000-4000-8000-000000000001";
@@ -12,7 +12,7 @@ const silent: Logger = { debug() {}, warn() {} };
 function setUp() {
   const store = createMemoryStore();
   const keys = storageKeys(POOL);
-  return { store, keys, records: new IdentityRecords(store, keys, silent) };
+  return { store, keys, records: createIdentityRecords(store, keys, silent) };
 }
 
 describe("identity records", () => {

@@ -8,21 +8,19 @@ const MAX_LOGINS = 10;
 
 /** Checks a `setLogins` map before anything is sent; throws `invalid-argument` naming the bad entry. */
 export function validateLogins(logins: unknown): asserts logins is Record<string, LoginValue> {
-  if (typeof logins !== "object" || logins === null || Array.isArray(logins)) {
-    throw new CognitoIdpoolError("invalid-argument", 'setLogins() takes an object such as { "accounts.google.com": idToken }.');
-  }
-  const entries = Object.entries(logins);
-  if (entries.length === 0) throw new CognitoIdpoolError("invalid-argument", "setLogins() needs at least one login; use signOut() to clear them.");
-  if (entries.length > MAX_LOGINS)
-    throw new CognitoIdpoolError("invalid-argument", `setLogins() takes at most ${MAX_LOGINS} logins (Cognito's limit); got ${entries.length}.`);
+  const bad: (text: string) => never = (text) => {
+    throw new CognitoIdpoolError("invalid-argument", text);
+  };
+  if (typeof logins != "object" || !logins || Array.isArray(logins)) bad('setLogins() takes an object such as { "accounts.google.com": idToken }.');
+  const entries = Object.entries(logins as object);
+  if (!entries.length) bad("setLogins() needs at least one login; use signOut() to clear them.");
+  if (entries.length > MAX_LOGINS) bad(`setLogins() takes at most ${MAX_LOGINS} logins (Cognito's limit); got ${entries.length}.`);
   for (const [key, value] of entries) {
-    if (key.length === 0 || key.length > 128) throw new CognitoIdpoolError("invalid-argument", `Login key "${key}" must be 1 to 128 characters.`);
-    if (/^https?:\/\//i.test(key)) {
-      throw new CognitoIdpoolError("invalid-argument", `Login key "${key}" must be the issuer without its scheme, e.g. "${key.replace(/^https?:\/\//i, "")}".`);
-    }
-    if (!(typeof value === "string" && value.length > 0) && typeof value !== "function") {
-      throw new CognitoIdpoolError("invalid-argument", `Login "${key}" must be a token string or a function returning one.`);
-    }
+    const login = `Login key "${key}" must be`;
+    if (!key || key.length > 128) bad(`${login} 1 to 128 characters.`);
+    const scheme = /^https?:\/\//i;
+    if (scheme.test(key)) bad(`${login} the issuer without its scheme, e.g. "${key.replace(scheme, "")}".`);
+    if (!value || (typeof value != "string" && typeof value != "function")) bad(`Login "${key}" must be a token string or a function returning one.`);
   }
 }
 
@@ -34,21 +32,19 @@ export function validateLogins(logins: unknown): asserts logins is Record<string
 export async function resolveLogins(logins: Record<string, LoginValue>, limits: { timers: Timers; timeoutMs: number }): Promise<Record<string, string>> {
   const entries = await Promise.all(
     Object.entries(logins).map(async ([key, value]): Promise<[string, string]> => {
-      if (typeof value === "string") return [key, value];
       const failed = `The token function for login "${key}"`;
-      let token: unknown;
-      try {
-        token = await withDeadline(
-          (async () => value())(),
-          limits.timers,
-          limits.timeoutMs,
-          () => new CognitoIdpoolError("network-error", `${failed} did not return within ${limits.timeoutMs} ms.`),
-        );
-      } catch (error) {
-        if (error instanceof CognitoIdpoolError) throw error;
-        throw new CognitoIdpoolError("login-rejected", `${failed} failed.`, { cause: error });
-      }
-      if (typeof token !== "string" || token.length === 0) throw new CognitoIdpoolError("login-rejected", `${failed} did not return a token string.`);
+      const token: unknown =
+        typeof value == "string"
+          ? value
+          : await withDeadline(
+              Promise.resolve().then(value),
+              limits.timers,
+              limits.timeoutMs,
+              () => new CognitoIdpoolError("network-error", `${failed} did not return within ${limits.timeoutMs} ms.`),
+            ).catch((error: unknown) => {
+              throw error instanceof CognitoIdpoolError ? error : new CognitoIdpoolError("login-rejected", `${failed} failed.`, { cause: error });
+            });
+      if (typeof token != "string" || !token) throw new CognitoIdpoolError("login-rejected", `${failed} did not return a token string.`);
       return [key, token];
     }),
   );

@@ -15,40 +15,35 @@ const NOISE_MS = 2_000;
  * expired credentials look valid, and a monotonic clock that stood still while the device slept
  * cannot either. A clock set forward only makes credentials look older, which a refresh corrects.
  */
-export class ServerClock {
-  private server: number;
-  private device: number;
-  private mono: number;
-
-  constructor(private readonly clock: Clock) {
-    this.server = this.device = clock.now();
-    this.mono = this.monotonic();
-  }
-
+export interface ServerClock {
   /** Learns server time from a `Date` header value; ignores absent or unparsable ones. */
-  observe(dateHeader: string | undefined): void {
-    const server = dateHeader ? Date.parse(dateHeader) : NaN;
-    if (!Number.isFinite(server) || Math.abs(server - this.now()) <= NOISE_MS) return;
-    this.server = server;
-    this.device = this.clock.now();
-    this.mono = this.monotonic();
-  }
-
+  observe(dateHeader: string | undefined): void;
   /** Server time minus device time, in ms (0 until a response was seen). */
-  offsetMs(): number {
-    return this.now() - this.clock.now();
-  }
-
-  now(): number {
-    return this.server + Math.max(this.clock.now() - this.device, this.monotonic() - this.mono);
-  }
-
+  offsetMs(): number;
+  now(): number;
   /** Converts a server-clock instant (epoch ms) to the device clock. */
-  toDevice(serverMs: number): number {
-    return serverMs - this.offsetMs();
-  }
+  toDevice(serverMs: number): number;
+}
 
-  private monotonic(): number {
-    return this.clock.monotonic?.() ?? this.clock.now();
-  }
+export function createServerClock(clock: Clock): ServerClock {
+  const monotonic = () => clock.monotonic?.() ?? clock.now();
+  let server = clock.now();
+  let device = server;
+  let mono = monotonic();
+  const now = () => server + Math.max(clock.now() - device, monotonic() - mono);
+  const offsetMs = () => now() - clock.now();
+  return {
+    observe(dateHeader) {
+      const at = dateHeader ? Date.parse(dateHeader) : NaN;
+      if (!Number.isFinite(at)) return;
+      // Within the noise the estimate stands, but both baselines move here: a device clock corrected
+      // since the last anchor must not be measured against the old one when it jumps again.
+      server = Math.abs(at - now()) <= NOISE_MS ? now() : at;
+      device = clock.now();
+      mono = monotonic();
+    },
+    offsetMs,
+    now,
+    toDevice: (serverMs) => serverMs - offsetMs(),
+  };
 }

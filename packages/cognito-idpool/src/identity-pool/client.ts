@@ -5,7 +5,7 @@ import {
   type GetCredentialsForIdentityResponse,
   type GetIdResponse,
 } from "@aws-sdk/client-cognito-identity";
-import { createJsonRpcSend, serviceUrl, type JsonRpcAnswer } from "../aws/json-rpc.js";
+import { createJsonRpcSend, serviceUrl, type JsonRpcAnswer, type OperationSchema } from "../aws/json-rpc.js";
 import { isIdentityId } from "./identity-id.js";
 import type { Timers } from "../platform/types.js";
 import { fromIdentityPoolError, malformedAnswer } from "./errors.js";
@@ -60,9 +60,10 @@ export function createIdentityPoolApi(config: IdentityPoolApiConfig): IdentityPo
     observeServerDate: config.observeServerDate,
   });
 
-  const call = async <T>(logins: Record<string, string> | undefined, run: () => Promise<JsonRpcAnswer<T>>): Promise<JsonRpcAnswer<T>> => {
+  // Members left undefined (no logins, no role) are not sent: the protocol's serializer skips them.
+  const call = async <T>(schema: OperationSchema, input: object, logins: Record<string, string> | undefined): Promise<JsonRpcAnswer<T>> => {
     try {
-      return await run();
+      return await send<T>(schema, { ...input, Logins: logins });
     } catch (error) {
       throw fromIdentityPoolError(error, { identityPoolId: config.identityPoolId, loginKeys: Object.keys(logins ?? {}) });
     }
@@ -70,20 +71,16 @@ export function createIdentityPoolApi(config: IdentityPoolApiConfig): IdentityPo
 
   return {
     async getId(logins) {
-      const { output } = await call(logins, () =>
-        send<GetIdResponse>(GetId$, { IdentityPoolId: config.identityPoolId, ...(logins ? { Logins: logins } : {}) }),
-      );
+      const { output } = await call<GetIdResponse>(GetId$, { IdentityPoolId: config.identityPoolId }, logins);
       // The rule stored ids are read back with: an id stored but unreadable would mean a new identity on every load.
       if (!isIdentityId(output.IdentityId)) throw malformedAnswer("IdentityId");
       return output.IdentityId;
     },
     async getCredentialsForIdentity(identityId, logins) {
-      const { output, dateMs } = await call(logins, () =>
-        send<GetCredentialsForIdentityResponse>(GetCredentialsForIdentity$, {
-          IdentityId: identityId,
-          ...(logins ? { Logins: logins } : {}),
-          ...(config.customRoleArn ? { CustomRoleArn: config.customRoleArn } : {}),
-        }),
+      const { output, dateMs } = await call<GetCredentialsForIdentityResponse>(
+        GetCredentialsForIdentity$,
+        { IdentityId: identityId, CustomRoleArn: config.customRoleArn },
+        logins,
       );
       if (output.IdentityId !== undefined && !isIdentityId(output.IdentityId)) throw malformedAnswer("IdentityId");
       const { AccessKeyId: accessKeyId, SecretKey: secretAccessKey, SessionToken: sessionToken, Expiration } = output.Credentials ?? {};

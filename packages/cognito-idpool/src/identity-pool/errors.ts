@@ -10,11 +10,12 @@ import { CognitoIdpoolError, type ErrorCode } from "../errors.js";
 export function fromIdentityPoolError(error: unknown, context: { identityPoolId: string; loginKeys: string[] }): CognitoIdpoolError {
   if (error instanceof CognitoIdpoolError) return error;
   const { status, type, message } = classify(error);
-  const fail = (code: ErrorCode, text: string, retryable?: boolean) =>
-    new CognitoIdpoolError(code, text, { cause: error, ...(retryable === undefined ? {} : { retryable }) });
+  const fail = (code: ErrorCode, text = message, retryable?: boolean) => new CognitoIdpoolError(code, text, { cause: error, retryable });
   // Only our own deadline's message is quoted: a transport's own message may echo anything.
-  if (status === undefined) return fail("network-error", `Could not reach Amazon Cognito${type === "TimeoutError" ? `: ${message}` : "."}`);
-  const logins = context.loginKeys.length ? context.loginKeys.map((k) => `"${k}"`).join(", ") : "(none)";
+  if (status === undefined) return fail("network-error", `Could not reach Amazon Cognito${type == "TimeoutError" ? `: ${message}` : "."}`);
+  const pool = `Identity pool ${context.identityPoolId}`;
+  const logins = context.loginKeys.map((k) => `"${k}"`).join(", ") || "(none)";
+  const starts = (prefix: string) => message.startsWith(prefix);
 
   switch (type) {
     case "TooManyRequestsException":
@@ -24,29 +25,27 @@ export function fromIdentityPoolError(error: unknown, context: { identityPoolId:
     case "ExternalServiceException":
       return fail("service-error", `Amazon Cognito failed: ${message}`, true);
     case "InvalidIdentityPoolConfigurationException":
-      return fail("identity-pool-misconfigured", `Identity pool ${context.identityPoolId} has no usable role for this identity: ${message}`);
+      return fail("identity-pool-misconfigured", `${pool} has no usable role for this identity: ${message}`);
     case "ResourceNotFoundException":
-      if (message.startsWith("IdentityPool"))
-        return fail("identity-pool-not-found", `Identity pool ${context.identityPoolId} does not exist in this region: ${message}`);
-      return fail("identity-rejected", message);
+      return starts("IdentityPool") ? fail("identity-pool-not-found", `${pool} does not exist in this region: ${message}`) : fail("identity-rejected");
     case "NotAuthorizedException":
-      if (message.startsWith("Unauthenticated access is not supported")) {
-        return fail("guests-disabled", `Identity pool ${context.identityPoolId} does not allow guests: sign in or call setLogins() first.`);
-      }
-      if (message.startsWith("Access to Identity") || message.startsWith("Logins don't match")) return fail("identity-rejected", message);
-      if (message.startsWith("Token is not from a supported provider")) {
-        return fail(
-          "unsupported-login-provider",
-          `Identity pool ${context.identityPoolId} does not accept the login ${logins}: the key must be a provider configured on the pool and the token's audience one of its client ids. (${message})`,
-        );
-      }
-      if (message.startsWith("Invalid login token")) return fail("login-rejected", `Amazon Cognito rejected the login token for ${logins}: ${message}`);
-      return fail("not-authorized", message);
+      return starts("Unauthenticated access is not supported")
+        ? fail("guests-disabled", `${pool} does not allow guests: sign in or call setLogins() first.`)
+        : starts("Access to Identity") || starts("Logins don't match")
+          ? fail("identity-rejected")
+          : starts("Token is not from a supported provider")
+            ? fail(
+                "unsupported-login-provider",
+                `${pool} does not accept the login ${logins}: the key must be a provider configured on the pool and the token's audience one of its client ids. (${message})`,
+              )
+            : starts("Invalid login token")
+              ? fail("login-rejected", `Amazon Cognito rejected the login token for ${logins}: ${message}`)
+              : fail("not-authorized");
     case "ResourceConflictException":
       return fail("login-rejected", `The login ${logins} conflicts with another identity: ${message}`);
     case "":
       // No error Cognito named: a body that could not be read, or a proxy's page. A 2xx or 5xx may pass on retry.
-      return fail("service-error", `Amazon Cognito's answer could not be read (HTTP ${status}).`, status < 400 || status >= 500 || status === 429);
+      return fail("service-error", `Amazon Cognito's answer could not be read (HTTP ${status}).`, status < 400 || status >= 500 || status == 429);
     default:
       return fail("service-error", `${type}: ${message}`, status >= 500);
   }

@@ -2,12 +2,12 @@ import { describe, expect, it } from "vitest";
 import { FakeTime, flushMicrotasks } from "../../test/fakes/fake-time.js";
 import { CognitoIdpoolError } from "../errors.js";
 import { BACKOFF_CAP_MS, backoffDelay } from "./backoff.js";
-import { RefreshScheduler } from "./scheduler.js";
+import { createRefreshScheduler } from "./scheduler.js";
 
 function setup(offsetMs = 0, random = () => 0.5) {
   const time = new FakeTime();
   let runs = 0;
-  const scheduler = new RefreshScheduler({
+  const scheduler = createRefreshScheduler({
     timers: time,
     serverNow: () => time.now() + offsetMs,
     random,

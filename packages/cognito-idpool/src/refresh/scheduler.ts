@@ -27,89 +27,79 @@ export interface RefreshSchedulerDeps {
  * It is the one retry schedule of the page: after a failure, callers that hold nothing valid wait
  * for it ({@link waiting}) instead of sending requests of their own.
  */
-export class RefreshScheduler {
-  private timer: unknown;
-  private dueServerMs: number | undefined;
-  private attempt = 0;
-  private stopped = false;
-  /** Server time before which no refresh goes out after a failure; 0 when healthy. */
-  private retryAt = 0;
-  private lastFire = -Infinity;
-
-  constructor(private readonly deps: RefreshSchedulerDeps) {}
-
+export interface RefreshScheduler {
   /** Credentials were renewed; the next renewal is due at `dueServerMs` (server clock). Resets backoff. */
-  planAt(dueServerMs: number): void {
-    this.attempt = this.retryAt = 0;
-    this.arm(dueServerMs);
-  }
-
+  planAt(dueServerMs: number): void;
   /**
    * A refresh failed. Retryable errors (network, throttling, 5xx) retry with backoff; after others
    * nothing is retried in the background, but callers still wait out the same delay.
    */
-  failed(error: unknown): void {
-    if (this.stopped) return;
-    this.attempt += 1;
-    const delay = backoffDelay(this.attempt, this.deps.random);
-    this.retryAt = this.deps.serverNow() + delay;
-    if (!isCognitoIdpoolError(error) || !error.retryable) return this.disarm();
-    this.deps.logger.debug("refresh failed; retrying", { attempt: this.attempt, delayMs: Math.round(delay), code: error.code });
-    this.arm(this.retryAt);
-  }
-
+  failed(error: unknown): void;
   /** A failure's backoff is still running: only the scheduler's own retry may go out. */
-  waiting(): boolean {
-    return this.deps.serverNow() < this.retryAt;
-  }
-
+  waiting(): boolean;
   /** The page became visible, was restored from the back/forward cache, or came back online. */
-  wake(reason: WakeReason): void {
-    if (this.dueServerMs === undefined || this.stopped) return;
-    // Coming back online ends a network backoff at once; otherwise only an overdue refresh runs early.
-    if (this.deps.serverNow() >= this.dueServerMs || (reason === "online" && this.attempt > 0)) this.fire();
-  }
+  wake(reason: WakeReason): void;
+  /** Nothing to renew any more (signed out). */
+  cancel(): void;
+  /** Disposed: nothing is scheduled again. */
+  stop(): void;
+}
 
-  /** Nothing to renew any more (signed out, or disposed when `stop` is true). */
-  cancel(): void {
-    this.disarm();
-    this.attempt = this.retryAt = 0;
-  }
+export function createRefreshScheduler(deps: RefreshSchedulerDeps): RefreshScheduler {
+  const { timers, serverNow } = deps;
+  let timer: unknown;
+  let dueServerMs: number | undefined;
+  let attempt = 0;
+  let stopped = false;
+  /** Server time before which no refresh goes out after a failure; 0 when healthy. */
+  let retryAt = 0;
+  let lastFire = -Infinity;
 
-  stop(): void {
-    this.cancel();
-    this.stopped = true;
-  }
-
-  private arm(dueServerMs: number): void {
-    if (this.stopped) return;
-    this.disarm();
-    // NaN (an unreadable expiration) and the past become "soon", never a loop.
-    this.dueServerMs = Math.max(dueServerMs || 0, this.lastFire + MIN_INTERVAL_MS);
-    const delay = Math.min(MAX_TIMER_DELAY_MS, Math.max(0, this.dueServerMs - this.deps.serverNow()));
-    this.timer = this.deps.timers.setTimeout(() => this.onTimer(), delay);
-  }
-
-  private onTimer(): void {
-    this.timer = undefined;
-    // A timer can fire early in wall-clock terms (device clock adjusted, delay clamped): re-arm.
-    if (this.dueServerMs !== undefined && this.deps.serverNow() < this.dueServerMs) {
-      this.arm(this.dueServerMs);
-      return;
-    }
-    this.fire();
-  }
-
-  private disarm(): void {
-    if (this.timer !== undefined) this.deps.timers.clearTimeout(this.timer);
-    this.timer = undefined;
-    this.dueServerMs = undefined;
-  }
-
-  private fire(): void {
-    this.disarm();
-    this.lastFire = this.deps.serverNow();
+  const disarm = () => {
+    timers.clearTimeout(timer);
+    timer = dueServerMs = undefined;
+  };
+  const fire = () => {
+    disarm();
+    lastFire = serverNow();
     // Outcomes come back through planAt()/failed(), since a foreground caller may share this refresh.
-    this.deps.refresh().catch(() => {});
-  }
+    deps.refresh().catch(() => {});
+  };
+  const arm = (due: number): void => {
+    if (stopped) return;
+    disarm();
+    // NaN (an unreadable expiration) and the past become "soon", never a loop.
+    const at = (dueServerMs = Math.max(due || 0, lastFire + MIN_INTERVAL_MS));
+    // A timer can fire early in wall-clock terms (device clock adjusted, delay clamped): re-arm.
+    timer = timers.setTimeout(() => (serverNow() < at ? arm(at) : fire()), Math.min(MAX_TIMER_DELAY_MS, Math.max(0, at - serverNow())));
+  };
+  const cancel = () => {
+    disarm();
+    attempt = retryAt = 0;
+  };
+
+  return {
+    planAt(due) {
+      cancel();
+      arm(due);
+    },
+    failed(error) {
+      if (stopped) return;
+      const delay = backoffDelay(++attempt, deps.random);
+      retryAt = serverNow() + delay;
+      if (!isCognitoIdpoolError(error) || !error.retryable) return disarm();
+      deps.logger.debug("refresh failed; retrying", { attempt, delayMs: Math.round(delay), code: error.code });
+      arm(retryAt);
+    },
+    waiting: () => serverNow() < retryAt,
+    wake(reason) {
+      // Coming back online ends a network backoff at once; otherwise only an overdue refresh runs early.
+      if (dueServerMs !== undefined && !stopped && (serverNow() >= dueServerMs || (reason == "online" && attempt > 0))) fire();
+    },
+    cancel,
+    stop() {
+      cancel();
+      stopped = true;
+    },
+  };
 }

@@ -1,5 +1,6 @@
 import type { KeyValueStore, Timers } from "../platform/types.js";
 import { backoffDelay } from "../refresh/backoff.js";
+import { withDeadline } from "../platform/deadline.js";
 
 /** A store that answers from memory for good the first time its primary store fails, but still deletes from the primary. */
 export interface FallbackStore extends KeyValueStore {
@@ -29,10 +30,9 @@ export interface FallbackStoreOptions {
 /** Tries of a delete on the primary (the first and two retries, about 1 s and 2 s apart) before it is reported as refused. */
 const DELETE_ATTEMPTS = 3;
 /**
- * The timeout runs as a chain of this many timers. A tab frozen with an operation pending fires
- * at most the one overdue timer on resume, possibly before IndexedDB's callback: the operation
- * still has the rest of the chain (three quarters of the timeout) of running time to answer, so
- * a pause alone never makes storage "slow".
+ * The timeout runs as a chain of this many timers (see withDeadline): a tab frozen with an operation
+ * pending may fire the one overdue timer on resume before IndexedDB's callback, and the operation
+ * still has three quarters of the timeout to answer, so a pause alone never makes storage "slow".
  */
 const TIMEOUT_TICKS = 4;
 
@@ -61,7 +61,6 @@ let probes = 0;
 export function createFallbackStore(primary: KeyValueStore, options: FallbackStoreOptions): FallbackStore {
   const { timers, timeoutMs } = options;
   let degraded = false;
-  /** The primary answered at least once in this page. */
   /**
    * Per key, the last value this page read from or wrote to the primary (`value` undefined: none,
    * or deleted). Each change makes a new box, so a read that started before a write or delete can
@@ -77,20 +76,15 @@ export function createFallbackStore(primary: KeyValueStore, options: FallbackSto
 
   const remember = (key: string, value: unknown) => known.set(key, { value: structuredClone(value) });
 
-  const onPrimary = <T>(operation: (store: KeyValueStore) => Promise<T>): Promise<T> => {
-    const answer = Promise.resolve().then(() => operation(primary));
+  const onPrimary = <T>(operation: (store: KeyValueStore) => Promise<T>): Promise<T> =>
     // Some browsers leave `indexedDB.open` pending forever (blocked upgrade, old private modes).
-    return new Promise<T>((resolve, reject) => {
-      let ticks = 0;
-      let timer: unknown;
-      const tick = () => {
-        timer =
-          ++ticks > TIMEOUT_TICKS ? reject(new Error(`storage did not answer within ${timeoutMs} ms`)) : timers.setTimeout(tick, timeoutMs / TIMEOUT_TICKS);
-      };
-      tick();
-      void answer.then(resolve, reject).finally(() => timers.clearTimeout(timer));
-    });
-  };
+    withDeadline(
+      Promise.resolve().then(() => operation(primary)),
+      timers,
+      timeoutMs,
+      () => new Error(`storage did not answer within ${timeoutMs} ms`),
+      TIMEOUT_TICKS,
+    );
 
   return {
     get degraded() {
@@ -114,12 +108,7 @@ export function createFallbackStore(primary: KeyValueStore, options: FallbackSto
     },
     async set(key, value) {
       remember(key, value);
-      if (degraded) return;
-      try {
-        await onPrimary((store) => store.set(key, value));
-      } catch (error) {
-        fallBack(error);
-      }
+      if (!degraded) await onPrimary((store) => store.set(key, value)).catch(fallBack);
     },
     async del(key) {
       remember(key, undefined);
@@ -139,16 +128,12 @@ export function createFallbackStore(primary: KeyValueStore, options: FallbackSto
       // value. The count keeps apart stores of one realm that share a seeded or constant `random` (tests).
       const token = `${options.random()}:${++probes}`;
       const key = options.probeKey(token);
-      try {
-        await onPrimary(async (store) => {
-          await store.set(key, token);
-          const read = await store.get(key);
-          await store.del(key);
-          if (read !== token) throw new Error("storage did not return the value just written");
-        });
-      } catch (error) {
-        fallBack(error);
-      }
+      await onPrimary(async (store) => {
+        await store.set(key, token);
+        const read = await store.get(key);
+        await store.del(key);
+        if (read !== token) throw new Error("storage did not return the value just written");
+      }).catch(fallBack);
     },
   };
 }

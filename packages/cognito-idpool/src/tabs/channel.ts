@@ -37,17 +37,10 @@ export function openTabChannel(Channel: typeof BroadcastChannel, name: string, o
 }
 
 function decode(data: unknown): TabMessage | undefined {
-  if (typeof data !== "object" || data === null) return undefined;
-  const m = data as Record<string, unknown>;
+  const { type, cause, identityId, kind, previousIdentityId } = Object(data) as Record<string, unknown>;
   // A tab running an older version sends no cause.
-  if (m["type"] === "signedOut") return { type: "signedOut", cause: m["cause"] === "sessionExpired" ? "sessionExpired" : "signOut" };
-  if (m["type"] === "identity" && typeof m["identityId"] === "string" && (m["kind"] === "guest" || m["kind"] === "authenticated")) {
-    return {
-      type: "identity",
-      identityId: m["identityId"],
-      kind: m["kind"],
-      ...(typeof m["previousIdentityId"] === "string" ? { previousIdentityId: m["previousIdentityId"] } : {}),
-    };
-  }
+  if (type === "signedOut") return { type, cause: cause === "sessionExpired" ? cause : "signOut" };
+  if (type === "identity" && typeof identityId == "string" && (kind === "guest" || kind === "authenticated"))
+    return { type, identityId, kind, ...(typeof previousIdentityId == "string" && { previousIdentityId }) };
   return undefined;
 }

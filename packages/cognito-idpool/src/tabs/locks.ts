@@ -58,10 +58,7 @@ export function createInPageLock(): LockManager {
     request<T>(name: string, run: () => Promise<T>): Promise<T> {
       const previous = tails.get(name) ?? Promise.resolve();
       const result = previous.then(run);
-      const tail = result.then(
-        () => undefined,
-        () => undefined,
-      );
+      const tail = result.catch(() => {});
       tails.set(name, tail);
       void tail.then(() => {
         if (tails.get(name) === tail) tails.delete(name);

@@ -260,6 +260,32 @@ describe("across tabs (shared storage)", () => {
     expect(host.sessionsEnded).toEqual(["signOut"]);
     expect(pool.count("InitiateAuth", "REFRESH_TOKEN_AUTH")).toBe(0);
   });
+
+  it("another tab signs out while this tab renews the ID token: the renewed tokens are not written back", async () => {
+    await signIn();
+    const login = loginFunction();
+    // The renewal's answer is held until the other tab's sign-out has reached this tab.
+    const send = pool.send;
+    let answer!: () => void;
+    const sent = new Promise<void>((resolve) => {
+      pool.send = (async (operation: string, input: unknown) => {
+        resolve();
+        await new Promise<void>((release) => (answer = release));
+        return send(operation as never, input as never);
+      }) as typeof send;
+    });
+    host.clockRef.advance(HOUR - 60_000);
+    const renewal = login().catch((e: unknown) => e);
+    await sent;
+    // The other tab clears the shared storage; its message ends this tab's session in memory.
+    await host.store.del(host.tokensKey);
+    session.end();
+    answer();
+    expect(isCognitoIdpoolError(await renewal, "not-signed-in")).toBe(true);
+    expect(stored()).toBeUndefined();
+    expect(await session.getUser()).toBeUndefined();
+    expect(host.timersRef.pending.size).toBe(0);
+  });
 });
 
 describe("restore after a reload", () => {

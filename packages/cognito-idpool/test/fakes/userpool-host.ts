@@ -4,7 +4,7 @@
  */
 import type { LoginValue, UserPoolHost, UserPoolOptions } from "../../src/user-pool/contract.js";
 import type { KeyValueStore } from "../../src/platform/types.js";
-import { RefreshScheduler } from "../../src/refresh/scheduler.js";
+import { createRefreshScheduler } from "../../src/refresh/scheduler.js";
 import type { SignOutCause } from "../../src/types.js";
 
 export class FakeClock {
@@ -87,7 +87,7 @@ export function createFakeHost(options: Partial<UserPoolOptions> & { store?: Mem
     serverNow: () => host.clock.now() + host.offsetMs,
     random: () => 0.5,
     scheduler: (refresh) =>
-      new RefreshScheduler({ timers: host.timers, serverNow: () => host.serverNow(), random: () => host.random(), logger: host.logger, refresh }),
+      createRefreshScheduler({ timers: host.timers, serverNow: () => host.serverNow(), random: () => host.random(), logger: host.logger, refresh }),
     timers,
     logger: {
       debug: () => undefined,
