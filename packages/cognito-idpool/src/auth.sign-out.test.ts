@@ -5,6 +5,7 @@
 import { describe, expect, it, vi } from "vitest";
 import { createFakeEnv, keyOf, recordChanges } from "../test/fakes/fake-env.js";
 import { flushMicrotasks } from "../test/fakes/fake-time.js";
+import type { Auth } from "./auth.js";
 import type { KeyValueStore } from "./platform/types.js";
 import { createMemoryStore } from "./storage/memory-store.js";
 
@@ -234,28 +235,15 @@ describe("time: server time even when the device clock jumps", () => {
 });
 
 describe("one backoff for everyone", () => {
-  it("20 callers at a cold start under throttling: one GetId per retry slot, not one each", async () => {
+  it.each([
+    ["getCredentials()", (auth: Auth) => auth.getCredentials()],
+    ["getIdentityId()", (auth: Auth) => auth.getIdentityId()],
+  ])("20 %s callers at a cold start under throttling: one GetId per retry slot, not one each", async (_name, call) => {
     const env = createFakeEnv();
     env.cognito.failNext("GetId", { type: "TooManyRequestsException", message: "Rate exceeded" }, 2);
     const auth = env.auth();
-    await expect(auth.getCredentials()).rejects.toMatchObject({ code: "throttled" });
-    const callers = await Promise.all(Array.from({ length: 20 }, () => auth.getCredentials().catch((error: unknown) => error)));
-    expect(callers.every((c) => (c as { code?: string }).code === "throttled")).toBe(true);
-    expect(env.cognito.count("GetId")).toBe(1);
-    await env.time.advance(750);
-    await vi.waitFor(() => expect(env.cognito.count("GetId")).toBe(2));
-    await env.time.advance(1_500);
-    await vi.waitFor(() => expect(auth.getState().status).toBe("guest"));
-    expect(env.cognito.count("GetId")).toBe(3);
-    auth.dispose();
-  });
-
-  it("20 getIdentityId() callers under throttling share the retry schedule: one GetId per retry slot", async () => {
-    const env = createFakeEnv();
-    env.cognito.failNext("GetId", { type: "TooManyRequestsException", message: "Rate exceeded" }, 2);
-    const auth = env.auth();
-    await expect(auth.getIdentityId()).rejects.toMatchObject({ code: "throttled" });
-    const callers = await Promise.all(Array.from({ length: 20 }, () => auth.getIdentityId().catch((error: unknown) => error)));
+    await expect(call(auth)).rejects.toMatchObject({ code: "throttled" });
+    const callers = await Promise.all(Array.from({ length: 20 }, () => call(auth).catch((error: unknown) => error)));
     expect(callers.every((c) => (c as { code?: string }).code === "throttled")).toBe(true);
     expect(env.cognito.count("GetId")).toBe(1);
     // The scheduler's retries are the only GetId requests; the second one succeeds.
