@@ -14,7 +14,7 @@ import { createMemoryStore } from "./storage/memory-store.js";
 import { openTabChannel, type TabChannel, type TabMessage } from "./tabs/channel.js";
 import { createInPageLock, createWebLocksLock, type WebLockApi } from "./tabs/locks.js";
 import type { AuthState, CredentialProvider, IdentityChange, IdentityCredentials } from "./types.js";
-import type { LoginValue, UserPoolActions, UserPoolHost, UserPoolSession } from "./user-pool/contract.js";
+import type { LoginValue, MfaActions, UserPoolActions, UserPoolHost, UserPoolSession } from "./user-pool/contract.js";
 
 /** A Cognito call that takes longer than this is treated as a network failure and retried with backoff. */
 const REQUEST_TIMEOUT_MS = 15_000;
@@ -292,6 +292,9 @@ export function createAuth(options: AuthOptions): Auth {
     fetch: o.fetch,
     requestTimeoutMs: REQUEST_TIMEOUT_MS,
     observeServerDate,
+    lock,
+    toDeviceTime: (serverMs) => serverClock.toDevice(serverMs),
+    tokensChanged: (expiresAt) => engine.tokensChanged(expiresAt),
     setLogins: (logins) => engine.setLogins(logins),
     endSession: (cause, local) => engine.signOut({ cause, local }),
   };
@@ -438,10 +441,16 @@ export function createAuth(options: AuthOptions): Auth {
         throw isCognitoIdpoolError(error) ? error : new CognitoIdpoolError("service-error", `Unexpected ${errorCode(error)}.`);
       }
     };
-  const viaUserPool = <K extends keyof UserPoolActions>(name: K) =>
-    guard(async (...args: Parameters<UserPoolActions[K]>) =>
-      ((await userPool(`${name}()`))[name] as (...a: Parameters<UserPoolActions[K]>) => ReturnType<UserPoolActions[K]>)(...args),
-    ) as UserPoolActions[K];
+  /** Methods answered by the lazily loaded user-pool module: `names` of what `pick` finds on it, each behind the error boundary. */
+  const viaUserPool = <T>(names: readonly string[], pick: (session: UserPoolSession) => object, prefix = "") =>
+    Object.fromEntries(
+      names.map((name) => [
+        name,
+        guard(async (...args: unknown[]) =>
+          (pick(await userPool(`${prefix}${name}()`)) as Record<string, (...a: unknown[]) => Promise<unknown>>)[name]!(...args),
+        ),
+      ]),
+    ) as T;
 
   return {
     credentials: guard(async (opts?: { forceRefresh?: boolean }) => {
@@ -478,14 +487,8 @@ export function createAuth(options: AuthOptions): Auth {
     ready: () => restored,
     onIdentityChange: (listener) => engine.identityEvents.add(listener),
     clockOffsetMs: () => serverClock.offsetMs(),
-    signIn: viaUserPool("signIn"),
-    confirmSignIn: viaUserPool("confirmSignIn"),
-    signUp: viaUserPool("signUp"),
-    confirmSignUp: viaUserPool("confirmSignUp"),
-    resendSignUpCode: viaUserPool("resendSignUpCode"),
-    forgotPassword: viaUserPool("forgotPassword"),
-    confirmForgotPassword: viaUserPool("confirmForgotPassword"),
-    getUser: viaUserPool("getUser"),
+    ...viaUserPool<Omit<UserPoolActions, "mfa">>(USER_POOL_CALLS, (session) => session),
+    mfa: viaUserPool<MfaActions>(MFA_CALLS, (session) => session.mfa, "mfa."),
     dispose() {
       disposed = true;
       engine.dispose();
@@ -498,6 +501,35 @@ export function createAuth(options: AuthOptions): Auth {
     },
   };
 }
+
+/** Every method of {@link UserPoolActions} but `mfa`; the type check below fails when one is missing. */
+const USER_POOL_CALLS = [
+  "signIn",
+  "confirmSignIn",
+  "signUp",
+  "confirmSignUp",
+  "resendSignUpCode",
+  "forgotPassword",
+  "confirmForgotPassword",
+  "getUser",
+  "getTokens",
+  "fetchUserAttributes",
+  "updateUserAttributes",
+  "sendUserAttributeVerificationCode",
+  "confirmUserAttribute",
+  "deleteUserAttributes",
+  "updatePassword",
+  "deleteUser",
+] as const satisfies readonly Exclude<keyof UserPoolActions, "mfa">[];
+const MFA_CALLS = ["setUpTotp", "verifyTotp", "setPreference", "getPreference"] as const satisfies readonly (keyof MfaActions)[];
+// Compile-time completeness: a method added to the contract but not to these lists is an error here.
+const allForwarded: [Exclude<keyof UserPoolActions, "mfa" | (typeof USER_POOL_CALLS)[number]>, Exclude<keyof MfaActions, (typeof MFA_CALLS)[number]>] extends [
+  never,
+  never,
+]
+  ? true
+  : never = true;
+void allForwarded;
 
 function notConfigured(operation: string): CognitoIdpoolError {
   return new CognitoIdpoolError(

@@ -48,6 +48,20 @@ vi.mock("./user-pool/session.js", () => ({
       forgotPassword: async () => (record("forgotPassword"), {}),
       confirmForgotPassword: async () => void record("confirmForgotPassword"),
       getUser: async () => (record("getUser"), { username: "alice", sub: "s", claims: {} }),
+      getTokens: async () => (record("getTokens"), { idToken: "id", accessToken: "access", expiration: new Date(0) }),
+      fetchUserAttributes: async () => (record("fetchUserAttributes"), {}),
+      updateUserAttributes: async () => (record("updateUserAttributes"), {}),
+      sendUserAttributeVerificationCode: async () => (record("sendUserAttributeVerificationCode"), {}),
+      confirmUserAttribute: async () => void record("confirmUserAttribute"),
+      deleteUserAttributes: async () => void record("deleteUserAttributes"),
+      updatePassword: async () => void record("updatePassword"),
+      deleteUser: async () => void record("deleteUser"),
+      mfa: {
+        setUpTotp: async () => (record("mfa.setUpTotp"), { secret: "S", uri: () => "otpauth://" }),
+        verifyTotp: async () => void record("mfa.verifyTotp"),
+        setPreference: async () => void record("mfa.setPreference"),
+        getPreference: async () => (record("mfa.getPreference"), { enabled: [] }),
+      },
       end: (stored) => (record(`end:${stored === undefined ? "memory" : "stored"}`), async (global) => void record(`revoke:${global}`)),
       signOut: async () => void record("signOut"),
       dispose: () => record("dispose"),
@@ -88,12 +102,48 @@ describe("user-pool hook", () => {
       () => auth.forgotPassword({ username: "a" }),
       () => auth.confirmForgotPassword({ username: "a", code: "1", newPassword: "p" }),
       () => auth.getUser(),
+      () => auth.getTokens(),
+      () => auth.deleteUser(),
+      () => auth.mfa.setUpTotp(),
       () => auth.signOut({ global: true }),
     ]) {
       await expect(call()).rejects.toMatchObject({ code: "user-pool-not-configured", message: expect.stringContaining("userPool") });
     }
     await auth.signOut();
     expect(loaded.hosts).toHaveLength(0);
+    auth.dispose();
+  });
+
+  it("every account and MFA method is answered by the module", async () => {
+    const env = createFakeEnv();
+    env.cognito.providers.add(ISSUER);
+    const auth = env.auth({ userPool });
+    await auth.getTokens();
+    await auth.fetchUserAttributes();
+    await auth.updateUserAttributes({ name: "A" });
+    await auth.sendUserAttributeVerificationCode({ name: "email" });
+    await auth.confirmUserAttribute({ name: "email", code: "1" });
+    await auth.deleteUserAttributes(["nickname"]);
+    await auth.updatePassword({ oldPassword: "a", newPassword: "b" });
+    await auth.deleteUser();
+    expect((await auth.mfa.setUpTotp()).secret).toBe("S");
+    await auth.mfa.verifyTotp({ code: "1" });
+    await auth.mfa.setPreference({ totp: "preferred" });
+    expect(await auth.mfa.getPreference()).toEqual({ enabled: [] });
+    expect(loaded.calls).toEqual([
+      "getTokens",
+      "fetchUserAttributes",
+      "updateUserAttributes",
+      "sendUserAttributeVerificationCode",
+      "confirmUserAttribute",
+      "deleteUserAttributes",
+      "updatePassword",
+      "deleteUser",
+      "mfa.setUpTotp",
+      "mfa.verifyTotp",
+      "mfa.setPreference",
+      "mfa.getPreference",
+    ]);
     auth.dispose();
   });
 

@@ -80,6 +80,8 @@ export interface AuthState {
   identityId?: string;
   /** When the current credentials expire, on the device clock. */
   expiration?: Date;
+  /** With a user-pool session: when its ID or access token expires (the first of the two), on the device clock; it moves at every renewal. */
+  tokenExpiration?: Date;
   /** Where identity ids are kept: IndexedDB, memory (asked for, or IndexedDB failed), or a custom store. */
   storage: "indexeddb" | "memory" | "custom";
   /** Why storage fell back to memory (code `storage-unavailable`). */
@@ -137,6 +139,7 @@ export type IdentityChange =
  *   was signed out everywhere, disabled or deleted). Nobody asked for it: tell the user to sign in
  *   again. Emitted also when this happens while restoring a session after a reload, before any
  *   credentials were served. A network failure never ends a session.
+ * - `userDeleted`: `deleteUser()` deleted the user, in this tab or another one.
  *
  * @example
  * ```ts
@@ -145,7 +148,7 @@ export type IdentityChange =
  * });
  * ```
  */
-export type SignOutCause = "signOut" | "sessionExpired";
+export type SignOutCause = "signOut" | "sessionExpired" | "userDeleted";
 
 /**
  * A login token, or a function that returns a fresh one each time credentials are fetched.

@@ -76,6 +76,8 @@ export function createEngine(deps: EngineDeps) {
   let refreshing: { promise: Promise<SessionWithCredentials>; forced: boolean } | undefined;
   let refreshError: CognitoIdpoolError | undefined;
   let storageError: CognitoIdpoolError | undefined;
+  /** The user-pool tokens' expiry (server ms), while the sign-in module holds some. */
+  let tokensExpireAt: number | undefined;
   /** Start-up may still find a session or identity in storage; a memory store starts empty. */
   let restoring = deps.storageKind !== "memory";
   /** Wired after construction by {@link attachScheduler}: the scheduler calls back into `refreshInBackground`. */
@@ -476,6 +478,7 @@ export function createEngine(deps: EngineDeps) {
     };
     if (session) state.identityId = session.identityId;
     if (session?.credentials) state.expiration = new Date(deps.serverClock.toDevice(session.credentials.expirationServerMs));
+    if (tokensExpireAt) state.tokenExpiration = new Date(deps.serverClock.toDevice(tokensExpireAt));
     if (storageError) state.storageError = storageError;
     if (refreshError) state.refreshError = refreshError;
     return state;
@@ -488,6 +491,7 @@ export function createEngine(deps: EngineDeps) {
       next.status === prev.status &&
       next.identityId === prev.identityId &&
       next.expiration?.getTime() === prev.expiration?.getTime() &&
+      next.tokenExpiration?.getTime() === prev.tokenExpiration?.getTime() &&
       next.storage === prev.storage &&
       next.storageError === prev.storageError &&
       next.refreshError === prev.refreshError
@@ -512,6 +516,10 @@ export function createEngine(deps: EngineDeps) {
       sched = scheduler;
     },
     storageFailed,
+    tokensChanged(expiresAt: number | undefined) {
+      tokensExpireAt = expiresAt;
+      emitState();
+    },
     restoreGuest,
     settled,
     getCredentials,

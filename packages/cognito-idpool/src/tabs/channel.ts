@@ -39,7 +39,7 @@ export function openTabChannel(Channel: typeof BroadcastChannel, name: string, o
 function decode(data: unknown): TabMessage | undefined {
   const { type, cause, identityId, kind, previousIdentityId } = Object(data) as Record<string, unknown>;
   // A tab running an older version sends no cause.
-  if (type === "signedOut") return { type, cause: cause === "sessionExpired" ? cause : "signOut" };
+  if (type === "signedOut") return { type, cause: cause === "sessionExpired" || cause === "userDeleted" ? cause : "signOut" };
   if (type === "identity" && typeof identityId == "string" && (kind === "guest" || kind === "authenticated"))
     return { type, identityId, kind, ...(typeof previousIdentityId == "string" && { previousIdentityId }) };
   return undefined;

@@ -12,22 +12,46 @@
  * flight (see ../identity-pool/client.ts): the refresh scheduler owns those.
  */
 import {
+  AssociateSoftwareToken$,
+  ChangePassword$,
   ConfirmForgotPassword$,
   ConfirmSignUp$,
+  DeleteUser$,
+  DeleteUserAttributes$,
   errorTypeRegistries,
   ForgotPassword$,
+  GetTokensFromRefreshToken$,
+  GetUser$,
+  GetUserAttributeVerificationCode$,
   GlobalSignOut$,
   InitiateAuth$,
   ResendConfirmationCode$,
   RespondToAuthChallenge$,
   RevokeToken$,
+  SetUserMFAPreference$,
   SignUp$,
+  UpdateUserAttributes$,
+  VerifySoftwareToken$,
+  VerifyUserAttribute$,
+  type AssociateSoftwareTokenRequest,
+  type AssociateSoftwareTokenResponse,
+  type ChangePasswordRequest,
+  type ChangePasswordResponse,
   type ConfirmForgotPasswordRequest,
   type ConfirmForgotPasswordResponse,
   type ConfirmSignUpRequest,
   type ConfirmSignUpResponse,
+  type DeleteUserRequest,
+  type DeleteUserAttributesRequest,
+  type DeleteUserAttributesResponse,
   type ForgotPasswordRequest,
   type ForgotPasswordResponse,
+  type GetTokensFromRefreshTokenRequest,
+  type GetTokensFromRefreshTokenResponse,
+  type GetUserRequest,
+  type GetUserResponse,
+  type GetUserAttributeVerificationCodeRequest,
+  type GetUserAttributeVerificationCodeResponse,
   type GlobalSignOutRequest,
   type GlobalSignOutResponse,
   type InitiateAuthRequest,
@@ -38,8 +62,16 @@ import {
   type RespondToAuthChallengeResponse,
   type RevokeTokenRequest,
   type RevokeTokenResponse,
+  type SetUserMFAPreferenceRequest,
+  type SetUserMFAPreferenceResponse,
   type SignUpRequest,
   type SignUpResponse,
+  type UpdateUserAttributesRequest,
+  type UpdateUserAttributesResponse,
+  type VerifySoftwareTokenRequest,
+  type VerifySoftwareTokenResponse,
+  type VerifyUserAttributeRequest,
+  type VerifyUserAttributeResponse,
 } from "@aws-sdk/client-cognito-identity-provider";
 import type { CognitoIdpoolError } from "../errors.js";
 import { createJsonRpcSend, serviceUrl } from "../aws/json-rpc.js";
@@ -58,6 +90,17 @@ export interface UserPoolOperations {
   ConfirmForgotPassword: { input: ConfirmForgotPasswordRequest; output: ConfirmForgotPasswordResponse };
   GlobalSignOut: { input: GlobalSignOutRequest; output: GlobalSignOutResponse };
   RevokeToken: { input: RevokeTokenRequest; output: RevokeTokenResponse };
+  GetTokensFromRefreshToken: { input: GetTokensFromRefreshTokenRequest; output: GetTokensFromRefreshTokenResponse };
+  GetUser: { input: GetUserRequest; output: GetUserResponse };
+  UpdateUserAttributes: { input: UpdateUserAttributesRequest; output: UpdateUserAttributesResponse };
+  GetUserAttributeVerificationCode: { input: GetUserAttributeVerificationCodeRequest; output: GetUserAttributeVerificationCodeResponse };
+  VerifyUserAttribute: { input: VerifyUserAttributeRequest; output: VerifyUserAttributeResponse };
+  DeleteUserAttributes: { input: DeleteUserAttributesRequest; output: DeleteUserAttributesResponse };
+  ChangePassword: { input: ChangePasswordRequest; output: ChangePasswordResponse };
+  DeleteUser: { input: DeleteUserRequest; output: object };
+  AssociateSoftwareToken: { input: AssociateSoftwareTokenRequest; output: AssociateSoftwareTokenResponse };
+  VerifySoftwareToken: { input: VerifySoftwareTokenRequest; output: VerifySoftwareTokenResponse };
+  SetUserMFAPreference: { input: SetUserMFAPreferenceRequest; output: SetUserMFAPreferenceResponse };
 }
 
 export type UserPoolOperation = keyof UserPoolOperations;
@@ -72,6 +115,17 @@ const SCHEMAS = {
   ConfirmForgotPassword: ConfirmForgotPassword$,
   GlobalSignOut: GlobalSignOut$,
   RevokeToken: RevokeToken$,
+  GetTokensFromRefreshToken: GetTokensFromRefreshToken$,
+  GetUser: GetUser$,
+  UpdateUserAttributes: UpdateUserAttributes$,
+  GetUserAttributeVerificationCode: GetUserAttributeVerificationCode$,
+  VerifyUserAttribute: VerifyUserAttribute$,
+  DeleteUserAttributes: DeleteUserAttributes$,
+  ChangePassword: ChangePassword$,
+  DeleteUser: DeleteUser$,
+  AssociateSoftwareToken: AssociateSoftwareToken$,
+  VerifySoftwareToken: VerifySoftwareToken$,
+  SetUserMFAPreference: SetUserMFAPreference$,
 } satisfies Record<UserPoolOperation, unknown>;
 
 /** The one method of the client the session uses, so tests can script the user pool. */
@@ -83,11 +137,13 @@ export interface UserPoolApi {
 const MAX_ATTEMPTS = 3;
 /**
  * Operations that may be sent again after a failure without an answer (network, deadline) or a
- * 5xx, when the first may have been carried out: a sign-in attempt or a revocation repeated does
- * no harm. The others would send a second code (ForgotPassword, ResendConfirmationCode), spend a
- * one-time code or challenge session, or answer "already done" (SignUp, GlobalSignOut).
+ * 5xx, when the first may have been carried out: a sign-in attempt, a read or a revocation repeated
+ * does no harm, and a renewal repeated with a refresh token the lost answer rotated still works
+ * within the app client's grace period. The others would send a second code (ForgotPassword,
+ * ResendConfirmationCode, UpdateUserAttributes), spend a one-time code or challenge session, or
+ * answer "already done" (SignUp, GlobalSignOut, DeleteUser, ChangePassword).
  */
-const REPEATABLE: ReadonlySet<UserPoolOperation> = new Set(["InitiateAuth", "RevokeToken"]);
+const REPEATABLE: ReadonlySet<UserPoolOperation> = new Set(["InitiateAuth", "GetTokensFromRefreshToken", "GetUser", "RevokeToken"]);
 
 /** Whether attempt `attempt` of `operation`, which failed with `error`, is worth another. Throttling means nothing was done. */
 function retries(operation: UserPoolOperation, error: CognitoIdpoolError, attempt: number): boolean {

@@ -3,7 +3,7 @@
  * with a dynamic import, so guest-only pages never download it). Types only: storage keys come
  * from `storage/keys.ts` through the host.
  */
-import type { KeyValueStore, Logger, Timers } from "../platform/types.js";
+import type { KeyValueStore, LockManager, Logger, Timers } from "../platform/types.js";
 import type { RefreshScheduler } from "../refresh/scheduler.js";
 import type { LoginValue, SignOutCause } from "../types.js";
 
@@ -42,8 +42,14 @@ export interface UserPoolHost {
   storage: KeyValueStore & { readonly degraded?: boolean };
   /** Where this app client's tokens are stored: namespaced by identity pool, user pool and app client. */
   tokensKey: string;
+  /** Serializes token renewals across tabs under the name `tokensKey` (Web Locks; an in-page queue without them). */
+  lock: LockManager;
+  /** The tokens held changed (signed in, renewed, adopted from another tab, ended): their expiry in server time, or undefined. */
+  tokensChanged(expiresAt: number | undefined): void;
   /** Server time (epoch ms), from the core's one server clock: token expiry, SRP timestamps. */
   serverNow(): number;
+  /** A server-clock instant (epoch ms) on the device clock, for expirations handed to the app. */
+  toDeviceTime(serverMs: number): number;
   /** The `random` option, in [0, 1): jitter. */
   random(): number;
   /** A retry schedule on the core's clock and backoff, woken with the page (visible, online) and stopped by `dispose()`. */
@@ -227,6 +233,217 @@ export interface UserInfo {
 }
 
 /**
+ * The signed-in user's tokens, for calling your own APIs as the user (API Gateway JWT
+ * authorizers, AppSync, your backend). Any script running in the page can read what page
+ * JavaScript holds: see the README's "Tokens in the page" for what that means and how to limit it.
+ *
+ * @example
+ * ```ts
+ * const { accessToken } = await auth.getTokens();
+ * await fetch("/api/orders", { headers: { authorization: `Bearer ${accessToken}` } });
+ * ```
+ */
+export interface UserPoolTokens {
+  /** The ID token (a JWT): who the user is, with their attributes as claims; its `aud` is the app client. */
+  idToken: string;
+  /** The access token (a JWT): what API Gateway and the user-pool API accept as the user's. */
+  accessToken: string;
+  /** When the first of the two expires, on the device clock (right even when the device clock is off). */
+  expiration: Date;
+}
+
+/**
+ * What became of one attribute given to `updateUserAttributes`: changed, or a code was sent that
+ * `confirmUserAttribute` must confirm (an email address or phone number; where the user pool keeps
+ * the old value until the new one is verified, the change takes effect then).
+ *
+ * @example
+ * ```ts
+ * const { email } = await auth.updateUserAttributes({ email: "new@example.com" });
+ * if (email?.status === "codeSent") askForCode(email.codeDelivery.destination);
+ * ```
+ */
+export type AttributeUpdate = { status: "done" } | { status: "codeSent"; codeDelivery: CodeDelivery };
+
+/**
+ * A second factor: an authenticator app (`totp`), a code by text message (`sms`) or by email (`email`).
+ *
+ * @example
+ * ```ts
+ * const { enabled } = await auth.mfa.getPreference();
+ * const hasApp = enabled.includes("totp" satisfies MfaMethod);
+ * ```
+ */
+export type MfaMethod = "totp" | "sms" | "email";
+
+/**
+ * How a user wants an MFA method: the one asked for at sign-in (`preferred`), available
+ * (`enabled`), or off (`disabled`).
+ *
+ * @example
+ * ```ts
+ * const totp: MfaSetting = "preferred";
+ * await auth.mfa.setPreference({ totp });
+ * ```
+ */
+export type MfaSetting = "preferred" | "enabled" | "disabled";
+
+/**
+ * An authenticator-app secret being set up: show `uri(issuer)` as a QR code (or `secret` to type
+ * in), then confirm a code from the app with `auth.mfa.verifyTotp`.
+ *
+ * @example
+ * ```ts
+ * const setup = await auth.mfa.setUpTotp();
+ * showQrCode(setup.uri("Example Corp")); // otpauth://totp/Example%20Corp:alice?secret=...&issuer=Example%20Corp
+ * ```
+ */
+export interface TotpSetup {
+  /** The shared secret, base32, as authenticator apps take it typed in. */
+  secret: string;
+  /** The `otpauth://` URI for a QR code; `issuer` names your app in the authenticator. */
+  uri(issuer: string): string;
+}
+
+/**
+ * MFA settings of the signed-in user (`auth.mfa`). The user pool must allow the method (its MFA
+ * configuration); whether MFA is asked at sign-in is the pool's setting (optional or required).
+ *
+ * @example
+ * ```ts
+ * const setup = await auth.mfa.setUpTotp();
+ * showQrCode(setup.uri("Example Corp"));
+ * await auth.mfa.verifyTotp({ code: await askForCode(), deviceName: "My phone" });
+ * await auth.mfa.setPreference({ totp: "preferred" });
+ * ```
+ */
+export interface MfaActions {
+  /**
+   * Starts setting up an authenticator app: a new secret, not in use until `verifyTotp` accepts a code.
+   *
+   * @example
+   * ```ts
+   * const { secret, uri } = await auth.mfa.setUpTotp();
+   * ```
+   */
+  setUpTotp(): Promise<TotpSetup>;
+  /**
+   * Confirms the authenticator app with a code it shows; rejects `code-mismatch` when the code is wrong.
+   *
+   * @example
+   * ```ts
+   * await auth.mfa.verifyTotp({ code: "123456", deviceName: "Work phone" });
+   * ```
+   */
+  verifyTotp(input: { code: string; deviceName?: string }): Promise<void>;
+  /**
+   * Turns methods on or off and picks the preferred one; methods not named stay as they are.
+   *
+   * @example
+   * ```ts
+   * await auth.mfa.setPreference({ totp: "preferred", sms: "disabled" });
+   * ```
+   */
+  setPreference(input: Partial<Record<MfaMethod, MfaSetting>>): Promise<void>;
+  /**
+   * The methods the user has on, and the preferred one (asked for at sign-in).
+   *
+   * @example
+   * ```ts
+   * const { enabled, preferred } = await auth.mfa.getPreference();
+   * ```
+   */
+  getPreference(): Promise<{ enabled: MfaMethod[]; preferred?: MfaMethod }>;
+}
+
+/**
+ * The signed-in user's tokens and self-service account calls. Each rejects `not-signed-in` without
+ * a user-pool session, and sends the access token (renewed first when near expiry).
+ *
+ * @example
+ * ```ts
+ * await auth.updatePassword({ oldPassword, newPassword });
+ * const attributes = await auth.fetchUserAttributes();
+ * ```
+ */
+export interface AccountActions {
+  /**
+   * The ID and access tokens, renewed first when near expiry (or now, with `forceRefresh`).
+   *
+   * @example
+   * ```ts
+   * const { accessToken } = await auth.getTokens();
+   * ```
+   */
+  getTokens(options?: { forceRefresh?: boolean }): Promise<UserPoolTokens>;
+  /**
+   * The user's attributes as the user pool has them now (one request).
+   *
+   * @example
+   * ```ts
+   * const { email, email_verified } = await auth.fetchUserAttributes();
+   * ```
+   */
+  fetchUserAttributes(): Promise<Record<string, string>>;
+  /**
+   * Changes attributes; per attribute, done or a code was sent to verify it. The tokens are then
+   * renewed, so the ID token's claims (and the identity-pool login) show the change.
+   *
+   * @example
+   * ```ts
+   * const result = await auth.updateUserAttributes({ email: "new@example.com", name: "Alice" });
+   * ```
+   */
+  updateUserAttributes(attributes: Record<string, string>): Promise<Record<string, AttributeUpdate>>;
+  /**
+   * Sends a code to verify an attribute (`email` or `phone_number`).
+   *
+   * @example
+   * ```ts
+   * const { destination } = await auth.sendUserAttributeVerificationCode({ name: "email" });
+   * ```
+   */
+  sendUserAttributeVerificationCode(input: { name: string }): Promise<CodeDelivery>;
+  /**
+   * Verifies an attribute with the code that was sent; the tokens are then renewed.
+   *
+   * @example
+   * ```ts
+   * await auth.confirmUserAttribute({ name: "email", code: "123456" });
+   * ```
+   */
+  confirmUserAttribute(input: { name: string; code: string }): Promise<void>;
+  /**
+   * Removes attributes; the tokens are then renewed.
+   *
+   * @example
+   * ```ts
+   * await auth.deleteUserAttributes(["nickname"]);
+   * ```
+   */
+  deleteUserAttributes(names: string[]): Promise<void>;
+  /**
+   * Changes the password.
+   *
+   * @example
+   * ```ts
+   * await auth.updatePassword({ oldPassword, newPassword });
+   * ```
+   */
+  updatePassword(input: { oldPassword: string; newPassword: string }): Promise<void>;
+  /**
+   * Deletes the user from the user pool, then ends the session everywhere: every tab is
+   * `signedOut` with cause `userDeleted`, and the stored tokens and identity records are deleted.
+   *
+   * @example
+   * ```ts
+   * if (confirm("Delete your account?")) await auth.deleteUser();
+   * ```
+   */
+  deleteUser(): Promise<void>;
+}
+
+/**
  * The user-pool calls of `Auth`, answered by the lazily loaded sign-in module. On `Auth`
  * each needs the `userPool` option (otherwise it rejects with `user-pool-not-configured`) and
  * first waits for a session being restored after a reload.
@@ -237,7 +454,7 @@ export interface UserInfo {
  * await auth.signIn({ username: "alice", password });
  * ```
  */
-export interface UserPoolActions {
+export interface UserPoolActions extends AccountActions {
   /**
    * Signs in to the user pool (SRP by default). On success the ID token becomes the identity-pool
    * login and the cached guest is linked or merged, as with `setLogins`. Rejects with
@@ -314,6 +531,8 @@ export interface UserPoolActions {
    * ```
    */
   getUser(): Promise<UserInfo | undefined>;
+  /** MFA settings of the signed-in user: see {@link MfaActions}. */
+  readonly mfa: MfaActions;
 }
 
 /** What the lazily loaded module gives the core. */

@@ -7,7 +7,7 @@
 import { classify } from "../aws/json-rpc.js";
 import { CognitoIdpoolError, type ErrorCode } from "../errors.js";
 
-/** `refresh`: REFRESH_TOKEN_AUTH, where any refusal means the session is over. */
+/** `refresh`: a renewal with the refresh token, where any refusal means the session is over. */
 export type ErrorContext = "refresh" | "default";
 
 /**
@@ -27,7 +27,8 @@ export function fromUserPoolError(error: unknown, context: ErrorContext = "defau
     return make("too-many-attempts", `Too many attempts; wait before trying again. (${awsMessage})`);
   }
 
-  if (context === "refresh" && (name === "NotAuthorizedException" || name === "UserNotFoundException")) {
+  // RefreshTokenReuseException: a rotated refresh token used again after the app client's grace period.
+  if (context === "refresh" && /^(NotAuthorized|UserNotFound|RefreshTokenReuse)Exception$/.test(name)) {
     return make("session-expired", `The session ended: the refresh token was refused (${awsMessage}). Sign in again.`);
   }
 

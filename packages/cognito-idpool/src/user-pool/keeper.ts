@@ -1,11 +1,16 @@
 /**
- * Keeps the user-pool tokens alive: renews the ID token with REFRESH_TOKEN_AUTH before it expires
- * (on the core's retry schedule, plus on demand when credentials are fetched), one request at a
- * time, with storage as the source of truth shared by every tab. A refused refresh token ends the
- * session in this tab; a network failure or throttling only postpones the renewal; storage that
- * cannot be read is never taken for another tab's sign-out.
+ * Keeps the user-pool tokens alive: renews them with GetTokensFromRefreshToken before they expire
+ * (on the core's retry schedule, plus on demand), with storage as the source of truth shared by
+ * every tab. Renewals are serialized across tabs by a Web Lock per user-pool session: inside it,
+ * storage is read again and a newer token set another tab stored is adopted instead of renewing,
+ * and a rotated refresh token is stored before the lock is released. So with refresh-token
+ * rotation on (the old token dies after the app client's grace period), no two tabs ever renew
+ * with the same refresh token. A refused refresh token ends the session in this tab, unless
+ * storage meanwhile holds a newer one; a network failure or throttling only postpones the renewal;
+ * storage that cannot be read is never taken for another tab's sign-out.
  */
 import { CognitoIdpoolError, errorCode, isCognitoIdpoolError } from "../errors.js";
+import { classify } from "../aws/json-rpc.js";
 import type { SignOutCause } from "../types.js";
 import { call, type UserPoolApi } from "./client.js";
 import type { UserPoolHost } from "./contract.js";
@@ -20,10 +25,15 @@ export interface TokenKeeper {
   peek(): Promise<Tokens | undefined>;
   /** Makes fresh tokens from a sign-in the current ones: stored, and planned for renewal. */
   adopt(tokens: Tokens): Promise<void>;
-  /** The ID token, renewed first when it is within the renewal margin. */
-  freshIdToken(): Promise<string>;
-  /** Renews the tokens now, whatever their expiry (or takes newer ones another tab stored). A refused refresh token ends the session. */
-  renew(): Promise<Tokens>;
+  /** The tokens, renewed first when they are within the renewal margin; offline or throttled, unexpired ones as they are. */
+  fresh(): Promise<Tokens>;
+  /**
+   * Renews the tokens now (`force`, the default), or only when they are near expiry; either way
+   * newer ones another tab stored are taken first. A refused refresh token ends the session.
+   */
+  renew(force?: boolean): Promise<Tokens>;
+  /** New tokens for `base`'s refresh token, neither stored nor used (a sign-out's last call). */
+  exchange(base: Tokens): Promise<Tokens>;
   /** Forgets the tokens here and in storage. */
   forget(): Promise<void>;
   /** Forgets the tokens in memory at once (a renewal under way then writes nothing) and returns them; storage is left to the caller. */
@@ -39,13 +49,16 @@ export function createTokenKeeper(host: UserPoolHost, api: UserPoolApi): TokenKe
   const key = host.tokensKey;
   let tokens: Tokens | undefined;
   let inflight: Promise<Tokens> | undefined;
-  const scheduler = host.scheduler(() => renew());
+  /** The server does not know GetTokensFromRefreshToken: REFRESH_TOKEN_AUTH from then on. */
+  let legacyRefresh = false;
+  const scheduler = host.scheduler(() => renew(false));
 
   const needsRenewal = (t: Tokens) => host.serverNow() >= t.expiresAt - renewalMarginMs(t);
 
   /** Makes `next` this tab's tokens (or none), and plans their renewal afresh. */
   function use(next: Tokens | undefined) {
     tokens = next;
+    host.tokensChanged(next?.expiresAt);
     if (!next) return scheduler.cancel();
     // Up to a fifth of the margin earlier, so tabs opened together do not all renew at once.
     const margin = renewalMarginMs(next);
@@ -87,59 +100,104 @@ export function createTokenKeeper(host: UserPoolHost, api: UserPoolApi): TokenKe
     host.endSession(cause, !own).catch((error: unknown) => host.logger.warn("user pool: ending the identity session failed", { code: errorCode(error) }));
   }
 
-  function renew(): Promise<Tokens> {
-    inflight ??= (async () => {
-      const mine = tokens;
-      if (!mine) throw notSignedIn();
-      const stored = await readStored();
-      // Ended (signed out, disposed) while storage was read: nothing more is written.
-      if (tokens !== mine) throw notSignedIn();
-      let base = mine;
-      if (stored !== "unreadable") {
-        // Another tab signed out, or signed in as someone else: this tab's session is over; storage is that tab's.
-        if (!stored || stored.sub !== mine.sub) {
-          await end("signOut", false);
-          throw notSignedIn();
+  /**
+   * Asks the pool for new tokens. GetTokensFromRefreshToken works with rotation on and off; a
+   * server that does not know it (older emulators such as cognito-local) gets REFRESH_TOKEN_AUTH,
+   * which the app client must then allow.
+   */
+  async function exchange(base: Tokens): Promise<Tokens> {
+    const { clientId } = host.options;
+    const result = await call(async () => {
+      if (!legacyRefresh) {
+        try {
+          return (await api.send("GetTokensFromRefreshToken", { ClientId: clientId, RefreshToken: base.refreshToken })).AuthenticationResult;
+        } catch (error) {
+          if (!/^(UnknownOperationException|Unsupported)$/.test(classify(error).type)) throw error;
+          legacyRefresh = true;
         }
-        if (stored.expiresAt > mine.expiresAt) {
-          // Another tab already renewed.
-          use(stored);
-          return stored;
-        }
-        base = stored;
       }
+      return (await api.send("InitiateAuth", { AuthFlow: "REFRESH_TOKEN_AUTH", ClientId: clientId, AuthParameters: { REFRESH_TOKEN: base.refreshToken } }))
+        .AuthenticationResult;
+    }, "refresh");
+    if (!result?.IdToken || !result.AccessToken) throw new CognitoIdpoolError("service-error", "The user pool renewed the session but returned no tokens.");
+    // A rotating app client sends a new refresh token; the old one dies after its grace period.
+    return withClaims({ ...toStored(base), idToken: result.IdToken, accessToken: result.AccessToken, refreshToken: result.RefreshToken ?? base.refreshToken });
+  }
+
+  /**
+   * Which tokens to go on from: storage's when another tab renewed or rotated since this tab read
+   * them (issued at or after ours, and not ours), else this tab's. `undefined` when storage shows
+   * the session is over here (another tab signed out, or signed in as someone else).
+   */
+  function current(stored: Tokens | undefined | "unreadable", mine: Tokens): Tokens | undefined {
+    if (stored === "unreadable") return mine;
+    if (!stored || stored.sub !== mine.sub) return undefined;
+    return stored.refreshToken !== mine.refreshToken ? (stored.issuedAt >= mine.issuedAt ? stored : mine) : stored.expiresAt > mine.expiresAt ? stored : mine;
+  }
+
+  /**
+   * Renews under the cross-tab lock, or adopts what another tab renewed. `force`: ask the pool even
+   * when the tokens at hand are not near expiry (fresh claims after an attribute change, a token the
+   * identity pool refused, `getTokens({ forceRefresh })`).
+   */
+  function renew(force = true): Promise<Tokens> {
+    const started = inflight;
+    if (started && !force) return started;
+    const run = (async () => {
+      await started?.catch(() => undefined);
+      return host.lock.request(key, () => renewLocked(force));
+    })().finally(() => {
+      if (inflight === run) inflight = undefined;
+    });
+    inflight = run;
+    return run;
+  }
+
+  async function renewLocked(force: boolean): Promise<Tokens> {
+    const mine = tokens;
+    if (!mine) throw notSignedIn();
+    let stored = await readStored();
+    // Ended (signed out, disposed) while storage was read: nothing more is written.
+    if (tokens !== mine) throw notSignedIn();
+    let base = current(stored, mine);
+    if (!base) {
+      await end("signOut", false);
+      throw notSignedIn();
+    }
+    if (base !== mine) use(base);
+    if (!force && !needsRenewal(base)) return base;
+    for (let adopted = false; ; adopted = true) {
+      const held: Tokens | undefined = tokens;
       try {
-        const out = await call(
-          () =>
-            api.send("InitiateAuth", { AuthFlow: "REFRESH_TOKEN_AUTH", ClientId: host.options.clientId, AuthParameters: { REFRESH_TOKEN: base.refreshToken } }),
-          "refresh",
-        );
-        const result = out.AuthenticationResult;
-        if (!result?.IdToken || !result.AccessToken) throw new CognitoIdpoolError("service-error", "REFRESH_TOKEN_AUTH returned no tokens.");
-        const next = withClaims({
-          ...toStored(base),
-          idToken: result.IdToken,
-          accessToken: result.AccessToken,
-          refreshToken: result.RefreshToken ?? base.refreshToken,
-        });
+        const next = await exchange(base);
         // Signed out, disposed, or signed in again while the request was out: those win.
-        if (tokens !== mine) throw notSignedIn();
+        if (tokens !== held) throw notSignedIn();
         use(next);
+        // Stored before the lock is released: the next tab to renew reads the rotated token.
         await save(next);
         return next;
       } catch (error) {
-        if (tokens !== mine) throw error;
-        if (isCognitoIdpoolError(error, "session-expired")) {
-          host.logger.debug("user pool: the refresh token was refused; the session ends");
-          // Only tokens read from storage are known to be this session's to delete.
-          await end("sessionExpired", stored !== "unreadable");
-        } else scheduler.failed(error);
+        if (tokens !== held) throw error;
+        if (!isCognitoIdpoolError(error, "session-expired")) {
+          scheduler.failed(error);
+          throw error;
+        }
+        // Refused (with rotation, RefreshTokenReuseException): another tab may have rotated it
+        // without this tab seeing, so storage is read once more before the session is given up.
+        stored = await readStored();
+        if (tokens !== held) throw error;
+        const newer = current(stored, base);
+        if (!adopted && newer && newer.refreshToken !== base.refreshToken) {
+          use((base = newer));
+          if (!force && !needsRenewal(base)) return base;
+          continue;
+        }
+        host.logger.debug("user pool: the refresh token was refused; the session ends");
+        // Only tokens read from storage are known to be this session's to delete.
+        await end("sessionExpired", stored !== "unreadable" && stored?.refreshToken === base.refreshToken);
         throw error;
       }
-    })().finally(() => {
-      inflight = undefined;
-    });
-    return inflight;
+    }
   }
 
   const drop = () => {
@@ -163,16 +221,16 @@ export function createTokenKeeper(host: UserPoolHost, api: UserPoolApi): TokenKe
       use(next);
       await save(next);
     },
-    async freshIdToken() {
+    async fresh() {
       const t = tokens;
       if (!t) throw notSignedIn();
-      if (!needsRenewal(t)) return t.idToken;
+      if (!needsRenewal(t)) return t;
       try {
-        return (await renew()).idToken;
+        return await renew(false);
       } catch (error) {
         // Offline or throttled: a token that has not expired yet still works.
         const still = tokens;
-        if (isCognitoIdpoolError(error) && error.retryable && still && host.serverNow() < still.expiresAt) return still.idToken;
+        if (isCognitoIdpoolError(error) && error.retryable && still && host.serverNow() < still.expiresAt) return still;
         throw error;
       }
     },
@@ -181,6 +239,7 @@ export function createTokenKeeper(host: UserPoolHost, api: UserPoolApi): TokenKe
       await host.storage.del(key);
     },
     renew,
+    exchange,
     end: drop,
     dispose() {
       drop();

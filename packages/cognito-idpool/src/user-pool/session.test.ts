@@ -6,6 +6,8 @@ import { beforeEach, describe, expect, it } from "vitest";
 import { createFakeHost, MemoryStore, settle, type FakeHost } from "../../test/fakes/userpool-host.js";
 import { FakeUserPool } from "../../test/fakes/userpool-idp.js";
 import { CognitoIdpoolError, isCognitoIdpoolError } from "../errors.js";
+import type { LockManager } from "../platform/types.js";
+import { createInPageLock } from "../tabs/locks.js";
 import type { LoginValue, UserPoolSession } from "./contract.js";
 import { createUserPoolSessionWith } from "./session.js";
 
@@ -139,12 +141,12 @@ describe("ID-token renewal", () => {
     host.clockRef.advance(HOUR - margin - margin / 5 - 1000);
     host.timersRef.runDue();
     await settle();
-    expect(pool.count("InitiateAuth", "REFRESH_TOKEN_AUTH")).toBe(0);
+    expect(pool.renewals()).toBe(0);
     // At expiry minus the margin (server time): renewed, before the token expired.
     host.clockRef.advance(margin / 5 + 1000);
     host.timersRef.runDue();
     await settle();
-    expect(pool.count("InitiateAuth", "REFRESH_TOKEN_AUTH")).toBe(1);
+    expect(pool.renewals()).toBe(1);
     const token = await loginFunction()();
     expect(idTokenClaims(token).exp * 1000).toBeGreaterThan(serverNow() + HOUR - 60_000);
     expect(stored()!.idToken).toBe(token);
@@ -156,7 +158,7 @@ describe("ID-token renewal", () => {
     host.clockRef.advance(60_000);
     host.timersRef.runDue();
     await settle();
-    expect(pool.count("InitiateAuth", "REFRESH_TOKEN_AUTH")).toBe(0);
+    expect(pool.renewals()).toBe(0);
     expect(host.timersRef.nextDue()! - host.clock.now()).toBeGreaterThan(HOUR - 7 * 60_000);
   });
 
@@ -174,11 +176,11 @@ describe("ID-token renewal", () => {
     host.clockRef.advance(HOUR - 60_000); // timers not run: a sleeping tab
     const tokens = await Promise.all(Array.from({ length: 8 }, () => login()));
     expect(new Set(tokens).size).toBe(1);
-    expect(pool.count("InitiateAuth", "REFRESH_TOKEN_AUTH")).toBe(1);
+    expect(pool.renewals()).toBe(1);
     expect(idTokenClaims(tokens[0]!).exp * 1000).toBeGreaterThan(serverNow() + HOUR - 60_000);
     // Outside the margin no request is made.
     await login();
-    expect(pool.count("InitiateAuth", "REFRESH_TOKEN_AUTH")).toBe(1);
+    expect(pool.renewals()).toBe(1);
   });
 
   it("a refused refresh token ends the session: tokens forgotten, endSession('sessionExpired'), no timer", async () => {
@@ -198,7 +200,7 @@ describe("ID-token renewal", () => {
     await signIn();
     const login = loginFunction();
     const before = stored()!.idToken;
-    pool.faults["InitiateAuth"] = ["network", "throttle"];
+    pool.faults["GetTokensFromRefreshToken"] = ["network", "throttle"];
     host.clockRef.advance(HOUR - 240_000);
     host.timersRef.runDue();
     await settle();
@@ -206,12 +208,12 @@ describe("ID-token renewal", () => {
     expect(await login()).toBe(before);
     expect(host.sessionsEnded).toEqual([]);
     expect(stored()!.idToken).toBe(before);
-    expect(pool.count("InitiateAuth", "REFRESH_TOKEN_AUTH")).toBe(2);
+    expect(pool.renewals()).toBe(2);
     // The retry timer (backoff, a few seconds) succeeds.
     host.clockRef.advance(10_000);
     host.timersRef.runDue();
     await settle();
-    expect(pool.count("InitiateAuth", "REFRESH_TOKEN_AUTH")).toBe(3);
+    expect(pool.renewals()).toBe(3);
     expect(stored()!.idToken).not.toBe(before);
     expect(host.sessionsEnded).toEqual([]);
   });
@@ -219,7 +221,7 @@ describe("ID-token renewal", () => {
   it("an expired token with the network down is a retryable network error, not a sign-out", async () => {
     await signIn();
     const login = loginFunction();
-    pool.faults["InitiateAuth"] = ["network"];
+    pool.faults["GetTokensFromRefreshToken"] = ["network"];
     host.clockRef.advance(HOUR + 1000);
     const error = await login().catch((e: unknown) => e);
     expect(isCognitoIdpoolError(error, "network-error")).toBe(true);
@@ -243,12 +245,12 @@ describe("across tabs (shared storage)", () => {
     tabA.host.clockRef.advance(HOUR - 60_000);
     host.clockRef.advance(HOUR - 60_000);
     expect(await session.restore()).toBe(true);
-    expect(pool.count("InitiateAuth", "REFRESH_TOKEN_AUTH")).toBe(1);
+    expect(pool.renewals()).toBe(1);
     const renewedByB = (store.data.get(host.tokensKey) as { idToken: string }).idToken;
     // Tab A needs a token now: it finds B's in storage.
     const tokenA = await (tabA.host.loginsSet[0]![LOGIN_KEY] as () => Promise<string>)();
     expect(tokenA).toBe(renewedByB);
-    expect(tabA.pool.count("InitiateAuth", "REFRESH_TOKEN_AUTH")).toBe(0);
+    expect(tabA.pool.renewals()).toBe(0);
   });
 
   it("a sign-out in another tab ends this tab's session at its next renewal", async () => {
@@ -258,7 +260,7 @@ describe("across tabs (shared storage)", () => {
     const error = await loginFunction()().catch((e: unknown) => e);
     expect(isCognitoIdpoolError(error, "not-signed-in")).toBe(true);
     expect(host.sessionsEnded).toEqual(["signOut"]);
-    expect(pool.count("InitiateAuth", "REFRESH_TOKEN_AUTH")).toBe(0);
+    expect(pool.renewals()).toBe(0);
   });
 
   it("another tab signs out while this tab renews the ID token: the renewed tokens are not written back", async () => {
@@ -333,7 +335,7 @@ describe("restore after a reload", () => {
     setup(store);
     host.clockRef.deviceNow = now + 2 * HOUR;
     expect(await session.restore()).toBe(true);
-    expect(pool.count("InitiateAuth", "REFRESH_TOKEN_AUTH")).toBe(1);
+    expect(pool.renewals()).toBe(1);
     expect(idTokenClaims(await loginFunction()()).exp * 1000).toBeGreaterThan(serverNow());
   });
 
@@ -371,7 +373,7 @@ describe("restore after a reload", () => {
       const refresh = await reload(1);
       pool.revoked.add(refresh);
       expect(await session.restore()).toBe(false);
-      expect(pool.count("InitiateAuth", "REFRESH_TOKEN_AUTH")).toBe(1);
+      expect(pool.renewals()).toBe(1);
       expect(host.sessionsEnded).toEqual(["sessionExpired"]);
       expect(stored()).toBeUndefined();
       expect(await session.getUser()).toBeUndefined();
@@ -382,7 +384,7 @@ describe("restore after a reload", () => {
       const before = stored()!.idToken;
       host.clockRef.advance(60_000);
       expect(await session.restore()).toBe(true);
-      expect(pool.count("InitiateAuth", "REFRESH_TOKEN_AUTH")).toBe(1);
+      expect(pool.renewals()).toBe(1);
       expect(host.loginsSet).toHaveLength(1);
       expect(await loginFunction()()).not.toBe(before);
       expect(host.sessionsEnded).toEqual([]);
@@ -392,7 +394,7 @@ describe("restore after a reload", () => {
       await reload(2);
       const error = await session.restore().catch((e: unknown) => e);
       expect(isCognitoIdpoolError(error, "login-rejected")).toBe(true);
-      expect(pool.count("InitiateAuth", "REFRESH_TOKEN_AUTH")).toBe(1);
+      expect(pool.renewals()).toBe(1);
       expect(stored()).toBeUndefined();
       expect(await session.getUser()).toBeUndefined();
       expect(host.timersRef.pending.size).toBe(0);
@@ -404,7 +406,7 @@ describe("restore after a reload", () => {
     const store = host.store;
     const now = host.clock.now();
     setup(store);
-    pool.faults["InitiateAuth"] = ["network"];
+    pool.faults["GetTokensFromRefreshToken"] = ["network"];
     host.clockRef.deviceNow = now + 2 * HOUR;
     expect(await session.restore()).toBe(true);
     expect(stored()).toBeDefined();
@@ -427,7 +429,7 @@ describe("sign-out", () => {
     await signIn();
     host.clockRef.advance(2 * HOUR);
     await session.signOut({ global: true });
-    expect(pool.calls.map((c) => c.operation).slice(-2)).toEqual(["InitiateAuth", "GlobalSignOut"]);
+    expect(pool.calls.map((c) => c.operation).slice(-2)).toEqual(["GetTokensFromRefreshToken", "GlobalSignOut"]);
     const renewedAccess = pool.calls.at(-1)!.input.AccessToken as string;
     expect(idTokenClaims(renewedAccess).exp * 1000).toBeGreaterThan(serverNow());
     expect(stored()).toBeUndefined();
@@ -448,5 +450,112 @@ describe("sign-out", () => {
   it("signed out already: no request", async () => {
     await session.signOut({ global: true });
     expect(pool.calls).toHaveLength(0);
+  });
+});
+
+describe("rotating refresh tokens across tabs (grace period 0)", () => {
+  /** Tabs of one origin: one storage, one cross-tab lock, one user pool; each tab its own clock and timers at the same time. */
+  function tabs(count: number, lock: LockManager = createInPageLock()) {
+    const store = new MemoryStore();
+    const shared = new FakeUserPool(() => Date.parse("2026-03-01T12:00:00Z") + elapsed);
+    shared.rotate = true;
+    shared.users.set("alice", { password: "Secret-123", sub: "sub-alice" });
+    let elapsed = 0;
+    const list = Array.from({ length: count }, () => {
+      const tabHost = createFakeHost({ store, lock });
+      return { host: tabHost, session: createUserPoolSessionWith(tabHost, shared) };
+    });
+    const advance = async (ms: number) => {
+      elapsed += ms;
+      for (const tab of list) tab.host.clockRef.advance(ms);
+      for (const tab of list) tab.host.timersRef.runDue();
+      await settle();
+    };
+    return { store, pool: shared, list, advance, stored: () => store.data.get(list[0]!.host.tokensKey) as { refreshToken: string; idToken: string } };
+  }
+
+  it("three tabs whose renewals fall due together send one GetTokensFromRefreshToken per renewal; the others adopt the rotated tokens", async () => {
+    const { pool: shared, list, advance, stored: storedTokens } = tabs(3);
+    const [first, ...others] = list;
+    expect(await first!.session.signIn({ username: "alice", password: "Secret-123", authFlow: "USER_PASSWORD_AUTH" })).toEqual({ status: "signedIn" });
+    for (const tab of others) expect(await tab.session.restore()).toBe(true);
+    for (let round = 1; round <= 5; round++) {
+      await advance(HOUR - 290_000);
+      expect(shared.renewals()).toBe(round);
+      // Every tab holds the newest tokens, the one in storage.
+      for (const tab of list) expect((await tab.session.getTokens()).idToken).toBe(storedTokens().idToken);
+      await advance(290_000);
+    }
+    expect(list.flatMap((tab) => tab.host.sessionsEnded)).toEqual([]);
+    expect(shared.calls.filter((c) => c.operation === "GetTokensFromRefreshToken").map((c) => c.input.RefreshToken).length).toBe(5);
+  });
+
+  it("a tab holding a token another tab rotated renews with the stored one, not its own", async () => {
+    const { pool: shared, list, stored: storedTokens } = tabs(2);
+    const [a, b] = list;
+    await a!.session.signIn({ username: "alice", password: "Secret-123", authFlow: "USER_PASSWORD_AUTH" });
+    await b!.session.restore();
+    const before = storedTokens().refreshToken;
+    await a!.session.getTokens({ forceRefresh: true });
+    expect(storedTokens().refreshToken).not.toBe(before);
+    // B still holds the first refresh token in memory; forced, it renews with A's rotated one.
+    const renewed = await b!.session.getTokens({ forceRefresh: true });
+    expect(shared.calls.at(-1)!.input.RefreshToken).not.toBe(before);
+    expect(renewed.idToken).toBe(storedTokens().idToken);
+    expect(b!.host.sessionsEnded).toEqual([]);
+  });
+
+  it("without a cross-tab lock, the tab that loses the race reads the winner's rotated token from storage instead of ending the session", async () => {
+    const unlocked: LockManager = { request: (_name, run) => run() };
+    const { pool: shared, list, stored: storedTokens } = tabs(2, unlocked);
+    const [a, b] = list;
+    await a!.session.signIn({ username: "alice", password: "Secret-123", authFlow: "USER_PASSWORD_AUTH" });
+    await b!.session.restore();
+    const [fromA, fromB] = await Promise.all([a!.session.getTokens({ forceRefresh: true }), b!.session.getTokens({ forceRefresh: true })]);
+    expect(shared.calls.some((c) => c.operation === "GetTokensFromRefreshToken")).toBe(true);
+    expect(list.flatMap((tab) => tab.host.sessionsEnded)).toEqual([]);
+    expect(fromB.idToken).toBe(storedTokens().idToken);
+    expect(fromA.idToken).not.toBe("");
+  });
+
+  it("RefreshTokenReuseException with nothing newer in storage ends the session: sessionExpired, stored tokens deleted", async () => {
+    const { list, store, pool: shared } = tabs(1);
+    const [a] = list;
+    await a!.session.signIn({ username: "alice", password: "Secret-123", authFlow: "USER_PASSWORD_AUTH" });
+    const replayed = structuredClone(store.data.get(a!.host.tokensKey));
+    await a!.session.getTokens({ forceRefresh: true });
+    // A copy of the first tokens (a backup, another browser profile) renews after the rotation.
+    const copyStore = new MemoryStore();
+    copyStore.data.set(a!.host.tokensKey, replayed);
+    const copyHost = createFakeHost({ store: copyStore });
+    const copy = createUserPoolSessionWith(copyHost, shared);
+    expect(await copy.restore()).toBe(true);
+    const error = await copy.getTokens({ forceRefresh: true }).catch((e: unknown) => e);
+    expect(isCognitoIdpoolError(error, "session-expired")).toBe(true);
+    expect(copyHost.sessionsEnded).toEqual(["sessionExpired"]);
+    expect(copyStore.data.has(copyHost.tokensKey)).toBe(false);
+    // The tab with the rotated token keeps its session.
+    expect(a!.host.sessionsEnded).toEqual([]);
+    await a!.session.getTokens({ forceRefresh: true });
+  });
+
+  it("falls back to REFRESH_TOKEN_AUTH, once and for good, on a server that does not know GetTokensFromRefreshToken", async () => {
+    pool.knowsGetTokensFromRefreshToken = false;
+    await signIn();
+    await session.getTokens({ forceRefresh: true });
+    await session.getTokens({ forceRefresh: true });
+    expect(pool.count("GetTokensFromRefreshToken")).toBe(1);
+    expect(pool.count("InitiateAuth", "REFRESH_TOKEN_AUTH")).toBe(2);
+  });
+
+  it("tells the core every change of the tokens' expiry: sign-in, renewal, sign-out", async () => {
+    await signIn();
+    host.clockRef.advance(10 * 60_000);
+    const renewed = await session.getTokens({ forceRefresh: true });
+    session.end();
+    const [signedIn, afterRenewal] = host.tokenExpiries;
+    expect(afterRenewal! - signedIn!).toBe(10 * 60_000);
+    expect(renewed.expiration.getTime()).toBe(afterRenewal! - host.offsetMs);
+    expect(host.tokenExpiries.at(-1)).toBeUndefined();
   });
 });

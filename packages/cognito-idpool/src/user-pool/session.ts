@@ -4,13 +4,12 @@
  * challenges, signs up, resets passwords, keeps the tokens alive and hands the ID token to the
  * identity pool as the login under its issuer.
  */
-import type { AuthenticationResultType, CodeDeliveryDetailsType, InitiateAuthResponse } from "@aws-sdk/client-cognito-identity-provider";
-import { decodeJwt } from "jose";
+import type { AuthenticationResultType, InitiateAuthResponse } from "@aws-sdk/client-cognito-identity-provider";
 import { CognitoIdpoolError, errorCode, isCognitoIdpoolError } from "../errors.js";
+import { createAccount, requireFields, toCodeDelivery } from "./account.js";
 import { call, createUserPoolApi, type UserPoolApi } from "./client.js";
 import type {
   ChallengeName,
-  CodeDelivery,
   ConfirmSignInInput,
   CreateUserPoolSession,
   SignInInput,
@@ -86,7 +85,7 @@ export function createUserPoolSessionWith(host: UserPoolHost, api: UserPoolApi):
   }
 
   function setLogins(tokens: Tokens): Promise<void> {
-    return host.setLogins({ [tokens.loginKey]: () => keeper.freshIdToken() });
+    return host.setLogins({ [tokens.loginKey]: async () => (await keeper.fresh()).idToken });
   }
 
   /** Half signed in (user pool yes, identity pool no) is a state no app wants: forget the tokens, unless others replaced them meanwhile. */
@@ -146,13 +145,27 @@ export function createUserPoolSessionWith(host: UserPoolHost, api: UserPoolApi):
     return next(verified, userIdForSrp, since);
   }
 
+  const account = createAccount({
+    host,
+    api,
+    keeper,
+    setLogins,
+    async userDeleted() {
+      // As a sign-out that nobody can revoke any more: the user and its tokens are gone at the pool.
+      end();
+      await Promise.all([host.storage.del(host.tokensKey), host.endSession("userDeleted", false)]);
+    },
+  });
+
   return {
+    ...account,
+
     async restore() {
       const started = epoch;
       if (!(await keeper.load())) return false;
       let tokens: Tokens | undefined;
       try {
-        await keeper.freshIdToken().catch((error: unknown) => {
+        await keeper.fresh().catch((error: unknown) => {
           if (sessionEnded(error)) throw error;
           // Offline: keep the session; the login function renews once the network is back.
           host.logger.debug("user pool: could not renew the ID token while restoring", { code: errorCode(error) });
@@ -227,8 +240,7 @@ export function createUserPoolSessionWith(host: UserPoolHost, api: UserPoolApi):
         api.send("SignUp", { ClientId: clientId, Username: username, Password: password, ...(attributes.length ? { UserAttributes: attributes } : {}) }),
       );
       const result: SignUpResult = { userConfirmed: out.UserConfirmed ?? false, userSub: out.UserSub ?? "" };
-      const delivery = toCodeDelivery(out.CodeDeliveryDetails);
-      if (delivery) result.codeDelivery = delivery;
+      if (out.CodeDeliveryDetails) result.codeDelivery = toCodeDelivery(out.CodeDeliveryDetails);
       return result;
     },
 
@@ -240,13 +252,13 @@ export function createUserPoolSessionWith(host: UserPoolHost, api: UserPoolApi):
     async resendSignUpCode(input) {
       const { username } = requireFields("resendSignUpCode", input, ["username"]);
       const out = await call(() => api.send("ResendConfirmationCode", { ClientId: clientId, Username: username }));
-      return toCodeDelivery(out.CodeDeliveryDetails) ?? {};
+      return toCodeDelivery(out.CodeDeliveryDetails);
     },
 
     async forgotPassword(input) {
       const { username } = requireFields("forgotPassword", input, ["username"]);
       const out = await call(() => api.send("ForgotPassword", { ClientId: clientId, Username: username }));
-      return toCodeDelivery(out.CodeDeliveryDetails) ?? {};
+      return toCodeDelivery(out.CodeDeliveryDetails);
     },
 
     async confirmForgotPassword(input) {
@@ -293,13 +305,7 @@ export function createUserPoolSessionWith(host: UserPoolHost, api: UserPoolApi):
 
   /** GlobalSignOut needs an unexpired access token; renew it (without storing) when it is not. */
   async function usableAccessToken(tokens: Tokens): Promise<string> {
-    const exp = decodeJwt(tokens.accessToken).exp;
-    if (typeof exp === "number" && exp * 1000 > host.serverNow() + 30_000) return tokens.accessToken;
-    const out = await call(
-      () => api.send("InitiateAuth", { AuthFlow: "REFRESH_TOKEN_AUTH", ClientId: clientId, AuthParameters: { REFRESH_TOKEN: tokens.refreshToken } }),
-      "refresh",
-    );
-    return out.AuthenticationResult?.AccessToken ?? tokens.accessToken;
+    return tokens.expiresAt > host.serverNow() + 30_000 ? tokens.accessToken : (await keeper.exchange(tokens)).accessToken;
   }
 }
 
@@ -310,25 +316,6 @@ function cancelled(): CognitoIdpoolError {
 /** The refresh token was refused (the keeper has ended the session), or the tokens are gone (signed out meanwhile). */
 function sessionEnded(error: unknown): boolean {
   return isCognitoIdpoolError(error, "session-expired") || isCognitoIdpoolError(error, "not-signed-in");
-}
-
-function toCodeDelivery(details: CodeDeliveryDetailsType | undefined): CodeDelivery | undefined {
-  if (!details) return undefined;
-  const out: CodeDelivery = {};
-  if (details.Destination) out.destination = details.Destination;
-  if (details.DeliveryMedium === "SMS" || details.DeliveryMedium === "EMAIL") out.deliveryMedium = details.DeliveryMedium;
-  if (details.AttributeName) out.attributeName = details.AttributeName;
-  return out;
-}
-
-/** Checks that each named field is a non-empty string, naming the first one that is not. */
-function requireFields<K extends string>(method: string, input: unknown, fields: K[]): Record<K, string> {
-  if (typeof input !== "object" || input === null) throw new CognitoIdpoolError("invalid-argument", `${method}: expected an object with ${fields.join(", ")}.`);
-  for (const field of fields) {
-    const value = (input as Record<string, unknown>)[field];
-    if (typeof value !== "string" || value === "") throw new CognitoIdpoolError("invalid-argument", `${method}: \`${field}\` must be a non-empty string.`);
-  }
-  return input as Record<K, string>;
 }
 
 function parseJson<T>(text: string | undefined, fallback: T): T {

@@ -20,7 +20,7 @@ export interface StoredTokens {
 /** Stored tokens plus the ID-token claims we act on. */
 export interface Tokens extends StoredTokens {
   claims: Record<string, unknown>;
-  /** ID-token `exp` and `iat`, epoch ms in server time. */
+  /** When the first of the ID and access tokens expires (their `exp`), and the ID token's `iat`: epoch ms in server time. */
   expiresAt: number;
   issuedAt: number;
   sub: string;
@@ -66,10 +66,17 @@ export function withClaims(stored: StoredTokens): Tokens {
   if (typeof exp !== "number" || !Number.isFinite(exp) || typeof iss !== "string" || typeof sub !== "string" || !sub)
     throw malformedAnswer("an ID token without exp, iss or sub");
   const username = typeof claims["cognito:username"] === "string" ? claims["cognito:username"] : sub;
+  // The access token is what getTokens() and the account calls hand out: it must not expire unseen.
+  let accessExp: unknown;
+  try {
+    accessExp = decodeJwt(stored.accessToken).exp;
+  } catch {
+    // Not a JWT: the user pool's business; the ID token's expiry stands.
+  }
   return {
     ...stored,
     claims,
-    expiresAt: exp * 1000,
+    expiresAt: Math.min(exp, typeof accessExp === "number" ? accessExp : exp) * 1000,
     issuedAt: typeof iat === "number" ? iat * 1000 : exp * 1000 - 3_600_000,
     sub,
     username,

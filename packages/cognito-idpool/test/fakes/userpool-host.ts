@@ -3,8 +3,9 @@
  * timers that fire only when run, a memory store, and a record of setLogins / endSession calls.
  */
 import type { LoginValue, UserPoolHost, UserPoolOptions } from "../../src/user-pool/contract.js";
-import type { KeyValueStore } from "../../src/platform/types.js";
+import type { KeyValueStore, LockManager } from "../../src/platform/types.js";
 import { createRefreshScheduler } from "../../src/refresh/scheduler.js";
+import { createInPageLock } from "../../src/tabs/locks.js";
 import type { SignOutCause } from "../../src/types.js";
 
 export class FakeClock {
@@ -68,12 +69,14 @@ export interface FakeHost extends UserPoolHost {
   offsetMs: number;
   loginsSet: Record<string, LoginValue>[];
   sessionsEnded: SignOutCause[];
+  /** Every expiry handed to `tokensChanged`, in order (undefined: the tokens were dropped). */
+  tokenExpiries: (number | undefined)[];
   warnings: { message: string; details?: Record<string, unknown> }[];
   /** Makes the next setLogins calls fail with this error. */
   setLoginsError?: unknown;
 }
 
-export function createFakeHost(options: Partial<UserPoolOptions> & { store?: MemoryStore; clock?: FakeClock } = {}): FakeHost {
+export function createFakeHost(options: Partial<UserPoolOptions> & { store?: MemoryStore; clock?: FakeClock; lock?: LockManager } = {}): FakeHost {
   const clock = options.clock ?? new FakeClock();
   const timers = new FakeTimers(clock);
   const store = options.store ?? new MemoryStore();
@@ -85,6 +88,11 @@ export function createFakeHost(options: Partial<UserPoolOptions> & { store?: Mem
     tokensKey: `cognito-idpool:eu-west-1:pool:userpool-tokens:${options.userPoolId ?? "eu-west-1_TestPool1"}:${options.clientId ?? "client1"}`,
     clock,
     serverNow: () => host.clock.now() + host.offsetMs,
+    toDeviceTime: (serverMs) => serverMs - host.offsetMs,
+    lock: options.lock ?? createInPageLock(),
+    tokensChanged(expiresAt) {
+      host.tokenExpiries.push(expiresAt);
+    },
     random: () => 0.5,
     scheduler: (refresh) =>
       createRefreshScheduler({ timers: host.timers, serverNow: () => host.serverNow(), random: () => host.random(), logger: host.logger, refresh }),
@@ -111,6 +119,7 @@ export function createFakeHost(options: Partial<UserPoolOptions> & { store?: Mem
     offsetMs: 0,
     loginsSet: [],
     sessionsEnded: [],
+    tokenExpiries: [],
     warnings: [],
   };
   return host;

@@ -4,7 +4,7 @@
  * session reads, and can be told to fail. The flows themselves are proven against real servers
  * (our emulator and cognito-local) in test/integration/userpool-*.test.ts.
  */
-import { CodeMismatchException, NotAuthorizedException, TooManyRequestsException } from "@aws-sdk/client-cognito-identity-provider";
+import { CodeMismatchException, NotAuthorizedException, RefreshTokenReuseException, TooManyRequestsException } from "@aws-sdk/client-cognito-identity-provider";
 import type { UserPoolApi } from "../../src/user-pool/client.js";
 
 export type Fault = "network" | "throttle";
@@ -23,6 +23,11 @@ export class FakeUserPool implements UserPoolApi {
   /** Faults for upcoming calls of an operation, used in order. */
   readonly faults: Record<string, Fault[]> = {};
   idTokenSeconds = 3600;
+  /** Rotate refresh tokens (grace period 0): a used one fails with RefreshTokenReuseException. */
+  rotate = false;
+  /** false: answer GetTokensFromRefreshToken as a server that does not know it. */
+  knowsGetTokensFromRefreshToken = true;
+  private readonly reused = new Set<string>();
   issuer = "https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_TestPool1";
   private counter = 0;
   private sessions = new Map<string, string>();
@@ -36,13 +41,16 @@ export class FakeUserPool implements UserPoolApi {
     if (fault === "network") throw Object.assign(new Error("socket hang up"), { code: "ECONNRESET", $metadata: { attempts: 3 } });
     if (fault === "throttle") throw new TooManyRequestsException({ message: "Rate exceeded", $metadata: { httpStatusCode: 400 } });
 
+    if (operation === "GetTokensFromRefreshToken") {
+      if (this.knowsGetTokensFromRefreshToken === false)
+        throw Object.assign(new Error("Unsupported"), { name: "UnknownOperationException", $metadata: { httpStatusCode: 400 } });
+      return { AuthenticationResult: this.refresh(input.RefreshToken), $metadata: {} };
+    }
     if (operation === "InitiateAuth") {
       const params = input.AuthParameters;
       if (input.AuthFlow === "REFRESH_TOKEN_AUTH") {
-        const token: string = params.REFRESH_TOKEN;
-        const username = token.split(":")[1];
-        if (this.revoked.has(token) || !username || !this.users.has(username)) throw notAuthorized("Refresh Token has been revoked");
-        return { AuthenticationResult: this.tokens(username, false), ChallengeParameters: {}, $metadata: {} };
+        if (this.rotate) throw notAuthorized("Refresh token rotation is enabled for this app client: use GetTokensFromRefreshToken.");
+        return { AuthenticationResult: this.refresh(params.REFRESH_TOKEN), ChallengeParameters: {}, $metadata: {} };
       }
       const user = this.users.get(params.USERNAME);
       if (!user || user.password !== params.PASSWORD) throw notAuthorized("Incorrect username or password.");
@@ -86,6 +94,21 @@ export class FakeUserPool implements UserPoolApi {
     }
     throw new Error(`FakeUserPool: ${operation} is not scripted`);
   }) as UserPoolApi["send"];
+
+  /** Renewals (GetTokensFromRefreshToken, or REFRESH_TOKEN_AUTH on a server without it). */
+  renewals(): number {
+    return this.count("GetTokensFromRefreshToken") + this.count("InitiateAuth", "REFRESH_TOKEN_AUTH");
+  }
+
+  /** As a rotating app client with no grace period: every renewal returns a new refresh token and the used one dies. */
+  private refresh(token: string) {
+    const username = token.split(":")[1];
+    if (this.revoked.has(token) || !username || !this.users.has(username)) throw notAuthorized("Refresh Token has been revoked");
+    if (!this.rotate) return this.tokens(username, false);
+    if (this.reused.has(token)) throw new RefreshTokenReuseException({ message: "Refresh token has been used", $metadata: { httpStatusCode: 400 } });
+    this.reused.add(token);
+    return this.tokens(username, true);
+  }
 
   count(operation: string, authFlow?: string): number {
     return this.calls.filter((c) => c.operation === operation && (!authFlow || c.input.AuthFlow === authFlow)).length;
