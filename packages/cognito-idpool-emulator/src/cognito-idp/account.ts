@@ -1,46 +1,21 @@
-import type { JWTPayload } from "jose";
 import { AwsError } from "../core/errors.js";
 import type { ServiceContext } from "../service.js";
 import { signOutEverywhere } from "./admin.js";
 import { attributeList } from "./attributes.js";
 import { idpErrors, InputCheck, shapes } from "./errors.js";
 import { checkPassword } from "./flow.js";
-import { requireClient, userKey } from "./lookup.js";
+import { accessTokenOf, authenticate } from "./access-token.js";
+import { requireClient } from "./lookup.js";
 import { enforcePasswordPolicy } from "./password-policy.js";
 import { openSession, takeSession } from "./sessions.js";
 import { passwordMatches, srpPoolName } from "./srp.js";
-import type { MfaMethod, PoolUser, UserPool } from "./state.js";
-import { findRefreshFamily, looksLikeRefreshToken, tokenRevoked, verifyAccessToken } from "./tokens.js";
+import { checkClientSecret } from "./secret-hash.js";
+import type { MfaMethod } from "./state.js";
+import { findRefreshFamily, looksLikeRefreshToken } from "./tokens.js";
 import { matchTotp, newTotpSecret } from "./totp.js";
 import { mfaSettings, setPassword } from "./users.js";
-import { own } from "../core/records.js";
 
 /** Operations a signed-in user makes with their access token (unsigned, as on AWS). */
-
-interface Authenticated {
-  pool: UserPool;
-  key: string;
-  user: PoolUser;
-  claims: JWTPayload;
-}
-
-/**
- * Checks an access token as the user-pool API does: valid and unexpired, not revoked (RevokeToken,
- * GlobalSignOut, disabling), and its user still there.
- */
-async function authenticate(ctx: ServiceContext, token: string): Promise<Authenticated> {
-  const { pool, claims } = await verifyAccessToken(ctx.state.cognitoIdp.pools, token, ctx.clock.date());
-  const key = userKey(pool, String(claims["username"] ?? ""));
-  const user = own(pool.users, key);
-  if (!user || user.sub !== claims.sub) throw idpErrors.userNotFound();
-  if (tokenRevoked(pool, user, claims)) throw idpErrors.accessTokenRevoked();
-  if (!user.enabled) throw idpErrors.userDisabled();
-  return { pool, key, user, claims };
-}
-
-function accessTokenOf(check: InputCheck, required = true): string | undefined {
-  return check.string("AccessToken", { required, ...shapes.token });
-}
 
 export async function getUser(input: Record<string, unknown>, ctx: ServiceContext): Promise<unknown> {
   const check = new InputCheck(input);
@@ -67,8 +42,7 @@ export function revokeToken(input: Record<string, unknown>, ctx: ServiceContext)
   const secret = check.string("ClientSecret", { min: 1, max: 64, pattern: "[\\w+]+" });
   check.done();
   const { pool, client } = requireClient(ctx.state, clientId);
-  if (client.ClientSecret && secret === undefined) throw idpErrors.notAuthorized(`Client ${clientId} is configured for secret but secret was not received`);
-  if (client.ClientSecret && secret !== client.ClientSecret) throw idpErrors.notAuthorized(`Unable to verify secret for client ${clientId}`);
+  checkClientSecret(client, secret);
   if (!client.enableTokenRevocation) throw new AwsError("UnsupportedOperationException", "Token revocation is not enabled for this app client.");
   if (!looksLikeRefreshToken(token)) throw new AwsError("UnsupportedTokenTypeException", "Only refresh tokens can be revoked.");
   const found = findRefreshFamily(pool, token);

@@ -1,12 +1,13 @@
 import { AwsError } from "../core/errors.js";
 import type { ServiceContext } from "../service.js";
+import { applyAttributeUpdate } from "./attribute-updates.js";
 import { checkAttributes, recoveryChannel } from "./attributes.js";
 import { idpErrors, InputCheck, shapes } from "./errors.js";
 import { newTemporaryPassword } from "./ids.js";
 import { requirePool, requireUser } from "./lookup.js";
 import { enforcePasswordPolicy } from "./password-policy.js";
 import type { PoolGroup, PoolUser, UserPool } from "./state.js";
-import { addUser, describeUser, mfaSettings, sendCode, setPassword } from "./users.js";
+import { addUser, describeUser, mfaSettings, removeUser, sendCode, setPassword } from "./users.js";
 import { own } from "../core/records.js";
 
 /** Administrative user and group operations (SigV4-signed, by user pool id). */
@@ -76,10 +77,7 @@ export function adminGetUser(input: Record<string, unknown>, ctx: ServiceContext
 /** Removes a user with its sign-in sessions; its tokens stop working (`user-deleted`). */
 export function adminDeleteUser(input: Record<string, unknown>, ctx: ServiceContext): unknown {
   const { pool, key } = poolAndUser(input, ctx);
-  delete pool.users[key];
-  for (const [jti, family] of Object.entries(pool.families)) if (family.userKey === key) delete pool.families[jti];
-  for (const [id, session] of Object.entries(ctx.state.cognitoIdp.sessions))
-    if (session.poolId === pool.Id && session.userKey === key) delete ctx.state.cognitoIdp.sessions[id];
+  removeUser(ctx.state, pool, key);
   return {};
 }
 
@@ -122,22 +120,16 @@ export function adminResetUserPassword(input: Record<string, unknown>, ctx: Serv
   return {};
 }
 
+/** Administrators may also mark an address verified in the same request, which applies a change at once. */
 export function adminUpdateUserAttributes(input: Record<string, unknown>, ctx: ServiceContext): unknown {
   let attributes: { Name: string; Value: string }[] = [];
-  const { pool, user } = poolAndUser(input, ctx, (check) => {
+  const { pool, key, user } = poolAndUser(input, ctx, (check) => {
     const given = check.attributes("UserAttributes");
     if (given === undefined) check.string("UserAttributes", { required: true });
+    check.stringMap("ClientMetadata");
     attributes = given ?? [];
   });
-  const checked = checkAttributes(pool, attributes, "update");
-  for (const attribute of ["email", "phone_number"]) {
-    // A changed address is unverified until proven otherwise.
-    if (checked[attribute] !== undefined && checked[attribute] !== user.attributes[attribute] && checked[`${attribute}_verified`] === undefined) {
-      checked[`${attribute}_verified`] = "false";
-    }
-  }
-  Object.assign(user.attributes, checked);
-  user.modified = ctx.clock.now();
+  applyAttributeUpdate(pool, key, user, checkAttributes(pool, attributes, "update"), ctx.clock.now());
   return {};
 }
 

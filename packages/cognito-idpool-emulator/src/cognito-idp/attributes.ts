@@ -64,6 +64,14 @@ export function checkAttributes(
   return result;
 }
 
+/** Attributes set once at creation: sub, identities, and those the schema makes immutable. */
+export function checkMutable(pool: UserPool, names: string[]): void {
+  for (const name of names) {
+    const immutable = name === "sub" || name === "identities" || pool.schema.some((s) => s.Name === name && !s.Mutable);
+    if (immutable) throw schemaViolation(name, "Attribute cannot be updated. (changing an immutable attribute)");
+  }
+}
+
 /** The attribute list AWS returns: sub first, then the rest. */
 export function attributeList(user: PoolUser): { Name: string; Value: string }[] {
   return [

@@ -8,10 +8,10 @@ import { afterPassword, checkPassword, issueTokens, mfaChallenge, mfaMethods, mf
 import { findUser, requireClient, requirePool } from "./lookup.js";
 import { enforcePasswordPolicy } from "./password-policy.js";
 import { checkSecretHash } from "./secret-hash.js";
+import { refreshAuth } from "./refresh.js";
 import { openSession, takeSession } from "./sessions.js";
 import { createVerifier, parseClientPublic, parseSrpTimestamp, passwordMatches, serverEphemeral, srpPoolName, verifyPasswordClaim } from "./srp.js";
 import type { ChallengeSession, MfaMethod, UserPool, UserPoolClient } from "./state.js";
-import { findRefreshFamily, signTokens } from "./tokens.js";
 import { matchTotp } from "./totp.js";
 import { setPassword } from "./users.js";
 import { own } from "../core/records.js";
@@ -116,22 +116,6 @@ async function passwordAuth(ctx: ServiceContext, pool: UserPool, client: UserPoo
   const { user } = found;
   checkPassword(user, ctx.clock.now(), () => user.password !== undefined && passwordMatches(srpPoolName(pool.Id), user.Username, password, user.password));
   return afterPassword({ ctx, pool, client, key: found.key, user });
-}
-
-/** REFRESH_TOKEN_AUTH: new ID and access tokens from the same sign-in session; no new refresh token. */
-async function refreshAuth(ctx: ServiceContext, pool: UserPool, client: UserPoolClient, parameters: Record<string, string>): Promise<unknown> {
-  if (!flowEnabled(client, "REFRESH_TOKEN_AUTH")) throw idpErrors.invalidParameter("REFRESH_TOKEN_AUTH flow not enabled for this client");
-  const token = required(parameters, "REFRESH_TOKEN");
-  const found = findRefreshFamily(pool, token);
-  if (!found || found.family.clientId !== client.ClientId) throw idpErrors.invalidRefreshToken();
-  const { family, originJti } = found;
-  const user = own(pool.users, family.userKey);
-  checkSecretHash(client, parameters["SECRET_HASH"], [user?.Username, family.sub, parameters["USERNAME"]]);
-  if (family.revoked || !user || user.sub !== family.sub) throw idpErrors.refreshTokenRevoked();
-  if (ctx.clock.now() > family.refreshExpiresAt) throw idpErrors.refreshTokenExpired();
-  if (!user.enabled) throw idpErrors.userDisabled();
-  const tokens = await signTokens(pool, client, user, { originJti, authTime: family.authTime }, ctx.clock.nowSeconds());
-  return { ChallengeParameters: {}, AuthenticationResult: tokens };
 }
 
 /** The administrative sign-in (SigV4-signed, by pool id): what a back end uses to sign users in. */

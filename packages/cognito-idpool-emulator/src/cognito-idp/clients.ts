@@ -35,10 +35,35 @@ const LIMITS = {
   RefreshToken: { max: 3650 * 86400, label: "Refresh token", defaultValue: 30, defaultUnit: "days" as Unit, givenUnit: "days" as Unit },
 };
 
-export function createClient(pool: UserPool, input: Record<string, unknown>, now: number, fixedId?: string): UserPoolClient {
-  const check = new InputCheck(input);
-  const name = check.string("ClientName", { required: true, ...shapes.name })!;
-  const generateSecret = check.boolean("GenerateSecret") ?? false;
+/** Members DescribeUserPoolClient hands back as given; the emulator does not act on them. */
+const ECHOED = [
+  "CallbackURLs",
+  "LogoutURLs",
+  "AllowedOAuthFlows",
+  "AllowedOAuthScopes",
+  "SupportedIdentityProviders",
+  "ReadAttributes",
+  "WriteAttributes",
+  "DefaultRedirectURI",
+  "AnalyticsConfiguration",
+] as const;
+
+/** What CreateUserPoolClient and UpdateUserPoolClient set; every member not given takes its default. */
+type ClientSettings = Pick<
+  UserPoolClient,
+  | "explicitAuthFlows"
+  | "explicitAuthFlowsGiven"
+  | "validity"
+  | "described"
+  | "preventUserExistenceErrors"
+  | "enableTokenRevocation"
+  | "authSessionValidity"
+  | "rotation"
+  | "extra"
+>;
+
+/** Reads and checks the settings members of CreateUserPoolClient / UpdateUserPoolClient. */
+function readClientSettings(input: Record<string, unknown>, check: InputCheck): ClientSettings {
   const flows = check.stringList("ExplicitAuthFlows", FLOWS);
   const prevent = check.oneOf("PreventUserExistenceErrors", ["ENABLED", "LEGACY"] as const);
   const revocation = check.boolean("EnableTokenRevocation");
@@ -49,11 +74,30 @@ export function createClient(pool: UserPool, input: Record<string, unknown>, now
     RefreshToken: check.integer("RefreshTokenValidity", { min: 0 }),
   };
   const units = check.object("TokenValidityUnits") ?? {};
+  const rotation = check.object("RefreshTokenRotation");
   check.done();
 
   if (flows && flows.some((f) => f.startsWith("ALLOW_")) && flows.some((f) => !f.startsWith("ALLOW_"))) {
     throw idpErrors.invalidParameter("ExplicitAuthFlows can not have both ALLOW_ prefixed and non-ALLOW_ prefixed values.");
   }
+  const extra: Record<string, unknown> = {};
+  for (const key of ECHOED) if (input[key] !== undefined) extra[key] = input[key];
+  return {
+    explicitAuthFlows: flows ?? DEFAULT_FLOWS,
+    explicitAuthFlowsGiven: flows !== undefined,
+    ...readValidity(values, units),
+    preventUserExistenceErrors: prevent === "ENABLED",
+    enableTokenRevocation: revocation ?? true,
+    authSessionValidity: sessionMinutes ?? 3,
+    rotation: readRotation(rotation),
+    extra,
+  };
+}
+
+function readValidity(
+  values: Record<"IdToken" | "AccessToken" | "RefreshToken", number | undefined>,
+  units: Record<string, unknown>,
+): Pick<UserPoolClient, "validity" | "described"> {
   const validity = { id: 0, access: 0, refresh: 0 };
   const described = { TokenValidityUnits: { IdToken: "", AccessToken: "", RefreshToken: "" } } as UserPoolClient["described"];
   for (const kind of ["IdToken", "AccessToken", "RefreshToken"] as const) {
@@ -77,41 +121,54 @@ export function createClient(pool: UserPool, input: Record<string, unknown>, now
     described[`${kind}Validity` as "IdTokenValidity"] = value;
     described.TokenValidityUnits[kind] = unit;
   }
+  return { validity, described };
+}
 
+/** RefreshTokenRotation: Feature is required when the structure is given; no grace period by default. */
+function readRotation(value: Record<string, unknown> | undefined): NonNullable<UserPoolClient["rotation"]> {
+  if (!value) return { enabled: false, retryGracePeriodSeconds: 0 };
+  const check = new InputCheck(value, "refreshTokenRotation.");
+  const feature = check.oneOf("Feature", ["ENABLED", "DISABLED"] as const, true);
+  const grace = check.integer("RetryGracePeriodSeconds", { min: 0, max: 60 });
+  check.done();
+  return { enabled: feature === "ENABLED", retryGracePeriodSeconds: grace ?? 0 };
+}
+
+/** Whether the client rotates refresh tokens (GetTokensFromRefreshToken only, with a new refresh token each time). */
+export function rotatesRefreshTokens(client: UserPoolClient): boolean {
+  return client.rotation?.enabled === true;
+}
+
+export function createClient(pool: UserPool, input: Record<string, unknown>, now: number, fixedId?: string): UserPoolClient {
+  const check = new InputCheck(input);
+  const name = check.string("ClientName", { required: true, ...shapes.name })!;
+  const generateSecret = check.boolean("GenerateSecret") ?? false;
+  const settings = readClientSettings(input, check);
   const clientId = fixedId ?? newClientId();
   if (fixedId !== undefined && !/^[\w+]{1,128}$/.test(fixedId)) throw idpErrors.invalidParameter(`Seed client id ${fixedId} does not match [\\w+]+.`);
   if (Object.hasOwn(pool.clients, clientId)) throw idpErrors.invalidParameter(`User pool client ${clientId} already exists.`);
-  const extra: Record<string, unknown> = {};
-  for (const key of [
-    "CallbackURLs",
-    "LogoutURLs",
-    "AllowedOAuthFlows",
-    "AllowedOAuthScopes",
-    "SupportedIdentityProviders",
-    "ReadAttributes",
-    "WriteAttributes",
-    "DefaultRedirectURI",
-    "AnalyticsConfiguration",
-  ]) {
-    if (input[key] !== undefined) extra[key] = input[key];
-  }
   const client: UserPoolClient = {
     ClientId: clientId,
     ClientName: name,
     ...(generateSecret ? { ClientSecret: newClientSecret() } : {}),
     CreationDate: now / 1000,
     LastModifiedDate: now / 1000,
-    explicitAuthFlows: flows ?? DEFAULT_FLOWS,
-    explicitAuthFlowsGiven: flows !== undefined,
-    validity,
-    described,
-    preventUserExistenceErrors: prevent === "ENABLED",
-    enableTokenRevocation: revocation ?? true,
-    authSessionValidity: sessionMinutes ?? 3,
-    extra,
+    ...settings,
   };
   pool.clients[clientId] = client;
   return client;
+}
+
+/**
+ * UpdateUserPoolClient replaces the client's settings: as AWS documents, a member not given goes back
+ * to its default (not to its previous value). The id, the secret and the creation date stay; so does
+ * the name when none is given, since it has no default.
+ */
+function updateClient(client: UserPoolClient, input: Record<string, unknown>, now: number): void {
+  const check = new InputCheck(input);
+  const name = check.string("ClientName", shapes.name);
+  const settings = readClientSettings(input, check);
+  Object.assign(client, settings, { ClientName: name ?? client.ClientName, LastModifiedDate: now / 1000 });
 }
 
 /** Whether the client lets a flow through; legacy (non-ALLOW_) lists always allow SRP and refresh. */
@@ -148,6 +205,10 @@ function describeClient(poolId: string, client: UserPoolClient): Record<string, 
     EnableTokenRevocation: client.enableTokenRevocation,
     EnablePropagateAdditionalUserContextData: false,
     AuthSessionValidity: client.authSessionValidity,
+    RefreshTokenRotation: {
+      Feature: rotatesRefreshTokens(client) ? "ENABLED" : "DISABLED",
+      RetryGracePeriodSeconds: client.rotation?.retryGracePeriodSeconds ?? 0,
+    },
     ...client.extra,
   };
 }
@@ -163,6 +224,15 @@ export function describeUserPoolClientOperation(input: Record<string, unknown>, 
   const clientId = input["ClientId"] as string;
   const client = own(pool.clients, clientId);
   if (!client) throw idpErrors.clientNotFound(clientId);
+  return { UserPoolClient: describeClient(pool.Id, client) };
+}
+
+export function updateUserPoolClientOperation(input: Record<string, unknown>, ctx: ServiceContext): unknown {
+  const pool = poolOf(ctx.state, input, true);
+  const clientId = input["ClientId"] as string;
+  const client = own(pool.clients, clientId);
+  if (!client) throw idpErrors.clientNotFound(clientId);
+  updateClient(client, input, ctx.clock.now());
   return { UserPoolClient: describeClient(pool.Id, client) };
 }
 

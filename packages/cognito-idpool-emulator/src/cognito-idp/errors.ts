@@ -31,6 +31,15 @@ export const idpErrors = {
   invalidRefreshToken: () => new AwsError("NotAuthorizedException", "Invalid Refresh Token"),
   refreshTokenExpired: () => new AwsError("NotAuthorizedException", "Refresh Token has expired"),
   refreshTokenRevoked: () => new AwsError("NotAuthorizedException", "Refresh Token has been revoked"),
+  /** [INF] AWS documents the exception (a token rotated out, after the grace period) but not its message. */
+  refreshTokenReused: () => new AwsError("RefreshTokenReuseException", "Refresh Token has already been used"),
+  /** [INF] AWS documents the refusal but not the exception or its message; the other "flow not allowed" answers are InvalidParameterException. */
+  refreshTokenAuthWithRotation: () =>
+    new AwsError(
+      "InvalidParameterException",
+      "REFRESH_TOKEN_AUTH is not allowed for app clients with refresh token rotation enabled; use GetTokensFromRefreshToken.",
+    ),
+  accessTokenScope: () => new AwsError("NotAuthorizedException", "Access Token does not have required scopes"),
   missingParameter: (name: string) => new AwsError("InvalidParameterException", `Missing required parameter ${name}`),
 };
 

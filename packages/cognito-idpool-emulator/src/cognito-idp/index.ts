@@ -19,7 +19,7 @@ import {
   getGroup,
 } from "./admin.js";
 import { adminInitiateAuth, adminRespondToAuthChallenge, initiateAuth, respondToAuthChallenge } from "./auth.js";
-import { createUserPoolClientOperation, deleteUserPoolClientOperation, describeUserPoolClientOperation } from "./clients.js";
+import { createUserPoolClientOperation, deleteUserPoolClientOperation, describeUserPoolClientOperation, updateUserPoolClientOperation } from "./clients.js";
 import {
   createUserPoolOperation,
   deleteUserPoolOperation,
@@ -27,6 +27,8 @@ import {
   getUserPoolMfaConfigOperation,
   setUserPoolMfaConfigOperation,
 } from "./pools.js";
+import { getTokensFromRefreshToken } from "./refresh.js";
+import { deleteUser, deleteUserAttributes, getUserAttributeVerificationCode, updateUserAttributes, verifyUserAttribute } from "./self-service.js";
 import { adminConfirmSignUp, confirmForgotPassword, confirmSignUp, forgotPassword, resendConfirmationCode, signUp } from "./signup.js";
 import { poolOf } from "./queries.js";
 import { issuerOf, publicJwks } from "./tokens.js";
@@ -52,6 +54,7 @@ export const cognitoIdpService: JsonService = {
     GetUserPoolMfaConfig: signed(getUserPoolMfaConfigOperation),
     CreateUserPoolClient: signed(createUserPoolClientOperation),
     DescribeUserPoolClient: signed(describeUserPoolClientOperation),
+    UpdateUserPoolClient: signed(updateUserPoolClientOperation),
     DeleteUserPoolClient: signed(deleteUserPoolClientOperation),
     AdminCreateUser: signed(adminCreateUser),
     AdminSetUserPassword: signed(adminSetUserPassword),
@@ -77,11 +80,17 @@ export const cognitoIdpService: JsonService = {
     ConfirmForgotPassword: open(confirmForgotPassword),
     InitiateAuth: open(initiateAuth),
     RespondToAuthChallenge: open(respondToAuthChallenge),
+    GetTokensFromRefreshToken: open(getTokensFromRefreshToken),
     AssociateSoftwareToken: open(associateSoftwareToken),
     VerifySoftwareToken: open(verifySoftwareToken),
     SetUserMFAPreference: open(setUserMfaPreference),
     GetUser: open(getUser),
     ChangePassword: open(changePassword),
+    UpdateUserAttributes: open(updateUserAttributes),
+    GetUserAttributeVerificationCode: open(getUserAttributeVerificationCode),
+    VerifyUserAttribute: open(verifyUserAttribute),
+    DeleteUserAttributes: open(deleteUserAttributes),
+    DeleteUser: open(deleteUser),
     GlobalSignOut: open(globalSignOut),
     RevokeToken: open(revokeToken),
   },

@@ -6,7 +6,7 @@ import { idpErrors, InputCheck, shapes } from "./errors.js";
 import { newUserPoolId } from "./ids.js";
 import { requirePool } from "./lookup.js";
 import { DEFAULT_PASSWORD_POLICY } from "./password-policy.js";
-import type { MfaConfiguration, PasswordPolicy, SchemaAttribute, UserPool } from "./state.js";
+import type { MfaConfiguration, PasswordPolicy, SchemaAttribute, UserPool, VerifiedAttribute } from "./state.js";
 import { newSigningKey } from "./tokens.js";
 
 /** CreateUserPool members DescribeUserPool hands back as given; the emulator does not act on them. */
@@ -23,7 +23,6 @@ const ECHOED = [
   "EmailVerificationSubject",
   "SmsVerificationMessage",
   "SmsAuthenticationMessage",
-  "UserAttributeUpdateSettings",
 ] as const;
 
 const MFA_VALUES = ["OFF", "ON", "OPTIONAL"] as const;
@@ -40,7 +39,9 @@ export async function createUserPool(state: EmulatorState, input: Record<string,
   const policies = check.object("Policies");
   const usernameConfiguration = check.object("UsernameConfiguration");
   const adminCreateUserConfig = check.object("AdminCreateUserConfig");
+  const updateSettings = check.object("UserAttributeUpdateSettings");
   check.done();
+  const verifyBeforeUpdate = readUpdateSettings(updateSettings, autoVerified);
 
   const passwordPolicy = readPasswordPolicy(policies?.["PasswordPolicy"]);
   if (usernameAttributes.length && aliasAttributes.length) {
@@ -75,6 +76,7 @@ export async function createUserPool(state: EmulatorState, input: Record<string,
     caseSensitive: usernameConfiguration?.["CaseSensitive"] !== false,
     allowAdminCreateUserOnly: adminCreateUserConfig?.["AllowAdminCreateUserOnly"] === true,
     schema: readSchema(input["Schema"]),
+    verifyBeforeUpdate,
     extra,
     keys: { id: idKey, access: accessKey },
     clients: {},
@@ -84,6 +86,25 @@ export async function createUserPool(state: EmulatorState, input: Record<string,
   };
   state.cognitoIdp.pools[id] = pool;
   return pool;
+}
+
+/**
+ * UserAttributeUpdateSettings: which attributes keep their old value until a new one is verified.
+ * Only attributes the pool verifies (AutoVerifiedAttributes) can be among them.
+ */
+function readUpdateSettings(value: Record<string, unknown> | undefined, autoVerified: string[]): VerifiedAttribute[] {
+  if (!value) return [];
+  const check = new InputCheck(value, "userAttributeUpdateSettings.");
+  const attributes = check.stringList("AttributesRequireVerificationBeforeUpdate", ["phone_number", "email"]) ?? [];
+  check.done();
+  const unverified = attributes.filter((a) => !autoVerified.includes(a));
+  // [INF] AWS requires this; its wording is not documented.
+  if (unverified.length) {
+    throw idpErrors.invalidParameter(
+      `AttributesRequireVerificationBeforeUpdate may only name auto-verified attributes; ${unverified.join(", ")} is not in AutoVerifiedAttributes.`,
+    );
+  }
+  return attributes as VerifiedAttribute[];
 }
 
 function readPasswordPolicy(value: unknown): PasswordPolicy {
@@ -180,6 +201,7 @@ export function describePool(pool: UserPool): Record<string, unknown> {
     },
     UsernameConfiguration: { CaseSensitive: pool.caseSensitive },
     UserPoolTier: "ESSENTIALS",
+    UserAttributeUpdateSettings: { AttributesRequireVerificationBeforeUpdate: pool.verifyBeforeUpdate ?? [] },
     ...pool.extra,
   };
 }

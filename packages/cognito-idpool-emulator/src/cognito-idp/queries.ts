@@ -1,5 +1,6 @@
 import type { EmulatorState } from "../state.js";
 import { findUser } from "./lookup.js";
+import type { CodeKind } from "./state.js";
 import { publicJwks, tokenRevoked } from "./tokens.js";
 import { own } from "../core/records.js";
 
@@ -11,8 +12,8 @@ export function poolOf(state: EmulatorState, poolId: string) {
   return own(state.cognitoIdp.pools, poolId);
 }
 
-/** The last code the emulator "sent" to a user (sign-up confirmation, password reset, SMS or email MFA). */
-export function lastCodeSent(state: EmulatorState, poolId: string, username: string): { code: string; kind: "confirmation" | "reset" | "mfa" } | undefined {
+/** The last code the emulator "sent" to a user (sign-up confirmation, password reset, SMS or email MFA, attribute verification). */
+export function lastCodeSent(state: EmulatorState, poolId: string, username: string): { code: string; kind: CodeKind } | undefined {
   const pool = poolOf(state, poolId);
   const last = pool ? findUser(pool, username)?.user.lastCode : undefined;
   return last ? { code: last.code, kind: last.kind } : undefined;

@@ -77,6 +77,14 @@ const MEMBERS = [
   "ClientSecret",
   "RoleArn",
   "AutoVerifiedAttributes",
+  "RefreshToken",
+  "RefreshTokenRotation",
+  "UserAttributeUpdateSettings",
+  "AttributeName",
+  "UserAttributeNames",
+  "Code",
+  "DeviceKey",
+  "ClientMetadata",
 ];
 
 function value(random: () => number, depth = 0): unknown {
@@ -142,7 +150,13 @@ function bases(): Record<string, Record<string, unknown>> {
   const user = { UserPoolId: pool.poolId, Username: "fuzz" };
   const password = "Corr3ct-horse!";
   return {
-    CreateUserPool: { PoolName: "fuzzed", Policies: { PasswordPolicy: { MinimumLength: 8 } }, Schema: [{ Name: "team", AttributeDataType: "String" }] },
+    CreateUserPool: {
+      PoolName: "fuzzed",
+      Policies: { PasswordPolicy: { MinimumLength: 8 } },
+      Schema: [{ Name: "team", AttributeDataType: "String" }],
+      AutoVerifiedAttributes: ["email"],
+      UserAttributeUpdateSettings: { AttributesRequireVerificationBeforeUpdate: ["email"] },
+    },
     DescribeUserPool: { UserPoolId: pool.poolId },
     SetUserPoolMfaConfig: { UserPoolId: pool.poolId, MfaConfiguration: "OPTIONAL", SoftwareTokenMfaConfiguration: { Enabled: true } },
     GetUserPoolMfaConfig: { UserPoolId: pool.poolId },
@@ -206,12 +220,24 @@ function bases(): Record<string, Record<string, unknown>> {
     VerifySoftwareToken: { AccessToken: accessToken, UserCode: "123456" },
     SetUserMFAPreference: { AccessToken: accessToken, SoftwareTokenMfaSettings: { Enabled: false } },
     GetUser: { AccessToken: accessToken },
+    GetTokensFromRefreshToken: { ClientId: pool.clientId, RefreshToken: refreshToken, ClientMetadata: { a: "b" } },
+    UpdateUserAttributes: { AccessToken: accessToken, UserAttributes: [{ Name: "name", Value: "Fuzz" }] },
+    GetUserAttributeVerificationCode: { AccessToken: accessToken, AttributeName: "email" },
+    VerifyUserAttribute: { AccessToken: accessToken, AttributeName: "email", Code: "123456" },
+    DeleteUserAttributes: { AccessToken: accessToken, UserAttributeNames: ["name"] },
     ChangePassword: { AccessToken: accessToken, PreviousPassword: password, ProposedPassword: password },
     // Destructive ones run last so the others keep a live pool, user and tokens.
     GlobalSignOut: { AccessToken: accessToken },
     RevokeToken: { ClientId: pool.clientId, Token: refreshToken },
     AdminUserGlobalSignOut: user,
     AdminDisableUser: user,
+    DeleteUser: { AccessToken: accessToken },
+    UpdateUserPoolClient: {
+      UserPoolId: pool.poolId,
+      ClientId: pool.clientId,
+      ExplicitAuthFlows: ["ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"],
+      RefreshTokenRotation: { Feature: "ENABLED", RetryGracePeriodSeconds: 5 },
+    },
     DeleteUserPoolClient: { UserPoolId: pool.poolId, ClientId: pool.clientId },
     AdminDeleteUser: user,
     DeleteUserPool: { UserPoolId: pool.poolId },

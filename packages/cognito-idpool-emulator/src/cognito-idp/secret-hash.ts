@@ -19,3 +19,14 @@ export function checkSecretHash(client: UserPoolClient, given: string | undefine
   }
   throw idpErrors.notAuthorized(`Unable to verify secret hash for client ${client.ClientId}`);
 }
+
+/** Operations that take the client secret itself (RevokeToken, GetTokensFromRefreshToken) check it this way. */
+export function checkClientSecret(client: UserPoolClient, given: string | undefined): void {
+  if (!client.ClientSecret) return;
+  if (given === undefined) throw idpErrors.notAuthorized(`Client ${client.ClientId} is configured for secret but secret was not received`);
+  const expected = Buffer.from(client.ClientSecret);
+  const provided = Buffer.from(given);
+  if (expected.length !== provided.length || !timingSafeEqual(expected, provided)) {
+    throw idpErrors.notAuthorized(`Unable to verify secret for client ${client.ClientId}`);
+  }
+}

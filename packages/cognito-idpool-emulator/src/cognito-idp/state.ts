@@ -15,6 +15,8 @@ export function emptyCognitoIdpState(): CognitoIdpState {
 export type MfaConfiguration = "OFF" | "ON" | "OPTIONAL";
 export type MfaMethod = "SOFTWARE_TOKEN_MFA" | "SMS_MFA" | "EMAIL_OTP";
 export type UserStatus = "UNCONFIRMED" | "CONFIRMED" | "FORCE_CHANGE_PASSWORD" | "RESET_REQUIRED";
+/** The attributes Cognito verifies with a code. */
+export type VerifiedAttribute = "email" | "phone_number";
 
 export interface PasswordPolicy {
   MinimumLength: number;
@@ -55,6 +57,12 @@ export interface UserPool {
   caseSensitive: boolean;
   allowAdminCreateUserOnly: boolean;
   schema: SchemaAttribute[];
+  /**
+   * UserAttributeUpdateSettings.AttributesRequireVerificationBeforeUpdate: a change to these is
+   * pending (the old value stays in force) until the new value is verified. Absent in state saved
+   * before the setting was read.
+   */
+  verifyBeforeUpdate?: VerifiedAttribute[];
   /** Input members echoed back by DescribeUserPool unchanged (tags, messages, configurations). */
   extra: Record<string, unknown>;
   /** AWS signs ID and access tokens with different keys; both are in the JWKS. */
@@ -95,8 +103,13 @@ export interface UserPoolClient {
   enableTokenRevocation: boolean;
   /** Minutes a challenge session lives. */
   authSessionValidity: number;
+  /** RefreshTokenRotation; absent (state saved before it existed) means disabled. */
+  rotation?: { enabled: boolean; retryGracePeriodSeconds: number };
   extra: Record<string, unknown>;
 }
+
+/** What a code was sent for, as the control API reports it. */
+export type CodeKind = "confirmation" | "reset" | "mfa" | "verification";
 
 export interface PendingCode {
   code: string;
@@ -118,8 +131,14 @@ export interface PoolUser {
   lockedUntil: number;
   /** Tokens issued before this (epoch seconds) are signed out (GlobalSignOut). */
   tokensValidAfter: number;
-  codes: { confirmation?: PendingCode; reset?: PendingCode };
-  lastCode?: { code: string; kind: "confirmation" | "reset" | "mfa"; sentAt: number };
+  /** Codes waiting to be entered: sign-up confirmation, password reset, and one per attribute to verify. */
+  codes: { confirmation?: PendingCode; reset?: PendingCode } & { [attribute in VerifiedAttribute]?: PendingCode };
+  lastCode?: { code: string; kind: CodeKind; sentAt: number };
+  /**
+   * New values of attributes the pool verifies before updating (`verifyBeforeUpdate`): the old value
+   * stays in `attributes`, and signs in, until VerifyUserAttribute confirms the new one.
+   */
+  pendingAttributes?: { [attribute in VerifiedAttribute]?: string };
   mfa: {
     totp?: { secret: string; verified: boolean; lastUsedStep: number };
     pendingTotpSecret?: string;
@@ -142,7 +161,14 @@ export interface TokenFamily {
   clientId: string;
   userKey: string;
   sub: string;
+  /** Hash of the newest refresh token of the session. */
   refreshHash: string;
+  /**
+   * Refresh tokens rotated out (GetTokensFromRefreshToken on a rotating client), oldest first: the
+   * hash and when it was rotated out (epoch ms). Remembered so reuse is told apart from a token
+   * that was never issued; bounded, the oldest are forgotten.
+   */
+  rotated?: { hash: string; at: number }[];
   refreshExpiresAt: number;
   /** Epoch seconds of the sign-in that started the family (`auth_time`). */
   authTime: number;

@@ -94,6 +94,14 @@ function groupClaims(pool: UserPool, user: PoolUser): { groups?: string[]; roles
   };
 }
 
+/** The scope of every access token the user-pool API minted; the operations a user makes with their access token require it. */
+export const ADMIN_SCOPE = "aws.cognito.signin.user.admin";
+
+/** Whether an access token's `scope` claim (space-separated) grants `scope`. */
+export function grantsScope(claims: JWTPayload, scope: string): boolean {
+  return typeof claims["scope"] === "string" && claims["scope"].split(" ").includes(scope);
+}
+
 export interface IssuedTokens {
   IdToken: string;
   AccessToken: string;
@@ -138,7 +146,7 @@ export async function signTokens(
     ...origin,
     event_id: eventId,
     token_use: "access",
-    scope: "aws.cognito.signin.user.admin",
+    scope: ADMIN_SCOPE,
     auth_time: family.authTime,
     exp: nowSeconds + client.validity.access,
     iat: nowSeconds,
@@ -198,16 +206,47 @@ export function newRefreshToken(originJti: string): { token: string; refreshHash
   return { token, refreshHash: hash(secret) };
 }
 
-/** The family a refresh token belongs to, or undefined when it is not one we issued. */
-export function findRefreshFamily(pool: UserPool, token: string): { originJti: string; family: TokenFamily } | undefined {
+/** A refresh token we issued, and where it stands in its session. */
+export interface FoundRefreshToken {
+  originJti: string;
+  family: TokenFamily;
+  /** When this token was rotated out (epoch ms); undefined for the session's newest token. */
+  rotatedAt?: number;
+}
+
+/** Rotated-out refresh tokens a session remembers, to answer their reuse as reuse rather than as unknown. */
+const ROTATED_REMEMBERED = 100;
+
+function sameHash(a: string, b: string): boolean {
+  const x = Buffer.from(a, "hex");
+  const y = Buffer.from(b, "hex");
+  return x.length === y.length && timingSafeEqual(x, y);
+}
+
+/** The session a refresh token belongs to, or undefined when it is not one we issued. */
+export function findRefreshFamily(pool: UserPool, token: string): FoundRefreshToken | undefined {
   const parts = token.split(".");
   if (parts.length !== 5 || parts[0] !== REFRESH_HEADER) return undefined;
   const originJti = Buffer.from(parts[1]!, "base64url").toString("utf8");
   const family = own(pool.families, originJti);
   if (!family) return undefined;
-  const given = Buffer.from(hash(Buffer.from(parts[3]!, "base64url")), "hex");
-  const stored = Buffer.from(family.refreshHash, "hex");
-  return given.length === stored.length && timingSafeEqual(given, stored) ? { originJti, family } : undefined;
+  const given = hash(Buffer.from(parts[3]!, "base64url"));
+  if (sameHash(given, family.refreshHash)) return { originJti, family };
+  const old = family.rotated?.find((entry) => sameHash(given, entry.hash));
+  return old ? { originJti, family, rotatedAt: old.at } : undefined;
+}
+
+/**
+ * Refresh-token rotation: the session gets a new newest refresh token, and the one it replaces is
+ * rotated out now (a retry with an older token within the grace period rotates the newest out too,
+ * so a session always has exactly one newest token). Returns the new token.
+ */
+export function rotateRefreshToken(found: FoundRefreshToken, now: number): string {
+  const { family, originJti } = found;
+  const { token, refreshHash } = newRefreshToken(originJti);
+  family.rotated = [...(family.rotated ?? []), { hash: family.refreshHash, at: now }].slice(-ROTATED_REMEMBERED);
+  family.refreshHash = refreshHash;
+  return token;
 }
 
 /** Whether a string has the refresh token's shape (RevokeToken tells those from JWTs). */

@@ -5,12 +5,12 @@ import { idpErrors } from "./errors.js";
 import { newCode } from "./ids.js";
 import { findUser, userKey } from "./lookup.js";
 import { createVerifier, srpPoolName } from "./srp.js";
-import type { PendingCode, PoolUser, UserPool, UserStatus } from "./state.js";
+import type { EmulatorState } from "../state.js";
+import type { PendingCode, PoolUser, UserPool, UserStatus, VerifiedAttribute } from "./state.js";
 
 const EMAIL = /^[^@\s]+@[^@\s]+$/;
 const PHONE = /^\+[0-9]{4,15}$/;
 
-/** Sign-up codes live 24 hours, reset codes one hour (Cognito's documented lifetimes). */
 const CONFIRMATION_CODE_MS = 24 * 3600 * 1000;
 const RESET_CODE_MS = 3600 * 1000;
 /** Wrong codes tolerated before LimitExceededException. */
@@ -83,20 +83,28 @@ export function setPassword(pool: UserPool, user: PoolUser, password: string, te
   user.modified = now;
 }
 
+/** Where a code waits: sign-up confirmation, password reset, or the verification of one attribute. */
+export type CodeSlot = "confirmation" | "reset" | VerifiedAttribute;
+
+/** Reset codes live one hour; confirmation and attribute-verification codes 24 hours (Cognito's documented lifetimes). */
+function codeLifetime(slot: CodeSlot): number {
+  return slot === "reset" ? RESET_CODE_MS : CONFIRMATION_CODE_MS;
+}
+
 /** "Sends" a code: remembers it for checking and for the control API (`/_emulator/codes`). */
-export function sendCode(user: PoolUser, kind: "confirmation" | "reset", now: number): void {
+export function sendCode(user: PoolUser, slot: CodeSlot, now: number): void {
   const code = newCode();
-  const pending: PendingCode = { code, expiresAt: now + (kind === "confirmation" ? CONFIRMATION_CODE_MS : RESET_CODE_MS), failures: 0 };
-  user.codes[kind] = pending;
-  user.lastCode = { code, kind, sentAt: now };
+  const pending: PendingCode = { code, expiresAt: now + codeLifetime(slot), failures: 0 };
+  user.codes[slot] = pending;
+  user.lastCode = { code, kind: slot === "confirmation" || slot === "reset" ? slot : "verification", sentAt: now };
 }
 
 /**
- * Checks a confirmation or reset code: wrong → CodeMismatch (LimitExceeded after {@link CODE_ATTEMPTS}),
- * none pending or expired → ExpiredCode. A matching code is consumed.
+ * Checks a code: wrong → CodeMismatch (LimitExceeded after {@link CODE_ATTEMPTS}), none pending or
+ * expired → ExpiredCode. A matching code is consumed.
  */
-export function consumeCode(user: PoolUser, kind: "confirmation" | "reset", code: string, now: number): void {
-  const pending = user.codes[kind];
+export function consumeCode(user: PoolUser, slot: CodeSlot, code: string, now: number): void {
+  const pending = user.codes[slot];
   if (!pending) throw idpErrors.expiredCode();
   if (pending.failures >= CODE_ATTEMPTS) throw idpErrors.attemptLimit();
   if (pending.code !== code) {
@@ -104,7 +112,15 @@ export function consumeCode(user: PoolUser, kind: "confirmation" | "reset", code
     throw idpErrors.codeMismatch();
   }
   if (now > pending.expiresAt) throw idpErrors.expiredCode();
-  delete user.codes[kind];
+  delete user.codes[slot];
+}
+
+/** Removes a user with their sign-in sessions and open challenges; their tokens stop working (`user-deleted`). */
+export function removeUser(state: EmulatorState, pool: UserPool, key: string): void {
+  delete pool.users[key];
+  for (const [jti, family] of Object.entries(pool.families)) if (family.userKey === key) delete pool.families[jti];
+  for (const [id, session] of Object.entries(state.cognitoIdp.sessions))
+    if (session.poolId === pool.Id && session.userKey === key) delete state.cognitoIdp.sessions[id];
 }
 
 /** The user as AdminGetUser / AdminCreateUser describe it. */

@@ -53,8 +53,11 @@ export interface ClockState {
 export interface SentCode {
   /** The code, as the user would have received it. */
   code: string;
-  /** What it was sent for: sign-up confirmation, password reset, or an SMS or email MFA challenge. */
-  kind: "confirmation" | "reset" | "mfa";
+  /**
+   * What it was sent for: sign-up confirmation, password reset, an SMS or email MFA challenge, or
+   * verifying an email address or phone number (UpdateUserAttributes, GetUserAttributeVerificationCode).
+   */
+  kind: "confirmation" | "reset" | "mfa" | "verification";
 }
 
 /** What `GET /_emulator/health` answers. */
