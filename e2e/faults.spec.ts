@@ -204,10 +204,10 @@ test("another tab signing out while this tab renews its ID token: the renewed to
   expect((await state(b)).status).toBe("authenticated");
 
   // The renewal is answered by Cognito (new tokens minted) but its body is held on the wire.
-  await faults.add({ target: "InitiateAuth", stallBody: true, stallMs: 2500, count: 5 });
-  await renewIdToken(b, () => onTheWire(b, "InitiateAuth"));
+  await faults.add({ target: "GetTokensFromRefreshToken", stallBody: true, stallMs: 2500, count: 5 });
+  await renewIdToken(b, () => onTheWire(b, "GetTokensFromRefreshToken"));
   await a.evaluate(() => window.harness.auth.signOut());
-  await b.waitForFunction(() => !window.harness.requestsInFlight.some((r) => r.target === "InitiateAuth"), undefined, { timeout: 10_000 });
+  await b.waitForFunction(() => !window.harness.requestsInFlight.some((r) => r.target === "GetTokensFromRefreshToken"), undefined, { timeout: 10_000 });
   await b.waitForTimeout(300);
 
   expect(await storedTokens(a)).toEqual([]);

@@ -9,8 +9,9 @@ export const SEED_PATH = `${ROOT}packages/cognito-idpool-emulator/demo-seed.json
 
 /**
  * Serves examples/script-tag/ with dist/cognito-idpool.js beside it, as a user would copy them; and
- * beside them the fault harness of faults.spec.ts (`/faults.html`) with the AWS SDK's S3 client as one
- * browser module (`/s3.js`, bundled on first request), since that page has no bundler either.
+ * beside them the harnesses of faults.spec.ts (`/faults.html`) and sessions.spec.ts (`/sessions.html`)
+ * with the AWS SDK's S3 client as one browser module (`/s3.js`, bundled on first request), since those
+ * pages have no bundler either.
  */
 export async function startScriptTagServer(): Promise<{ url: string; stop(): Promise<void> }> {
   const files: Record<string, string> = {
@@ -18,7 +19,11 @@ export async function startScriptTagServer(): Promise<{ url: string; stop(): Pro
     "/index.html": `${ROOT}examples/script-tag/index.html`,
     "/cognito-idpool.js": `${ROOT}packages/cognito-idpool/dist/cognito-idpool.js`,
     "/cognito-idpool.js.map": `${ROOT}packages/cognito-idpool/dist/cognito-idpool.js.map`,
+    // The user-pool module the core loads with import() on the first sign-in or restore.
+    "/cognito-idpool.sign-in.js": `${ROOT}packages/cognito-idpool/dist/cognito-idpool.sign-in.js`,
+    "/cognito-idpool.sign-in.js.map": `${ROOT}packages/cognito-idpool/dist/cognito-idpool.sign-in.js.map`,
     "/faults.html": `${ROOT}e2e/faults-page.html`,
+    "/sessions.html": `${ROOT}e2e/sessions-page.html`,
   };
   const types: Record<string, string> = { ".html": "text/html; charset=utf-8", ".js": "text/javascript; charset=utf-8", ".map": "application/json" };
   let s3Module: Promise<string> | undefined;

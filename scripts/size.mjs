@@ -1,5 +1,5 @@
 // Size budget, in brotli bytes (node zlib quality 11, text mode), of what users download:
-// the script-tag bundle, the guest-only import and the import beside S3Client (bench/lib/ours.mjs).
+// the script-tag file and its sign-in file, the guest-only import and the import beside S3Client (bench/lib/ours.mjs).
 //   node scripts/size.mjs                         print the sizes
 //   node scripts/size.mjs --check [--json=FILE]   compare with bench/size-budget.json; FILE gets {passed, failed, results}
 //   node scripts/size.mjs --set-budget            write the budget: what is reached now + 5%, the most CI allows

@@ -1,6 +1,7 @@
 import "fake-indexeddb/auto";
 import { SetIdentityPoolRolesCommand, type CreateIdentityPoolInput } from "@aws-sdk/client-cognito-identity";
 import { CreateOpenIDConnectProviderCommand } from "@aws-sdk/client-iam";
+import { createStore, entries, type UseStore } from "idb-keyval";
 import { createRole, cognitoTrustPolicy, createTestPool, startIdentityKit, type IdentityKit } from "cognito-idpool-emulator/testing";
 import { startOidcIssuer, type TestIssuer } from "cognito-idpool-emulator/testing";
 import { createAuth, type Auth } from "../../packages/cognito-idpool/src/auth.js";
@@ -78,6 +79,12 @@ export async function identityRequests(core: CoreKit): Promise<LoggedRequest[]> 
   return requests.filter((r) => r.service === "cognito-identity");
 }
 
+/** User-pool requests since the last {@link clearRequests}. */
+export async function userPoolRequests(core: CoreKit): Promise<LoggedRequest[]> {
+  const { requests } = (await core.kit.emulator.control("requests")) as { requests: LoggedRequest[] };
+  return requests.filter((r) => r.service === "cognito-idp");
+}
+
 export async function clearRequests(core: CoreKit): Promise<void> {
   await core.kit.emulator.control("requests", undefined, "DELETE");
 }
@@ -87,6 +94,23 @@ export const count = (requests: LoggedRequest[], operation: string) => requests.
 /** A page of the SDK against the emulator. */
 export function page(core: CoreKit, pool: CorePool, options: Partial<AuthOptions> = {}): Auth {
   return createAuth({ identityPoolId: pool.poolId, endpoint: core.url, crossTab: false, ...options });
+}
+
+/** The identity pool's entry for a user-pool app client (`CognitoIdentityProviders` of {@link newPool}'s input). */
+export function userPoolProvider(userPoolId: string, clientId: string): { ProviderName: string; ClientId: string } {
+  return { ProviderName: `cognito-idp.${userPoolId.slice(0, userPoolId.indexOf("_"))}.amazonaws.com/${userPoolId}`, ClientId: clientId };
+}
+
+let sdkDatabase: UseStore | undefined;
+
+/**
+ * Everything `createAuth`'s default storage keeps for one identity pool, by key, read straight from
+ * (fake) IndexedDB: the database and object store the SDK's IndexedDB store opens.
+ */
+export async function storedFor(identityPoolId: string): Promise<Record<string, unknown>> {
+  sdkDatabase ??= createStore("cognito-idpool", "kv");
+  const prefix = `cognito-idpool:${identityPoolId}:`;
+  return Object.fromEntries((await entries(sdkDatabase)).filter(([key]) => String(key).startsWith(prefix)).map(([key, value]) => [String(key), value]));
 }
 
 /** The login map of the local issuer for `sub`, as a function minting a fresh ID token on every call. */

@@ -219,7 +219,7 @@ describe("createAuth with a user pool", () => {
       expect(s3Calls.filter((r) => r.status !== 200)).toEqual([]);
       // Several credential lifetimes, each with a renewed ID token; the session never ended.
       expect(keys.size).toBeGreaterThanOrEqual(3);
-      expect(log.filter((r) => r.operation === "InitiateAuth" && r.status === 200).length).toBeGreaterThanOrEqual(3);
+      expect(log.filter((r) => r.operation === "GetTokensFromRefreshToken" && r.status === 200).length).toBeGreaterThanOrEqual(3);
       expect(log.filter((r) => r.service === "cognito-identity" && r.status !== 200)).toEqual([]);
       expect(auth.getState()).toMatchObject({ status: "authenticated", identityId });
     } finally {
@@ -291,9 +291,9 @@ describe("createAuth with a user pool", () => {
     const identityId = (await auth.getCredentials()).identityId;
     const seen = changes(auth);
     await kit.emulator.control("requests", undefined, "DELETE");
-    await kit.emulator.control("faults", { target: "InitiateAuth", error: "network", count: 6 });
+    await kit.emulator.control("faults", { target: "GetTokensFromRefreshToken", error: "network", count: 6 });
     try {
-      await vi.waitFor(async () => expect((await requests()).filter((r) => r.operation === "InitiateAuth" && r.status === 0)).toHaveLength(6), {
+      await vi.waitFor(async () => expect((await requests()).filter((r) => r.operation === "GetTokensFromRefreshToken" && r.status === 0)).toHaveLength(6), {
         timeout: 40_000,
         interval: 250,
       });
@@ -302,10 +302,13 @@ describe("createAuth with a user pool", () => {
     }
     expect(auth.getState()).toMatchObject({ status: "authenticated", identityId });
     // Renewal succeeds on a later attempt; credentials for the same identity keep coming.
-    await vi.waitFor(async () => expect((await requests()).filter((r) => r.operation === "InitiateAuth" && r.status === 200).length).toBeGreaterThan(0), {
-      timeout: 40_000,
-      interval: 250,
-    });
+    await vi.waitFor(
+      async () => expect((await requests()).filter((r) => r.operation === "GetTokensFromRefreshToken" && r.status === 200).length).toBeGreaterThan(0),
+      {
+        timeout: 40_000,
+        interval: 250,
+      },
+    );
     expect((await auth.getCredentials({ forceRefresh: true })).identityId).toBe(identityId);
     expect(seen).toEqual([]);
     expect((await auth.getUser())?.username).toBe("alice");

@@ -14,6 +14,8 @@ import {
   type CreateUserPoolCommandInput,
 } from "@aws-sdk/client-cognito-identity-provider";
 import type { TestEmulator } from "cognito-idpool-emulator/testing";
+import { expect } from "vitest";
+import { isCognitoIdpoolError } from "../../packages/cognito-idpool/src/errors.js";
 
 export const REGION = "eu-west-1";
 export const PASSWORD_POLICY = { MinimumLength: 8, RequireUppercase: true, RequireLowercase: true, RequireNumbers: true, RequireSymbols: false };
@@ -91,4 +93,14 @@ export function totp(secretBase32: string, epochMs: number): string {
   const mac = createHmac("sha1", key).update(counter).digest();
   const offset = mac[mac.length - 1]! & 0x0f;
   return String((mac.readUInt32BE(offset) & 0x7fffffff) % 1_000_000).padStart(6, "0");
+}
+
+/** The error a call rejected with, checked to be a CognitoIdpoolError (the SDK's one error boundary). */
+export async function errorOf(promise: Promise<unknown>): Promise<{ code: string; message: string }> {
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(isCognitoIdpoolError(error), `expected a CognitoIdpoolError, got ${String(error)}`).toBe(true);
+  return error as { code: string; message: string };
 }

@@ -17,11 +17,10 @@ import {
 import { createRemoteJWKSet, jwtVerify } from "jose";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { startTestEmulator, type TestEmulator } from "cognito-idpool-emulator/testing";
-import { isCognitoIdpoolError } from "../../packages/cognito-idpool/src/errors.js";
 import type { UserPoolSession } from "../../packages/cognito-idpool/src/user-pool/contract.js";
 import { createUserPoolSession } from "../../packages/cognito-idpool/src/user-pool/session.js";
 import { createLiveHost, type FakeHost } from "../../packages/cognito-idpool/test/fakes/userpool-host.js";
-import { createUserPoolEnv, totp, type UserPoolEnv } from "./userpool-env.js";
+import { createUserPoolEnv, errorOf, totp, type UserPoolEnv } from "./userpool-env.js";
 
 let emulator: TestEmulator;
 let env: UserPoolEnv;
@@ -54,15 +53,6 @@ function stored(host: FakeHost) {
 async function loginToken(host: FakeHost): Promise<string> {
   const logins = host.loginsSet.at(-1)!;
   return (logins[`cognito-idp.eu-west-1.amazonaws.com/${env.userPoolId}`] as () => Promise<string>)();
-}
-
-async function errorOf(promise: Promise<unknown>): Promise<{ code: string; message: string }> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(isCognitoIdpoolError(error), `expected a CognitoIdpoolError, got ${String(error)}`).toBe(true);
-  return error as { code: string; message: string };
 }
 
 describe("sign-in", () => {
@@ -342,12 +332,12 @@ describe("tokens: renewal, revocation, faults, sign-out", () => {
     await session.signIn({ username: "renew-user", password: "Correct-Horse-1" });
     const before = stored(host)!.idToken;
     await emulator.control("requests", undefined, "DELETE");
-    await emulator.control("faults", { target: "InitiateAuth", error: "network", count: 6 });
+    await emulator.control("faults", { target: "GetTokensFromRefreshToken", error: "network", count: 6 });
     // Wait until renewal attempts have hit every injected fault (the request log shows status 0).
     await vi.waitFor(
       async () => {
         const { requests } = (await emulator.control("requests")) as { requests: { operation: string; status: number }[] };
-        expect(requests.filter((r) => r.operation === "InitiateAuth" && r.status === 0).length).toBe(6);
+        expect(requests.filter((r) => r.operation === "GetTokensFromRefreshToken" && r.status === 0).length).toBe(6);
       },
       { timeout: 40_000, interval: 250 },
     );

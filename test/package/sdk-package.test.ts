@@ -4,6 +4,7 @@
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { build } from "esbuild";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import {
   bareImports,
@@ -21,6 +22,8 @@ import {
 } from "./pack.js";
 
 const NAME = "cognito-idpool";
+/** What a page without a bundler copies: the script-tag file and the sign-in file it loads from beside itself. */
+const SCRIPT_TAG_FILES = ["cognito-idpool.js", "cognito-idpool.sign-in.js"];
 // Decided before packing: the React bindings' tests only apply once the package exports them.
 const hasReact = "./react" in readPackageJson(join(ROOT, "packages", NAME)).exports;
 const rootDevDependencies = (JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as { devDependencies: Record<string, string> }).devDependencies;
@@ -78,9 +81,16 @@ afterAll(() => {
 });
 
 describe("cognito-idpool: the tarball", () => {
-  test("holds dist/ (ES modules, declarations, the script-tag file), LICENSE, README.md and package.json, and nothing else", () => {
+  test("holds dist/ (ES modules, declarations, the script-tag files and their maps), LICENSE, README.md and package.json, and nothing else", () => {
     expect(packed.files).toEqual(
-      expect.arrayContaining(["dist/index.js", "dist/index.d.ts", "dist/cognito-idpool.js", "LICENSE", "README.md", "package.json"]),
+      expect.arrayContaining([
+        "dist/index.js",
+        "dist/index.d.ts",
+        ...SCRIPT_TAG_FILES.flatMap((f) => [`dist/${f}`, `dist/${f}.map`]),
+        "LICENSE",
+        "README.md",
+        "package.json",
+      ]),
     );
     expect(packed.files.filter((f) => !f.startsWith("dist/") && !["LICENSE", "README.md", "package.json"].includes(f))).toEqual([]);
   });
@@ -104,7 +114,8 @@ describe("cognito-idpool: the tarball", () => {
   });
 
   test("its dependencies are exactly the packages its JavaScript imports, and none is the emulator's", async () => {
-    const modules = listFiles(join(installed, "dist")).filter((f) => f.endsWith(".js") && f !== "cognito-idpool.js");
+    // The script-tag files bundle their dependencies; the next tests check them.
+    const modules = listFiles(join(installed, "dist")).filter((f) => f.endsWith(".js") && !SCRIPT_TAG_FILES.includes(f));
     const imported = [
       ...(await bareImports(
         modules.map((f) => join(installed, "dist", f)),
@@ -119,9 +130,28 @@ describe("cognito-idpool: the tarball", () => {
     expect(Object.keys(declared)).not.toContain("@aws-sdk/xml-builder");
   });
 
-  test("the script-tag file imports nothing: a plain page loads it without a bundler", async () => {
-    const imported = await bareImports([join(installed, "dist/cognito-idpool.js")], join(scratch, "esbuild-script-tag"));
-    expect([...imported]).toEqual([]);
+  test("the script-tag files import only each other, by relative path: a plain page loads them without a bundler or an import map", async () => {
+    // Relative specifiers resolve against the importing file's URL, so the pair works from any folder they are copied to together.
+    expect(await importsOf(join(installed, "dist/cognito-idpool.js"))).toEqual(["dynamic-import ./cognito-idpool.sign-in.js"]);
+    expect(await importsOf(join(installed, "dist/cognito-idpool.sign-in.js"))).toEqual(["import-statement ./cognito-idpool.js"]);
+  });
+
+  test("the sign-in file links against the cognito-idpool.js beside it and exports what the core calls", async () => {
+    // A name the sign-in file imports that cognito-idpool.js does not export fails here, as it would fail in a browser.
+    const { stdout } = await run(
+      process.execPath,
+      [
+        "--input-type=module",
+        "-e",
+        [
+          `const core = await import(${JSON.stringify(join(installed, "dist/cognito-idpool.js"))});`,
+          `const signIn = await import(${JSON.stringify(join(installed, "dist/cognito-idpool.sign-in.js"))});`,
+          "console.log(JSON.stringify({ createAuth: typeof core.createAuth, createUserPoolSession: typeof signIn.createUserPoolSession }));",
+        ].join("\n"),
+      ],
+      { cwd: scratch },
+    );
+    expect(JSON.parse(stdout)).toEqual({ createAuth: "function", createUserPoolSession: "function" });
   });
 });
 
@@ -166,6 +196,31 @@ function viteBuild(): Promise<Record<string, ManifestChunk>> {
     () => JSON.parse(readFileSync(join(app, "dist/.vite/manifest.json"), "utf8")) as Record<string, ManifestChunk>,
   );
   return built;
+}
+
+/** Every import of one file, as "kind specifier" (deduplicated), without following any of them. */
+async function importsOf(file: string): Promise<string[]> {
+  const found = new Set<string>();
+  await build({
+    entryPoints: [file],
+    bundle: true,
+    format: "esm",
+    write: false,
+    logLevel: "silent",
+    plugins: [
+      {
+        name: "record-imports",
+        setup(esbuild) {
+          esbuild.onResolve({ filter: /.*/ }, (args) => {
+            if (args.kind === "entry-point") return undefined;
+            found.add(`${args.kind} ${args.path}`);
+            return { path: args.path, external: true };
+          });
+        },
+      },
+    ],
+  });
+  return [...found];
 }
 
 /** Which of the built files (paths under the app's dist/) contain `marker`. */

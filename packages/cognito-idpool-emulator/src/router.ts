@@ -149,6 +149,7 @@ function record(core: EmulatorCore, routed: Routed, ctx: ServiceContext, status:
   if (routed.service === "control") return;
   const entry: RequestLogEntry = { service: routed.service, operation: routed.operation, status, time: ctx.clock.date().toISOString() };
   if (ctx.log.identityId) entry.identityId = ctx.log.identityId;
+  if (ctx.log.clientId) entry.clientId = ctx.log.clientId;
   recordRequest(core.runtime, entry);
 }
 

@@ -20,8 +20,8 @@ export interface ServiceContext {
   region: string;
   /** Set for signed requests once SigV4 verified. */
   principal?: Principal;
-  /** What the request log records for this request; handlers set `identityId` when they know one. */
-  log: { identityId?: string };
+  /** What the request log records for this request; handlers set `identityId` or the user-pool app `clientId` when they know one. */
+  log: { identityId?: string; clientId?: string };
   /** The `--data` folder, if any: S3 keeps multipart parts and the objects made of them there as files. */
   dataDir?: string | undefined;
 }

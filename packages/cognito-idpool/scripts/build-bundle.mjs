@@ -1,21 +1,45 @@
-// The script-tag bundle: dist/cognito-idpool.js, one self-contained minified ES module (plus its
-// source map) that a plain page imports with no bundler and no import map:
+// The script-tag files: dist/cognito-idpool.js, a minified ES module that a plain page imports with
+// no bundler and no import map:
 //   <script type="module"> import { createAuth } from "./cognito-idpool.js"; </script>
-// Everything is inlined, the lazily imported user-pool sign-in included, because a page that
-// copies one file cannot fetch a second chunk from a path it does not know.
+// and beside it dist/cognito-idpool.sign-in.js, the user-pool sign-in module, each with its source map.
+// The core loads sign-in with `import("./user-pool/session.js")`; here that becomes
+// `import("./cognito-idpool.sign-in.js")`, and the sign-in file imports what it shares with the core
+// from "./cognito-idpool.js". Browsers resolve a module's relative imports against that module's own
+// URL, not the page's, so the pair works from whatever folder it is copied to, as long as both keep
+// their names side by side: guest-only pages download the first file alone, and the first user-pool
+// call fetches the second.
+//
+// esbuild's code splitting alone would make more files: code that both the core and sign-in use
+// goes into shared `chunk-<hash>.js` files (the AWS SDK runtime, esbuild's helpers), and the
+// event-stream stub into one of its own. So the build runs twice. The first pass splits, in memory,
+// exactly as an app's bundler would (sign-in keeps full tree shaking). The second bundles those
+// outputs into the two files: the core with every chunk it loads up front (which is every shared
+// one, since a page loads the core first anyway), and sign-in alone, importing the shared code from
+// the core, which exports it under internal names (`__0_a`, …) no page needs.
 import { readFileSync } from "node:fs";
+import { basename, dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import * as esbuild from "esbuild";
-import { errorClassesPlugin, staticSignInPlugin, trimPlugin } from "./trim.mjs";
+import { errorClassesPlugin, trimPlugin } from "./trim.mjs";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 const pkg = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8"));
 
-/** Options shared with the size budget (scripts/size.mjs at the repository root), which measures this exact build. */
-export function scriptTagBuildOptions(entry = "src/index.ts") {
+/** The two files, side by side in dist/ and wherever a page copies them. */
+export const SCRIPT_TAG_FILE = "cognito-idpool.js";
+export const SIGN_IN_FILE = "cognito-idpool.sign-in.js";
+/** The module the core imports lazily (src/user-pool/contract.ts names it). */
+const SIGN_IN_SOURCE = "src/user-pool/session.ts";
+/**
+ * Where the first pass's outputs would be: never written, only a base for their paths and source
+ * maps. Source maps name it for the one chunk that has no source of its own (esbuild's helpers).
+ */
+const SPLIT_DIR = join(root, "dist", "esbuild-split");
+
+/** Settings of both passes, shared with the size budget (scripts/size.mjs at the repository root), which measures these exact files. */
+export function scriptTagBuildOptions() {
   return {
     absWorkingDir: root,
-    entryPoints: [entry],
     bundle: true,
     minify: true,
     format: "esm",
@@ -23,18 +47,125 @@ export function scriptTagBuildOptions(entry = "src/index.ts") {
     // Same target as the size anchors; every browser with Web Locks and BigInt runs ES2020.
     target: "es2020",
     define: { "process.env.NODE_ENV": '"production"' },
-    // Apache-2.0 asks redistributions to carry the notice; the banner names what is inside.
-    banner: {
-      js: `/*! cognito-idpool ${pkg.version} (MIT) https://www.npmjs.com/package/cognito-idpool - bundles @aws-sdk/*, @smithy/* and idb-keyval (Apache-2.0) */`,
-    },
     legalComments: "eof",
-    plugins: [trimPlugin(), staticSignInPlugin(), errorClassesPlugin()],
     logLevel: "warning",
   };
 }
 
-export async function buildScriptTagBundle({ entry, outfile = "dist/cognito-idpool.js", sourcemap = true, write = true, metafile = false } = {}) {
-  return esbuild.build({ ...scriptTagBuildOptions(entry), outfile, sourcemap, write, metafile });
+// Apache-2.0 asks redistributions to carry the notice; each banner names what is inside its file.
+const banner = (what) => ({ js: `/*! cognito-idpool ${pkg.version} (MIT) https://www.npmjs.com/package/cognito-idpool - ${what} */` });
+
+/**
+ * Builds both files into `outdir` (relative to the package), each with its source map when
+ * `sourcemap` is set. With `write: false` nothing is written and the files are returned as esbuild
+ * output files (`contents`, `text`, `path`).
+ * @returns {Promise<{ entry: esbuild.OutputFile, signIn: esbuild.OutputFile, outputFiles: esbuild.OutputFile[] }>}
+ */
+export async function buildScriptTagBundle({ entry = "src/index.ts", outdir = "dist", sourcemap = true, write = true } = {}) {
+  const split = await splitPass(entry);
+  const absOutdir = resolve(root, outdir);
+  const merge = (entryPoint, outfile, what, signInSide) =>
+    esbuild.build({
+      ...scriptTagBuildOptions(),
+      entryPoints: [entryPoint],
+      outfile: join(absOutdir, outfile),
+      banner: banner(what),
+      plugins: [splitOutputsPlugin(split, signInSide)],
+      sourcemap,
+      write,
+    });
+  const [core, signIn] = await Promise.all([
+    merge(split.entry, SCRIPT_TAG_FILE, "bundles @aws-sdk/*, @smithy/* and idb-keyval (Apache-2.0)", false),
+    merge(split.signIn, SIGN_IN_FILE, `user-pool sign-in, loaded by ./${SCRIPT_TAG_FILE} - bundles @aws-sdk/* (Apache-2.0) and jose (MIT)`, true),
+  ]);
+  const jsOf = (result, name) => result.outputFiles?.find((f) => f.path.endsWith(name));
+  return {
+    entry: jsOf(core, SCRIPT_TAG_FILE),
+    signIn: jsOf(signIn, SIGN_IN_FILE),
+    outputFiles: [...(core.outputFiles ?? []), ...(signIn.outputFiles ?? [])],
+  };
+}
+
+/**
+ * First pass: code splitting with the trims, nothing written. Returns the outputs by absolute path
+ * (each with its inline source map, which the second pass reads), the entry, the sign-in chunk, and
+ * the shared chunks the entry loads up front with the names it will re-export them under.
+ */
+async function splitPass(entry) {
+  const result = await esbuild.build({
+    ...scriptTagBuildOptions(),
+    entryPoints: [entry],
+    plugins: [trimPlugin(), errorClassesPlugin()],
+    splitting: true,
+    outdir: SPLIT_DIR,
+    entryNames: "[name]",
+    chunkNames: "[name]-[hash]",
+    sourcemap: "inline",
+    write: false,
+    metafile: true,
+  });
+  const files = new Map(result.outputFiles.map((f) => [f.path, f.text]));
+  const outputs = Object.entries(result.metafile.outputs).map(([name, output]) => ({ path: resolve(root, name), ...output }));
+  const byPath = new Map(outputs.map((o) => [o.path, o]));
+  const entryOut = outputs.find((o) => o.entryPoint === entry);
+  const signInOut = outputs.find((o) => o.entryPoint === SIGN_IN_SOURCE);
+  if (!entryOut) throw new Error(`script-tag build: no output for ${entry}`);
+  if (!signInOut)
+    throw new Error(`script-tag build: ${SIGN_IN_SOURCE} is no longer a chunk of its own; update packages/cognito-idpool/scripts/build-bundle.mjs`);
+
+  // Chunks the entry imports statically, directly or through each other.
+  const upFront = new Set();
+  const visit = (output) => {
+    for (const imp of output.imports) {
+      const path = resolve(root, imp.path);
+      if (imp.kind === "import-statement" && !upFront.has(path) && byPath.has(path)) {
+        upFront.add(path);
+        visit(byPath.get(path));
+      }
+    }
+  };
+  visit(entryOut);
+  // Each shared chunk's exports, renamed so that no two chunks' minified names (every chunk has its `a`) meet in the entry's exports.
+  const shared = new Map([...upFront].map((path, index) => [path, byPath.get(path).exports.map((name) => [name, `__${index}_${name}`])]));
+  const exportsOf = [...shared].map(([path, names]) => `export{${names.map(([name, as]) => `${name} as ${as}`).join(",")}}from${JSON.stringify(path)};`);
+  // Before the inline source map comment, so that the map still covers the first pass's code.
+  const entryText = files.get(entryOut.path);
+  const mapComment = entryText.lastIndexOf("//# sourceMappingURL=");
+  const at = mapComment === -1 ? entryText.length : mapComment;
+  files.set(entryOut.path, `${entryText.slice(0, at)}${exportsOf.join("")}\n${entryText.slice(at)}`);
+  return { files, entry: entryOut.path, signIn: signInOut.path, shared };
+}
+
+/**
+ * Second pass: loads the first pass's outputs from memory. For the entry, the sign-in chunk stays
+ * a lazy import of ./cognito-idpool.sign-in.js (any other chunk is bundled in, the event-stream stub
+ * included). For sign-in, each shared chunk is a module that re-exports its names from ./cognito-idpool.js.
+ */
+function splitOutputsPlugin(split, signInSide) {
+  const external = (file) => ({ path: `./${file}`, external: true });
+  return {
+    name: "cognito-idpool-script-tag-split",
+    setup(build) {
+      build.onResolve({ filter: /.*/ }, (args) => {
+        if (args.namespace === "cognito-idpool-shared") return external(SCRIPT_TAG_FILE);
+        const path = args.kind === "entry-point" ? args.path : resolve(args.resolveDir, args.path);
+        if (!split.files.has(path)) throw new Error(`script-tag build: ${args.importer} imports ${args.path}, which the first pass did not emit`);
+        if (!signInSide && path === split.signIn) return external(SIGN_IN_FILE);
+        if (signInSide && path === split.entry) return external(SCRIPT_TAG_FILE);
+        // Named by file only: the source map lists this module, and must not carry the build machine's paths.
+        if (signInSide && split.shared.has(path)) return { path: basename(path), namespace: "cognito-idpool-shared", pluginData: path };
+        return { path };
+      });
+      build.onLoad({ filter: /.*/, namespace: "cognito-idpool-shared" }, (args) => ({
+        contents: `export{${split.shared
+          .get(args.pluginData)
+          .map(([name, as]) => `${as} as ${name}`)
+          .join(",")}}from"./${SCRIPT_TAG_FILE}";`,
+        loader: "js",
+      }));
+      build.onLoad({ filter: /.*/ }, (args) => ({ contents: split.files.get(args.path), loader: "js", resolveDir: dirname(args.path) }));
+    },
+  };
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {

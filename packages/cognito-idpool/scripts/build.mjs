@@ -1,5 +1,5 @@
 // Builds what the package ships: the SDK as ES modules with .d.ts (tsc → dist/) and the
-// script-tag bundle (dist/cognito-idpool.js).
+// script-tag files (dist/cognito-idpool.js and the dist/cognito-idpool.sign-in.js it loads).
 import { spawnSync } from "node:child_process";
 import { createRequire } from "node:module";
 import { rmSync } from "node:fs";

@@ -1,12 +1,13 @@
 // Build-time trims of the AWS SDK runtime for bundles that hold nothing but cognito-idpool
-// (the script-tag file). Each trim names what it removes and why the SDK never needs it here.
+// (the script-tag files). Each trim names what it removes and why the SDK never needs it here.
 // Apps that bundle the npm package get the same effect without a plugin: their bundler puts these
 // dynamic imports in chunks that are never loaded (the repository's bench/README.md measures this).
 
 /**
  * `@smithy/core/event-streams`: HttpProtocol loads it with `import()` only for operations with an
- * event-stream member. Cognito Identity and Cognito user pools have none, but a one-file bundle
- * cannot leave a dynamic import behind, so without this the whole codec (about 15 KB) is inlined.
+ * event-stream member. Cognito Identity and Cognito user pools have none, but the script-tag build
+ * ships two files and no others (scripts/build-bundle.mjs), so without this the whole codec (about
+ * 15 KB) would be bundled into cognito-idpool.js.
  */
 const EVENT_STREAMS = {
   filter: /^@smithy\/core\/event-streams$/,
@@ -16,30 +17,6 @@ export const eventStreamSerdeProvider = removed;`,
 };
 
 export const TRIMS = [EVENT_STREAMS];
-
-/**
- * For one-file builds: the core loads sign-in with `import("./user-pool/session.js")`. Inlined as a
- * dynamic import, esbuild keeps every export of everything the chunk reaches (the namespace object
- * must exist), so the AWS SDK clients behind it lose their tree shaking. A file that holds sign-in
- * anyway is smaller with a static import of the same module.
- */
-export function staticSignInPlugin() {
-  const dynamic = 'import("./user-pool/session.js")';
-  return {
-    name: "cognito-idpool-static-sign-in",
-    setup(build) {
-      build.onLoad({ filter: /[\\/]src[\\/]auth\.ts$/ }, async (args) => {
-        const { readFile } = await import("node:fs/promises");
-        const source = await readFile(args.path, "utf8");
-        if (!source.includes(dynamic)) throw new Error(`${args.path} no longer contains ${dynamic}; update packages/cognito-idpool/scripts/trim.mjs`);
-        return {
-          contents: `import * as cognitoIdpoolSignIn from "./user-pool/session.js";\n${source.replace(dynamic, "Promise.resolve(cognitoIdpoolSignIn)")}`,
-          loader: "ts",
-        };
-      });
-    },
-  };
-}
 
 /**
  * The Cognito clients' schema modules register one error class per modeled error at load time, so

@@ -9,15 +9,24 @@ export { createMemoryStore } from "./storage/memory-store.js";
 export { createIndexedDbStore } from "./storage/idb-store.js";
 export { createInPageLock } from "./tabs/locks.js";
 export type {
+  AccountActions,
+  AttributeUpdate,
   AuthFlow,
   ChallengeName,
   CodeDelivery,
   ConfirmSignInInput,
   LoginValue,
+  MfaActions,
+  MfaMethod,
+  MfaPreference,
+  MfaSetting,
   SignInInput,
   SignInResult,
   SignUpInput,
   SignUpResult,
+  TotpSetup,
   UserInfo,
+  UserPoolActions,
   UserPoolOptions,
+  UserPoolTokens,
 } from "./user-pool/contract.js";

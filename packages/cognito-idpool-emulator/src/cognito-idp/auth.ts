@@ -59,6 +59,7 @@ export async function initiateAuth(input: Record<string, unknown>, ctx: ServiceC
   const clientId = check.string("ClientId", { required: true, ...shapes.clientId })!;
   const parameters = check.stringMap("AuthParameters") ?? {};
   check.done();
+  ctx.log.clientId = clientId;
   const { pool, client } = requireClient(ctx.state, clientId);
   switch (flow) {
     case "USER_SRP_AUTH":

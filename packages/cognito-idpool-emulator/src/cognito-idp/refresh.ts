@@ -38,6 +38,7 @@ export async function getTokensFromRefreshToken(input: Record<string, unknown>, 
   check.string("DeviceKey", { min: 1, max: 55, pattern: "[\\w-]+_[0-9a-f-]+" });
   check.stringMap("ClientMetadata");
   check.done();
+  ctx.log.clientId = clientId;
   const { pool, client } = requireClient(ctx.state, clientId);
   if (!flowEnabled(client, "REFRESH_TOKEN_AUTH")) throw idpErrors.invalidParameter("REFRESH_TOKEN_AUTH flow not enabled for this client");
   checkClientSecret(client, secret);

@@ -147,6 +147,18 @@ describe("GetTokensFromRefreshToken", () => {
     expect(initiated.AuthenticationResult?.AccessToken).toBeDefined();
   });
 
+  it("the request log names the app client of each renewal, so one client's renewals can be counted", async () => {
+    const pool = await signedInPool({});
+    await emulator.control.clearRequests();
+    await renew(pool.clientId, pool.refreshToken);
+    await rejection(renew("nosuchclient", pool.refreshToken));
+    const logged = (await emulator.control.requests()).filter((r) => r.operation === "GetTokensFromRefreshToken");
+    expect(logged.map((r) => [r.clientId, r.status])).toEqual([
+      [pool.clientId, 200],
+      ["nosuchclient", 400],
+    ]);
+  });
+
   it("refuses what REFRESH_TOKEN_AUTH refuses: unknown, another client's, expired, revoked, a deleted or disabled user's", async () => {
     const pool = await signedInPool({ RefreshTokenValidity: 60, TokenValidityUnits: { RefreshToken: "seconds" } });
     const idp = idpClient(emulator);

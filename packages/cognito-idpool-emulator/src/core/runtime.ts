@@ -34,6 +34,8 @@ export interface RequestLogEntry {
   service: ServiceName;
   operation: string;
   identityId?: string;
+  /** The user-pool app client a user-pool call named (sign-in and renewal calls), so one client's traffic can be told apart. */
+  clientId?: string;
   status: number;
   /** ISO 8601 on the emulator's clock. */
   time: string;

@@ -52,6 +52,8 @@ export function createAccount({ host, api, keeper, setLogins, userDeleted }: Acc
         secret,
         uri(issuer) {
           requireString("mfa.setUpTotp().uri", "issuer", issuer);
+          // The label is "issuer:account": a colon in the issuer would move where apps split it.
+          if (issuer.includes(":")) throw invalid("mfa.setUpTotp().uri: `issuer` must not contain a colon.");
           // The key-URI format authenticator apps read: label "issuer:account", issuer repeated as a parameter.
           const name = encodeURIComponent(issuer);
           return `otpauth://totp/${name}:${encodeURIComponent(username)}?secret=${secret}&issuer=${name}`;

@@ -263,7 +263,17 @@ export interface UserPoolTokens {
  * if (email?.status === "codeSent") askForCode(email.codeDelivery.destination);
  * ```
  */
-export type AttributeUpdate = { status: "done" } | { status: "codeSent"; codeDelivery: CodeDelivery };
+export type AttributeUpdate =
+  | {
+      /** The attribute has its new value. */
+      status: "done";
+    }
+  | {
+      /** A code was sent to verify the new value: confirm it with `confirmUserAttribute`. */
+      status: "codeSent";
+      /** Where the code went. */
+      codeDelivery: CodeDelivery;
+    };
 
 /**
  * A second factor: an authenticator app (`totp`), a code by text message (`sms`) or by email (`email`).
@@ -303,6 +313,21 @@ export interface TotpSetup {
   secret: string;
   /** The `otpauth://` URI for a QR code; `issuer` names your app in the authenticator. */
   uri(issuer: string): string;
+}
+
+/**
+ * What `auth.mfa.getPreference()` resolves to.
+ *
+ * @example
+ * ```ts
+ * const { enabled, preferred }: MfaPreference = await auth.mfa.getPreference();
+ * ```
+ */
+export interface MfaPreference {
+  /** The methods the user has on. */
+  enabled: MfaMethod[];
+  /** The one asked for at sign-in, if the user picked one. */
+  preferred?: MfaMethod;
 }
 
 /**
@@ -353,7 +378,7 @@ export interface MfaActions {
    * const { enabled, preferred } = await auth.mfa.getPreference();
    * ```
    */
-  getPreference(): Promise<{ enabled: MfaMethod[]; preferred?: MfaMethod }>;
+  getPreference(): Promise<MfaPreference>;
 }
 
 /**

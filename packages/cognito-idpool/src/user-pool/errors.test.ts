@@ -1,6 +1,7 @@
 import {
   AliasExistsException,
   CodeMismatchException,
+  EnableSoftwareTokenMFAException,
   ExpiredCodeException,
   InternalErrorException,
   InvalidParameterException,
@@ -8,6 +9,7 @@ import {
   LimitExceededException,
   NotAuthorizedException,
   PasswordResetRequiredException,
+  RefreshTokenReuseException,
   ResourceNotFoundException,
   TooManyFailedAttemptsException,
   TooManyRequestsException,
@@ -45,6 +47,13 @@ describe("user-pool error mapping", () => {
     ["taken username", new UsernameExistsException({ message: "User already exists", ...meta(400) }), "username-exists", false],
     ["taken alias", new AliasExistsException({ message: "An account with the given email already exists.", ...meta(400) }), "username-exists", false],
     ["wrong code", new CodeMismatchException({ message: "Invalid verification code provided, please try again.", ...meta(400) }), "code-mismatch", false],
+    [
+      "wrong authenticator code at TOTP set-up",
+      new EnableSoftwareTokenMFAException({ message: "Code mismatch and fail enable Software Token MFA", ...meta(400) }),
+      "code-mismatch",
+      false,
+    ],
+
     ["expired code", new ExpiredCodeException({ message: "Invalid code provided, please request a code again.", ...meta(400) }), "code-expired", false],
     [
       "limit exceeded",
@@ -74,6 +83,10 @@ describe("user-pool error mapping", () => {
       expect(fromUserPoolError(new NotAuthorizedException({ message, ...meta(400) }), "refresh").code).toBe("session-expired");
     }
     expect(fromUserPoolError(new UserNotFoundException({ message: "User does not exist.", ...meta(400) }), "refresh").code).toBe("session-expired");
+    // A rotated refresh token used again after the app client's grace period.
+    const reused = new RefreshTokenReuseException({ message: "Refresh Token has already been used", ...meta(400) });
+    expect(fromUserPoolError(reused, "refresh").code).toBe("session-expired");
+    expect(fromUserPoolError(reused).code).toBe("service-error");
     // Throttling and the network stay retryable there too.
     expect(fromUserPoolError(new TooManyRequestsException({ message: "Rate exceeded", ...meta(400) }), "refresh").code).toBe("throttled");
     expect(fromUserPoolError(new Error("offline"), "refresh").code).toBe("network-error");

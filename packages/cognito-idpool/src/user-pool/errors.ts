@@ -51,6 +51,8 @@ export function fromUserPoolError(error: unknown, context: ErrorContext = "defau
       return make("username-exists", "A user with that username already exists.");
     case "AliasExistsException":
       return make("username-exists", `Another user already has that email or phone number: ${awsMessage}`);
+    // VerifySoftwareToken's answer to a wrong authenticator code.
+    case "EnableSoftwareTokenMFAException":
     case "CodeMismatchException":
       return make("code-mismatch", "The code is wrong.");
     case "ExpiredCodeException":

@@ -164,8 +164,12 @@ export function createTokenKeeper(host: UserPoolHost, api: UserPoolApi): TokenKe
       await end("signOut", false);
       throw notSignedIn();
     }
-    if (base !== mine) use(base);
-    if (!force && !needsRenewal(base)) return base;
+    // Another tab renewed meanwhile: its tokens do unless they too are due. This tab's own tokens are
+    // renewed, even a little before the margin: the timer fires early by its jitter.
+    if (base !== mine) {
+      use(base);
+      if (!force && !needsRenewal(base)) return base;
+    }
     for (let adopted = false; ; adopted = true) {
       const held: Tokens | undefined = tokens;
       try {

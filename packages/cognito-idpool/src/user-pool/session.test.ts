@@ -152,6 +152,19 @@ describe("ID-token renewal", () => {
     expect(stored()!.idToken).toBe(token);
   });
 
+  it("the timer renews when it fires, early by its jitter (tabs opened together spread their renewals)", async () => {
+    host.random = () => 0.99;
+    await signIn();
+    const due = host.timersRef.nextDue()!;
+    // Due almost a fifth of the margin before the margin itself.
+    expect(due - host.clock.now()).toBeLessThan(HOUR - 300_000 - 50_000);
+    host.clockRef.deviceNow = due;
+    host.timersRef.runDue();
+    await settle();
+    expect(pool.renewals()).toBe(1);
+    expect(host.timersRef.nextDue()! - host.clock.now()).toBeGreaterThan(HOUR - 7 * 60_000);
+  });
+
   it("does not renew early when the device clock is an hour fast", async () => {
     host.offsetMs = -HOUR;
     await signIn();
