@@ -3,7 +3,6 @@
  * (@aws-sdk/client-cognito-identity-provider, admin calls signed with the root test credentials),
  * plus the emulator's control API for the codes a real pool would e-mail or text.
  */
-import { createHmac } from "node:crypto";
 import {
   AdminCreateUserCommand,
   AdminSetUserPasswordCommand,
@@ -14,6 +13,7 @@ import {
   type CreateUserPoolCommandInput,
 } from "@aws-sdk/client-cognito-identity-provider";
 import type { TestEmulator } from "cognito-idpool-emulator/testing";
+import { Secret, TOTP } from "otpauth";
 import { expect } from "vitest";
 import { isCognitoIdpoolError } from "../../packages/cognito-idpool/src/errors.js";
 
@@ -81,18 +81,10 @@ export async function createUserPoolEnv(
 
 /**
  * RFC 6238 TOTP (HMAC-SHA1, 6 digits, 30 s) from the base32 secret AssociateSoftwareToken returned,
- * as an authenticator app computes it. Written here from the RFC, not taken from the emulator.
+ * as an authenticator app computes it (with otpauth).
  */
 export function totp(secretBase32: string, epochMs: number): string {
-  const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
-  let bits = "";
-  for (const char of secretBase32.replace(/=+$/, "").toUpperCase()) bits += alphabet.indexOf(char).toString(2).padStart(5, "0");
-  const key = Buffer.from((bits.match(/.{8}/g) ?? []).map((byte) => parseInt(byte, 2)));
-  const counter = Buffer.alloc(8);
-  counter.writeBigUInt64BE(BigInt(Math.floor(epochMs / 30_000)));
-  const mac = createHmac("sha1", key).update(counter).digest();
-  const offset = mac[mac.length - 1]! & 0x0f;
-  return String((mac.readUInt32BE(offset) & 0x7fffffff) % 1_000_000).padStart(6, "0");
+  return TOTP.generate({ secret: Secret.fromBase32(secretBase32), algorithm: "SHA1", digits: 6, period: 30, timestamp: epochMs });
 }
 
 /** The error a call rejected with, checked to be a CognitoIdpoolError (the SDK's one error boundary). */

@@ -11,12 +11,13 @@ import {
 } from "@aws-sdk/client-cognito-identity-provider";
 import { AuthenticationDetails, CognitoUser, CognitoUserPool, type CognitoUserSession, type ICognitoStorage } from "amazon-cognito-identity-js";
 import { createRemoteJWKSet, jwtVerify, type JWTPayload } from "jose";
+import { HOTP, Secret, TOTP } from "otpauth";
 import { REGION, ROOT_CREDENTIALS, type TestEmulator } from "../src/testing/harness.js";
 
 /**
  * Helpers for the user-pool conformance tests. Everything here drives the emulator through
  * clients we did not write: the AWS SDK v3 user-pool client for set-up, amazon-cognito-identity-js
- * (AWS's own SRP client) for sign-in, jose for token checks.
+ * (AWS's own SRP client) for sign-in, jose for token checks, otpauth for authenticator codes.
  */
 
 export const PASSWORD = "Corr3ct-horse!";
@@ -191,20 +192,14 @@ export async function codeSent(emulator: TestEmulator, poolId: string, username:
   return emulator.control.lastCode(poolId, username);
 }
 
-/** RFC 6238 TOTP (HMAC-SHA1, 6 digits, 30 s), written here independently of the emulator's. */
+/** RFC 6238 TOTP (HMAC-SHA1, 6 digits, 30 s) from a base32 secret, as an authenticator app computes it (with otpauth). */
 export function totp(base32Secret: string, timeMs: number): string {
-  const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
-  const bits = [...base32Secret.toUpperCase()].map((c) => alphabet.indexOf(c).toString(2).padStart(5, "0")).join("");
-  const key = Buffer.from(bits.match(/.{8}/g)!.map((b) => parseInt(b, 2)));
-  return hotp(key, Math.floor(timeMs / 30_000));
+  return TOTP.generate({ secret: Secret.fromBase32(base32Secret), algorithm: "SHA1", digits: 6, period: 30, timestamp: timeMs });
 }
 
+/** RFC 4226 HOTP (HMAC-SHA1) of a raw key and counter (with otpauth). */
 export function hotp(key: Buffer, counter: number, digits = 6): string {
-  const message = Buffer.alloc(8);
-  message.writeBigUInt64BE(BigInt(counter));
-  const mac = createHmac("sha1", key).update(message).digest();
-  const offset = mac[19]! & 0xf;
-  return String((mac.readUInt32BE(offset) & 0x7fffffff) % 10 ** digits).padStart(digits, "0");
+  return HOTP.generate({ secret: new Secret({ buffer: Uint8Array.from(key).buffer }), algorithm: "SHA1", digits, counter });
 }
 
 /** The payload of a JWT without verifying it (to look at claims jose already checked elsewhere). */
