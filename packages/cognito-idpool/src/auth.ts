@@ -2,6 +2,7 @@ import { cancelled, createEngine, type CredentialEngine } from "./core/engine.js
 import { createIdentityRecords } from "./core/identity-records.js";
 import { createServerClock } from "./core/server-clock.js";
 import { CognitoIdpoolError, errorCode, isCognitoIdpoolError } from "./errors.js";
+import { createJsonRpcSend } from "./aws/json-rpc.js";
 import { createIdentityPoolApi } from "./identity-pool/client.js";
 import { resolveOptions, type AuthOptions } from "./options.js";
 import { globalTimers, silentLogger, systemClock } from "./platform/defaults.js";
@@ -14,7 +15,7 @@ import { createMemoryStore } from "./storage/memory-store.js";
 import { openTabChannel, type TabChannel, type TabMessage } from "./tabs/channel.js";
 import { createInPageLock, createWebLocksLock, type WebLockApi } from "./tabs/locks.js";
 import type { AuthState, CredentialProvider, IdentityChange, IdentityCredentials } from "./types.js";
-import type { LoginValue, MfaActions, UserPoolActions, UserPoolHost, UserPoolSession } from "./user-pool/contract.js";
+import type { LoginValue, MfaActions, UserPoolActions, UserPoolCore, UserPoolSession } from "./user-pool/contract.js";
 
 /** A Cognito call that takes longer than this is treated as a network failure and retried with backoff. */
 const REQUEST_TIMEOUT_MS = 15_000;
@@ -278,31 +279,28 @@ export function createAuth(options: AuthOptions): Auth {
   let loaded: UserPoolSession | undefined;
   let disposed = false;
   const tokensKey = keys.userPoolTokens!;
-  const host: UserPoolHost | undefined = o.userPool && {
-    options: { userPoolId: o.userPool.userPoolId, clientId: o.userPool.clientId, ...(o.userPool.endpoint ? { endpoint: o.userPool.endpoint } : {}) },
-    region: o.userPool.region,
+  // The module makes its host from these parts itself: that wiring is not downloaded by guest pages.
+  const core: UserPoolCore | undefined = o.userPool && {
+    options: o.userPool,
     endpoint: o.endpoint,
     storage: store,
     tokensKey,
-    serverNow,
-    random,
-    scheduler: newScheduler,
+    lock,
     timers,
     logger,
+    random,
     fetch: o.fetch,
+    jsonRpc: createJsonRpcSend,
     requestTimeoutMs: REQUEST_TIMEOUT_MS,
-    observeServerDate,
-    lock,
-    toDeviceTime: (serverMs) => serverClock.toDevice(serverMs),
-    tokensChanged: (expiresAt) => engine.tokensChanged(expiresAt),
-    setLogins: (logins) => engine.setLogins(logins),
-    endSession: (cause, local) => engine.signOut({ cause, local }),
+    scheduler: newScheduler,
+    clock: serverClock,
+    engine,
   };
   const loadUserPool = (operation: string): Promise<UserPoolSession> => {
-    if (!host) return Promise.reject(notConfigured(operation));
+    if (!core) return Promise.reject(notConfigured(operation));
     userPoolSession ??= import("./user-pool/session.js").then(
       (module) => {
-        loaded = module.createUserPoolSession(host);
+        loaded = module.startUserPoolSession(core);
         if (disposed) loaded.dispose();
         return loaded;
       },
@@ -322,7 +320,7 @@ export function createAuth(options: AuthOptions): Auth {
     // A sign-out or dispose() while this runs wins: nothing is restored after it.
     const generation = engine.generation;
     await storageReady;
-    if (!host || (await store.get(tokensKey)) === undefined) return engine.restoreGuest(generation);
+    if (!core || (await store.get(tokensKey)) === undefined) return engine.restoreGuest(generation);
     try {
       const session = await loadUserPool("restore");
       if (generation === engine.generation) await session.restore();
@@ -356,7 +354,7 @@ export function createAuth(options: AuthOptions): Auth {
     // Sign-outs asked for (here or in another tab) from the call on; a stored session that start-up
     // finds expired ends before the call begins, so only the generation after start-up counts.
     const asked = signOuts;
-    if (host) await startedUp();
+    if (core) await startedUp();
     const generation = engine.generation;
     const session = await loadUserPool(operation);
     // dispose() meanwhile too: the generation read above may already be the one after it.
@@ -374,7 +372,7 @@ export function createAuth(options: AuthOptions): Auth {
       return;
     }
     // Our guest was linked or merged in another tab: pick up that tab's sign-in if it left one in storage.
-    if (engine.identityChangedElsewhere(message) && message.kind === "authenticated" && host) {
+    if (engine.identityChangedElsewhere(message) && message.kind === "authenticated" && core) {
       ready = undefined;
       void startedUp();
     }
@@ -413,7 +411,7 @@ export function createAuth(options: AuthOptions): Auth {
     const failures: unknown[] = [];
     const revoke = loaded?.end();
     const cleared = engine.signOut().catch((error: unknown) => failures.unshift(error));
-    if (host) {
+    if (core) {
       try {
         await storageReady;
         // Deleted here, not by the module: it may never load (an offline page served from cache).

@@ -3,7 +3,8 @@ import { createFakeEnv, keyOf, recordChanges, type FakeEnv } from "../test/fakes
 import { storageKeys } from "./storage/keys.js";
 import type { Auth } from "./auth.js";
 import { CognitoIdpoolError } from "./errors.js";
-import type { UserPoolHost, UserPoolSession } from "./user-pool/contract.js";
+import type { UserPoolCore, UserPoolHost, UserPoolSession } from "./user-pool/contract.js";
+import { hostOf } from "./user-pool/host.js";
 
 const ISSUER = "cognito-idp.eu-west-1.amazonaws.com/eu-west-1_AbC123";
 
@@ -18,7 +19,9 @@ const loaded = vi.hoisted(() => ({
   restoreExpires: false,
 }));
 vi.mock("./user-pool/session.js", () => ({
-  createUserPoolSession(host: UserPoolHost): UserPoolSession {
+  startUserPoolSession(core: UserPoolCore): UserPoolSession {
+    // The real module's wiring of the core's parts, so the stand-in drives the core as the module does.
+    const host = hostOf(core);
     loaded.hosts.push(host);
     const record = (name: string) => loaded.calls.push(name);
     return {

@@ -83,10 +83,12 @@ const CLIENT_ID = /^[\w+]{1,128}$/;
 const ROLE_ARN = /^arn:aws[\w-]*:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/;
 
 /** Tokens and passwords go to the endpoint: in clear only to this machine (the emulator), never across a network. */
-const ENDPOINT = "must be https: (or http: to localhost, 127.x.x.x or [::1]): tokens and passwords would travel in clear";
+const ENDPOINT = "must be https: (or http: to localhost, 127.x.x.x or [::1]): secrets would travel in clear";
 
-/** Options other than `identityPoolId` and `userPool`, in checking order: what each must be, and the test. */
-const CHECKS: Record<Exclude<keyof AuthOptions, "identityPoolId" | "userPool">, [expected: string, test: (value: unknown) => boolean]> = {
+type Check = [expected: string, test: (value: unknown) => boolean];
+
+/** Options other than `identityPoolId`, in checking order: what each must be, and the test. */
+const CHECKS: Record<Exclude<keyof AuthOptions, "identityPoolId">, Check> = {
   region: ['must be an AWS region such as "eu-west-1"', (v) => typeof v === "string" && REGION.test(v)],
   allowGuests: ["must be true or false", isBoolean],
   endpoint: [ENDPOINT, isEndpoint],
@@ -99,50 +101,45 @@ const CHECKS: Record<Exclude<keyof AuthOptions, "identityPoolId" | "userPool">, 
   crossTab: ["must be true or false", isBoolean],
   clock: ["must be an object whose now() returns a finite number", (v) => hasMethods(v, ["now"]) && returns(() => (v as Clock).now(), Number.isFinite)],
   timers: ["must be an object with setTimeout and clearTimeout", (v) => hasMethods(v, ["setTimeout", "clearTimeout"])],
-  lock: ["must be an object with a request(name, run) method", (v) => hasMethods(v, ["request"])],
+  lock: ["must be an object with a request() method", (v) => hasMethods(v, ["request"])],
   fetch: ["must be a fetch function", (v) => typeof v === "function"],
   logger: ["must be an object with debug and warn methods", (v) => hasMethods(v, ["debug", "warn"])],
   random: [
     "must be a function returning a number in [0, 1)",
     (v) => typeof v === "function" && returns(v as () => unknown, (n) => typeof n === "number" && n >= 0 && n < 1),
   ],
+  // Last: its own options are checked after all the others.
+  userPool: ["must be an object { userPoolId, clientId }", (v) => typeof v === "object" && v !== null],
 };
 
-const KNOWN = new Set(["identityPoolId", "userPool", ...Object.keys(CHECKS)]);
+/** The options of `userPool`, in checking order; only `endpoint` may be left out. */
+const USER_POOL_CHECKS: Record<keyof UserPoolOptions, Check> = {
+  userPoolId: ['must look like "eu-west-1_AbCdEf123"', (v) => typeof v === "string" && USER_POOL_ID.test(v)],
+  clientId: ["must be an app client id", (v) => typeof v === "string" && CLIENT_ID.test(v)],
+  endpoint: [ENDPOINT, (v) => v === undefined || isEndpoint(v)],
+};
+
 const POOL_EXAMPLE = '"eu-west-1:00000000-0000-0000-0000-000000000000"';
 
 /** Checks every option before anything else happens; throws `invalid-options` naming the option. */
 export function resolveOptions(input: AuthOptions): ResolvedOptions {
   if (typeof input !== "object" || input === null) throw invalid("options", "must be an object such as { identityPoolId }", input);
-  for (const key of Object.keys(input)) {
-    if (!KNOWN.has(key)) throw new CognitoIdpoolError("invalid-options", `Unknown option "${key}" for createAuth().`);
-  }
+  rejectUnknown(input, ["identityPoolId", ...Object.keys(CHECKS)], "");
   const { identityPoolId } = input;
   if (typeof identityPoolId !== "string") throw invalid("identityPoolId", `is required: a string like ${POOL_EXAMPLE}`, identityPoolId);
   const poolMatch = identityPoolId.length <= 55 ? IDENTITY_POOL_ID.exec(identityPoolId) : null;
   if (!poolMatch) {
-    const hint = USER_POOL_ID.test(identityPoolId) ? ' That is a user pool id; identity pool ids look like "eu-west-1:<uuid>".' : "";
+    const hint = USER_POOL_ID.test(identityPoolId) ? " That is a user pool id." : "";
     throw invalid("identityPoolId", `must look like ${POOL_EXAMPLE} (region, colon, lower-case uuid).${hint}`, identityPoolId);
   }
-  for (const [name, [expected, test]] of Object.entries(CHECKS)) {
-    const value: unknown = input[name as keyof typeof CHECKS];
-    if (value !== undefined && !test(value)) throw invalid(name, expected, value);
-  }
+  check(input, CHECKS, "", true);
 
   let userPool: ResolvedOptions["userPool"];
   if (input.userPool !== undefined) {
-    const up = input.userPool as unknown;
-    if (typeof up !== "object" || up === null) throw invalid("userPool", "must be an object { userPoolId, clientId }", up);
-    const { userPoolId, clientId, endpoint: userPoolEndpoint, ...rest } = up as Record<string, unknown>;
-    const unknown = Object.keys(rest)[0];
-    if (unknown !== undefined) throw new CognitoIdpoolError("invalid-options", `Unknown option "userPool.${unknown}" for createAuth().`);
-    const userPoolMatch = typeof userPoolId === "string" ? USER_POOL_ID.exec(userPoolId) : null;
-    if (!userPoolMatch) throw invalid("userPool.userPoolId", 'must look like "eu-west-1_AbCdEf123"', userPoolId);
-    if (typeof clientId !== "string" || !CLIENT_ID.test(clientId))
-      throw invalid("userPool.clientId", "must be the app client id (letters, digits, underscores)", clientId);
-    if (userPoolEndpoint !== undefined && !isEndpoint(userPoolEndpoint)) throw invalid("userPool.endpoint", ENDPOINT, userPoolEndpoint);
-    userPool = { userPoolId: userPoolMatch[0], clientId, region: userPoolMatch[1]! };
-    if (userPoolEndpoint !== undefined) userPool.endpoint = userPoolEndpoint.replace(/\/+$/, "");
+    rejectUnknown(input.userPool, Object.keys(USER_POOL_CHECKS), "userPool.");
+    check(input.userPool, USER_POOL_CHECKS, "userPool.", false);
+    const { userPoolId, clientId, endpoint } = input.userPool;
+    userPool = { userPoolId, clientId, region: USER_POOL_ID.exec(userPoolId)![1]!, ...(endpoint !== undefined && { endpoint: endpoint.replace(/\/+$/, "") }) };
   }
 
   // Every option below passed its check above.
@@ -156,6 +153,20 @@ export function resolveOptions(input: AuthOptions): ResolvedOptions {
     userPool,
     crossTab: input.crossTab ?? true,
   } as ResolvedOptions;
+}
+
+function rejectUnknown(input: object, known: string[], prefix: string): void {
+  for (const key of Object.keys(input)) {
+    if (!known.includes(key)) throw new CognitoIdpoolError("invalid-options", `Unknown option "${prefix}${key}" for createAuth().`);
+  }
+}
+
+/** Throws for the first value that fails its check; `optional`: undefined values pass. */
+function check(input: object, checks: Record<string, Check>, prefix: string, optional: boolean): void {
+  for (const [name, [expected, test]] of Object.entries(checks)) {
+    const value: unknown = (input as Record<string, unknown>)[name];
+    if (!(optional && value === undefined) && !test(value)) throw invalid(prefix + name, expected, value);
+  }
 }
 
 function invalid(name: string, expected: string, value: unknown): CognitoIdpoolError {

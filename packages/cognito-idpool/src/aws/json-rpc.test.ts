@@ -4,7 +4,8 @@ import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { globalTimers } from "../platform/defaults.js";
 import { fromIdentityPoolError } from "../identity-pool/errors.js";
 import { fromUserPoolError } from "../user-pool/errors.js";
-import { classify, createJsonRpcSend, serviceUrl, type OperationSchema } from "./json-rpc.js";
+import { createJsonRpcSend, type OperationSchema } from "./json-rpc.js";
+import { classify, serviceUrl } from "./outcome.js";
 
 const DATE = "Wed, 01 Jan 2030 12:00:00 GMT";
 

@@ -29,25 +29,27 @@ export interface EngineDeps {
   logger: Logger;
   timers: Timers;
   storageKind: AuthState["storage"];
-  /** Settles once storage is probed (and possibly fell back to memory). */
+  /**
+   * Settles once storage is probed (and possibly fell back to memory). A sign-out's deletes wait for
+   * it; the other calls come in only after start-up, which waited for it.
+   */
   storageReady: Promise<void>;
   /** Posts to the other tabs, when cross-tab messages are on. */
   broadcast(message: TabMessage): void;
 }
 
-interface HeldCredentials extends IssuedCredentials {
-  /** Server-clock instant after which the credentials are renewed before use. */
-  refreshAtServerMs: number;
-}
-
-interface Session {
+/** The identity held and its credentials, absent right after `getIdentityId()` for a guest, before any credentials were asked for. */
+interface Session extends Partial<IssuedCredentials> {
   identityId: string;
   kind: "guest" | "authenticated";
-  /** Absent right after `getIdentityId()` for a guest, before any credentials were asked for. */
-  credentials?: HeldCredentials;
+  /** Server-clock instant after which the credentials are renewed before use. */
+  refreshAtServerMs?: number;
 }
 
-type SessionWithCredentials = Session & { credentials: HeldCredentials };
+type SessionWithCredentials = Session & IssuedCredentials & { refreshAtServerMs: number };
+
+/** An identity change other than a sign-out: there is a new identity. */
+type NewIdentity = Exclude<IdentityChange, { reason: "signedOut" }>;
 
 /** Thrown inside an operation that `signOut()` overtook; the operation's result must not be installed. */
 class Superseded extends Error {}
@@ -66,8 +68,9 @@ class Superseded extends Error {}
  *   failure callers wait for the scheduler's retry instead of sending requests of their own.
  */
 export function createEngine(deps: EngineDeps) {
-  const stateEvents = createEmitter<AuthState>(deps.logger, "state");
-  const identityEvents = createEmitter<IdentityChange>(deps.logger, "identity change");
+  const { records, api, serverClock, logger, allowGuests } = deps;
+  const stateEvents = createEmitter<AuthState>(logger, "state");
+  const identityEvents = createEmitter<IdentityChange>(logger, "identity change");
   let heldLogins: Record<string, LoginValue> | undefined;
   let current: Session | undefined;
   /** Bumped by every sign-out and by `dispose()`; work that started under another value is void. */
@@ -85,10 +88,8 @@ export function createEngine(deps: EngineDeps) {
   let lastState = snapshot();
 
   function storageFailed(error: unknown): void {
-    storageError = new CognitoIdpoolError("storage-unavailable", "Storage failed; identity ids are kept in memory and will not survive a reload.", {
-      cause: error,
-    });
-    deps.logger.warn("storage unavailable; falling back to memory", { error: errorMessage(error) });
+    storageError = new CognitoIdpoolError("storage-unavailable", "Storage failed; identity ids are kept in memory only.", { cause: error });
+    logger.warn("storage unavailable; falling back to memory", { error: errorMessage(error) });
     emitState();
   }
 
@@ -97,8 +98,8 @@ export function createEngine(deps: EngineDeps) {
    * no request), so the state names it before anyone asks for credentials.
    */
   async function restoreGuest(generation = gen): Promise<void> {
-    if (!deps.allowGuests) return;
-    const identityId = await deps.records.readGuest();
+    if (!allowGuests) return;
+    const identityId = await records.readGuest();
     if (identityId && generation === gen && !current && !heldLogins) {
       current = { identityId, kind: "guest" };
       emitState();
@@ -112,13 +113,11 @@ export function createEngine(deps: EngineDeps) {
   }
 
   async function getCredentials(forceRefresh = false): Promise<IdentityCredentials> {
-    await deps.storageReady;
     const session = await freshSession(forceRefresh);
-    return { identityId: session.identityId, ...toDeviceCredentials(session.credentials) };
+    return { identityId: session.identityId, ...toDeviceCredentials(session) };
   }
 
   async function getIdentityId(): Promise<string> {
-    await deps.storageReady;
     if (current) return current.identityId;
     if (heldLogins) return (await freshSession(false)).identityId;
     try {
@@ -152,7 +151,6 @@ export function createEngine(deps: EngineDeps) {
   async function setLogins(logins: Record<string, LoginValue>, generation = gen): Promise<void> {
     validateLogins(logins);
     const copy = { ...logins };
-    await deps.storageReady;
     await enqueue(async () => {
       if (generation !== gen) throw cancelled();
       const previous = heldLogins;
@@ -182,26 +180,20 @@ export function createEngine(deps: EngineDeps) {
     heldLogins = current = refreshError = undefined;
     restoring = false;
     sched.cancel();
-    if (options.local) deps.records.forgetKnown();
-    const cleared = options.local ? undefined : deps.storageReady.then(() => Promise.all([deps.records.deleteUser(), deps.records.deleteGuest()]));
+    if (options.local) records.forgetKnown();
+    const cleared = options.local ? undefined : deps.storageReady.then(() => Promise.all([records.deleteUser(), records.deleteGuest()]));
     // New work waits for the clearing, never for the overtaken work, which may hang on the network.
     queue = Promise.resolve(cleared).catch(() => {});
     emitState();
     // An expired session is told even when this page held nothing yet (a reload found the stored
     // session dead): that is when the app must send the user back to sign-in.
-    if (held || cause === "sessionExpired") identityEvents.emit({ reason: "signedOut", cause, ...(previousIdentityId ? { previousIdentityId } : {}) });
+    if (held || cause === "sessionExpired") identityEvents.emit({ reason: "signedOut", cause, ...(previousIdentityId && { previousIdentityId }) });
     if (!cleared) return;
     deps.broadcast({ type: "signedOut", cause });
     try {
       await cleared;
     } catch (error) {
-      throw new CognitoIdpoolError(
-        "storage-unavailable",
-        "Signed out in this page, but storage refused to forget the identity; it may come back after a reload.",
-        {
-          cause: error,
-        },
-      );
+      throw new CognitoIdpoolError("storage-unavailable", "Signed out, but storage refused to forget the identity.", { cause: error });
     }
   }
 
@@ -221,7 +213,7 @@ export function createEngine(deps: EngineDeps) {
   }
 
   function freshSession(force: boolean, fromScheduler = false): Promise<SessionWithCredentials> {
-    if (!heldLogins && !deps.allowGuests) return Promise.reject(guestsDisabled());
+    if (!heldLogins && !allowGuests) return Promise.reject(guestsDisabled());
     const session = current;
     if (!force && usable(session)) return Promise.resolve(session);
     const waiting = sched.waiting();
@@ -274,27 +266,22 @@ export function createEngine(deps: EngineDeps) {
     let created = false;
     if (current?.kind === "guest") identityId = current.identityId;
     else {
-      const stored = await deps.records.readGuest();
+      const stored = await records.readGuest();
       check(generation);
       if (stored) identityId = stored;
       else ({ identityId, created } = await guestIdentity(generation));
     }
 
-    let issued: IssuedCredentials;
-    try {
-      issued = await issue(generation, identityId);
-    } catch (error) {
-      if (!isCognitoIdpoolError(error, "identity-rejected") || created) throw error;
-      check(generation);
-      // The old id stays, in memory and storage, until its replacement is stored: a rejection that
-      // was not genuine (a blip, a wrong endpoint) followed by a failed GetId must not orphan it.
-      deps.logger.warn("Cognito rejected the cached guest identity; replacing it", { identityId, cognito: error.message });
-      const replacement = await guestIdentity(generation, identityId);
-      // A second rejection propagates: recovery happens once per call, never in a loop.
-      issued = await issue(generation, replacement.identityId);
-      return install("guest", issued, { reason: "recovered", identityId: issued.identityId, previousIdentityId: identityId });
-    }
-    return install("guest", issued, created ? { reason: "created", identityId: issued.identityId } : undefined);
+    // The old id stays, in memory and storage, until its replacement is stored: a rejection that
+    // was not genuine (a blip, a wrong endpoint) followed by a failed GetId must not orphan it.
+    const [issued, change] = await issueOrReplace(
+      generation,
+      identityId,
+      created,
+      "guest",
+      async () => (await guestIdentity(generation, identityId)).identityId,
+    );
+    return install("guest", issued, change);
   }
 
   /**
@@ -304,12 +291,12 @@ export function createEngine(deps: EngineDeps) {
    */
   function guestIdentity(generation: number, rejected?: string): Promise<{ identityId: string; created: boolean }> {
     return deps.lock.request(deps.lockName, async () => {
-      const stored = await deps.records.readGuest();
+      const stored = await records.readGuest();
       check(generation);
       if (stored && stored !== rejected) return { identityId: stored, created: false };
-      const identityId = await deps.api.getId();
+      const identityId = await api.getId();
       check(generation);
-      await deps.records.writeGuest(identityId);
+      await records.writeGuest(identityId);
       check(generation);
       return { identityId, created: true };
     });
@@ -320,7 +307,6 @@ export function createEngine(deps: EngineDeps) {
     const logins = await resolveLogins(heldLogins ?? {}, { timers: deps.timers, timeoutMs: LOGIN_TOKEN_TIMEOUT_MS });
     check(generation);
     const providers = Object.keys(logins);
-    const { records, api } = deps;
 
     // Which identity these logins continue: ours in memory, the one stored for these providers, or the cached guest.
     let base: Session | undefined = current;
@@ -328,7 +314,7 @@ export function createEngine(deps: EngineDeps) {
       const user = await records.readUser();
       check(generation);
       if (user && user.providers.some((p) => providers.includes(p))) base = { identityId: user.identityId, kind: "authenticated" };
-      else if (deps.allowGuests) {
+      else if (allowGuests) {
         const guest = await records.readGuest();
         check(generation);
         if (guest) base = { identityId: guest, kind: "guest" };
@@ -342,32 +328,46 @@ export function createEngine(deps: EngineDeps) {
       check(generation);
     }
 
-    let issued: IssuedCredentials;
-    try {
-      issued = await issue(generation, base.identityId, logins);
-    } catch (error) {
-      if (!isCognitoIdpoolError(error, "identity-rejected") || created) throw error;
-      // Deleted, disabled, or another user's identity ("Logins don't match"): start again from the logins, once.
-      check(generation);
-      // The replacement's record overwrites the old one once it exists (see refreshGuest).
-      deps.logger.warn("Cognito rejected the cached identity for these logins; replacing it", { identityId: base.identityId, cognito: error.message });
-      const identityId = await api.getId(logins);
-      check(generation);
-      issued = await issue(generation, identityId, logins);
-      await storeUser(issued.identityId, providers, base, loginsChanged, generation);
-      return install("authenticated", issued, { reason: "recovered", identityId: issued.identityId, previousIdentityId: base.identityId });
-    }
+    // Deleted, disabled, or another user's identity ("Logins don't match"): start again from the
+    // logins, once. The replacement's record overwrites the old one once it exists (see refreshGuest).
+    const [issued, createdOrRecovered] = await issueOrReplace(generation, base.identityId, created, "authenticated", () => api.getId(logins), logins);
     await storeUser(issued.identityId, providers, base, loginsChanged, generation);
-
-    let change: IdentityChange | undefined;
-    if (created) change = { reason: "created", identityId: issued.identityId };
-    else if (base.kind === "guest" && issued.identityId === base.identityId) {
+    let change = createdOrRecovered;
+    if (change) return install("authenticated", issued, change);
+    if (base.kind === "guest" && issued.identityId === base.identityId) {
       change = { reason: "linked", identityId: issued.identityId, previousIdentityId: base.identityId };
     } else if (issued.identityId !== base.identityId) {
       change = { reason: "merged", identityId: issued.identityId, previousIdentityId: base.identityId };
-      if (base.kind === "guest" && stillValid(base)) change.previousCredentials = toDeviceCredentials(base.credentials);
+      if (base.kind === "guest" && stillValid(base)) change.previousCredentials = toDeviceCredentials(base);
     }
     return install("authenticated", issued, change);
+  }
+
+  /**
+   * {@link issue} for `identityId`, with the change it makes (`created` when it was just made). When
+   * Cognito rejects an identity it did not just make, once more for the one `replace()` makes, as
+   * `recovered`: a second rejection propagates, so recovery happens once per call, never in a loop.
+   */
+  async function issueOrReplace(
+    generation: number,
+    identityId: string,
+    created: boolean,
+    kind: Session["kind"],
+    replace: () => Promise<string>,
+    logins?: Record<string, string>,
+  ): Promise<[IssuedCredentials, NewIdentity | undefined]> {
+    try {
+      const issued = await issue(generation, identityId, logins);
+      return [issued, created ? { reason: "created", identityId: issued.identityId } : undefined];
+    } catch (error) {
+      if (!isCognitoIdpoolError(error, "identity-rejected") || created) throw error;
+      check(generation);
+      logger.warn(`Cognito rejected the cached ${kind} identity; replacing it`, { identityId, cognito: error.message });
+      const replacement = await replace();
+      check(generation);
+      const issued = await issue(generation, replacement, logins);
+      return [issued, { reason: "recovered", identityId: issued.identityId, previousIdentityId: identityId }];
+    }
   }
 
   /**
@@ -379,7 +379,6 @@ export function createEngine(deps: EngineDeps) {
    * gone is not written back by a renewal either: another tab signed out.
    */
   async function storeUser(identityId: string, providers: string[], base: Session, loginsChanged: boolean, generation: number): Promise<void> {
-    const { records } = deps;
     const previous = await records.readUser();
     check(generation);
     const same = previous?.identityId === identityId;
@@ -400,24 +399,23 @@ export function createEngine(deps: EngineDeps) {
    * plan the next refresh at once; they fail as a retryable error, retried with the backoff.
    */
   async function issue(generation: number, identityId: string, logins?: Record<string, string>): Promise<IssuedCredentials> {
-    const issued = await deps.api.getCredentialsForIdentity(identityId, logins);
+    const issued = await api.getCredentialsForIdentity(identityId, logins);
     check(generation);
-    if (!(issued.expirationServerMs - deps.serverClock.now() > STILL_VALID_CUSHION_MS)) {
+    if (!(issued.expirationServerMs - serverClock.now() > STILL_VALID_CUSHION_MS)) {
       throw new CognitoIdpoolError("service-error", "Cognito issued credentials that had already expired.", { retryable: true });
     }
     return issued;
   }
 
-  function install(kind: Session["kind"], issued: IssuedCredentials, change: IdentityChange | undefined): SessionWithCredentials {
-    const serverNow = deps.serverClock.now();
+  function install(kind: Session["kind"], issued: IssuedCredentials, change: NewIdentity | undefined): SessionWithCredentials {
+    const serverNow = serverClock.now();
     // Half the lifetime at most, so short-lived credentials (tests, custom roles) are still reused.
     const margin = Math.min(deps.refreshMarginMs, Math.max(0, (issued.expirationServerMs - serverNow) / 2));
-    const credentials: HeldCredentials = { ...issued, refreshAtServerMs: issued.expirationServerMs - margin };
-    const session: SessionWithCredentials = { identityId: issued.identityId, kind, credentials };
+    const session: SessionWithCredentials = { ...issued, kind, refreshAtServerMs: issued.expirationServerMs - margin };
     current = session;
     refreshError = undefined;
-    sched.planAt(credentials.refreshAtServerMs);
-    deps.logger.debug("credentials issued", {
+    sched.planAt(session.refreshAtServerMs);
+    logger.debug("credentials issued", {
       identityId: issued.identityId,
       kind,
       expiresInSeconds: Math.round((issued.expirationServerMs - serverNow) / 1000),
@@ -427,37 +425,35 @@ export function createEngine(deps: EngineDeps) {
     return session;
   }
 
-  function announce(change: IdentityChange, kind: Session["kind"]): void {
+  function announce(change: NewIdentity, kind: Session["kind"]): void {
     identityEvents.emit(change);
-    if (change.identityId) {
-      deps.broadcast({
-        type: "identity",
-        identityId: change.identityId,
-        kind,
-        ...(change.previousIdentityId ? { previousIdentityId: change.previousIdentityId } : {}),
-      });
-    }
+    deps.broadcast({
+      type: "identity",
+      identityId: change.identityId,
+      kind,
+      ...(change.previousIdentityId && { previousIdentityId: change.previousIdentityId }),
+    });
   }
 
   function usable(session: Session | undefined): session is SessionWithCredentials {
-    return session?.credentials !== undefined && deps.serverClock.now() < session.credentials.refreshAtServerMs;
+    return session?.refreshAtServerMs !== undefined && serverClock.now() < session.refreshAtServerMs;
   }
 
   function stillValid(session: Session | undefined): session is SessionWithCredentials {
-    return session?.credentials !== undefined && deps.serverClock.now() < session.credentials.expirationServerMs - STILL_VALID_CUSHION_MS;
+    return session?.expirationServerMs !== undefined && serverClock.now() < session.expirationServerMs - STILL_VALID_CUSHION_MS;
   }
 
-  function toDeviceCredentials(credentials: HeldCredentials): AwsCredentials {
+  function toDeviceCredentials(credentials: IssuedCredentials): AwsCredentials {
     return {
       accessKeyId: credentials.accessKeyId,
       secretAccessKey: credentials.secretAccessKey,
       sessionToken: credentials.sessionToken,
-      expiration: new Date(deps.serverClock.toDevice(credentials.expirationServerMs)),
+      expiration: new Date(serverClock.toDevice(credentials.expirationServerMs)),
     };
   }
 
   function assertGuestsAllowed(): void {
-    if (!deps.allowGuests) throw guestsDisabled();
+    if (!allowGuests) throw guestsDisabled();
   }
 
   function check(generation: number): void {
@@ -477,29 +473,27 @@ export function createEngine(deps: EngineDeps) {
       storage: storageError ? "memory" : deps.storageKind,
     };
     if (session) state.identityId = session.identityId;
-    if (session?.credentials) state.expiration = new Date(deps.serverClock.toDevice(session.credentials.expirationServerMs));
-    if (tokensExpireAt) state.tokenExpiration = new Date(deps.serverClock.toDevice(tokensExpireAt));
+    if (session?.expirationServerMs) state.expiration = new Date(serverClock.toDevice(session.expirationServerMs));
+    if (tokensExpireAt) state.tokenExpiration = new Date(serverClock.toDevice(tokensExpireAt));
     if (storageError) state.storageError = storageError;
     if (refreshError) state.refreshError = refreshError;
     return state;
   }
 
+  /** Emits the state when a field changed (a date: its time). */
   function emitState(): void {
     const next = snapshot();
-    const prev = lastState;
-    if (
-      next.status === prev.status &&
-      next.identityId === prev.identityId &&
-      next.expiration?.getTime() === prev.expiration?.getTime() &&
-      next.tokenExpiration?.getTime() === prev.tokenExpiration?.getTime() &&
-      next.storage === prev.storage &&
-      next.storageError === prev.storageError &&
-      next.refreshError === prev.refreshError
-    ) {
-      return;
-    }
-    lastState = next;
-    stateEvents.emit(next);
+    const fields = (state: AuthState) => [
+      state.status,
+      state.identityId,
+      state.expiration?.getTime(),
+      state.tokenExpiration?.getTime(),
+      state.storage,
+      state.storageError,
+      state.refreshError,
+    ];
+    const before = fields(lastState);
+    if (fields(next).some((value, i) => value !== before[i])) stateEvents.emit((lastState = next));
   }
 
   return {
@@ -535,7 +529,7 @@ export function createEngine(deps: EngineDeps) {
 export type CredentialEngine = ReturnType<typeof createEngine>;
 
 function guestsDisabled(): CognitoIdpoolError {
-  return new CognitoIdpoolError("guests-disabled", "No login is set and allowGuests is false: sign in or call setLogins() before asking for credentials.");
+  return new CognitoIdpoolError("guests-disabled", "No login is set and allowGuests is false: sign in or call setLogins() first.");
 }
 
 export function cancelled(): CognitoIdpoolError {

@@ -14,7 +14,7 @@ export function validateLogins(logins: unknown): asserts logins is Record<string
   if (typeof logins != "object" || !logins || Array.isArray(logins)) bad('setLogins() takes an object such as { "accounts.google.com": idToken }.');
   const entries = Object.entries(logins as object);
   if (!entries.length) bad("setLogins() needs at least one login; use signOut() to clear them.");
-  if (entries.length > MAX_LOGINS) bad(`setLogins() takes at most ${MAX_LOGINS} logins (Cognito's limit); got ${entries.length}.`);
+  if (entries.length > MAX_LOGINS) bad(`setLogins() takes at most ${MAX_LOGINS} logins; got ${entries.length}.`);
   for (const [key, value] of entries) {
     const login = `Login key "${key}" must be`;
     if (!key || key.length > 128) bad(`${login} 1 to 128 characters.`);

@@ -5,7 +5,8 @@ import {
   type GetCredentialsForIdentityResponse,
   type GetIdResponse,
 } from "@aws-sdk/client-cognito-identity";
-import { createJsonRpcSend, serviceUrl, type JsonRpcAnswer, type OperationSchema } from "../aws/json-rpc.js";
+import { createJsonRpcSend, type JsonRpcAnswer, type OperationSchema } from "../aws/json-rpc.js";
+import { serviceUrl } from "../aws/outcome.js";
 import { isIdentityId } from "./identity-id.js";
 import type { Timers } from "../platform/types.js";
 import { fromIdentityPoolError, malformedAnswer } from "./errors.js";
@@ -49,15 +50,13 @@ const MAX_LIFETIME_MS = 12 * 3_600_000 + 300_000;
  * marked `retryable` on one backoff schedule shared by every caller, on an injectable clock. (User-pool calls differ; see ../user-pool/client.ts.)
  */
 export function createIdentityPoolApi(config: IdentityPoolApiConfig): IdentityPoolApi {
+  // The config carries the sender's deadline, timers, fetch and observeServerDate.
   const send = createJsonRpcSend({
+    ...config,
     url: config.endpoint ?? serviceUrl("cognito-identity", config.region),
     serviceTarget: "AWSCognitoIdentityService",
     defaultNamespace: "com.amazonaws.cognitoidentity",
     errorTypeRegistries,
-    requestTimeoutMs: config.requestTimeoutMs,
-    timers: config.timers,
-    fetch: config.fetch,
-    observeServerDate: config.observeServerDate,
   });
 
   // Members left undefined (no logins, no role) are not sent: the protocol's serializer skips them.

@@ -1,4 +1,4 @@
-import { classify } from "../aws/json-rpc.js";
+import { classify } from "../aws/outcome.js";
 import { CognitoIdpoolError, type ErrorCode } from "../errors.js";
 
 /**
@@ -34,10 +34,7 @@ export function fromIdentityPoolError(error: unknown, context: { identityPoolId:
         : starts("Access to Identity") || starts("Logins don't match")
           ? fail("identity-rejected")
           : starts("Token is not from a supported provider")
-            ? fail(
-                "unsupported-login-provider",
-                `${pool} does not accept the login ${logins}: the key must be a provider configured on the pool and the token's audience one of its client ids. (${message})`,
-              )
+            ? fail("unsupported-login-provider", `${pool} does not accept the login ${logins}: ${message}`)
             : starts("Invalid login token")
               ? fail("login-rejected", `Amazon Cognito rejected the login token for ${logins}: ${message}`)
               : fail("not-authorized");

@@ -94,7 +94,8 @@ export function createRefreshScheduler(deps: RefreshSchedulerDeps): RefreshSched
     waiting: () => serverNow() < retryAt,
     wake(reason) {
       // Coming back online ends a network backoff at once; otherwise only an overdue refresh runs early.
-      if (dueServerMs !== undefined && !stopped && (serverNow() >= dueServerMs || (reason == "online" && attempt > 0))) fire();
+      // Nothing is due once stopped.
+      if (dueServerMs !== undefined && (serverNow() >= dueServerMs || (reason == "online" && attempt > 0))) fire();
     },
     cancel,
     stop() {

@@ -13,7 +13,8 @@ export function createMemoryStore(): KeyValueStore {
   const values = new Map<string, unknown>();
   return {
     async get<T>(key: string) {
-      return values.has(key) ? (structuredClone(values.get(key)) as T) : undefined;
+      // A missing key clones to undefined.
+      return structuredClone(values.get(key)) as T | undefined;
     },
     async set(key, value) {
       values.set(key, structuredClone(value));

@@ -23,9 +23,9 @@ export function createWebLocksLock(locks: WebLockApi, options: { timers: Timers;
       const timer = options.timers.setTimeout(() => controller.abort(), options.timeoutMs);
       let started = false;
       try {
+        // Once granted, the lock stays: an abort then has no effect.
         return await locks.request(name, { signal: controller.signal }, () => {
           started = true;
-          options.timers.clearTimeout(timer);
           return run();
         });
       } catch (error) {
@@ -53,16 +53,17 @@ export function createWebLocksLock(locks: WebLockApi, options: { timers: Timers;
  * ```
  */
 export function createInPageLock(): LockManager {
+  /** Per lock name, the last holder's run, settled or not. */
   const tails = new Map<string, Promise<unknown>>();
   return {
     request<T>(name: string, run: () => Promise<T>): Promise<T> {
-      const previous = tails.get(name) ?? Promise.resolve();
-      const result = previous.then(run);
-      const tail = result.catch(() => {});
+      const result = (tails.get(name) ?? Promise.resolve()).then(run);
+      // The next holder waits for this one, whether it succeeds or fails; the map keeps no result.
+      const tail = result.then(
+        () => {},
+        () => {},
+      );
       tails.set(name, tail);
-      void tail.then(() => {
-        if (tails.get(name) === tail) tails.delete(name);
-      });
       return result;
     },
   };

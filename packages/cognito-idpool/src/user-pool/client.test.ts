@@ -1,3 +1,4 @@
+import { createJsonRpcSend } from "../aws/json-rpc.js";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { globalTimers } from "../platform/defaults.js";
 import { backoffDelay } from "../refresh/backoff.js";
@@ -18,6 +19,7 @@ function client(answer: (operation: string, attempt: number) => Response | Promi
       attempts.push(operation);
       return answer(operation, attempts.length);
     },
+    jsonRpc: createJsonRpcSend,
     requestTimeoutMs: 15_000,
     timers: globalTimers,
     observeServerDate: () => undefined,

@@ -74,7 +74,7 @@ import {
   type VerifyUserAttributeResponse,
 } from "@aws-sdk/client-cognito-identity-provider";
 import type { CognitoIdpoolError } from "../errors.js";
-import { createJsonRpcSend, serviceUrl } from "../aws/json-rpc.js";
+import { serviceUrl } from "../aws/outcome.js";
 import { backoffDelay } from "../refresh/backoff.js";
 import type { UserPoolHost } from "./contract.js";
 import { fromUserPoolError, malformedAnswer, type ErrorContext } from "./errors.js";
@@ -151,14 +151,17 @@ function retries(operation: UserPoolOperation, error: CognitoIdpoolError, attemp
 }
 
 /** What the client needs of the host. */
-export type UserPoolApiHost = Pick<UserPoolHost, "options" | "region" | "endpoint" | "fetch" | "requestTimeoutMs" | "timers" | "random" | "observeServerDate">;
+export type UserPoolApiHost = Pick<
+  UserPoolHost,
+  "options" | "region" | "endpoint" | "fetch" | "jsonRpc" | "requestTimeoutMs" | "timers" | "random" | "observeServerDate"
+>;
 
 /**
  * Builds the client for a host. Every operation the session calls is unsigned, so no AWS
  * credentials are configured or looked for.
  */
 export function createUserPoolApi(host: UserPoolApiHost): UserPoolApi {
-  const send = createJsonRpcSend({
+  const send = host.jsonRpc({
     url: host.options.endpoint ?? host.endpoint ?? serviceUrl("cognito-idp", host.region),
     serviceTarget: "AWSCognitoIdentityProviderService",
     defaultNamespace: "com.amazonaws.cognitoidentityprovider",

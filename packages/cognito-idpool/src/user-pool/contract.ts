@@ -3,6 +3,7 @@
  * with a dynamic import, so guest-only pages never download it). Types only: storage keys come
  * from `storage/keys.ts` through the host.
  */
+import type { createJsonRpcSend } from "../aws/json-rpc.js";
 import type { KeyValueStore, LockManager, Logger, Timers } from "../platform/types.js";
 import type { RefreshScheduler } from "../refresh/scheduler.js";
 import type { LoginValue, SignOutCause } from "../types.js";
@@ -58,6 +59,12 @@ export interface UserPoolHost {
   logger: Logger;
   /** The `fetch` option, for user-pool calls as for identity-pool calls. */
   fetch: typeof globalThis.fetch | undefined;
+  /**
+   * The core's wire code for Cognito's JSON protocol (`createJsonRpcSend`), handed over rather than
+   * imported: the page has it already, and a second importer would make bundlers split the AWS SDK
+   * code it shares with the app's own clients into extra chunks.
+   */
+  jsonRpc: typeof createJsonRpcSend;
   /** A call not answered after this long fails as a network error (and is retried). */
   requestTimeoutMs: number;
   /** Learn server time from a response `Date` header value. */
@@ -586,5 +593,28 @@ export interface UserPoolSession extends UserPoolActions {
   dispose(): void;
 }
 
-/** The export of `src/user-pool/session.ts` the core loads with `import()`. */
+/** The export of `src/user-pool/session.ts` for a given host (tests, and {@link StartUserPoolSession}). */
 export type CreateUserPoolSession = (host: UserPoolHost) => UserPoolSession;
+
+/**
+ * What the core hands to the lazily loaded module: its parts as they are. The module makes its
+ * {@link UserPoolHost} from them itself, so a guest-only page never downloads that wiring.
+ */
+export interface UserPoolCore extends Pick<
+  UserPoolHost,
+  "endpoint" | "storage" | "tokensKey" | "lock" | "timers" | "logger" | "random" | "fetch" | "jsonRpc" | "requestTimeoutMs" | "scheduler"
+> {
+  /** The checked `userPool` option, with the region from its id. */
+  options: UserPoolOptions & { region: string };
+  /** The core's one server clock. */
+  clock: { now(): number; toDevice(serverMs: number): number; observe(dateHeader: string | undefined): void };
+  /** The credential engine: logins, sign-outs, the state. */
+  engine: {
+    setLogins(logins: Record<string, LoginValue>): Promise<void>;
+    signOut(options: { cause: SignOutCause; local: boolean }): Promise<void>;
+    tokensChanged(expiresAt: number | undefined): void;
+  };
+}
+
+/** The export of `src/user-pool/session.ts` the core loads with `import()`. */
+export type StartUserPoolSession = (core: UserPoolCore) => UserPoolSession;

@@ -4,7 +4,7 @@
  * the user, Cognito's message with anything that looks like a token removed (Cognito never echoes
  * passwords).
  */
-import { classify } from "../aws/json-rpc.js";
+import { classify } from "../aws/outcome.js";
 import { CognitoIdpoolError, type ErrorCode } from "../errors.js";
 
 /** `refresh`: a renewal with the refresh token, where any refusal means the session is over. */

@@ -10,7 +10,7 @@
  * storage that cannot be read is never taken for another tab's sign-out.
  */
 import { CognitoIdpoolError, errorCode, isCognitoIdpoolError } from "../errors.js";
-import { classify } from "../aws/json-rpc.js";
+import { classify } from "../aws/outcome.js";
 import type { SignOutCause } from "../types.js";
 import { call, type UserPoolApi } from "./client.js";
 import type { UserPoolHost } from "./contract.js";

@@ -16,9 +16,11 @@ import type {
   SignInResult,
   SignUpInput,
   SignUpResult,
+  StartUserPoolSession,
   UserPoolHost,
   UserPoolSession,
 } from "./contract.js";
+import { hostOf } from "./host.js";
 import { createTokenKeeper, type TokenKeeper } from "./keeper.js";
 import { formatSrpTimestamp, startSrp } from "./srp.js";
 import { parseStoredTokens, withClaims, type Tokens } from "./tokens.js";
@@ -41,9 +43,14 @@ interface PendingChallenge {
 }
 
 /**
- * Creates the user-pool session for the core. This is the export the core loads lazily.
+ * Creates the user-pool session for a host.
  */
 export const createUserPoolSession: CreateUserPoolSession = (host) => createUserPoolSessionWith(host, createUserPoolApi(host));
+
+/**
+ * Creates the user-pool session from the core's parts. This is the export the core loads lazily.
+ */
+export const startUserPoolSession: StartUserPoolSession = (core) => createUserPoolSession(hostOf(core));
 
 /**
  * {@link createUserPoolSession} with the wire client given, so unit tests can script the user pool.

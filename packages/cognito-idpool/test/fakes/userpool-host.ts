@@ -6,6 +6,7 @@ import type { LoginValue, UserPoolHost, UserPoolOptions } from "../../src/user-p
 import type { KeyValueStore, LockManager } from "../../src/platform/types.js";
 import { createRefreshScheduler } from "../../src/refresh/scheduler.js";
 import { createInPageLock } from "../../src/tabs/locks.js";
+import { createJsonRpcSend } from "../../src/aws/json-rpc.js";
 import type { SignOutCause } from "../../src/types.js";
 
 export class FakeClock {
@@ -104,6 +105,7 @@ export function createFakeHost(options: Partial<UserPoolOptions> & { store?: Mem
       },
     },
     fetch: undefined,
+    jsonRpc: createJsonRpcSend,
     requestTimeoutMs: 15_000,
     observeServerDate: () => undefined,
     async setLogins(logins) {
