@@ -7,16 +7,46 @@
 import type { AttributeType, CodeDeliveryDetailsType } from "@aws-sdk/client-cognito-identity-provider";
 import { CognitoIdpoolError } from "../errors.js";
 import { call, type UserPoolApi } from "./client.js";
-import type { AccountActions, AttributeUpdate, CodeDelivery, MfaActions, MfaMethod, MfaSetting, UserPoolHost, UserPoolTokens } from "./contract.js";
+import type { AccountActions, AttributeUpdate, CodeDelivery, MfaActions, MfaMethod, MfaSetting, TotpSetup, UserPoolHost, UserPoolTokens } from "./contract.js";
 import type { TokenKeeper } from "./keeper.js";
 import type { Tokens } from "./tokens.js";
 
-/** The MFA methods by their names here and in the user-pool API. */
-const MFA: Record<MfaMethod, { setting: "SoftwareTokenMfaSettings" | "SMSMfaSettings" | "EmailMfaSettings"; name: string }> = {
-  totp: { setting: "SoftwareTokenMfaSettings", name: "SOFTWARE_TOKEN_MFA" },
-  sms: { setting: "SMSMfaSettings", name: "SMS_MFA" },
-  email: { setting: "EmailMfaSettings", name: "EMAIL_OTP" },
+/** The MFA methods' names in the user-pool API. */
+export const MFA_NAMES: Record<MfaMethod, string> = { totp: "SOFTWARE_TOKEN_MFA", sms: "SMS_MFA", email: "EMAIL_OTP" };
+/** Where SetUserMFAPreference takes each method's setting. */
+const MFA_SETTING_FIELD: Record<MfaMethod, "SoftwareTokenMfaSettings" | "SMSMfaSettings" | "EmailMfaSettings"> = {
+  totp: "SoftwareTokenMfaSettings",
+  sms: "SMSMfaSettings",
+  email: "EmailMfaSettings",
 };
+
+/** Our name of an MFA method the user pool names. */
+export const mfaMethodOf = (name: string | undefined) => (Object.keys(MFA_NAMES) as MfaMethod[]).find((m) => MFA_NAMES[m] === name);
+
+/** A TOTP secret with the `otpauth://` URI authenticator apps read from a QR code. */
+export function totpSetup(secret: string, username: string): TotpSetup {
+  return {
+    secret,
+    uri(issuer) {
+      requireString("totpSetup.uri", "issuer", issuer);
+      // The label is "issuer:account": a colon in the issuer would move where apps split it.
+      if (issuer.includes(":")) throw invalid("totpSetup.uri: `issuer` must not contain a colon.");
+      // The key-URI format authenticator apps read: label "issuer:account", issuer repeated as a parameter.
+      const name = encodeURIComponent(issuer);
+      return `otpauth://totp/${name}:${encodeURIComponent(username)}?secret=${secret}&issuer=${name}`;
+    },
+  };
+}
+
+/** The `clientMetadata` of an input as the user-pool API takes it (for Lambda triggers); checked to be a map of strings. */
+export function clientMetadataOf(method: string, input: unknown): { ClientMetadata?: Record<string, string> } {
+  const metadata = (input as { clientMetadata?: unknown } | undefined)?.clientMetadata;
+  if (metadata === undefined) return {};
+  if (typeof metadata !== "object" || metadata === null || Array.isArray(metadata) || !Object.values(metadata).every((v) => typeof v === "string")) {
+    throw invalid(`${method}: \`clientMetadata\` must be an object of string values.`);
+  }
+  return { ClientMetadata: metadata as Record<string, string> };
+}
 const MFA_SETTINGS: readonly string[] = ["preferred", "enabled", "disabled"] satisfies MfaSetting[];
 
 export interface AccountDeps {
@@ -46,19 +76,8 @@ export function createAccount({ host, api, keeper, setLogins, userDeleted }: Acc
     async setUpTotp() {
       const { accessToken: AccessToken, username } = await keeper.fresh();
       const out = await call(() => api.send("AssociateSoftwareToken", { AccessToken }));
-      const secret = out.SecretCode;
-      if (!secret) throw new CognitoIdpoolError("service-error", "AssociateSoftwareToken returned no secret.");
-      return {
-        secret,
-        uri(issuer) {
-          requireString("mfa.setUpTotp().uri", "issuer", issuer);
-          // The label is "issuer:account": a colon in the issuer would move where apps split it.
-          if (issuer.includes(":")) throw invalid("mfa.setUpTotp().uri: `issuer` must not contain a colon.");
-          // The key-URI format authenticator apps read: label "issuer:account", issuer repeated as a parameter.
-          const name = encodeURIComponent(issuer);
-          return `otpauth://totp/${name}:${encodeURIComponent(username)}?secret=${secret}&issuer=${name}`;
-        },
-      };
+      if (!out.SecretCode) throw new CognitoIdpoolError("service-error", "AssociateSoftwareToken returned no secret.");
+      return totpSetup(out.SecretCode, username);
     },
 
     async verifyTotp(input) {
@@ -77,10 +96,10 @@ export function createAccount({ host, api, keeper, setLogins, userDeleted }: Acc
       const request: Record<string, { Enabled: boolean; PreferredMfa: boolean }> = {};
       for (const [method, setting] of Object.entries(input)) {
         if (setting === undefined) continue;
-        const target = MFA[method as MfaMethod];
-        if (!target) throw invalid(`mfa.setPreference: unknown method \`${method}\`; use totp, sms or email.`);
+        const field = MFA_SETTING_FIELD[method as MfaMethod];
+        if (!field) throw invalid(`mfa.setPreference: unknown method \`${method}\`; use totp, sms or email.`);
         if (!MFA_SETTINGS.includes(setting as string)) throw invalid(`mfa.setPreference: \`${method}\` must be "preferred", "enabled" or "disabled".`);
-        request[target.setting] = { Enabled: setting !== "disabled", PreferredMfa: setting === "preferred" };
+        request[field] = { Enabled: setting !== "disabled", PreferredMfa: setting === "preferred" };
       }
       if (!Object.keys(request).length) throw invalid("mfa.setPreference: name at least one of totp, sms or email.");
       const AccessToken = await accessToken();
@@ -89,9 +108,8 @@ export function createAccount({ host, api, keeper, setLogins, userDeleted }: Acc
 
     async getPreference() {
       const out = await getUser();
-      const methodOf = (name: string | undefined) => (Object.keys(MFA) as MfaMethod[]).find((m) => MFA[m].name === name);
-      const enabled = (out.UserMFASettingList ?? []).map(methodOf).filter((m): m is MfaMethod => m !== undefined);
-      const preferred = methodOf(out.PreferredMfaSetting);
+      const enabled = (out.UserMFASettingList ?? []).map(mfaMethodOf).filter((m): m is MfaMethod => m !== undefined);
+      const preferred = mfaMethodOf(out.PreferredMfaSetting);
       return preferred ? { enabled, preferred } : { enabled };
     },
   };

@@ -82,8 +82,9 @@ export interface UserPoolHost {
 }
 
 /**
- * How `signIn` proves the password: SRP (the password never leaves the page) or by sending it
- * over TLS (`USER_PASSWORD_AUTH`, which the app client must allow).
+ * How `signIn` proves who the user is: the password by SRP (it never leaves the page) or sent over
+ * TLS (`USER_PASSWORD_AUTH`, which the app client must allow), or the user pool's own challenges
+ * (`CUSTOM_AUTH`, from its Lambda triggers; `CUSTOM_WITH_SRP` proves the password by SRP first).
  *
  * @example
  * ```ts
@@ -91,7 +92,7 @@ export interface UserPoolHost {
  * await auth.signIn({ username, password, authFlow });
  * ```
  */
-export type AuthFlow = "USER_SRP_AUTH" | "USER_PASSWORD_AUTH";
+export type AuthFlow = "USER_SRP_AUTH" | "USER_PASSWORD_AUTH" | "CUSTOM_AUTH" | "CUSTOM_WITH_SRP";
 
 /**
  * What `signIn` takes.
@@ -104,15 +105,19 @@ export type AuthFlow = "USER_SRP_AUTH" | "USER_PASSWORD_AUTH";
 export interface SignInInput {
   /** The user's name in the pool, or an alias the pool accepts for signing in (such as the email address). */
   username: string;
-  /** The user's password. */
-  password: string;
+  /** The user's password; not used by `CUSTOM_AUTH`. */
+  password?: string;
   /** Default `USER_SRP_AUTH`: the password never leaves the page. */
   authFlow?: AuthFlow;
+  /** Passed to the user pool's Lambda triggers as `clientMetadata`. */
+  clientMetadata?: Record<string, string>;
 }
 
 /**
  * The sign-in challenges `confirmSignIn` answers: a new password (users an admin created), a TOTP
- * code from an authenticator app, or a code sent by SMS or email.
+ * code from an authenticator app, a code sent by SMS or email, which MFA method to use
+ * (`SELECT_MFA_TYPE`), setting MFA up in a pool that requires it (`MFA_SETUP`), or the user
+ * pool's own question (`CUSTOM_CHALLENGE`).
  *
  * @example
  * ```ts
@@ -121,10 +126,13 @@ export interface SignInInput {
  *   SOFTWARE_TOKEN_MFA: "Code from your authenticator app",
  *   SMS_MFA: "Code we texted you",
  *   EMAIL_OTP: "Code we emailed you",
+ *   SELECT_MFA_TYPE: "How do you want to confirm it is you?",
+ *   MFA_SETUP: "Set up a second factor",
+ *   CUSTOM_CHALLENGE: "Answer the question",
  * };
  * ```
  */
-export type ChallengeName = "NEW_PASSWORD_REQUIRED" | "SOFTWARE_TOKEN_MFA" | "SMS_MFA" | "EMAIL_OTP";
+export type ChallengeName = "NEW_PASSWORD_REQUIRED" | "SOFTWARE_TOKEN_MFA" | "SMS_MFA" | "EMAIL_OTP" | "SELECT_MFA_TYPE" | "MFA_SETUP" | "CUSTOM_CHALLENGE";
 
 /**
  * What `signIn` and `confirmSignIn` resolve to: signed in, or one more challenge to answer.
@@ -151,6 +159,18 @@ export type SignInResult =
       requiredAttributes?: string[];
       /** For NEW_PASSWORD_REQUIRED: the user's current attributes. */
       userAttributes?: Record<string, string>;
+      /** For SELECT_MFA_TYPE: the methods to choose from; for MFA_SETUP: the methods that may be set up. Answer with one of them. */
+      mfaTypes?: MfaMethod[];
+      /**
+       * For MFA_SETUP once a method is chosen: `"totp"`, answer with the first code of the
+       * authenticator app set up from `totpSetup`; `"email"`, answer with the email address, then
+       * with the code sent to it (an `EMAIL_OTP` challenge follows).
+       */
+      setup?: "totp" | "email";
+      /** For MFA_SETUP with `setup: "totp"`: the secret to show as a QR code. */
+      totpSetup?: TotpSetup;
+      /** For CUSTOM_CHALLENGE: the public challenge parameters the user pool's trigger set. */
+      parameters?: Record<string, string>;
     };
 
 /**
@@ -162,10 +182,18 @@ export type SignInResult =
  * ```
  */
 export interface ConfirmSignInInput {
-  /** The new password for NEW_PASSWORD_REQUIRED, or the code for the MFA challenges. */
+  /**
+   * The new password for NEW_PASSWORD_REQUIRED, the code for the MFA challenges, a method
+   * (`"totp"`, `"sms"`, `"email"`) for SELECT_MFA_TYPE and MFA_SETUP, then the code or email address
+   * MFA_SETUP asks for, or any answer to a CUSTOM_CHALLENGE.
+   */
   answer: string;
   /** NEW_PASSWORD_REQUIRED only: values for required attributes. */
   userAttributes?: Record<string, string>;
+  /** MFA_SETUP with TOTP only: the name the user gives the authenticator. */
+  deviceName?: string;
+  /** Passed to the user pool's Lambda triggers as `clientMetadata`. */
+  clientMetadata?: Record<string, string>;
 }
 
 /**
@@ -183,6 +211,8 @@ export interface SignUpInput {
   password: string;
   /** e.g. `{ email: "a@example.com" }`. */
   userAttributes?: Record<string, string>;
+  /** Passed to the user pool's Lambda triggers as `clientMetadata`. */
+  clientMetadata?: Record<string, string>;
 }
 
 /**
@@ -525,7 +555,7 @@ export interface UserPoolActions extends AccountActions {
    * await auth.confirmSignUp({ username: "alice", code: "123456" });
    * ```
    */
-  confirmSignUp(input: { username: string; code: string }): Promise<void>;
+  confirmSignUp(input: { username: string; code: string; clientMetadata?: Record<string, string> }): Promise<void>;
   /**
    * Sends the sign-up confirmation code again.
    *
@@ -543,7 +573,7 @@ export interface UserPoolActions extends AccountActions {
    * await auth.forgotPassword({ username: "alice" });
    * ```
    */
-  forgotPassword(input: { username: string }): Promise<CodeDelivery>;
+  forgotPassword(input: { username: string; clientMetadata?: Record<string, string> }): Promise<CodeDelivery>;
   /**
    * Sets a new password with the reset code.
    *
@@ -552,7 +582,7 @@ export interface UserPoolActions extends AccountActions {
    * await auth.confirmForgotPassword({ username: "alice", code: "123456", newPassword });
    * ```
    */
-  confirmForgotPassword(input: { username: string; code: string; newPassword: string }): Promise<void>;
+  confirmForgotPassword(input: { username: string; code: string; newPassword: string; clientMetadata?: Record<string, string> }): Promise<void>;
   /**
    * The signed-in user-pool user (from the ID token, no request), or undefined.
    *

@@ -79,7 +79,7 @@ describe("sign-in hands the ID token to the identity pool", () => {
   });
 
   it("validates its input before any request", async () => {
-    for (const input of [{ username: "", password: "x" }, { username: "alice" }, { username: "alice", password: "x", authFlow: "CUSTOM_AUTH" }, null]) {
+    for (const input of [{ username: "", password: "x" }, { username: "alice" }, { username: "alice", password: "x", authFlow: "MAGIC_LINK" }, null]) {
       const error = await session.signIn(input as never).catch((e: unknown) => e);
       expect(isCognitoIdpoolError(error, "invalid-argument"), JSON.stringify(input)).toBe(true);
     }

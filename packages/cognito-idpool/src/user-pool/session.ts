@@ -6,11 +6,13 @@
  */
 import type { AuthenticationResultType, InitiateAuthResponse } from "@aws-sdk/client-cognito-identity-provider";
 import { CognitoIdpoolError, errorCode, isCognitoIdpoolError } from "../errors.js";
-import { createAccount, requireFields, toCodeDelivery } from "./account.js";
+import { clientMetadataOf, createAccount, mfaMethodOf, MFA_NAMES, requireFields, toCodeDelivery, totpSetup } from "./account.js";
 import { call, createUserPoolApi, type UserPoolApi } from "./client.js";
 import type {
+  AuthFlow,
   ChallengeName,
   ConfirmSignInInput,
+  MfaMethod,
   CreateUserPoolSession,
   SignInInput,
   SignInResult,
@@ -25,19 +27,25 @@ import { createTokenKeeper, type TokenKeeper } from "./keeper.js";
 import { formatSrpTimestamp, startSrp } from "./srp.js";
 import { parseStoredTokens, withClaims, type Tokens } from "./tokens.js";
 
-const SUPPORTED_CHALLENGES: readonly string[] = ["NEW_PASSWORD_REQUIRED", "SOFTWARE_TOKEN_MFA", "SMS_MFA", "EMAIL_OTP"] satisfies ChallengeName[];
-
-/** The answer's name in ChallengeResponses, per challenge. */
+/** The answer's name in ChallengeResponses, per challenge (MFA_SETUP is answered in steps, see `setUpMfa`). */
 const ANSWER_FIELD: Record<ChallengeName, string> = {
   NEW_PASSWORD_REQUIRED: "NEW_PASSWORD",
   SOFTWARE_TOKEN_MFA: "SOFTWARE_TOKEN_MFA_CODE",
   SMS_MFA: "SMS_MFA_CODE",
   EMAIL_OTP: "EMAIL_OTP_CODE",
+  SELECT_MFA_TYPE: "ANSWER",
+  MFA_SETUP: "",
+  CUSTOM_CHALLENGE: "ANSWER",
 };
+const FLOWS: readonly string[] = ["USER_SRP_AUTH", "USER_PASSWORD_AUTH", "CUSTOM_AUTH", "CUSTOM_WITH_SRP"] satisfies AuthFlow[];
 
 interface PendingChallenge {
   name: ChallengeName;
   session: string;
+  /** SELECT_MFA_TYPE and MFA_SETUP: the methods offered. */
+  mfaTypes: MfaMethod[];
+  /** MFA_SETUP: the method being set up, once chosen. */
+  setup?: "totp" | "email";
   /** The username Cognito wants back in ChallengeResponses (USER_ID_FOR_SRP when it gave one). */
   username: string;
 }
@@ -109,26 +117,59 @@ export function createUserPoolSessionWith(host: UserPoolHost, api: UserPoolApi):
     live(started);
     if (out.AuthenticationResult) return signedIn(out.AuthenticationResult, started);
     const name = out.ChallengeName;
-    if (!name || !SUPPORTED_CHALLENGES.includes(name) || !out.Session) {
+    if (!name || !Object.hasOwn(ANSWER_FIELD, name) || !out.Session) {
       pending = undefined;
       throw new CognitoIdpoolError("service-error", `The user pool asked for the ${name ?? "unnamed"} challenge, which cognito-idpool does not support.`);
     }
     const params = out.ChallengeParameters ?? {};
     const challenge = name as ChallengeName;
-    pending = { name: challenge, session: out.Session, username: params["USER_ID_FOR_SRP"] ?? params["USERNAME"] ?? username };
+    const offered = parseJson<string[]>(params[challenge === "MFA_SETUP" ? "MFAS_CAN_SETUP" : "MFAS_CAN_CHOOSE"], []);
+    const mfaTypes = offered.map(mfaMethodOf).filter((m): m is MfaMethod => m !== undefined);
+    pending = { name: challenge, session: out.Session, mfaTypes, username: params["USER_ID_FOR_SRP"] ?? params["USERNAME"] ?? username };
+    // Only one method can be set up: there is nothing to choose.
+    if (challenge === "MFA_SETUP" && mfaTypes.length === 1) return setUpMfa(pending, mfaTypes[0]!, started);
     const result: Extract<SignInResult, { status: "challenge" }> = { status: "challenge", challenge };
     if (params["CODE_DELIVERY_DESTINATION"]) result.codeDeliveryDestination = params["CODE_DELIVERY_DESTINATION"];
     if (challenge === "NEW_PASSWORD_REQUIRED") {
       result.requiredAttributes = parseJson<string[]>(params["requiredAttributes"], []).map((a) => a.replace(/^userAttributes\./, ""));
       result.userAttributes = parseJson<Record<string, string>>(params["userAttributes"], {});
     }
+    if (challenge === "SELECT_MFA_TYPE" || challenge === "MFA_SETUP") result.mfaTypes = mfaTypes;
+    if (challenge === "CUSTOM_CHALLENGE") result.parameters = { ...params };
     return result;
   }
 
-  async function srpSignIn(username: string, password: string, since: number) {
+  /**
+   * MFA_SETUP once a method is chosen. TOTP: a secret from AssociateSoftwareToken, then the first
+   * code (VerifySoftwareToken), then MFA_SETUP is answered. Email: the address is the answer, and an
+   * EMAIL_OTP challenge follows. SMS is set up by the pool from the phone number, not here.
+   */
+  async function setUpMfa(challenge: PendingChallenge, method: MfaMethod, started: number): Promise<SignInResult> {
+    if (method === "sms" || !challenge.mfaTypes.includes(method)) {
+      throw new CognitoIdpoolError("invalid-argument", `confirmSignIn: set up one of ${challenge.mfaTypes.filter((m) => m !== "sms").join(", ")} here.`);
+    }
+    const result: Extract<SignInResult, { status: "challenge" }> = { status: "challenge", challenge: "MFA_SETUP", mfaTypes: challenge.mfaTypes, setup: method };
+    if (method === "totp") {
+      const out = await call(() => api.send("AssociateSoftwareToken", { Session: challenge.session }));
+      live(started);
+      if (!out.SecretCode || !out.Session) throw new CognitoIdpoolError("service-error", "AssociateSoftwareToken returned no secret or session.");
+      challenge.session = out.Session;
+      result.totpSetup = totpSetup(out.SecretCode, challenge.username);
+    }
+    challenge.setup = method;
+    return result;
+  }
+
+  /** SRP: the password proves itself without leaving the page. `custom`: CUSTOM_AUTH that starts with SRP (custom challenges follow). */
+  async function srpSignIn(username: string, password: string, since: number, custom: boolean, metadata: { ClientMetadata?: Record<string, string> }) {
     const srp = startSrp();
     const started = await call(() =>
-      api.send("InitiateAuth", { AuthFlow: "USER_SRP_AUTH", ClientId: clientId, AuthParameters: { USERNAME: username, SRP_A: srp.srpA } }),
+      api.send("InitiateAuth", {
+        AuthFlow: custom ? "CUSTOM_AUTH" : "USER_SRP_AUTH",
+        ClientId: clientId,
+        AuthParameters: { USERNAME: username, SRP_A: srp.srpA, ...(custom ? { CHALLENGE_NAME: "SRP_A" } : {}) },
+        ...metadata,
+      }),
     );
     const { USER_ID_FOR_SRP: userIdForSrp, SRP_B: srpB, SALT: salt, SECRET_BLOCK: secretBlock } = started.ChallengeParameters ?? {};
     if (started.ChallengeName !== "PASSWORD_VERIFIER" || !userIdForSrp || !srpB || !salt || !secretBlock) {
@@ -147,6 +188,7 @@ export function createUserPoolSessionWith(host: UserPoolHost, api: UserPoolApi):
         ClientId: clientId,
         Session: started.Session,
         ChallengeResponses: { USERNAME: userIdForSrp, PASSWORD_CLAIM_SECRET_BLOCK: secretBlock, TIMESTAMP: timestamp, PASSWORD_CLAIM_SIGNATURE: signature },
+        ...metadata,
       }),
     );
     return next(verified, userIdForSrp, since);
@@ -200,20 +242,19 @@ export function createUserPoolSessionWith(host: UserPoolHost, api: UserPoolApi):
     },
 
     async signIn(input) {
-      const { username, password } = requireFields("signIn", input, ["username", "password"]);
-      const authFlow = (input as SignInInput).authFlow ?? "USER_SRP_AUTH";
-      if (authFlow !== "USER_SRP_AUTH" && authFlow !== "USER_PASSWORD_AUTH") {
-        throw new CognitoIdpoolError("invalid-argument", 'signIn: `authFlow` must be "USER_SRP_AUTH" or "USER_PASSWORD_AUTH".');
-      }
+      const authFlow = (input as SignInInput | undefined)?.authFlow ?? "USER_SRP_AUTH";
+      if (!FLOWS.includes(authFlow)) throw new CognitoIdpoolError("invalid-argument", `signIn: \`authFlow\` must be one of ${FLOWS.join(", ")}.`);
+      const { username, password } = requireFields("signIn", input, authFlow === "CUSTOM_AUTH" ? ["username"] : ["username", "password"]);
+      const metadata = clientMetadataOf("signIn", input);
       if (keeper.current()) {
         throw new CognitoIdpoolError("invalid-argument", "signIn: a user is already signed in; call signOut() first.");
       }
       pending = undefined;
       const started = epoch;
-      if (authFlow === "USER_SRP_AUTH") return srpSignIn(username, password, started);
-      const out = await call(() =>
-        api.send("InitiateAuth", { AuthFlow: "USER_PASSWORD_AUTH", ClientId: clientId, AuthParameters: { USERNAME: username, PASSWORD: password } }),
-      );
+      if (authFlow === "USER_SRP_AUTH" || authFlow === "CUSTOM_WITH_SRP")
+        return srpSignIn(username, password, started, authFlow === "CUSTOM_WITH_SRP", metadata);
+      const AuthParameters: Record<string, string> = authFlow === "CUSTOM_AUTH" ? { USERNAME: username } : { USERNAME: username, PASSWORD: password };
+      const out = await call(() => api.send("InitiateAuth", { AuthFlow: authFlow, ClientId: clientId, AuthParameters, ...metadata }));
       return next(out, username, started);
     },
 
@@ -222,14 +263,39 @@ export function createUserPoolSessionWith(host: UserPoolHost, api: UserPoolApi):
       const challenge = pending;
       if (!challenge) throw new CognitoIdpoolError("no-pending-challenge", "confirmSignIn: there is no sign-in challenge to answer; call signIn first.");
       const started = epoch;
-      const responses: Record<string, string> = { USERNAME: challenge.username, [ANSWER_FIELD[challenge.name]]: answer };
-      if (challenge.name === "NEW_PASSWORD_REQUIRED") {
-        for (const [name, value] of Object.entries(input.userAttributes ?? {})) responses[`userAttributes.${name}`] = value;
+      const metadata = clientMetadataOf("confirmSignIn", input);
+      const { name } = challenge;
+      const choosing = name === "SELECT_MFA_TYPE" || (name === "MFA_SETUP" && !challenge.setup);
+      const method = answer as MfaMethod;
+      if (choosing && !challenge.mfaTypes.includes(method)) {
+        throw new CognitoIdpoolError("invalid-argument", `confirmSignIn: \`answer\` must be one of ${challenge.mfaTypes.join(", ")}.`);
       }
+      if (name === "MFA_SETUP" && !challenge.setup) return setUpMfa(challenge, method, started);
+      const responses: Record<string, string> = { USERNAME: challenge.username };
+      if (name === "NEW_PASSWORD_REQUIRED") {
+        for (const [attribute, value] of Object.entries(input.userAttributes ?? {})) responses[`userAttributes.${attribute}`] = value;
+      }
+      if (name === "MFA_SETUP" && challenge.setup === "email") responses["EMAIL"] = answer;
+      else if (name !== "MFA_SETUP") responses[ANSWER_FIELD[name]] = choosing ? MFA_NAMES[method] : answer;
       let out;
       try {
+        if (name === "MFA_SETUP" && challenge.setup === "totp") {
+          const { deviceName } = input;
+          const verified = await call(() =>
+            api.send("VerifySoftwareToken", { Session: challenge.session, UserCode: answer, ...(deviceName ? { FriendlyDeviceName: deviceName } : {}) }),
+          );
+          live(started);
+          if (verified.Status !== "SUCCESS" || !verified.Session) throw new CognitoIdpoolError("code-mismatch", "The authenticator code was not accepted.");
+          challenge.session = verified.Session;
+        }
         out = await call(() =>
-          api.send("RespondToAuthChallenge", { ChallengeName: challenge.name, ClientId: clientId, Session: challenge.session, ChallengeResponses: responses }),
+          api.send("RespondToAuthChallenge", {
+            ChallengeName: name,
+            ClientId: clientId,
+            Session: challenge.session,
+            ChallengeResponses: responses,
+            ...metadata,
+          }),
         );
       } catch (error) {
         // A wrong code or a weak new password may be retried with the same session; an expired or
@@ -243,8 +309,15 @@ export function createUserPoolSessionWith(host: UserPoolHost, api: UserPoolApi):
     async signUp(input: SignUpInput): Promise<SignUpResult> {
       const { username, password } = requireFields("signUp", input, ["username", "password"]);
       const attributes = Object.entries(input.userAttributes ?? {}).map(([Name, Value]) => ({ Name, Value }));
+      const metadata = clientMetadataOf("signUp", input);
       const out = await call(() =>
-        api.send("SignUp", { ClientId: clientId, Username: username, Password: password, ...(attributes.length ? { UserAttributes: attributes } : {}) }),
+        api.send("SignUp", {
+          ClientId: clientId,
+          Username: username,
+          Password: password,
+          ...(attributes.length ? { UserAttributes: attributes } : {}),
+          ...metadata,
+        }),
       );
       const result: SignUpResult = { userConfirmed: out.UserConfirmed ?? false, userSub: out.UserSub ?? "" };
       if (out.CodeDeliveryDetails) result.codeDelivery = toCodeDelivery(out.CodeDeliveryDetails);
@@ -253,7 +326,8 @@ export function createUserPoolSessionWith(host: UserPoolHost, api: UserPoolApi):
 
     async confirmSignUp(input) {
       const { username, code } = requireFields("confirmSignUp", input, ["username", "code"]);
-      await call(() => api.send("ConfirmSignUp", { ClientId: clientId, Username: username, ConfirmationCode: code }));
+      const metadata = clientMetadataOf("confirmSignUp", input);
+      await call(() => api.send("ConfirmSignUp", { ClientId: clientId, Username: username, ConfirmationCode: code, ...metadata }));
     },
 
     async resendSignUpCode(input) {
@@ -264,13 +338,17 @@ export function createUserPoolSessionWith(host: UserPoolHost, api: UserPoolApi):
 
     async forgotPassword(input) {
       const { username } = requireFields("forgotPassword", input, ["username"]);
-      const out = await call(() => api.send("ForgotPassword", { ClientId: clientId, Username: username }));
+      const metadata = clientMetadataOf("forgotPassword", input);
+      const out = await call(() => api.send("ForgotPassword", { ClientId: clientId, Username: username, ...metadata }));
       return toCodeDelivery(out.CodeDeliveryDetails);
     },
 
     async confirmForgotPassword(input) {
       const { username, code, newPassword } = requireFields("confirmForgotPassword", input, ["username", "code", "newPassword"]);
-      await call(() => api.send("ConfirmForgotPassword", { ClientId: clientId, Username: username, ConfirmationCode: code, Password: newPassword }));
+      const metadata = clientMetadataOf("confirmForgotPassword", input);
+      await call(() =>
+        api.send("ConfirmForgotPassword", { ClientId: clientId, Username: username, ConfirmationCode: code, Password: newPassword, ...metadata }),
+      );
     },
 
     async getUser() {
