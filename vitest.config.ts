@@ -26,6 +26,9 @@ export const SOURCE_CONDITION = "cognito-idpool:source";
 export default defineConfig({
   server: { host: "127.0.0.1" },
   resolve: { conditions: [SOURCE_CONDITION, ...defaultServerConditions] },
+  // Tests in Node resolve through the SSR settings: without the source condition there, a package
+  // imported by name would run its dist/ (whatever was built last).
+  ssr: { resolve: { conditions: [SOURCE_CONDITION, "node"] } },
   test: {
     projects: [
       {

@@ -1,3 +1,4 @@
+import { socialControl } from "./cognito-identity/social-control.js";
 import { lastCodeSent } from "./cognito-idp/queries.js";
 import { AwsError } from "./core/errors.js";
 import { defaultRuntime, type Fault } from "./core/runtime.js";
@@ -108,6 +109,16 @@ export async function handleControl(core: EmulatorCore, ctx: ServiceContext): Pr
       throw error;
     }
   }
+
+  const social = await socialControl({
+    slice: core.state.cognitoIdentity,
+    clock: core.clock,
+    baseUrl: core.baseUrl(),
+    method,
+    path,
+    body: () => body(ctx),
+  });
+  if (social !== undefined) return ok(social);
 
   const code = /^\/_emulator\/codes\/([^/]+)\/([^/]+)$/.exec(path);
   if (code && method === "GET") {

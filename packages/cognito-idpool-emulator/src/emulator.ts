@@ -1,5 +1,6 @@
 import { EmulatorClock } from "./core/clock.js";
 import { defaultRuntime, type RuntimeConfig } from "./core/runtime.js";
+import type { TriggerTable } from "./service.js";
 import { emptyState, loadState, saveState, type EmulatorState } from "./state.js";
 
 /**
@@ -20,6 +21,8 @@ export interface EmulatorCore {
   baseUrl(): string;
   /** The `--data` folder, if any (S3 writes large bodies there as files). */
   readonly dataDir?: string | undefined;
+  /** In-process user-pool Lambda triggers (`startEmulator({ triggers })`). */
+  readonly triggers?: TriggerTable | undefined;
 }
 
 export interface EmulatorCoreOptions {
@@ -27,12 +30,14 @@ export interface EmulatorCoreOptions {
   dataDir?: string | undefined;
   /** The emulator's own base URL, known once the server listens. */
   baseUrl: () => string;
+  /** In-process user-pool Lambda triggers. */
+  triggers?: TriggerTable | undefined;
 }
 
 /** Saving waits this long after a change, so a burst of requests writes the file once. */
 const SAVE_DELAY_MS = 50;
 
-export function createEmulatorCore({ dataDir, baseUrl }: EmulatorCoreOptions): EmulatorCore {
+export function createEmulatorCore({ dataDir, baseUrl, triggers }: EmulatorCoreOptions): EmulatorCore {
   let state: EmulatorState = dataDir ? loadState(dataDir) : emptyState();
   let saveTimer: NodeJS.Timeout | undefined;
   return {
@@ -58,5 +63,6 @@ export function createEmulatorCore({ dataDir, baseUrl }: EmulatorCoreOptions): E
     },
     baseUrl,
     dataDir,
+    triggers,
   };
 }

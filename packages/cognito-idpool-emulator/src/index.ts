@@ -2,14 +2,17 @@ import { readFile } from "node:fs/promises";
 import { createEmulatorCore, type EmulatorCore } from "./emulator.js";
 import { applySeed, type Seed, type SeedResult } from "./seed.js";
 import { createEmulatorServer, listenAddress } from "./server.js";
+import type { TriggerTable } from "./service.js";
 
 export type { Seed, SeededPool, SeededUserPool, SeedResult } from "./seed.js";
 export type { IdentityPoolSeed } from "./cognito-identity/index.js";
+export type { SocialUserSeed } from "./cognito-identity/social-control.js";
 export type { MappingRule, RoleMapping } from "./cognito-identity/state.js";
 export type { CorsRule } from "./s3/state.js";
 export type { UserPoolSeed } from "./cognito-idp/seed.js";
 export type { OidcProviderSeed, RoleSeed } from "./iam/index.js";
 export type { BucketSeed } from "./s3/seed.js";
+export type { TriggerEvent, TriggerFunction, TriggerTable } from "./service.js";
 
 /** Options of {@link startEmulator}. */
 export interface EmulatorOptions {
@@ -21,6 +24,12 @@ export interface EmulatorOptions {
   seed?: Seed | string;
   /** Keep state on disk in this folder across restarts (otherwise memory only). */
   dataDir?: string;
+  /**
+   * User-pool Lambda triggers run in this process, by user pool id (or `*`) and trigger name, e.g.
+   * `{ "*": { PreSignUp: async (event) => ({ ...event, response: { ...event.response, autoConfirmUser: true } }) } }`.
+   * They take precedence over the pool's `LambdaConfig`.
+   */
+  triggers?: TriggerTable;
 }
 
 /** A running emulator. */
@@ -56,11 +65,11 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
  * @internal
  */
 export async function startEmulatorWithCore(options: EmulatorOptions = {}): Promise<{ running: RunningEmulator; core: EmulatorCore }> {
-  const { port = 0, host = "127.0.0.1", dataDir } = options;
+  const { port = 0, host = "127.0.0.1", dataDir, triggers } = options;
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new TypeError(`port must be an integer from 0 to 65535, got ${String(port)}`);
 
   let url = "";
-  const core = createEmulatorCore({ dataDir, baseUrl: () => url });
+  const core = createEmulatorCore({ dataDir, baseUrl: () => url, triggers });
 
   const server = createEmulatorServer(core);
   await new Promise<void>((resolve, reject) => {

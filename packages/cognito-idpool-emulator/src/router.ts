@@ -81,6 +81,7 @@ export async function dispatch(core: EmulatorCore, incoming: IncomingRequest): P
     region: "us-east-1",
     log: {},
     dataDir: core.dataDir,
+    triggers: core.triggers,
   };
 
   const routed = route(core, request);

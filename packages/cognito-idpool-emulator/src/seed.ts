@@ -1,4 +1,5 @@
 import { seedIdentityPools, type IdentityPoolSeed } from "./cognito-identity/index.js";
+import { seedSocialUsers, type SocialUserSeed } from "./cognito-identity/social-control.js";
 import { seedUserPools, type UserPoolSeed } from "./cognito-idp/index.js";
 import { seedIam, type OidcProviderSeed, type RoleSeed } from "./iam/index.js";
 import { seedBuckets, type BucketSeed } from "./s3/index.js";
@@ -18,6 +19,8 @@ export interface Seed {
   userPools?: UserPoolSeed[];
   /** Identity pools with their roles (CreateIdentityPool + SetIdentityPoolRoles). */
   identityPools?: IdentityPoolSeed[];
+  /** Users of the Google, Apple, Facebook, Amazon and Twitter stand-ins, optionally with fixed access tokens. */
+  socialUsers?: SocialUserSeed[];
   /** S3 buckets with their CORS rules and objects. */
   buckets?: BucketSeed[];
 }
@@ -53,6 +56,7 @@ export async function applySeed(seed: Seed, ctx: SeedContext): Promise<SeedResul
   const roles = await seedIam(seed.roles ?? [], seed.openIdConnectProviders ?? [], ctx);
   const userPools = await seedUserPools(seed.userPools ?? [], ctx);
   const identityPools = await seedIdentityPools(seed.identityPools ?? [], ctx);
+  seedSocialUsers(seed.socialUsers ?? [], ctx);
   const buckets = await seedBuckets(seed.buckets ?? [], ctx);
   return { roles, userPools, identityPools, buckets };
 }

@@ -24,7 +24,36 @@ export interface ServiceContext {
   log: { identityId?: string; clientId?: string };
   /** The `--data` folder, if any: S3 keeps multipart parts and the objects made of them there as files. */
   dataDir?: string | undefined;
+  /** In-process Lambda triggers of user pools, from `startEmulator({ triggers })`. */
+  triggers?: TriggerTable | undefined;
 }
+
+/**
+ * A user-pool Lambda trigger run in the emulator's process: it receives the event in AWS's JSON shape
+ * and answers it (usually the same event with `response` filled in), as a Lambda function does.
+ */
+export type TriggerFunction = (event: TriggerEvent) => Promise<TriggerEvent> | TriggerEvent;
+
+/** A trigger event as Cognito sends it: common members, then the trigger's `request` and `response`. */
+export interface TriggerEvent {
+  version: string;
+  triggerSource: string;
+  region: string;
+  userPoolId: string;
+  userName: string;
+  callerContext: { awsSdkVersion: string; clientId: string };
+  // Each trigger has its own request and response members; handlers read the ones of their trigger.
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  request: Record<string, any>;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  response: Record<string, any>;
+}
+
+/**
+ * In-process triggers by user pool id (or `*` for every pool), then by the trigger's `LambdaConfig`
+ * name (`PreSignUp`, `DefineAuthChallenge`, …). Lives beside the state, never in it: functions are not JSON.
+ */
+export type TriggerTable = Record<string, Partial<Record<string, TriggerFunction>>>;
 
 /** A JSON-protocol operation (awsJson 1.1, `X-Amz-Target: <prefix>.<Operation>`). */
 export interface JsonOperation {

@@ -7,6 +7,7 @@ import {
   DescribeIdentityCommand,
   GetCredentialsForIdentityCommand,
   GetIdCommand,
+  GetOpenIdTokenCommand,
   GetOpenIdTokenForDeveloperIdentityCommand,
   LookupDeveloperIdentityCommand,
   MergeDeveloperIdentitiesCommand,
@@ -70,10 +71,12 @@ describe("GetOpenIdTokenForDeveloperIdentity", () => {
       "cognito-identity.amazonaws.com:amr": ["authenticated", DEV, `${DEV}:user-1`],
       "aws:PrincipalTag/department": "eng",
     });
-    // GetId with the token finds the same identity.
-    expect((await device().send(new GetIdCommand({ IdentityPoolId: pool.poolId, Logins: { "cognito-identity.amazonaws.com": Token! } }))).IdentityId).toBe(
-      IdentityId,
-    );
+    // GetId does not look identities up by the token: the device must already hold the IdentityId.
+    expect(await failure(device().send(new GetIdCommand({ IdentityPoolId: pool.poolId, Logins: { "cognito-identity.amazonaws.com": Token! } })))).toEqual({
+      code: "NotAuthorizedException",
+      message: "Invalid login token. Can't pass in a Cognito token.",
+      status: 400,
+    });
   });
 
   it("refuses the token for another identity, an expired token and a forged one", async () => {
@@ -126,8 +129,9 @@ describe("GetOpenIdTokenForDeveloperIdentity", () => {
       await first.stop();
 
       const second = await startTestEmulator({ dataDir });
+      // The identity and the key that signed the token both survived: the token still proves the identity.
       const { IdentityId: again } = await publicIdentityClient(second.url).send(
-        new GetIdCommand({ IdentityPoolId, Logins: { "cognito-identity.amazonaws.com": Token! } }),
+        new GetOpenIdTokenCommand({ IdentityId, Logins: { "cognito-identity.amazonaws.com": Token! } }),
       );
       expect(again).toBe(IdentityId);
       await second.stop();

@@ -25,6 +25,9 @@ export const enhancedFlowOperations = {
   async GetId(input: Record<string, unknown>, ctx: ServiceContext) {
     const { IdentityPoolId, Logins } = validate<{ IdentityPoolId: string; Logins?: Record<string, string> }>(input, GET_ID);
     const pool = requirePool(ctx, IdentityPoolId);
+    // The emulator's own OpenID token proves an identity the caller already knows, so AWS takes it
+    // only with that IdentityId (GetCredentialsForIdentity, GetOpenIdToken), never to look one up.
+    if (Logins && Object.hasOwn(Logins, COGNITO_LOGIN_KEY)) throw new AwsError("NotAuthorizedException", "Invalid login token. Can't pass in a Cognito token.");
     const logins = await verifyLogins(ctx, pool, Logins ?? {});
     const plan = planResolution(ctx.state.cognitoIdentity, pool, undefined, logins);
     commit(ctx.state.cognitoIdentity, plan, ctx.clock.now());

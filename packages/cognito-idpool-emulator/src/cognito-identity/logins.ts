@@ -3,34 +3,19 @@ import { userPoolJwks, userPoolTokenStatus } from "../cognito-idp/queries.js";
 import { AwsError } from "../core/errors.js";
 import type { ServiceContext } from "../service.js";
 import { issuerWithoutScheme, type IamOidcProvider } from "../iam/state.js";
+import { EXPIRY_GRACE_SECONDS, invalid, notSupported } from "./login-errors.js";
 import { issuerKeys, unreachable } from "./oidc-keys.js";
 import { COGNITO_LOGIN_KEY, verifyOpenIdToken } from "./openid-token.js";
 import { SOCIAL_PROVIDERS } from "./pools.js";
+import { verifySocialLogin } from "./social-login.js";
+import { socialProvider } from "./social-providers.js";
 import type { IdentityPoolRecord } from "./state.js";
+import type { VerifiedLogin } from "./verified-login.js";
 
-/** A login whose token checked out: who it names, and what role resolution and policies learn from it. */
-export interface VerifiedLogin {
-  /** The `Logins` key. */
-  provider: string;
-  /** The user the token names at that provider (`sub`, or the developer user id). */
-  subject: string;
-  /** Token claims, for role-mapping rules. */
-  claims: Record<string, unknown>;
-  /** `cognito-identity.amazonaws.com` logins carry the emulator's own token, which proves one identity rather than naming a linkable login. */
-  provesIdentity?: string;
-  /** What this login adds to `cognito-identity.amazonaws.com:amr` besides `authenticated`. */
-  amr: string[];
-  /** RoleMappings keys that apply to this login, most specific first. */
-  mappingKeys: string[];
-}
+export type { VerifiedLogin };
 
-/** AWS accepts tokens up to five minutes past `exp`, an allowance for clock skew. */
-const EXPIRY_GRACE_SECONDS = 300;
 const USER_POOL_KEY = /^cognito-idp\.[a-z0-9-]+\.amazonaws\.com\/([\w-]+_[0-9a-zA-Z]+)$/;
 const JWT_ALGORITHMS = ["RS256", "RS384", "RS512", "ES256", "ES384", "ES512", "PS256", "PS384", "PS512"];
-
-const notSupported = () => invalid("Token is not from a supported provider of this identity pool.");
-const invalid = (message: string) => new AwsError("NotAuthorizedException", message);
 
 /**
  * Checks every token of a `Logins` map against the pool, all before anything changes (R6 of
@@ -55,15 +40,13 @@ async function verifyLogin(ctx: ServiceContext, pool: IdentityPoolRecord, provid
   }
   const oidc = oidcProviderFor(ctx, pool, provider);
   if (!oidc && SOCIAL_PROVIDERS.includes(provider)) {
-    if (!pool.SupportedLoginProviders?.[provider]) throw notSupported();
-    // Facebook, Google, Amazon, Apple and Twitter tokens can only be checked by asking the provider,
-    // which an offline emulator cannot do. Rather than trust unverifiable tokens we refuse them with
-    // the error AWS gives when a provider does not answer. A JWT-issuing provider (Google, Apple) can
-    // be used by registering its issuer with IAM CreateOpenIDConnectProvider instead.
-    throw new AwsError(
-      "ExternalServiceException",
-      `The emulator cannot verify ${provider} tokens: it does not contact social identity providers. Register the issuer with IAM CreateOpenIDConnectProvider and list it in OpenIdConnectProviderARNs instead.`,
-    );
+    const appId = pool.SupportedLoginProviders?.[provider];
+    if (!appId) throw notSupported();
+    const standIn = socialProvider(provider);
+    // Digits was retired; there is nothing left to stand in for.
+    if (!standIn)
+      throw new AwsError("ExternalServiceException", `The emulator cannot verify ${provider} tokens: it does not contact social identity providers.`);
+    return verifySocialLogin(ctx, appId, standIn, token);
   }
   return verifyJwtLogin(ctx, pool, provider, token, oidc);
 }

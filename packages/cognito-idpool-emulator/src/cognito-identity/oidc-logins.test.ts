@@ -170,13 +170,13 @@ describe("token checks, none of which change state", () => {
     expect(error.message).toContain(gone.url);
   });
 
-  it("refuses social-provider tokens it cannot check offline, saying so", async () => {
+  it("refuses social-provider tokens its stand-ins did not issue (only the real provider could check them), saying so", async () => {
     const social = await createTestPool(kit, { SupportedLoginProviders: { "graph.facebook.com": "1234567890" } });
     const error = await failure(
       device().send(new GetIdCommand({ IdentityPoolId: social.poolId, Logins: { "graph.facebook.com": "EAAB-opaque-access-token" } })),
     );
     expect(error.code).toBe("ExternalServiceException");
-    expect(error.message).toMatch(/cannot verify graph\.facebook\.com tokens/);
+    expect(error.message).toMatch(/cannot verify this graph\.facebook\.com token: it was not issued by the emulator/);
     const unconfigured = await failure(device().send(new GetIdCommand({ IdentityPoolId: social.poolId, Logins: { "accounts.google.com": "x.y.z" } })));
     expect(unconfigured.message).toBe("Token is not from a supported provider of this identity pool.");
   });

@@ -1,6 +1,6 @@
-import { createPrivateKey, createPublicKey, generateKeyPairSync, randomUUID, type KeyObject } from "node:crypto";
 import { decodeProtectedHeader, jwtVerify, SignJWT, type JWTPayload } from "jose";
 import type { EmulatorClock } from "../core/clock.js";
+import { importSigningKey, newStoredSigningKey, type SigningKeys } from "./signing-keys.js";
 import type { CognitoIdentityState } from "./state.js";
 
 /** The issuer of Cognito's own OpenID tokens, and the `Logins` key devices send them under. */
@@ -14,29 +14,9 @@ export interface OpenIdTokenClaims extends JWTPayload {
   exp: number;
 }
 
-interface SigningKeys {
-  kid: string;
-  privateKey: KeyObject;
-  publicKey: KeyObject;
-}
-
-/** Imported keys per stored JWK; the state keeps only the JWK (plain JSON, so `--data` can persist it). */
-const imported = new WeakMap<object, SigningKeys>();
-
 /** The RS256 key pair the emulator signs OpenID tokens with, made on first use and kept in state. */
 function signingKeys(slice: CognitoIdentityState): SigningKeys {
-  if (!slice.openIdSigningKey) {
-    const { privateKey } = generateKeyPairSync("rsa", { modulusLength: 2048 });
-    slice.openIdSigningKey = { kid: randomUUID(), jwk: privateKey.export({ format: "jwk" }) as Record<string, unknown> };
-  }
-  const stored = slice.openIdSigningKey;
-  let keys = imported.get(stored);
-  if (!keys) {
-    const privateKey = createPrivateKey({ key: stored.jwk as never, format: "jwk" });
-    keys = { kid: stored.kid, privateKey, publicKey: createPublicKey(privateKey) };
-    imported.set(stored, keys);
-  }
-  return keys;
+  return importSigningKey((slice.openIdSigningKey ??= newStoredSigningKey()));
 }
 
 export interface OpenIdTokenRequest {

@@ -72,6 +72,37 @@ export interface CognitoIdentityState {
   logins: Record<string, string>;
   /** RS256 private key (JWK) the emulator signs its own OpenID tokens with; made on first use. */
   openIdSigningKey?: { kid: string; jwk: Record<string, unknown> };
+  /** The social provider stand-ins: their users, signing keys and the access tokens they issued. Absent until first used. */
+  social?: SocialState;
+}
+
+/** A user of a social provider stand-in (seeded, or made when a token is minted for a new `sub`). */
+export interface SocialUser {
+  email?: string;
+  name?: string;
+}
+
+/** An opaque access token a stand-in issued (Facebook, Login with Amazon, Twitter): who it names and which app it was issued to. */
+export interface SocialAccessToken {
+  /** The provider's login key, e.g. `graph.facebook.com`. */
+  provider: string;
+  /** The provider's user id. */
+  subject: string;
+  /** The app id (Twitter: `consumerKey;consumerSecret`) the token was issued to. */
+  audience: string;
+  /** Epoch seconds; absent: does not expire. */
+  exp?: number;
+  /** Twitter only: the access token secret that must follow the `;`. */
+  secret?: string;
+}
+
+export interface SocialState {
+  /** Login key → user id → profile. */
+  users: Record<string, Record<string, SocialUser>>;
+  /** Login key of a JWT provider (Google, Apple) → its RS256 private key (JWK). */
+  signingKeys: Record<string, { kid: string; jwk: Record<string, unknown> }>;
+  /** Access token (Twitter: the token part before `;`) → what it grants. */
+  accessTokens: Record<string, SocialAccessToken>;
 }
 
 export function emptyCognitoIdentityState(): CognitoIdentityState {

@@ -7,6 +7,7 @@ import { newTemporaryPassword } from "./ids.js";
 import { requirePool, requireUser } from "./lookup.js";
 import { enforcePasswordPolicy } from "./password-policy.js";
 import type { PoolGroup, PoolUser, UserPool } from "./state.js";
+import { invokeTrigger } from "./triggers.js";
 import { addUser, describeUser, mfaSettings, removeUser, sendCode, setPassword } from "./users.js";
 import { own } from "../core/records.js";
 
@@ -26,7 +27,7 @@ function poolAndUser(
   return { pool, ...requireUser(pool, username) };
 }
 
-export function adminCreateUser(input: Record<string, unknown>, ctx: ServiceContext): unknown {
+export async function adminCreateUser(input: Record<string, unknown>, ctx: ServiceContext): Promise<unknown> {
   const check = new InputCheck(input);
   const poolId = check.string("UserPoolId", { required: true, ...shapes.userPoolId })!;
   const username = check.string("Username", { required: true, ...shapes.username })!;
@@ -35,6 +36,8 @@ export function adminCreateUser(input: Record<string, unknown>, ctx: ServiceCont
   const action = check.oneOf("MessageAction", ["RESEND", "SUPPRESS"] as const);
   check.stringList("DesiredDeliveryMediums", ["SMS", "EMAIL"]);
   check.boolean("ForceAliasCreation");
+  const validationData = check.attributes("ValidationData");
+  const clientMetadata = check.stringMap("ClientMetadata");
   check.done();
   const pool = requirePool(ctx.state, poolId);
   const now = ctx.clock.now();
@@ -48,6 +51,17 @@ export function adminCreateUser(input: Record<string, unknown>, ctx: ServiceCont
   }
   const checked = checkAttributes(pool, attributes, "create");
   if (temporary !== undefined) enforcePasswordPolicy(pool.passwordPolicy, temporary);
+  // PreSignUp may refuse the user; its auto-confirm and auto-verify answers do not apply to administrators' users.
+  await invokeTrigger(ctx, pool, "PreSignUp", {
+    triggerSource: "PreSignUp_AdminCreateUser",
+    userName: username,
+    request: {
+      userAttributes: checked,
+      validationData: validationData ? Object.fromEntries(validationData.map((a) => [a.Name, a.Value])) : null,
+      clientMetadata: clientMetadata ?? {},
+    },
+    response: { autoConfirmUser: false, autoVerifyEmail: false, autoVerifyPhone: false },
+  });
   const { user } = addUser(pool, username, checked, "FORCE_CHANGE_PASSWORD", now, "User account already exists");
   // Without a TemporaryPassword Cognito generates one and mails it; the emulator keeps no password
   // in clear, so such a user signs in only after AdminSetUserPassword.
@@ -111,7 +125,7 @@ export function adminEnableUser(input: Record<string, unknown>, ctx: ServiceCont
 
 /** The user must reset: sign-in answers PasswordResetRequiredException until ConfirmForgotPassword. */
 export function adminResetUserPassword(input: Record<string, unknown>, ctx: ServiceContext): unknown {
-  const { pool, user } = poolAndUser(input, ctx);
+  const { pool, user } = poolAndUser(input, ctx, (check) => check.stringMap("ClientMetadata"));
   if (!recoveryChannel(pool, user))
     throw idpErrors.invalidParameter("Cannot reset password for the user as there is no registered/verified email or phone_number");
   user.status = "RESET_REQUIRED";

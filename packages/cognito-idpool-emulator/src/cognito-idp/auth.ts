@@ -1,16 +1,28 @@
-import { randomBytes } from "node:crypto";
 import type { ServiceContext } from "../service.js";
 import { AwsError } from "../core/errors.js";
 import { checkAttributes } from "./attributes.js";
 import { flowEnabled } from "./clients.js";
 import { idpErrors, InputCheck, shapes } from "./errors.js";
-import { afterPassword, checkPassword, issueTokens, mfaChallenge, mfaMethods, mfaStep, missingRequiredAttributes, type SignIn } from "./flow.js";
+import { nextStep, respondToCustomChallenge, startCustomAuth } from "./custom-auth.js";
+import {
+  afterPassword,
+  checkPassword,
+  issueTokens,
+  mfaChallenge,
+  mfaMethods,
+  mfaStep,
+  missingRequiredAttributes,
+  passwordVerifierChallenge,
+  preAuthentication,
+  type SignIn,
+} from "./flow.js";
 import { findUser, requireClient, requirePool } from "./lookup.js";
+import { migrateUser } from "./migration.js";
 import { enforcePasswordPolicy } from "./password-policy.js";
 import { checkSecretHash } from "./secret-hash.js";
 import { refreshAuth } from "./refresh.js";
-import { openSession, takeSession } from "./sessions.js";
-import { createVerifier, parseClientPublic, parseSrpTimestamp, passwordMatches, serverEphemeral, srpPoolName, verifyPasswordClaim } from "./srp.js";
+import { takeSession } from "./sessions.js";
+import { parseClientPublic, parseSrpTimestamp, passwordMatches, srpPoolName, verifyPasswordClaim } from "./srp.js";
 import type { ChallengeSession, MfaMethod, UserPool, UserPoolClient } from "./state.js";
 import { matchTotp } from "./totp.js";
 import { setPassword } from "./users.js";
@@ -58,30 +70,42 @@ export async function initiateAuth(input: Record<string, unknown>, ctx: ServiceC
   const flow = check.oneOf("AuthFlow", AUTH_FLOWS, true)!;
   const clientId = check.string("ClientId", { required: true, ...shapes.clientId })!;
   const parameters = check.stringMap("AuthParameters") ?? {};
+  const metadata = check.stringMap("ClientMetadata");
   check.done();
   ctx.log.clientId = clientId;
   const { pool, client } = requireClient(ctx.state, clientId);
   switch (flow) {
     case "USER_SRP_AUTH":
-      return startSrp(ctx, pool, client, parameters);
+      return startSrp(ctx, pool, client, parameters, metadata);
     case "USER_PASSWORD_AUTH":
       if (!flowEnabled(client, "USER_PASSWORD_AUTH")) throw idpErrors.invalidParameter("USER_PASSWORD_AUTH flow not enabled for this client");
-      return passwordAuth(ctx, pool, client, parameters);
+      return passwordAuth(ctx, pool, client, parameters, metadata);
     case "REFRESH_TOKEN_AUTH":
     case "REFRESH_TOKEN":
       return refreshAuth(ctx, pool, client, parameters);
+    case "CUSTOM_AUTH":
+      return startCustomAuth(ctx, pool, client, parameters, metadata);
     case "ADMIN_NO_SRP_AUTH":
     case "ADMIN_USER_PASSWORD_AUTH":
       throw idpErrors.invalidParameter("Initiate Auth method not supported.");
     default:
       throw idpErrors.invalidParameter(
-        `The emulator does not support AuthFlow ${flow} (it supports USER_SRP_AUTH, USER_PASSWORD_AUTH and REFRESH_TOKEN_AUTH).`,
+        `The emulator does not support AuthFlow ${flow} (it supports USER_SRP_AUTH, USER_PASSWORD_AUTH, CUSTOM_AUTH and REFRESH_TOKEN_AUTH).`,
       );
   }
 }
 
-/** USER_SRP_AUTH, step one: answer SRP_A with the user's salt, the server's B and a SECRET_BLOCK. */
-function startSrp(ctx: ServiceContext, pool: UserPool, client: UserPoolClient, parameters: Record<string, string>): unknown {
+/**
+ * USER_SRP_AUTH, step one: answer SRP_A with the user's salt, the server's B and a SECRET_BLOCK.
+ * `validationData` is the call's ClientMetadata, for PreAuthentication.
+ */
+async function startSrp(
+  ctx: ServiceContext,
+  pool: UserPool,
+  client: UserPoolClient,
+  parameters: Record<string, string>,
+  validationData: Record<string, string> | undefined,
+): Promise<unknown> {
   if (!flowEnabled(client, "USER_SRP_AUTH")) throw idpErrors.invalidParameter("USER_SRP_AUTH is not enabled for the client.");
   const username = required(parameters, "USERNAME");
   const srpA = required(parameters, "SRP_A");
@@ -89,32 +113,29 @@ function startSrp(ctx: ServiceContext, pool: UserPool, client: UserPoolClient, p
   const found = findUser(pool, username);
   checkSecretHash(client, parameters["SECRET_HASH"], [username, found?.user.Username]);
   if (!found && !client.preventUserExistenceErrors) throw idpErrors.userNotFound();
-  // For an unknown user (existence errors prevented) Cognito still plays the SRP exchange and only
-  // refuses the answer, so the response does not reveal whether the user exists.
-  const verifier = found?.user.password ?? createVerifier(srpPoolName(pool.Id), username, randomBytes(16).toString("hex"));
-  const { b, B } = serverEphemeral(verifier.verifier);
-  const userId = found?.user.Username ?? username;
-  const secretBlock = openSession(ctx.state, ctx.clock.now(), client.authSessionValidity, {
-    poolId: pool.Id,
-    clientId: client.ClientId,
-    ...(found ? { userKey: found.key } : {}),
-    challenge: "PASSWORD_VERIFIER",
-    srp: { A: srpA, b, B, salt: verifier.salt, verifier: verifier.verifier },
-  });
-  return {
-    ChallengeName: "PASSWORD_VERIFIER",
-    ChallengeParameters: { SALT: verifier.salt, SECRET_BLOCK: secretBlock, SRP_B: B, USERNAME: userId, USER_ID_FOR_SRP: userId },
-  };
+  if (found) await preAuthentication({ ctx, pool, client, ...found }, validationData);
+  return passwordVerifierChallenge(ctx, pool, client, found, username, srpA);
 }
 
-/** USER_PASSWORD_AUTH and ADMIN_USER_PASSWORD_AUTH: the password itself, checked against the verifier. */
-async function passwordAuth(ctx: ServiceContext, pool: UserPool, client: UserPoolClient, parameters: Record<string, string>): Promise<unknown> {
+/**
+ * USER_PASSWORD_AUTH and ADMIN_USER_PASSWORD_AUTH: the password itself, checked against the verifier.
+ * An unknown user is asked of the UserMigration trigger, which may create them with this password.
+ */
+async function passwordAuth(
+  ctx: ServiceContext,
+  pool: UserPool,
+  client: UserPoolClient,
+  parameters: Record<string, string>,
+  validationData: Record<string, string> | undefined,
+): Promise<unknown> {
   const username = required(parameters, "USERNAME");
   const password = required(parameters, "PASSWORD");
-  const found = findUser(pool, username);
+  let found = findUser(pool, username);
   checkSecretHash(client, parameters["SECRET_HASH"], [username, found?.user.Username]);
+  found ??= await migrateUser(ctx, pool, client, username, validationData, password);
   if (!found) throw client.preventUserExistenceErrors ? idpErrors.incorrectPassword() : idpErrors.userNotFound();
   const { user } = found;
+  if (user.enabled) await preAuthentication({ ctx, pool, client, ...found }, validationData);
   checkPassword(user, ctx.clock.now(), () => user.password !== undefined && passwordMatches(srpPoolName(pool.Id), user.Username, password, user.password));
   return afterPassword({ ctx, pool, client, key: found.key, user });
 }
@@ -126,15 +147,18 @@ export async function adminInitiateAuth(input: Record<string, unknown>, ctx: Ser
   const flow = check.oneOf("AuthFlow", AUTH_FLOWS, true)!;
   const clientId = check.string("ClientId", { required: true, ...shapes.clientId })!;
   const parameters = check.stringMap("AuthParameters") ?? {};
+  const metadata = check.stringMap("ClientMetadata");
   check.done();
   const { pool, client } = clientOfPool(ctx, poolId, clientId);
   switch (flow) {
     case "ADMIN_USER_PASSWORD_AUTH":
     case "ADMIN_NO_SRP_AUTH":
       if (!flowEnabled(client, "ADMIN_USER_PASSWORD_AUTH")) throw idpErrors.invalidParameter("Auth flow not enabled for this client");
-      return passwordAuth(ctx, pool, client, parameters);
+      return passwordAuth(ctx, pool, client, parameters, metadata);
     case "USER_SRP_AUTH":
-      return startSrp(ctx, pool, client, parameters);
+      return startSrp(ctx, pool, client, parameters, metadata);
+    case "CUSTOM_AUTH":
+      return startCustomAuth(ctx, pool, client, parameters, metadata);
     case "REFRESH_TOKEN_AUTH":
     case "REFRESH_TOKEN":
       return refreshAuth(ctx, pool, client, parameters);
@@ -165,11 +189,13 @@ export async function respondToAuthChallenge(input: Record<string, unknown>, ctx
   const name = check.oneOf("ChallengeName", CHALLENGES, true)!;
   const sessionId = check.string("Session", shapes.session);
   const responses = check.stringMap("ChallengeResponses") ?? {};
+  const clientMetadata = check.stringMap("ClientMetadata");
   check.done();
   const { pool, client } = requireClient(ctx.state, clientId);
   const now = ctx.clock.now();
 
-  if (name === "PASSWORD_VERIFIER") return passwordVerifier(ctx, pool, client, responses);
+  if (name === "PASSWORD_VERIFIER") return passwordVerifier(ctx, pool, client, responses, clientMetadata);
+  if (name === "CUSTOM_CHALLENGE") return respondToCustomChallenge(ctx, pool, client, sessionId, responses, clientMetadata);
   if (
     name !== "NEW_PASSWORD_REQUIRED" &&
     name !== "SOFTWARE_TOKEN_MFA" &&
@@ -182,7 +208,7 @@ export async function respondToAuthChallenge(input: Record<string, unknown>, ctx
   }
   const username = required(responses, "USERNAME");
   const session = takeSession(ctx.state, sessionId, now, { clientId, challenge: name });
-  const signIn = sessionUser(ctx, pool, client, session);
+  const signIn: SignIn = { ...sessionUser(ctx, pool, client, session), clientMetadata };
   // The session must be answered for the user it was opened for (by any name that finds them).
   if (findUser(pool, username)?.key !== signIn.key) throw idpErrors.invalidSession();
   checkSecretHash(client, responses["SECRET_HASH"], [username, signIn.user.Username]);
@@ -242,8 +268,17 @@ function wrongMfaCode(session: ChallengeSession, error: AwsError): AwsError {
   return error;
 }
 
-/** USER_SRP_AUTH, step two: the client proves it knows the password without sending it. */
-async function passwordVerifier(ctx: ServiceContext, pool: UserPool, client: UserPoolClient, responses: Record<string, string>): Promise<unknown> {
+/**
+ * USER_SRP_AUTH, step two: the client proves it knows the password without sending it. In a
+ * CUSTOM_WITH_SRP sign-in the DefineAuthChallenge trigger then decides what follows.
+ */
+async function passwordVerifier(
+  ctx: ServiceContext,
+  pool: UserPool,
+  client: UserPoolClient,
+  responses: Record<string, string>,
+  clientMetadata: Record<string, string> | undefined,
+): Promise<unknown> {
   const secretBlock = required(responses, "PASSWORD_CLAIM_SECRET_BLOCK");
   const signature = required(responses, "PASSWORD_CLAIM_SIGNATURE");
   const timestamp = required(responses, "TIMESTAMP");
@@ -272,7 +307,9 @@ async function passwordVerifier(ctx: ServiceContext, pool: UserPool, client: Use
       signature,
     }),
   );
-  return afterPassword({ ctx, pool, client, key: session.userKey, user });
+  const signIn: SignIn = { ctx, pool, client, key: session.userKey, user, clientMetadata };
+  if (session.custom) return nextStep(signIn, [...session.custom.history, { challengeName: "PASSWORD_VERIFIER", challengeResult: true }]);
+  return afterPassword(signIn);
 }
 
 async function newPasswordRequired(signIn: SignIn, session: ChallengeSession, responses: Record<string, string>): Promise<unknown> {
@@ -290,5 +327,5 @@ async function newPasswordRequired(signIn: SignIn, session: ChallengeSession, re
   Object.assign(user.attributes, attributes);
   setPassword(pool, user, password, false, ctx.clock.now());
   user.status = "CONFIRMED";
-  return mfaStep(signIn);
+  return mfaStep({ ...signIn, tokenSource: "TokenGeneration_NewPasswordChallenge" });
 }

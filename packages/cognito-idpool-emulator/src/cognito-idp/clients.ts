@@ -171,8 +171,11 @@ function updateClient(client: UserPoolClient, input: Record<string, unknown>, no
   Object.assign(client, settings, { ClientName: name ?? client.ClientName, LastModifiedDate: now / 1000 });
 }
 
-/** Whether the client lets a flow through; legacy (non-ALLOW_) lists always allow SRP and refresh. */
-export function flowEnabled(client: UserPoolClient, flow: "USER_SRP_AUTH" | "USER_PASSWORD_AUTH" | "ADMIN_USER_PASSWORD_AUTH" | "REFRESH_TOKEN_AUTH"): boolean {
+/** Whether the client lets a flow through; legacy (non-ALLOW_) lists always allow custom auth and refresh, and SRP unless CUSTOM_AUTH_FLOW_ONLY. */
+export function flowEnabled(
+  client: UserPoolClient,
+  flow: "USER_SRP_AUTH" | "USER_PASSWORD_AUTH" | "ADMIN_USER_PASSWORD_AUTH" | "REFRESH_TOKEN_AUTH" | "CUSTOM_AUTH",
+): boolean {
   const flows = client.explicitAuthFlows;
   const legacy = flows.length > 0 && flows.every((f) => !f.startsWith("ALLOW_"));
   switch (flow) {
@@ -184,6 +187,8 @@ export function flowEnabled(client: UserPoolClient, flow: "USER_SRP_AUTH" | "USE
       return flows.includes("ALLOW_ADMIN_USER_PASSWORD_AUTH") || flows.includes("ADMIN_NO_SRP_AUTH");
     case "REFRESH_TOKEN_AUTH":
       return flows.includes("ALLOW_REFRESH_TOKEN_AUTH") || legacy;
+    case "CUSTOM_AUTH":
+      return flows.includes("ALLOW_CUSTOM_AUTH") || legacy;
   }
 }
 

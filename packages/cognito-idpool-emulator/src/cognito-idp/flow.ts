@@ -1,11 +1,14 @@
-import { randomUUID } from "node:crypto";
+import { randomBytes, randomUUID } from "node:crypto";
 import type { ServiceContext } from "../service.js";
 import { deliveryTo } from "./attributes.js";
 import { idpErrors } from "./errors.js";
 import { newCode } from "./ids.js";
 import { openSession } from "./sessions.js";
-import type { MfaMethod, PoolUser, UserPool, UserPoolClient } from "./state.js";
+import { createVerifier, serverEphemeral, srpPoolName } from "./srp.js";
+import type { CustomAuthState, MfaMethod, PoolUser, UserPool, UserPoolClient } from "./state.js";
+import { preTokenGeneration, type TokenSource } from "./pre-token.js";
 import { newRefreshToken, signTokens } from "./tokens.js";
+import { eventAttributes, invokeTrigger } from "./triggers.js";
 
 /** Consecutive wrong passwords before the user is locked out, as Cognito documents. */
 const PASSWORD_ATTEMPTS = 5;
@@ -19,6 +22,25 @@ export interface SignIn {
   client: UserPoolClient;
   key: string;
   user: PoolUser;
+  /** The ClientMetadata of a RespondToAuthChallenge call, handed to the triggers it runs as `clientMetadata`. */
+  clientMetadata?: Record<string, string> | undefined;
+  /** What the PreTokenGeneration trigger is told; a sign-in by default. */
+  tokenSource?: TokenSource;
+}
+
+/**
+ * The PreAuthentication trigger, run once the user is known and before the password is checked; a
+ * trigger that throws refuses the sign-in. InitiateAuth's ClientMetadata reaches it as
+ * `validationData`, as AWS documents (and not the later triggers of the sign-in).
+ */
+export async function preAuthentication(signIn: SignIn, validationData: Record<string, string> | undefined): Promise<void> {
+  const { ctx, pool, client, user } = signIn;
+  await invokeTrigger(ctx, pool, "PreAuthentication", {
+    triggerSource: "PreAuthentication_Authentication",
+    userName: user.Username,
+    clientId: client.ClientId,
+    request: { userAttributes: eventAttributes(user), userNotFound: false, validationData: validationData ?? null },
+  });
 }
 
 /**
@@ -120,9 +142,19 @@ function challenge(
   return { ChallengeName: name, Session: session, ChallengeParameters: { ...parameters, USER_ID_FOR_SRP: user.Username } };
 }
 
-/** Starts a sign-in session (a token family) and returns its tokens with a new refresh token. */
+/**
+ * Starts a sign-in session (a token family) and returns its tokens with a new refresh token, after
+ * the PostAuthentication trigger and with the PreTokenGeneration trigger's claims.
+ */
 export async function issueTokens(signIn: SignIn): Promise<Record<string, unknown>> {
-  const { ctx, pool, client, key, user } = signIn;
+  const { ctx, pool, client, key, user, clientMetadata } = signIn;
+  await invokeTrigger(ctx, pool, "PostAuthentication", {
+    triggerSource: "PostAuthentication_Authentication",
+    userName: user.Username,
+    clientId: client.ClientId,
+    request: { userAttributes: eventAttributes(user), newDeviceUsed: false, clientMetadata: clientMetadata ?? {} },
+  });
+  const override = await preTokenGeneration(ctx, pool, client.ClientId, user, signIn.tokenSource ?? "TokenGeneration_Authentication", clientMetadata);
   const now = ctx.clock.now();
   // A family is kept a day past its refresh token, the longest an access token can outlive it.
   for (const [jti, family] of Object.entries(pool.families)) if (family.refreshExpiresAt + 86_400_000 < now) delete pool.families[jti];
@@ -138,6 +170,40 @@ export async function issueTokens(signIn: SignIn): Promise<Record<string, unknow
     authTime,
     revoked: false,
   };
-  const tokens = await signTokens(pool, client, user, { originJti, authTime }, authTime);
+  const tokens = await signTokens(pool, client, user, { originJti, authTime }, authTime, override);
   return { ChallengeParameters: {}, AuthenticationResult: { ...tokens, RefreshToken: token } };
+}
+
+/**
+ * The PASSWORD_VERIFIER challenge answering an SRP_A: the user's salt, the server's B and a
+ * SECRET_BLOCK (which names the session here). `custom` carries a CUSTOM_WITH_SRP sign-in through it.
+ */
+export function passwordVerifierChallenge(
+  ctx: ServiceContext,
+  pool: UserPool,
+  client: UserPoolClient,
+  found: { key: string; user: PoolUser } | undefined,
+  username: string,
+  srpA: string,
+  custom?: CustomAuthState,
+): Record<string, unknown> {
+  // For an unknown user (existence errors prevented) Cognito still plays the SRP exchange and only
+  // refuses the answer, so the response does not reveal whether the user exists.
+  const verifier = found?.user.password ?? createVerifier(srpPoolName(pool.Id), username, randomBytes(16).toString("hex"));
+  const { b, B } = serverEphemeral(verifier.verifier);
+  const userId = found?.user.Username ?? username;
+  const secretBlock = openSession(ctx.state, ctx.clock.now(), client.authSessionValidity, {
+    poolId: pool.Id,
+    clientId: client.ClientId,
+    ...(found ? { userKey: found.key } : {}),
+    challenge: "PASSWORD_VERIFIER",
+    srp: { A: srpA, b, B, salt: verifier.salt, verifier: verifier.verifier },
+    ...(custom ? { custom } : {}),
+  });
+  return {
+    ChallengeName: "PASSWORD_VERIFIER",
+    // A custom sign-in goes on after the password with a Session, so it gets one here too.
+    ...(custom ? { Session: secretBlock } : {}),
+    ChallengeParameters: { SALT: verifier.salt, SECRET_BLOCK: secretBlock, SRP_B: B, USERNAME: userId, USER_ID_FOR_SRP: userId },
+  };
 }

@@ -26,6 +26,7 @@ import {
   describeUserPoolOperation,
   getUserPoolMfaConfigOperation,
   setUserPoolMfaConfigOperation,
+  updateUserPoolOperation,
 } from "./pools.js";
 import { getTokensFromRefreshToken } from "./refresh.js";
 import { deleteUser, deleteUserAttributes, getUserAttributeVerificationCode, updateUserAttributes, verifyUserAttribute } from "./self-service.js";
@@ -49,6 +50,7 @@ export const cognitoIdpService: JsonService = {
   operations: {
     CreateUserPool: signed(createUserPoolOperation),
     DescribeUserPool: signed(describeUserPoolOperation),
+    UpdateUserPool: signed(updateUserPoolOperation),
     DeleteUserPool: signed(deleteUserPoolOperation),
     SetUserPoolMfaConfig: signed(setUserPoolMfaConfigOperation),
     GetUserPoolMfaConfig: signed(getUserPoolMfaConfigOperation),

@@ -8,8 +8,9 @@ import { requirePool } from "./lookup.js";
 import { DEFAULT_PASSWORD_POLICY } from "./password-policy.js";
 import type { MfaConfiguration, PasswordPolicy, SchemaAttribute, UserPool, VerifiedAttribute } from "./state.js";
 import { newSigningKey } from "./tokens.js";
+import { checkLambdaConfig } from "./triggers.js";
 
-/** CreateUserPool members DescribeUserPool hands back as given; the emulator does not act on them. */
+/** CreateUserPool members DescribeUserPool hands back as given; of these the emulator acts on LambdaConfig only (triggers.ts). */
 const ECHOED = [
   "UserPoolTags",
   "EmailConfiguration",
@@ -41,6 +42,7 @@ export async function createUserPool(state: EmulatorState, input: Record<string,
   const adminCreateUserConfig = check.object("AdminCreateUserConfig");
   const updateSettings = check.object("UserAttributeUpdateSettings");
   check.done();
+  checkLambdaConfig(input["LambdaConfig"]);
   const verifyBeforeUpdate = readUpdateSettings(updateSettings, autoVerified);
 
   const passwordPolicy = readPasswordPolicy(policies?.["PasswordPolicy"]);
@@ -225,6 +227,44 @@ export function deleteUserPoolOperation(input: Record<string, unknown>, ctx: Ser
   requirePool(ctx.state, poolId);
   delete ctx.state.cognitoIdp.pools[poolId];
   for (const [session, open] of Object.entries(ctx.state.cognitoIdp.sessions)) if (open.poolId === poolId) delete ctx.state.cognitoIdp.sessions[session];
+  return {};
+}
+
+/**
+ * UpdateUserPool: every updatable member not given goes back to its default, as AWS documents. The
+ * schema, username and alias attributes, case sensitivity, keys, clients, users and groups stay; so
+ * do TOTP and email MFA switched on by SetUserPoolMfaConfig (UpdateUserPool cannot name them).
+ */
+export function updateUserPoolOperation(input: Record<string, unknown>, ctx: ServiceContext): unknown {
+  const check = new InputCheck(input);
+  const poolId = check.string("UserPoolId", { required: true, ...shapes.userPoolId })!;
+  const name = check.string("PoolName", shapes.name);
+  const mfaConfiguration = check.oneOf("MfaConfiguration", MFA_VALUES) ?? "OFF";
+  const autoVerified = check.stringList("AutoVerifiedAttributes", ["phone_number", "email"]) ?? [];
+  check.oneOf("DeletionProtection", ["ACTIVE", "INACTIVE"]);
+  const policies = check.object("Policies");
+  const adminCreateUserConfig = check.object("AdminCreateUserConfig");
+  const updateSettings = check.object("UserAttributeUpdateSettings");
+  check.done();
+  const pool = requirePool(ctx.state, poolId);
+  checkLambdaConfig(input["LambdaConfig"]);
+  const verifyBeforeUpdate = readUpdateSettings(updateSettings, autoVerified);
+  const passwordPolicy = readPasswordPolicy(policies?.["PasswordPolicy"]);
+  const smsConfigured = input["SmsConfiguration"] !== undefined;
+  if (mfaConfiguration !== "OFF" && !smsConfigured && !pool.mfa.softwareToken && !pool.mfa.email) {
+    throw idpErrors.invalidParameter("SMS configuration and Auto verification for phone_number are required when MFA is required/optional");
+  }
+  if (name !== undefined) pool.Name = name;
+  pool.passwordPolicy = passwordPolicy;
+  pool.mfa = { ...pool.mfa, configuration: mfaConfiguration, sms: mfaConfiguration !== "OFF" && smsConfigured };
+  pool.autoVerifiedAttributes = autoVerified;
+  pool.allowAdminCreateUserOnly = adminCreateUserConfig?.["AllowAdminCreateUserOnly"] === true;
+  pool.verifyBeforeUpdate = verifyBeforeUpdate;
+  for (const key of ECHOED) {
+    if (input[key] !== undefined) pool.extra[key] = input[key];
+    else delete pool.extra[key];
+  }
+  pool.LastModifiedDate = ctx.clock.now() / 1000;
   return {};
 }
 

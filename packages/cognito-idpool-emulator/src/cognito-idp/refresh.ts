@@ -5,6 +5,7 @@ import { idpErrors, InputCheck, shapes } from "./errors.js";
 import { requireClient } from "./lookup.js";
 import { checkClientSecret, checkSecretHash } from "./secret-hash.js";
 import type { PoolUser, UserPool, UserPoolClient } from "./state.js";
+import { preTokenGeneration } from "./pre-token.js";
 import { findRefreshFamily, rotateRefreshToken, signTokens, type FoundRefreshToken, type IssuedTokens } from "./tokens.js";
 
 /**
@@ -13,14 +14,25 @@ import { findRefreshFamily, rotateRefreshToken, signTokens, type FoundRefreshTok
  */
 
 /** REFRESH_TOKEN_AUTH: new ID and access tokens from the same sign-in session; never a new refresh token. */
-export async function refreshAuth(ctx: ServiceContext, pool: UserPool, client: UserPoolClient, parameters: Record<string, string>): Promise<unknown> {
+export async function refreshAuth(
+  ctx: ServiceContext,
+  pool: UserPool,
+  client: UserPoolClient,
+  parameters: Record<string, string>,
+  clientMetadata?: Record<string, string>,
+): Promise<unknown> {
   if (!flowEnabled(client, "REFRESH_TOKEN_AUTH")) throw idpErrors.invalidParameter("REFRESH_TOKEN_AUTH flow not enabled for this client");
   // AWS: rotation "must be completed with GetTokensFromRefreshToken".
   if (rotatesRefreshTokens(client)) throw idpErrors.refreshTokenAuthWithRotation();
   const token = parameters["REFRESH_TOKEN"];
   if (token === undefined || token === "") throw idpErrors.missingParameter("REFRESH_TOKEN");
-  const { tokens } = await renew(ctx, pool, client, token, (user, found) =>
-    checkSecretHash(client, parameters["SECRET_HASH"], [user?.Username, found.family.sub, parameters["USERNAME"]]),
+  const { tokens } = await renew(
+    ctx,
+    pool,
+    client,
+    token,
+    (user, found) => checkSecretHash(client, parameters["SECRET_HASH"], [user?.Username, found.family.sub, parameters["USERNAME"]]),
+    clientMetadata,
   );
   return { ChallengeParameters: {}, AuthenticationResult: tokens };
 }
@@ -36,13 +48,13 @@ export async function getTokensFromRefreshToken(input: Record<string, unknown>, 
   const secret = check.string("ClientSecret", { min: 1, max: 64, pattern: "[\\w+]+" });
   // Device tracking is not emulated: a device key is checked for shape and otherwise ignored.
   check.string("DeviceKey", { min: 1, max: 55, pattern: "[\\w-]+_[0-9a-f-]+" });
-  check.stringMap("ClientMetadata");
+  const clientMetadata = check.stringMap("ClientMetadata");
   check.done();
   ctx.log.clientId = clientId;
   const { pool, client } = requireClient(ctx.state, clientId);
   if (!flowEnabled(client, "REFRESH_TOKEN_AUTH")) throw idpErrors.invalidParameter("REFRESH_TOKEN_AUTH flow not enabled for this client");
   checkClientSecret(client, secret);
-  const { tokens, found } = await renew(ctx, pool, client, token, () => {});
+  const { tokens, found } = await renew(ctx, pool, client, token, () => {}, clientMetadata);
   if (!rotatesRefreshTokens(client)) return { AuthenticationResult: tokens };
   return { AuthenticationResult: { ...tokens, RefreshToken: rotateRefreshToken(found, ctx.clock.now()) } };
 }
@@ -57,6 +69,7 @@ async function renew(
   client: UserPoolClient,
   token: string,
   checkSecret: (user: PoolUser | undefined, found: FoundRefreshToken) => void,
+  clientMetadata: Record<string, string> | undefined,
 ): Promise<{ tokens: IssuedTokens; found: FoundRefreshToken }> {
   const found = findRefreshFamily(pool, token);
   if (!found || found.family.clientId !== client.ClientId) throw idpErrors.invalidRefreshToken();
@@ -68,7 +81,8 @@ async function renew(
   if (now > family.refreshExpiresAt) throw idpErrors.refreshTokenExpired();
   if (found.rotatedAt !== undefined && !withinGrace(client, found.rotatedAt, now)) throw idpErrors.refreshTokenReused();
   if (!user.enabled) throw idpErrors.userDisabled();
-  const tokens = await signTokens(pool, client, user, { originJti, authTime: family.authTime }, ctx.clock.nowSeconds());
+  const override = await preTokenGeneration(ctx, pool, client.ClientId, user, "TokenGeneration_RefreshTokens", clientMetadata);
+  const tokens = await signTokens(pool, client, user, { originJti, authTime: family.authTime }, ctx.clock.nowSeconds(), override);
   return { tokens, found };
 }
 

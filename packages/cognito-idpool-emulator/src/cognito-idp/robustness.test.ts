@@ -16,8 +16,22 @@ let pool: TestPool;
 let accessToken: string;
 let refreshToken: string;
 beforeAll(async () => {
-  emulator = await startTestEmulator();
-  pool = await createPool(emulator, { AutoVerifiedAttributes: ["email"] });
+  // Custom-auth and token triggers for every pool, so fuzzed CUSTOM_AUTH and CUSTOM_CHALLENGE calls reach them.
+  emulator = await startTestEmulator({
+    triggers: {
+      "*": {
+        DefineAuthChallenge: (event) => ({ ...event, response: { challengeName: "CUSTOM_CHALLENGE", issueTokens: event.request["session"].length > 1 } }),
+        CreateAuthChallenge: (event) => ({ ...event, response: { publicChallengeParameters: { q: "?" }, privateChallengeParameters: { a: "1" } } }),
+        VerifyAuthChallengeResponse: (event) => ({ ...event, response: { answerCorrect: event.request["challengeAnswer"] === "1" } }),
+        PreTokenGeneration: (event) => ({ ...event, response: { claimsOverrideDetails: { claimsToAddOrOverride: { fuzzed: "yes" } } } }),
+      },
+    },
+  });
+  pool = await createPool(
+    emulator,
+    { AutoVerifiedAttributes: ["email"] },
+    { ExplicitAuthFlows: ["ALLOW_USER_SRP_AUTH", "ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH", "ALLOW_CUSTOM_AUTH"] },
+  );
   await createUser(emulator, pool.poolId, "fuzz", { email: "fuzz@example.com", email_verified: "true" });
   const { session } = await signedIn(pool.jsPool, "fuzz");
   accessToken = session.getAccessToken().getJwtToken();
@@ -85,6 +99,8 @@ const MEMBERS = [
   "Code",
   "DeviceKey",
   "ClientMetadata",
+  "LambdaConfig",
+  "ValidationData",
 ];
 
 function value(random: () => number, depth = 0): unknown {
@@ -114,15 +130,30 @@ function value(random: () => number, depth = 0): unknown {
         "EMAIL_OTP",
         "MFA_SETUP",
         "SELECT_MFA_TYPE",
-      ][Math.floor(random() * 10)],
+        "CUSTOM_AUTH",
+        "CUSTOM_CHALLENGE",
+      ][Math.floor(random() * 12)],
     () =>
       depth > 2
         ? {}
         : Object.fromEntries(
             Array.from({ length: Math.floor(random() * 4) }, () => [
-              ["USERNAME", "PASSWORD", "SRP_A", "REFRESH_TOKEN", "SECRET_HASH", "Name", "Value", "Enabled", "PasswordPolicy", "MinimumLength", "IdToken"][
-                Math.floor(random() * 11)
-              ]!,
+              [
+                "USERNAME",
+                "PASSWORD",
+                "SRP_A",
+                "REFRESH_TOKEN",
+                "SECRET_HASH",
+                "Name",
+                "Value",
+                "Enabled",
+                "PasswordPolicy",
+                "MinimumLength",
+                "IdToken",
+                "ANSWER",
+                "CHALLENGE_NAME",
+                "PreSignUp",
+              ][Math.floor(random() * 14)]!,
               value(random, depth + 1),
             ]),
           ),
@@ -142,6 +173,7 @@ function context(): ServiceContext {
     requestId: "fuzz",
     region: "eu-west-1",
     log: {},
+    triggers: core.triggers,
   };
 }
 
@@ -156,8 +188,14 @@ function bases(): Record<string, Record<string, unknown>> {
       Schema: [{ Name: "team", AttributeDataType: "String" }],
       AutoVerifiedAttributes: ["email"],
       UserAttributeUpdateSettings: { AttributesRequireVerificationBeforeUpdate: ["email"] },
+      LambdaConfig: { PreTokenGeneration: "arn:aws:lambda:eu-west-1:000000000000:function:tokens" },
     },
     DescribeUserPool: { UserPoolId: pool.poolId },
+    UpdateUserPool: {
+      UserPoolId: pool.poolId,
+      AutoVerifiedAttributes: ["email"],
+      LambdaConfig: { PreTokenGeneration: "arn:aws:lambda:eu-west-1:000000000000:function:tokens" },
+    },
     SetUserPoolMfaConfig: { UserPoolId: pool.poolId, MfaConfiguration: "OPTIONAL", SoftwareTokenMfaConfiguration: { Enabled: true } },
     GetUserPoolMfaConfig: { UserPoolId: pool.poolId },
     CreateUserPoolClient: { UserPoolId: pool.poolId, ClientName: "c", IdTokenValidity: 5, TokenValidityUnits: { IdToken: "seconds" } },

@@ -2,9 +2,11 @@ import type { ServiceContext } from "../service.js";
 import { checkAttributes, confirmationChannel, deliveryTo, recoveryChannel, type CodeDeliveryDetails } from "./attributes.js";
 import { idpErrors, InputCheck, shapes } from "./errors.js";
 import { findUser, requireClient, requirePool, requireUser } from "./lookup.js";
+import { migrateUser } from "./migration.js";
 import { enforcePasswordPolicy } from "./password-policy.js";
 import { checkSecretHash } from "./secret-hash.js";
-import type { PoolUser, UserPoolClient } from "./state.js";
+import type { PoolUser, UserPool, UserPoolClient } from "./state.js";
+import { eventAttributes, flag, invokeTrigger } from "./triggers.js";
 import { addUser, consumeCode, sendCode, setPassword } from "./users.js";
 
 /** Self-service account operations: SignUp, confirmation and password recovery (unsigned, by client id). */
@@ -14,12 +16,31 @@ function clientCall(input: Record<string, unknown>, ctx: ServiceContext, extra: 
   const clientId = check.string("ClientId", { required: true, ...shapes.clientId })!;
   const username = check.string("Username", { required: true, ...shapes.username })!;
   const secretHash = check.string("SecretHash", shapes.secretHash);
+  // Every one of these operations takes ClientMetadata for the triggers it runs.
+  const clientMetadata = check.stringMap("ClientMetadata");
   extra(check);
   check.done();
   const { pool, client } = requireClient(ctx.state, clientId);
   const found = findUser(pool, username);
   checkSecretHash(client, secretHash, [username, found?.user.Username]);
-  return { pool, client, username, found };
+  return { pool, client, username, found, clientMetadata };
+}
+
+/** The PostConfirmation trigger, after a sign-up confirmation or a password reset; the user stays confirmed if it fails. */
+async function postConfirmation(
+  ctx: ServiceContext,
+  pool: UserPool,
+  user: PoolUser,
+  source: "PostConfirmation_ConfirmSignUp" | "PostConfirmation_ConfirmForgotPassword",
+  clientId: string | undefined,
+  clientMetadata: Record<string, string> | undefined,
+): Promise<void> {
+  await invokeTrigger(ctx, pool, "PostConfirmation", {
+    triggerSource: source,
+    userName: user.Username,
+    clientId,
+    request: { userAttributes: eventAttributes(user), clientMetadata: clientMetadata ?? {} },
+  });
 }
 
 /**
@@ -36,19 +57,40 @@ function simulatedDelivery(username: string): { CodeDeliveryDetails: CodeDeliver
   return { CodeDeliveryDetails: username.includes("@") ? deliveryTo("email", username) : deliveryTo("email", `${username}@example.com`) };
 }
 
-export function signUp(input: Record<string, unknown>, ctx: ServiceContext): unknown {
+/**
+ * SignUp. The PreSignUp trigger may refuse the user, or confirm them (`autoConfirmUser`: no code is
+ * sent) and mark their email or phone number verified (`autoVerifyEmail`, `autoVerifyPhone`).
+ */
+export async function signUp(input: Record<string, unknown>, ctx: ServiceContext): Promise<unknown> {
   let password = "";
   let attributes: { Name: string; Value: string }[] = [];
-  const { pool, username } = clientCall(input, ctx, (check) => {
+  let validationData: { Name: string; Value: string }[] | undefined;
+  const { pool, client, username, clientMetadata } = clientCall(input, ctx, (check) => {
     password = check.string("Password", { required: true, ...shapes.password }) ?? "";
     attributes = check.attributes("UserAttributes") ?? [];
+    validationData = check.attributes("ValidationData");
   });
   if (pool.allowAdminCreateUserOnly) throw idpErrors.notAuthorized("SignUp is not permitted for this user pool");
   const checked = checkAttributes(pool, attributes, "create", true);
   enforcePasswordPolicy(pool.passwordPolicy, password, "SignUp");
+  const answer = await invokeTrigger(ctx, pool, "PreSignUp", {
+    triggerSource: "PreSignUp_SignUp",
+    userName: username,
+    clientId: client.ClientId,
+    request: {
+      userAttributes: checked,
+      validationData: validationData ? Object.fromEntries(validationData.map((a) => [a.Name, a.Value])) : null,
+      clientMetadata: clientMetadata ?? {},
+    },
+    response: { autoConfirmUser: false, autoVerifyEmail: false, autoVerifyPhone: false },
+  });
+  const autoConfirm = answer ? flag(answer, "autoConfirmUser") : false;
   const now = ctx.clock.now();
-  const { user } = addUser(pool, username, checked, "UNCONFIRMED", now, "User already exists");
+  const { user } = addUser(pool, username, checked, autoConfirm ? "CONFIRMED" : "UNCONFIRMED", now, "User already exists");
+  if (answer && flag(answer, "autoVerifyEmail") && user.attributes["email"] !== undefined) user.attributes["email_verified"] = "true";
+  if (answer && flag(answer, "autoVerifyPhone") && user.attributes["phone_number"] !== undefined) user.attributes["phone_number_verified"] = "true";
   setPassword(pool, user, password, false, now);
+  if (autoConfirm) return { UserConfirmed: true, UserSub: user.sub };
   const delivery = confirmationChannel(pool, user);
   if (delivery) sendCode(user, "confirmation", now);
   return { UserConfirmed: false, UserSub: user.sub, ...(delivery ? { CodeDeliveryDetails: delivery } : {}) };
@@ -66,9 +108,9 @@ function notUnconfirmed(user: PoolUser) {
   return idpErrors.notAuthorized(`User cannot be confirmed. Current status is ${user.status}`);
 }
 
-export function confirmSignUp(input: Record<string, unknown>, ctx: ServiceContext): unknown {
+export async function confirmSignUp(input: Record<string, unknown>, ctx: ServiceContext): Promise<unknown> {
   let code = "";
-  const { pool, client, found } = clientCall(input, ctx, (check) => {
+  const { pool, client, found, clientMetadata } = clientCall(input, ctx, (check) => {
     code = check.string("ConfirmationCode", { required: true, ...shapes.code }) ?? "";
     check.boolean("ForceAliasCreation");
   });
@@ -81,20 +123,24 @@ export function confirmSignUp(input: Record<string, unknown>, ctx: ServiceContex
   const now = ctx.clock.now();
   consumeCode(user, "confirmation", code, now);
   confirm(pool, user, now);
+  await postConfirmation(ctx, pool, user, "PostConfirmation_ConfirmSignUp", client.ClientId, clientMetadata);
   return {};
 }
 
-export function adminConfirmSignUp(input: Record<string, unknown>, ctx: ServiceContext): unknown {
+export async function adminConfirmSignUp(input: Record<string, unknown>, ctx: ServiceContext): Promise<unknown> {
   const check = new InputCheck(input);
   const poolId = check.string("UserPoolId", { required: true, ...shapes.userPoolId })!;
   const username = check.string("Username", { required: true, ...shapes.username })!;
+  const clientMetadata = check.stringMap("ClientMetadata");
   check.done();
-  const { user } = requireUser(requirePool(ctx.state, poolId), username);
+  const pool = requirePool(ctx.state, poolId);
+  const { user } = requireUser(pool, username);
   if (user.status !== "UNCONFIRMED") throw notUnconfirmed(user);
   // Unlike ConfirmSignUp this verifies no attribute: the admin never saw a code.
   user.status = "CONFIRMED";
   user.modified = ctx.clock.now();
   delete user.codes.confirmation;
+  await postConfirmation(ctx, pool, user, "PostConfirmation_ConfirmSignUp", undefined, clientMetadata);
   return {};
 }
 
@@ -109,8 +155,10 @@ export function resendConfirmationCode(input: Record<string, unknown>, ctx: Serv
   return { CodeDeliveryDetails: delivery };
 }
 
-export function forgotPassword(input: Record<string, unknown>, ctx: ServiceContext): unknown {
-  const { pool, client, username, found } = clientCall(input, ctx);
+/** ForgotPassword; an unknown user is asked of the UserMigration trigger first. */
+export async function forgotPassword(input: Record<string, unknown>, ctx: ServiceContext): Promise<unknown> {
+  const { pool, client, username, found: existing, clientMetadata } = clientCall(input, ctx);
+  const found = existing ?? (await migrateUser(ctx, pool, client, username, clientMetadata));
   if (!found) return unknownUser(client, () => simulatedDelivery(username));
   const { user } = found;
   if (!user.enabled) throw idpErrors.userDisabled();
@@ -121,10 +169,10 @@ export function forgotPassword(input: Record<string, unknown>, ctx: ServiceConte
   return { CodeDeliveryDetails: delivery };
 }
 
-export function confirmForgotPassword(input: Record<string, unknown>, ctx: ServiceContext): unknown {
+export async function confirmForgotPassword(input: Record<string, unknown>, ctx: ServiceContext): Promise<unknown> {
   let code = "";
   let password = "";
-  const { pool, client, found } = clientCall(input, ctx, (check) => {
+  const { pool, client, found, clientMetadata } = clientCall(input, ctx, (check) => {
     code = check.string("ConfirmationCode", { required: true, ...shapes.code }) ?? "";
     password = check.string("Password", { required: true, ...shapes.password }) ?? "";
   });
@@ -139,5 +187,6 @@ export function confirmForgotPassword(input: Record<string, unknown>, ctx: Servi
   consumeCode(user, "reset", code, now);
   setPassword(pool, user, password, false, now);
   if (user.status === "RESET_REQUIRED") user.status = "CONFIRMED";
+  await postConfirmation(ctx, pool, user, "PostConfirmation_ConfirmForgotPassword", client.ClientId, clientMetadata);
   return {};
 }

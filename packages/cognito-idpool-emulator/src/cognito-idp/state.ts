@@ -175,7 +175,22 @@ export interface TokenFamily {
   revoked: boolean;
 }
 
-export type ChallengeName = "PASSWORD_VERIFIER" | "NEW_PASSWORD_REQUIRED" | MfaMethod | "SELECT_MFA_TYPE" | "MFA_SETUP";
+export type ChallengeName = "PASSWORD_VERIFIER" | "NEW_PASSWORD_REQUIRED" | MfaMethod | "SELECT_MFA_TYPE" | "MFA_SETUP" | "CUSTOM_CHALLENGE";
+
+/** One step of a custom authentication, as the Define/Create/Verify triggers see it in `request.session`. */
+export interface CustomAuthStep {
+  challengeName: string;
+  challengeResult: boolean;
+  challengeMetadata?: string;
+}
+
+/** A CUSTOM_AUTH sign-in in progress, carried from one challenge session to the next. */
+export interface CustomAuthState {
+  history: CustomAuthStep[];
+  /** The CreateAuthChallenge answer of the challenge now open; never sent to the client. */
+  privateChallengeParameters?: Record<string, string>;
+  challengeMetadata?: string;
+}
 
 export interface ChallengeSession {
   poolId: string;
@@ -191,4 +206,6 @@ export interface ChallengeSession {
   code?: string;
   /** MFA_SETUP: the next step of the flow AssociateSoftwareToken/VerifySoftwareToken moved to. */
   setup?: "associated" | "verified";
+  /** CUSTOM_AUTH (and the SRP step of CUSTOM_WITH_SRP): the custom sign-in this session belongs to. */
+  custom?: CustomAuthState;
 }

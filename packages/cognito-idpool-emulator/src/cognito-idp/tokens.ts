@@ -79,7 +79,7 @@ function attributeClaims(user: PoolUser): Record<string, unknown> {
 }
 
 /** Group claims: names by precedence (lowest first), and the roles for identity-pool Token role mapping. */
-function groupClaims(pool: UserPool, user: PoolUser): { groups?: string[]; roles?: string[]; preferredRole?: string } {
+export function groupClaims(pool: UserPool, user: PoolUser): { groups?: string[]; roles?: string[]; preferredRole?: string } {
   const groups = user.groups
     .map((name) => pool.groups[name])
     .filter((g) => g !== undefined)
@@ -109,16 +109,63 @@ export interface IssuedTokens {
   TokenType: "Bearer";
 }
 
-/** Signs a fresh ID and access token for a sign-in session (`originJti`). */
+/** What a PreTokenGeneration trigger (V1) changes: ID-token claims, and the group claims of both tokens. */
+export interface ClaimsOverride {
+  add: Record<string, string>;
+  suppress: string[];
+  groups?: { groups?: string[]; roles?: string[]; preferredRole?: string | null };
+}
+
+/**
+ * Claims a PreTokenGeneration trigger may not add, change or suppress (Cognito's list); the group
+ * claims change only through groupOverrideDetails. The emulator keeps them as minted.
+ */
+const PROTECTED_CLAIMS = new Set([
+  "acr",
+  "amr",
+  "at_hash",
+  "aud",
+  "auth_time",
+  "azp",
+  "cognito:username",
+  "exp",
+  "iat",
+  "identities",
+  "iss",
+  "jti",
+  "nbf",
+  "nonce",
+  "origin_jti",
+  "sub",
+  "token_use",
+  "event_id",
+  "cognito:groups",
+  "cognito:roles",
+  "cognito:preferred_role",
+]);
+
+function overriddenGroups(pool: UserPool, user: PoolUser, override: ClaimsOverride | undefined): ReturnType<typeof groupClaims> {
+  const minted = groupClaims(pool, user);
+  const given = override?.groups;
+  if (!given) return minted;
+  const pick = (value: string[] | undefined, fallback: string[] | undefined) => (value === undefined ? fallback : value.length ? value : undefined);
+  const groups = pick(given.groups, minted.groups);
+  const roles = pick(given.roles, minted.roles);
+  const preferredRole = given.preferredRole === undefined ? minted.preferredRole : (given.preferredRole ?? undefined);
+  return { ...(groups ? { groups } : {}), ...(roles ? { roles } : {}), ...(preferredRole ? { preferredRole } : {}) };
+}
+
+/** Signs a fresh ID and access token for a sign-in session (`originJti`), with a PreTokenGeneration trigger's changes. */
 export async function signTokens(
   pool: UserPool,
   client: UserPoolClient,
   user: PoolUser,
   family: { originJti: string; authTime: number },
   nowSeconds: number,
+  override?: ClaimsOverride,
 ): Promise<IssuedTokens> {
   const iss = issuerOf(pool.Id);
-  const groups = groupClaims(pool, user);
+  const groups = overriddenGroups(pool, user, override);
   const eventId = randomUUID();
   const origin = client.enableTokenRevocation ? { origin_jti: family.originJti } : {};
   const id: JWTPayload = {
@@ -138,6 +185,8 @@ export async function signTokens(
     iat: nowSeconds,
     jti: randomUUID(),
   };
+  for (const [name, value] of Object.entries(override?.add ?? {})) if (!PROTECTED_CLAIMS.has(name)) id[name] = value;
+  for (const name of override?.suppress ?? []) if (!PROTECTED_CLAIMS.has(name)) delete id[name];
   const access: JWTPayload = {
     sub: user.sub,
     ...(groups.groups ? { "cognito:groups": groups.groups } : {}),

@@ -74,6 +74,43 @@ export interface CredentialLifetime {
   lifetimeSeconds: number;
 }
 
+/** A social provider the emulator stands in for: its name or its `Logins` key. */
+export type SocialProviderName =
+  | "google"
+  | "apple"
+  | "facebook"
+  | "amazon"
+  | "twitter"
+  | "accounts.google.com"
+  | "appleid.apple.com"
+  | "graph.facebook.com"
+  | "www.amazon.com"
+  | "api.twitter.com";
+
+/** What {@link ControlClient.mintSocialToken} asks for. */
+export interface SocialTokenRequest {
+  /** The app the token is issued to: the value the identity pool lists for the provider in SupportedLoginProviders (Twitter: `consumerKey;consumerSecret`). */
+  audience: string;
+  /** The provider's user id; default a new user. The same `sub` always resolves to the same identity. */
+  sub?: string;
+  /** Put in Google and Apple ID tokens as `email` (with `email_verified: true`). */
+  email?: string;
+  /** Put in Google ID tokens as `name`. */
+  name?: string;
+  /** Lifetime; default 3600 (Twitter: never expires). Negative for a token that has already expired. */
+  expiresInSeconds?: number;
+}
+
+/** A token a social provider stand-in issued. */
+export interface SocialToken {
+  /** What goes in `Logins` under the provider's key: an ID token (Google, Apple), an access token (Facebook, Amazon) or `token;secret` (Twitter). */
+  token: string;
+  /** The user id it names. */
+  sub: string;
+  /** Epoch seconds; absent when the token does not expire. */
+  expiresAt?: number;
+}
+
 /** The typed calls of the control API. Every call rejects with {@link ControlApiError} on a non-2xx answer. */
 export interface ControlClient {
   /** The base URL it talks to, e.g. `http://127.0.0.1:4566`. */
@@ -100,6 +137,11 @@ export interface ControlClient {
   lastCode(userPoolId: string, username: string): Promise<SentCode>;
   /** `POST /_emulator/seed`: applies a seed document (the `--seed` format); resolves to the ids it created. */
   seed(seed: Seed): Promise<SeedResult>;
+  /**
+   * `POST /_emulator/social/<provider>/token`: a token of the social provider stand-in, as the provider
+   * would issue it after a sign-in, accepted by identity pools that list the provider with `audience`.
+   */
+  mintSocialToken(provider: SocialProviderName, request: SocialTokenRequest): Promise<SocialToken>;
   /**
    * Any control route, for what the typed calls do not cover (malformed bodies in tests, say).
    * `path` is relative to `/_emulator/`. Resolves to the parsed JSON answer.
@@ -190,6 +232,7 @@ export function createControlClient(baseUrl: string, options: ControlClientOptio
     },
     lastCode: (userPoolId, username) => request("lastCode", "GET", `codes/${encodeURIComponent(userPoolId)}/${encodeURIComponent(username)}`),
     seed: (seed) => request("seed", "POST", "seed", seed),
+    mintSocialToken: (provider, input) => request("mintSocialToken", "POST", `social/${encodeURIComponent(provider)}/token`, input),
     send: (method, path, body) => request("send", method, path.replace(/^\/+/, ""), body),
   };
 }

@@ -10,6 +10,9 @@ export {
   type LoggedRequest,
   type PendingFault,
   type SentCode,
+  type SocialProviderName,
+  type SocialToken,
+  type SocialTokenRequest,
 } from "./control.js";
 export type { Fault, RequestLogEntry } from "../core/runtime.js";
 export type { ServiceName } from "../core/types.js";

@@ -1,23 +1,27 @@
 /**
- * The MFA challenges a user can meet at sign-in, through the SDK's session against our emulator:
- * choosing one of two methods (SELECT_MFA_TYPE) and enrolling in a pool that requires MFA
- * (MFA_SETUP), with TOTP codes computed by `otpauth` as an authenticator app would.
+ * The challenges a user can meet at sign-in beyond the password, through the SDK's session against
+ * our emulator: choosing one of two MFA methods (SELECT_MFA_TYPE), enrolling in a pool that
+ * requires MFA (MFA_SETUP), with TOTP codes computed by `otpauth` as an authenticator app would, and
+ * a custom challenge asked by the pool's Lambda triggers (CUSTOM_AUTH, CUSTOM_WITH_SRP).
  */
 import { SetUserPoolMfaConfigCommand } from "@aws-sdk/client-cognito-identity-provider";
 import { URI, type TOTP } from "otpauth";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { TriggerEvent, TriggerTable } from "cognito-idpool-emulator";
 import { startTestEmulator, type TestEmulator } from "cognito-idpool-emulator/testing";
 import type { SignInResult, TotpSetup, UserPoolSession } from "../../packages/cognito-idpool/src/user-pool/contract.js";
 import { createUserPoolSession } from "../../packages/cognito-idpool/src/user-pool/session.js";
 import { createLiveHost, type FakeHost } from "../../packages/cognito-idpool/test/fakes/userpool-host.js";
-import { createUserPoolEnv, errorOf, type UserPoolEnv } from "./userpool-env.js";
+import { createUserPoolEnv, errorOf, mathChallengeTriggers, type UserPoolEnv } from "./userpool-env.js";
 
 const PASSWORD = "Correct-Horse-1";
 let emulator: TestEmulator;
 const sessions: UserPoolSession[] = [];
+/** In-process Lambda triggers by user pool id, filled in by the tests that need them. */
+const triggers: TriggerTable = {};
 
 beforeAll(async () => {
-  emulator = await startTestEmulator();
+  emulator = await startTestEmulator({ triggers });
 });
 
 afterAll(async () => {
@@ -140,5 +144,47 @@ describe("clientMetadata", () => {
     }
     const { requests } = (await emulator.control("requests")) as { requests: unknown[] };
     expect(requests).toEqual([]);
+  });
+});
+
+describe("CUSTOM_CHALLENGE", () => {
+  /** A pool whose triggers ask "what is 2+3?" (after the password, for CUSTOM_WITH_SRP) and record what they saw. */
+  async function mathPool(): Promise<{ env: UserPoolEnv; events: TriggerEvent[] }> {
+    const env = await createUserPoolEnv(emulator, { client: { ExplicitAuthFlows: ["ALLOW_CUSTOM_AUTH", "ALLOW_USER_SRP_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"] } });
+    const events: TriggerEvent[] = [];
+    triggers[env.userPoolId] = mathChallengeTriggers(events);
+    return { env, events };
+  }
+
+  it("CUSTOM_AUTH: no password, the trigger's question as parameters, a wrong answer asked again, the right one signs in; clientMetadata reaches the triggers", async () => {
+    const { env, events } = await mathPool();
+    await env.createUser("solver", PASSWORD);
+    const { session } = open(env);
+    const asked = await session.signIn({ username: "solver", authFlow: "CUSTOM_AUTH" });
+    expect(asked).toMatchObject({ status: "challenge", challenge: "CUSTOM_CHALLENGE", parameters: { question: "what is 2+3?" } });
+    // The private answer never reaches the page.
+    expect(JSON.stringify(asked)).not.toContain('"5"');
+    expect(await session.confirmSignIn({ answer: "4" })).toMatchObject({ status: "challenge", challenge: "CUSTOM_CHALLENGE" });
+    expect(await session.confirmSignIn({ answer: "5", clientMetadata: { source: "test" } })).toEqual({ status: "signedIn" });
+    expect((await session.getUser())?.username).toBe("solver");
+    const verified = events.filter((e) => e.triggerSource === "VerifyAuthChallengeResponse_Authentication");
+    expect(verified.map((e) => e.request["challengeAnswer"])).toEqual(["4", "5"]);
+    expect(verified.at(-1)!.request["clientMetadata"]).toEqual({ source: "test" });
+  });
+
+  it("CUSTOM_WITH_SRP: the password is proved by SRP first, then the question is asked", async () => {
+    const { env, events } = await mathPool();
+    await env.createUser("srp-solver", PASSWORD);
+    const { session } = open(env);
+    expect((await errorOf(session.signIn({ username: "srp-solver", password: "Wrong-Horse-1", authFlow: "CUSTOM_WITH_SRP" }))).code).toBe(
+      "incorrect-username-or-password",
+    );
+    expect(await session.signIn({ username: "srp-solver", password: PASSWORD, authFlow: "CUSTOM_WITH_SRP" })).toMatchObject({
+      status: "challenge",
+      challenge: "CUSTOM_CHALLENGE",
+    });
+    expect(await session.confirmSignIn({ answer: "5" })).toEqual({ status: "signedIn" });
+    const histories = events.filter((e) => e.triggerSource === "DefineAuthChallenge_Authentication").map((e) => e.request["session"]);
+    expect((histories.at(-1) as { challengeName: string }[]).map((h) => h.challengeName)).toEqual(["SRP_A", "PASSWORD_VERIFIER", "CUSTOM_CHALLENGE"]);
   });
 });
