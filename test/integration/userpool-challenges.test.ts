@@ -125,6 +125,25 @@ describe("MFA_SETUP", () => {
     const app = authenticator(totpSetupOf(setup));
     expect(await session.confirmSignIn({ answer: app.generate({ timestamp: host.serverNow() }) })).toEqual({ status: "signedIn" });
   });
+
+  it("the user picks email: answers with the address, then the code sent there; email is then the user's MFA", async () => {
+    const env = await poolWithMfa("ON", true);
+    await env.createUser("emailer", PASSWORD);
+    const { session } = open(env);
+    expect(await session.signIn({ username: "emailer", password: PASSWORD })).toMatchObject({ status: "challenge", challenge: "MFA_SETUP" });
+    expect(await session.confirmSignIn({ answer: "email" })).toEqual({
+      status: "challenge",
+      challenge: "MFA_SETUP",
+      mfaTypes: expect.any(Array),
+      setup: "email",
+    });
+    const emailed = await session.confirmSignIn({ answer: "emailer@example.com" });
+    expect(emailed).toMatchObject({ status: "challenge", challenge: "EMAIL_OTP" });
+    const { code } = await env.lastCode("emailer");
+    expect(await session.confirmSignIn({ answer: code })).toEqual({ status: "signedIn" });
+    expect(await session.mfa.getPreference()).toEqual({ enabled: ["email"], preferred: "email" });
+    expect((await session.fetchUserAttributes())["email_verified"]).toBe("true");
+  });
 });
 
 describe("clientMetadata", () => {

@@ -1,4 +1,5 @@
 import type { ServiceContext } from "../service.js";
+import { assertAddressFree } from "./attribute-updates.js";
 import { AwsError } from "../core/errors.js";
 import { checkAttributes } from "./attributes.js";
 import { flowEnabled } from "./clients.js";
@@ -236,6 +237,12 @@ export async function respondToAuthChallenge(input: Record<string, unknown>, ctx
         );
       }
       session.used = true;
+      if (session.enrolEmail) {
+        // The code proved the address: it is verified, and email is the user's MFA from now on.
+        signIn.user.attributes["email_verified"] = "true";
+        if (!signIn.user.mfa.enabled.includes("EMAIL_OTP")) signIn.user.mfa.enabled.push("EMAIL_OTP");
+        signIn.user.mfa.preferred = "EMAIL_OTP";
+      }
       return issueTokens(signIn);
     }
     case "SELECT_MFA_TYPE": {
@@ -245,13 +252,25 @@ export async function respondToAuthChallenge(input: Record<string, unknown>, ctx
       session.used = true;
       return mfaChallenge(signIn, answer);
     }
-    case "MFA_SETUP":
+    case "MFA_SETUP": {
+      // Email MFA is set up by answering with the address: a code goes there, and EMAIL_OTP follows.
+      const address = responses["EMAIL"];
+      if (address !== undefined && session.setup === undefined) {
+        if (!pool.mfa.email) throw idpErrors.invalidParameter("Email MFA is not enabled for this user pool.");
+        if (!/^[^@\s]+@[^@\s]+$/.test(address)) throw idpErrors.invalidParameter("Invalid email address format.");
+        assertAddressFree(pool, signIn.key, "email", address);
+        session.used = true;
+        signIn.user.attributes["email"] = address;
+        signIn.user.attributes["email_verified"] = "false";
+        return mfaChallenge(signIn, "EMAIL_OTP", true);
+      }
       if (session.setup !== "verified")
         throw idpErrors.invalidParameter(
           "Software token MFA has not been verified for this session; call AssociateSoftwareToken and VerifySoftwareToken with it first.",
         );
       session.used = true;
       return issueTokens(signIn);
+    }
   }
 }
 

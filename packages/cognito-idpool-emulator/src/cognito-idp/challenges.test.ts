@@ -308,6 +308,33 @@ describe("SOFTWARE_TOKEN_MFA", () => {
     expect((await right.result).kind).toBe("success");
   });
 
+  it("sets email MFA up during sign-in: MFA_SETUP answered with an address, then the EMAIL_OTP code sent there", async () => {
+    const pool = await mfaPool("ON", { totp: true, email: true });
+    await createUser(emulator, pool.poolId, "wanda");
+    const idp = idpClient(emulator);
+    const started = await idp.send(
+      new InitiateAuthCommand({ AuthFlow: "USER_PASSWORD_AUTH", ClientId: pool.clientId, AuthParameters: { USERNAME: "wanda", PASSWORD } }),
+    );
+    expect(started).toMatchObject({ ChallengeName: "MFA_SETUP", ChallengeParameters: { MFAS_CAN_SETUP: '["SOFTWARE_TOKEN_MFA","EMAIL_OTP"]' } });
+    const respond = (ChallengeName: "MFA_SETUP" | "EMAIL_OTP", Session: string | undefined, extra: Record<string, string>) =>
+      idp.send(new RespondToAuthChallengeCommand({ ClientId: pool.clientId, ChallengeName, Session, ChallengeResponses: { USERNAME: "wanda", ...extra } }));
+    expect(await rejection(respond("MFA_SETUP", started.Session, { EMAIL: "not an address" }))).toBe(
+      "InvalidParameterException: Invalid email address format.",
+    );
+    const emailed = await respond("MFA_SETUP", started.Session, { EMAIL: "wanda@example.com" });
+    expect(emailed).toMatchObject({ ChallengeName: "EMAIL_OTP", ChallengeParameters: { CODE_DELIVERY_DELIVERY_MEDIUM: "EMAIL" } });
+    const { code } = await emulator.control.lastCode(pool.poolId, "wanda");
+    const done = await respond("EMAIL_OTP", emailed.Session, { EMAIL_OTP_CODE: code });
+    expect(done.AuthenticationResult?.IdToken).toBeDefined();
+    const claims = await verifyToken(emulator, pool.poolId, done.AuthenticationResult!.IdToken!);
+    expect(claims).toMatchObject({ email: "wanda@example.com", email_verified: true });
+    // Enrolled: the next sign-in goes straight to an emailed code.
+    const next = await idp.send(
+      new InitiateAuthCommand({ AuthFlow: "USER_PASSWORD_AUTH", ClientId: pool.clientId, AuthParameters: { USERNAME: "wanda", PASSWORD } }),
+    );
+    expect(next.ChallengeName).toBe("EMAIL_OTP");
+  });
+
   it("refuses a wrong code at VerifySoftwareToken and an unverified factor at SetUserMFAPreference", async () => {
     const pool = await mfaPool("OPTIONAL", { totp: true });
     await createUser(emulator, pool.poolId, "yuri");

@@ -116,13 +116,13 @@ export async function mfaStep(signIn: SignIn): Promise<Record<string, unknown>> 
 }
 
 /** Opens the challenge for one MFA method, sending the code for SMS and email. */
-export function mfaChallenge(signIn: SignIn, method: MfaMethod): Record<string, unknown> {
+export function mfaChallenge(signIn: SignIn, method: MfaMethod, enrolEmail = false): Record<string, unknown> {
   if (method === "SOFTWARE_TOKEN_MFA") return challenge(signIn, method, {});
   const attribute = method === "SMS_MFA" ? "phone_number" : "email";
   const code = newCode();
   signIn.user.lastCode = { code, kind: "mfa", sentAt: signIn.ctx.clock.now() };
   const delivery = deliveryTo(attribute, signIn.user.attributes[attribute]!);
-  return challenge(signIn, method, { CODE_DELIVERY_DELIVERY_MEDIUM: delivery.DeliveryMedium, CODE_DELIVERY_DESTINATION: delivery.Destination }, code);
+  return challenge(signIn, method, { CODE_DELIVERY_DELIVERY_MEDIUM: delivery.DeliveryMedium, CODE_DELIVERY_DESTINATION: delivery.Destination }, code, enrolEmail);
 }
 
 function challenge(
@@ -130,6 +130,7 @@ function challenge(
   name: "NEW_PASSWORD_REQUIRED" | "MFA_SETUP" | "SELECT_MFA_TYPE" | MfaMethod,
   parameters: Record<string, string>,
   code?: string,
+  enrolEmail = false,
 ): Record<string, unknown> {
   const { ctx, pool, client, key, user } = signIn;
   const session = openSession(ctx.state, ctx.clock.now(), client.authSessionValidity, {
@@ -138,6 +139,7 @@ function challenge(
     userKey: key,
     challenge: name,
     ...(code ? { code } : {}),
+    ...(enrolEmail ? { enrolEmail } : {}),
   });
   return { ChallengeName: name, Session: session, ChallengeParameters: { ...parameters, USER_ID_FOR_SRP: user.Username } };
 }

@@ -206,6 +206,8 @@ export interface ChallengeSession {
   code?: string;
   /** MFA_SETUP: the next step of the flow AssociateSoftwareToken/VerifySoftwareToken moved to. */
   setup?: "associated" | "verified";
+  /** EMAIL_OTP opened by MFA_SETUP with an address: the right code verifies it and enrols email MFA. */
+  enrolEmail?: boolean;
   /** CUSTOM_AUTH (and the SRP step of CUSTOM_WITH_SRP): the custom sign-in this session belongs to. */
   custom?: CustomAuthState;
 }
