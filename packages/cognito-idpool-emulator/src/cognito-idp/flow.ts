@@ -122,7 +122,13 @@ export function mfaChallenge(signIn: SignIn, method: MfaMethod, enrolEmail = fal
   const code = newCode();
   signIn.user.lastCode = { code, kind: "mfa", sentAt: signIn.ctx.clock.now() };
   const delivery = deliveryTo(attribute, signIn.user.attributes[attribute]!);
-  return challenge(signIn, method, { CODE_DELIVERY_DELIVERY_MEDIUM: delivery.DeliveryMedium, CODE_DELIVERY_DESTINATION: delivery.Destination }, code, enrolEmail);
+  return challenge(
+    signIn,
+    method,
+    { CODE_DELIVERY_DELIVERY_MEDIUM: delivery.DeliveryMedium, CODE_DELIVERY_DESTINATION: delivery.Destination },
+    code,
+    enrolEmail,
+  );
 }
 
 function challenge(
