@@ -22,6 +22,12 @@ export async function startScriptTagServer(): Promise<{ url: string; stop(): Pro
     // The user-pool module the core loads with import() on the first sign-in or restore.
     "/cognito-idpool.sign-in.js": `${ROOT}packages/cognito-idpool/dist/cognito-idpool.sign-in.js`,
     "/cognito-idpool.sign-in.js.map": `${ROOT}packages/cognito-idpool/dist/cognito-idpool.sign-in.js.map`,
+    // The modules sign-in loads in turn: passkeys, and remembered devices.
+    ...Object.fromEntries(
+      ["passkeys", "devices"].flatMap((part) =>
+        [".js", ".js.map"].map((ext) => [`/cognito-idpool.${part}${ext}`, `${ROOT}packages/cognito-idpool/dist/cognito-idpool.${part}${ext}`]),
+      ),
+    ),
     "/faults.html": `${ROOT}e2e/faults-page.html`,
     "/sessions.html": `${ROOT}e2e/sessions-page.html`,
   };

@@ -1,34 +1,41 @@
 // What cognito-idpool costs in the three places a user pays for it, measured from the built package
 // (dist/, as `npm pack` ships it). Shared by scripts/size.mjs (the budget) and bench/run.mjs.
 import { existsSync, readFileSync } from "node:fs";
-import { SCRIPT_TAG_FILE, SIGN_IN_FILE, buildScriptTagBundle } from "../../packages/cognito-idpool/scripts/build-bundle.mjs";
+import { DEVICES_FILE, PASSKEYS_FILE, SCRIPT_TAG_FILE, SIGN_IN_FILE, buildScriptTagBundle } from "../../packages/cognito-idpool/scripts/build-bundle.mjs";
 import { ROOT, bundleSplit, byPackage, packageAlias, sizes } from "./measure.mjs";
 
-/** The lazily imported user-pool module (src/user-pool/contract.ts names it), as built. */
-const isSignInChunk = (inputs) => inputs.some((input) => /(^|\/)dist\/user-pool\/session\.js$/.test(input));
+/** The lazily imported modules (src/user-pool/contract.ts names sign-in; sign-in loads the others), as built. */
+const LAZY_MODULES = { "sign-in": "session", passkeys: "passkeys", devices: "devices" };
+const lazyNameOf = (inputs) => Object.keys(LAZY_MODULES).find((name) => inputs.some((input) => input.endsWith(`dist/user-pool/${LAZY_MODULES[name]}.js`)));
 
 function requireBuild(alias) {
   const { "cognito-idpool": entry } = alias;
   if (!existsSync(entry)) throw new Error(`${entry.slice(ROOT.length)} is missing: run \`npm run build\` first`);
 }
 
-/** The two script-tag files as dist/ holds them (each compressed on its own, as a browser fetches it), or built in memory. */
+/** The script-tag files as dist/ holds them (each compressed on its own, as a browser fetches it), or built in memory. */
 async function scriptTag() {
-  const [entry, signIn] = [SCRIPT_TAG_FILE, SIGN_IN_FILE].map((name) => `${ROOT}packages/cognito-idpool/dist/${name}`);
-  if (existsSync(entry) && existsSync(signIn)) return { entry: sizes(readFileSync(entry)), signIn: sizes(readFileSync(signIn)) };
-  const result = await buildScriptTagBundle({ write: false, sourcemap: false });
-  return { entry: sizes(result.entry.contents), signIn: sizes(result.signIn.contents) };
+  const names = [SCRIPT_TAG_FILE, SIGN_IN_FILE, PASSKEYS_FILE, DEVICES_FILE];
+  const paths = names.map((name) => `${ROOT}packages/cognito-idpool/dist/${name}`);
+  const [entry, signIn, passkeys, devices] = paths.every((p) => existsSync(p))
+    ? paths.map((p) => sizes(readFileSync(p)))
+    : await buildScriptTagBundle({ write: false, sourcemap: false }).then((r) =>
+        [r.entry, ...[SIGN_IN_FILE, PASSKEYS_FILE, DEVICES_FILE].map((f) => r.lazy[f])].map((f) => sizes(f.contents)),
+      );
+  return { entry, signIn, passkeys, devices };
 }
 
 async function split(entry, alias, plugins) {
-  const result = await bundleSplit(entry, { alias, plugins, lazyName: (inputs) => (isSignInChunk(inputs) ? "sign-in" : undefined) });
-  const signIn = result.lazy.filter((part) => part.name === "sign-in");
-  const never = result.lazy.filter((part) => part.name === undefined);
+  const result = await bundleSplit(entry, { alias, plugins, lazyName: lazyNameOf });
+  const named = (name) => result.lazy.filter((part) => part.name === name);
+  const never = named(undefined);
   const sum = (parts) =>
     parts.reduce((acc, p) => ({ raw: acc.raw + p.raw, gzip: acc.gzip + p.gzip, brotli: acc.brotli + p.brotli }), { raw: 0, gzip: 0, brotli: 0 });
   return {
     pageLoad: result.pageLoad,
-    signIn: sum(signIn),
+    signIn: sum(named("sign-in")),
+    passkeys: sum(named("passkeys")),
+    devices: sum(named("devices")),
     neverLoaded: sum(never),
     neverLoadedFiles: never.flatMap((p) => p.files),
     metafile: result.metafile,
@@ -52,6 +59,12 @@ export async function measureOurs({ plugins = [] } = {}) {
     { id: "script-tag", what: "dist/cognito-idpool.js, the script-tag file: what a guest page downloads", ...tag.entry },
     { id: "script-tag-sign-in", what: "…dist/cognito-idpool.sign-in.js beside it, loaded by the first user-pool call", ...tag.signIn },
     {
+      id: "script-tag-passkeys",
+      what: "…dist/cognito-idpool.passkeys.js beside it, loaded by the first passkey prompt or `auth.passkeys` call",
+      ...tag.passkeys,
+    },
+    { id: "script-tag-devices", what: "…dist/cognito-idpool.devices.js beside it, loaded where the pool tracks devices", ...tag.devices },
+    {
       id: "guest",
       what: "`createAuth` + `getCredentials()`: page load (entry chunk + static imports)",
       ...guest.pageLoad,
@@ -61,6 +74,8 @@ export async function measureOurs({ plugins = [] } = {}) {
     { id: "signin-page-load", what: "with `userPool` + `signIn` + `signOut`: page load", ...signIn.pageLoad },
     { id: "signin-chunk", what: "…the sign-in chunk, loaded by the first user-pool call", ...signIn.signIn },
     { id: "signin-total", what: "…page load + sign-in chunk", ...addSizes(signIn.pageLoad, signIn.signIn), unbudgeted: true },
+    { id: "passkeys-chunk", what: "…the passkeys chunk, loaded by the first passkey prompt or `auth.passkeys` call", ...signIn.passkeys },
+    { id: "devices-chunk", what: "…the remembered-devices chunk, loaded where the pool tracks devices", ...signIn.devices },
     {
       id: "beside-s3",
       what: "guest import added to S3Client + ListObjectsV2 + PutObject (page load, minus S3Client alone)",

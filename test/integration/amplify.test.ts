@@ -18,7 +18,7 @@ import { Amplify } from "aws-amplify";
 import { confirmSignIn, fetchAuthSession, fetchMFAPreference, signIn, signOut, type AuthSession } from "aws-amplify/auth";
 import { cognitoUserPoolsTokenProvider } from "aws-amplify/auth/cognito";
 import { ConsoleLogger, type KeyValueStorageInterface } from "aws-amplify/utils";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import type { TriggerEvent, TriggerTable } from "cognito-idpool-emulator";
 import {
   REGION,
@@ -324,5 +324,71 @@ describe("custom challenge (Lambda triggers)", () => {
     expect((await confirmSignIn({ challengeResponse: "7" })).nextStep.signInStep).toBe("CONFIRM_SIGN_IN_WITH_CUSTOM_CHALLENGE");
     expect((await rejection(confirmSignIn({ challengeResponse: "8" }))).name).toBe("NotAuthorizedException");
     expect((await fetchAuthSession()).tokens).toBeUndefined();
+  });
+});
+
+describe("choice-based sign-in (USER_AUTH)", () => {
+  /** A pool offering email one-time codes besides the password, on a client that allows USER_AUTH. */
+  async function otpPool(): Promise<UserPoolEnv> {
+    const env = await createUserPoolEnv(emulator, {
+      pool: { Policies: { PasswordPolicy: { MinimumLength: 8 }, SignInPolicy: { AllowedFirstAuthFactors: ["PASSWORD", "EMAIL_OTP"] } } },
+      client: { ExplicitAuthFlows: ["ALLOW_USER_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"] },
+    });
+    await env.createUser("otp-user", PASSWORD, { email: "otp@example.com", email_verified: "true" });
+    configure(emulator, env);
+    return env;
+  }
+
+  it("EMAIL_OTP as the preferred first factor: the emailed code signs in, and the ID token verifies", async () => {
+    const env = await otpPool();
+    const asked = await signIn({ username: "otp-user", options: { authFlowType: "USER_AUTH", preferredChallenge: "EMAIL_OTP" } });
+    expect(asked.nextStep.signInStep).toBe("CONFIRM_SIGN_IN_WITH_EMAIL_CODE");
+    const { code } = await env.lastCode("otp-user");
+    expect(await confirmSignIn({ challengeResponse: code })).toEqual({ isSignedIn: true, nextStep: { signInStep: "DONE" } });
+    const claims = await verifyIdToken(emulator, env.userPoolId, env.clientId, idTokenOf(await fetchAuthSession()));
+    expect(claims["cognito:username"]).toBe("otp-user");
+  });
+
+  it("without a preference Amplify shows the first factors offered; EMAIL_OTP chosen, a wrong code is refused, then the right one", async () => {
+    const env = await otpPool();
+    const offered = await signIn({ username: "otp-user", options: { authFlowType: "USER_AUTH" } });
+    expect(offered.nextStep.signInStep).toBe("CONTINUE_SIGN_IN_WITH_FIRST_FACTOR_SELECTION");
+    const factors = offered.nextStep.signInStep === "CONTINUE_SIGN_IN_WITH_FIRST_FACTOR_SELECTION" ? offered.nextStep.availableChallenges : [];
+    expect(factors).toEqual(expect.arrayContaining(["PASSWORD", "EMAIL_OTP"]));
+    expect((await confirmSignIn({ challengeResponse: "EMAIL_OTP" })).nextStep.signInStep).toBe("CONFIRM_SIGN_IN_WITH_EMAIL_CODE");
+    const { code } = await env.lastCode("otp-user");
+    expect((await rejection(confirmSignIn({ challengeResponse: code === "00000000" ? "11111111" : "00000000" }))).name).toBe("CodeMismatchException");
+    expect(await confirmSignIn({ challengeResponse: code })).toEqual({ isSignedIn: true, nextStep: { signInStep: "DONE" } });
+  });
+});
+
+describe("remembered devices", () => {
+  it("Amplify confirms the device after an MFA sign-in; the next sign-in proves it (DEVICE_SRP_AUTH) and skips MFA", async () => {
+    const env = await createUserPoolEnv(emulator, {
+      pool: { DeviceConfiguration: { ChallengeRequiredOnNewDevice: true, DeviceOnlyRememberedOnUserPrompt: false } },
+      client: { ExplicitAuthFlows: SRP_ONLY },
+    });
+    await env.admin.send(
+      new SetUserPoolMfaConfigCommand({ UserPoolId: env.userPoolId, MfaConfiguration: "ON", SoftwareTokenMfaConfiguration: { Enabled: true } }),
+    );
+    await env.createUser("device-user", PASSWORD);
+    configure(emulator, env);
+    // Amplify names the device from `navigator` (as in a browser), which Node 20 does not have;
+    // without it Amplify skips ConfirmDevice silently.
+    vi.stubGlobal("navigator", { userAgent: "Amplify in Node" });
+    const setup = await signIn({ username: "device-user", password: PASSWORD });
+    const secret = setup.nextStep.signInStep === "CONTINUE_SIGN_IN_WITH_TOTP_SETUP" ? setup.nextStep.totpSetupDetails.sharedSecret : "";
+    expect(await confirmSignIn({ challengeResponse: totp(secret, await emulatorNow(emulator)) })).toMatchObject({ isSignedIn: true });
+    expect(await userPoolOperations(emulator)).toContain("ConfirmDevice:200");
+    await signOut();
+
+    await emulator.control.clearRequests();
+    expect(await signIn({ username: "device-user", password: PASSWORD })).toEqual({ isSignedIn: true, nextStep: { signInStep: "DONE" } });
+    const challenges = (await emulator.control.requests())
+      .filter((r: LoggedRequest) => r.operation === "RespondToAuthChallenge")
+      .map((r: LoggedRequest) => r.status);
+    expect(challenges).toEqual([200, 200, 200]);
+    await verifyIdToken(emulator, env.userPoolId, env.clientId, idTokenOf(await fetchAuthSession()));
+    vi.unstubAllGlobals();
   });
 });

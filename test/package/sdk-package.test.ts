@@ -22,8 +22,8 @@ import {
 } from "./pack.js";
 
 const NAME = "cognito-idpool";
-/** What a page without a bundler copies: the script-tag file and the sign-in file it loads from beside itself. */
-const SCRIPT_TAG_FILES = ["cognito-idpool.js", "cognito-idpool.sign-in.js"];
+/** What a page without a bundler copies: the script-tag file and the files it loads from beside itself (sign-in, and sign-in's passkeys and devices). */
+const SCRIPT_TAG_FILES = ["cognito-idpool.js", "cognito-idpool.sign-in.js", "cognito-idpool.passkeys.js", "cognito-idpool.devices.js"];
 // Decided before packing: the React bindings' tests only apply once the package exports them.
 const hasReact = "./react" in readPackageJson(join(ROOT, "packages", NAME)).exports;
 const rootDevDependencies = (JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as { devDependencies: Record<string, string> }).devDependencies;
@@ -133,7 +133,13 @@ describe("cognito-idpool: the tarball", () => {
   test("the script-tag files import only each other, by relative path: a plain page loads them without a bundler or an import map", async () => {
     // Relative specifiers resolve against the importing file's URL, so the pair works from any folder they are copied to together.
     expect(await importsOf(join(installed, "dist/cognito-idpool.js"))).toEqual(["dynamic-import ./cognito-idpool.sign-in.js"]);
-    expect(await importsOf(join(installed, "dist/cognito-idpool.sign-in.js"))).toEqual(["import-statement ./cognito-idpool.js"]);
+    expect((await importsOf(join(installed, "dist/cognito-idpool.sign-in.js"))).sort()).toEqual([
+      "dynamic-import ./cognito-idpool.devices.js",
+      "dynamic-import ./cognito-idpool.passkeys.js",
+      "import-statement ./cognito-idpool.js",
+    ]);
+    // Passkeys and devices get everything from sign-in at run time: they import nothing, so each is one small request.
+    for (const part of ["passkeys", "devices"]) expect(await importsOf(join(installed, `dist/cognito-idpool.${part}.js`))).toEqual([]);
   });
 
   test("the sign-in file links against the cognito-idpool.js beside it and exports what the core calls", async () => {
@@ -160,9 +166,14 @@ describe("cognito-idpool: a scratch Vite app that installed the tarball", () => 
     const manifest = await viteBuild();
     const { statically, lazily } = chunksOf(manifest, "index.html");
     expect(containing(statically, "cognito-idpool:"), "the page's entry chunks hold createAuth").not.toEqual([]);
-    // SRP's protocol constant only exists in the sign-in module: loaded on demand, never up front.
-    expect(containing(statically, "PASSWORD_VERIFIER")).toEqual([]);
-    expect(containing(lazily, "PASSWORD_VERIFIER")).toHaveLength(1);
+    // SRP's flow name only exists in the sign-in module: loaded on demand, never up front.
+    expect(containing(statically, "USER_SRP_AUTH")).toEqual([]);
+    expect(containing(lazily, "USER_SRP_AUTH")).toHaveLength(1);
+    // Passkeys (with @simplewebauthn/browser) and remembered devices are chunks of their own, loaded from sign-in when used.
+    expect(containing(statically, "navigator.credentials")).toEqual([]);
+    const passkeys = containing(lazily, "navigator.credentials");
+    expect(passkeys).toHaveLength(1);
+    expect(passkeys).not.toEqual(containing(lazily, "USER_SRP_AUTH"));
   });
 
   test.runIf(hasReact)("a page that does not import cognito-idpool/react ships nothing of React; a page that does builds", async () => {

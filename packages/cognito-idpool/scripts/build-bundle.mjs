@@ -25,11 +25,22 @@ import { errorClassesPlugin, trimPlugin } from "./trim.mjs";
 const root = fileURLToPath(new URL("..", import.meta.url));
 const pkg = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8"));
 
-/** The two files, side by side in dist/ and wherever a page copies them. */
+/** The files, side by side in dist/ and wherever a page copies them. */
 export const SCRIPT_TAG_FILE = "cognito-idpool.js";
 export const SIGN_IN_FILE = "cognito-idpool.sign-in.js";
+export const PASSKEYS_FILE = "cognito-idpool.passkeys.js";
+export const DEVICES_FILE = "cognito-idpool.devices.js";
 /** The module the core imports lazily (src/user-pool/contract.ts names it). */
 const SIGN_IN_SOURCE = "src/user-pool/session.ts";
+/**
+ * Every lazily loaded module and its file: sign-in, and the modules sign-in loads in turn (they
+ * share nothing with it but what the core exports, so each is a file of its own, fetched when used).
+ */
+const LAZY = [
+  { source: SIGN_IN_SOURCE, file: SIGN_IN_FILE, what: `user-pool sign-in, loaded by ./${SCRIPT_TAG_FILE} - bundles @aws-sdk/* (Apache-2.0) and jose (MIT)` },
+  { source: "src/user-pool/passkeys.ts", file: PASSKEYS_FILE, what: `passkeys, loaded by ./${SIGN_IN_FILE} - bundles @simplewebauthn/browser (MIT)` },
+  { source: "src/user-pool/devices.ts", file: DEVICES_FILE, what: `remembered devices, loaded by ./${SIGN_IN_FILE}` },
+];
 /**
  * Where the first pass's outputs would be: never written, only a base for their paths and source
  * maps. Source maps name it for the one chunk that has no source of its own (esbuild's helpers).
@@ -59,37 +70,41 @@ const banner = (what) => ({ js: `/*! cognito-idpool ${pkg.version} (MIT) https:/
  * Builds both files into `outdir` (relative to the package), each with its source map when
  * `sourcemap` is set. With `write: false` nothing is written and the files are returned as esbuild
  * output files (`contents`, `text`, `path`).
- * @returns {Promise<{ entry: esbuild.OutputFile, signIn: esbuild.OutputFile, outputFiles: esbuild.OutputFile[] }>}
+ * @returns {Promise<{ entry: esbuild.OutputFile, signIn: esbuild.OutputFile, lazy: Record<string, esbuild.OutputFile>, outputFiles: esbuild.OutputFile[] }>}
  */
 export async function buildScriptTagBundle({ entry = "src/index.ts", outdir = "dist", sourcemap = true, write = true } = {}) {
   const split = await splitPass(entry);
   const absOutdir = resolve(root, outdir);
-  const merge = (entryPoint, outfile, what, signInSide) =>
+  const merge = (entryPoint, outfile, what) =>
     esbuild.build({
       ...scriptTagBuildOptions(),
       entryPoints: [entryPoint],
       outfile: join(absOutdir, outfile),
       banner: banner(what),
-      plugins: [splitOutputsPlugin(split, signInSide)],
+      plugins: [splitOutputsPlugin(split, entryPoint)],
       sourcemap,
       write,
     });
-  const [core, signIn] = await Promise.all([
-    merge(split.entry, SCRIPT_TAG_FILE, "bundles @aws-sdk/*, @smithy/* and idb-keyval (Apache-2.0)", false),
-    merge(split.signIn, SIGN_IN_FILE, `user-pool sign-in, loaded by ./${SCRIPT_TAG_FILE} - bundles @aws-sdk/* (Apache-2.0) and jose (MIT)`, true),
+  const results = await Promise.all([
+    merge(split.entry, SCRIPT_TAG_FILE, "bundles @aws-sdk/*, @smithy/* and idb-keyval (Apache-2.0)"),
+    ...LAZY.map(({ file, what }) => merge(split.lazy.get(file), file, what)),
   ]);
+  const files = [SCRIPT_TAG_FILE, ...LAZY.map((l) => l.file)];
   const jsOf = (result, name) => result.outputFiles?.find((f) => f.path.endsWith(name));
+  const lazy = Object.fromEntries(LAZY.map(({ file }, i) => [file, jsOf(results[i + 1], file)]));
   return {
-    entry: jsOf(core, SCRIPT_TAG_FILE),
-    signIn: jsOf(signIn, SIGN_IN_FILE),
-    outputFiles: [...(core.outputFiles ?? []), ...(signIn.outputFiles ?? [])],
+    entry: jsOf(results[0], files[0]),
+    signIn: lazy[SIGN_IN_FILE],
+    lazy,
+    outputFiles: results.flatMap((r) => r.outputFiles ?? []),
   };
 }
 
 /**
  * First pass: code splitting with the trims, nothing written. Returns the outputs by absolute path
- * (each with its inline source map, which the second pass reads), the entry, the sign-in chunk, and
- * the shared chunks the entry loads up front with the names it will re-export them under.
+ * (each with its inline source map, which the second pass reads), the entry, the lazily loaded
+ * modules' chunks by file name, and the shared chunks the entry loads up front with the names it
+ * will re-export them under.
  */
 async function splitPass(entry) {
   const result = await esbuild.build({
@@ -108,10 +123,14 @@ async function splitPass(entry) {
   const outputs = Object.entries(result.metafile.outputs).map(([name, output]) => ({ path: resolve(root, name), ...output }));
   const byPath = new Map(outputs.map((o) => [o.path, o]));
   const entryOut = outputs.find((o) => o.entryPoint === entry);
-  const signInOut = outputs.find((o) => o.entryPoint === SIGN_IN_SOURCE);
   if (!entryOut) throw new Error(`script-tag build: no output for ${entry}`);
-  if (!signInOut)
-    throw new Error(`script-tag build: ${SIGN_IN_SOURCE} is no longer a chunk of its own; update packages/cognito-idpool/scripts/build-bundle.mjs`);
+  const lazy = new Map(
+    LAZY.map(({ source, file }) => {
+      const out = outputs.find((o) => o.entryPoint === source);
+      if (!out) throw new Error(`script-tag build: ${source} is no longer a chunk of its own; update packages/cognito-idpool/scripts/build-bundle.mjs`);
+      return [file, out.path];
+    }),
+  );
 
   // Chunks the entry imports statically, directly or through each other.
   const upFront = new Set();
@@ -133,16 +152,19 @@ async function splitPass(entry) {
   const mapComment = entryText.lastIndexOf("//# sourceMappingURL=");
   const at = mapComment === -1 ? entryText.length : mapComment;
   files.set(entryOut.path, `${entryText.slice(0, at)}${exportsOf.join("")}\n${entryText.slice(at)}`);
-  return { files, entry: entryOut.path, signIn: signInOut.path, shared };
+  return { files, entry: entryOut.path, lazy, shared };
 }
 
 /**
- * Second pass: loads the first pass's outputs from memory. For the entry, the sign-in chunk stays
- * a lazy import of ./cognito-idpool.sign-in.js (any other chunk is bundled in, the event-stream stub
- * included). For sign-in, each shared chunk is a module that re-exports its names from ./cognito-idpool.js.
+ * Second pass: loads the first pass's outputs from memory, building the file of `building` (the
+ * entry or a lazy chunk). Every lazily loaded chunk stays a lazy import of its file (e.g.
+ * ./cognito-idpool.sign-in.js); any other chunk is bundled in, the event-stream stub included. In
+ * a lazy file, each shared chunk is a module that re-exports its names from ./cognito-idpool.js.
  */
-function splitOutputsPlugin(split, signInSide) {
+function splitOutputsPlugin(split, building) {
   const external = (file) => ({ path: `./${file}`, external: true });
+  const signInSide = building !== split.entry;
+  const lazyFile = new Map([...split.lazy].map(([file, path]) => [path, file]));
   return {
     name: "cognito-idpool-script-tag-split",
     setup(build) {
@@ -150,7 +172,7 @@ function splitOutputsPlugin(split, signInSide) {
         if (args.namespace === "cognito-idpool-shared") return external(SCRIPT_TAG_FILE);
         const path = args.kind === "entry-point" ? args.path : resolve(args.resolveDir, args.path);
         if (!split.files.has(path)) throw new Error(`script-tag build: ${args.importer} imports ${args.path}, which the first pass did not emit`);
-        if (!signInSide && path === split.signIn) return external(SIGN_IN_FILE);
+        if (path !== building && lazyFile.has(path)) return external(lazyFile.get(path));
         if (signInSide && path === split.entry) return external(SCRIPT_TAG_FILE);
         // Named by file only: the source map lists this module, and must not carry the build machine's paths.
         if (signInSide && split.shared.has(path)) return { path: basename(path), namespace: "cognito-idpool-shared", pluginData: path };

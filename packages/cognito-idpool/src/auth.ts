@@ -15,7 +15,7 @@ import { createMemoryStore } from "./storage/memory-store.js";
 import { openTabChannel, type TabChannel, type TabMessage } from "./tabs/channel.js";
 import { createInPageLock, createWebLocksLock, type WebLockApi } from "./tabs/locks.js";
 import type { AuthState, CredentialProvider, IdentityChange, IdentityCredentials } from "./types.js";
-import type { LoginValue, MfaActions, UserPoolActions, UserPoolCore, UserPoolSession } from "./user-pool/contract.js";
+import type { DeviceActions, LoginValue, MfaActions, PasskeyActions, UserPoolActions, UserPoolCore, UserPoolSession } from "./user-pool/contract.js";
 
 /** A Cognito call that takes longer than this is treated as a network failure and retried with backoff. */
 const REQUEST_TIMEOUT_MS = 15_000;
@@ -285,6 +285,7 @@ export function createAuth(options: AuthOptions): Auth {
     endpoint: o.endpoint,
     storage: store,
     tokensKey,
+    deviceKey: keys.device,
     lock,
     timers,
     logger,
@@ -439,14 +440,15 @@ export function createAuth(options: AuthOptions): Auth {
         throw isCognitoIdpoolError(error) ? error : new CognitoIdpoolError("service-error", `Unexpected ${errorCode(error)}.`);
       }
     };
-  /** Methods answered by the lazily loaded user-pool module: `names` of what `pick` finds on it, each behind the error boundary. */
-  const viaUserPool = <T>(names: readonly string[], pick: (session: UserPoolSession) => object, prefix = "") =>
+  /** Methods answered by the lazily loaded user-pool module: `names` of it (or of its `group`), each behind the error boundary. */
+  const viaUserPool = <T>(names: readonly string[], group?: Grouped) =>
     Object.fromEntries(
       names.map((name) => [
         name,
-        guard(async (...args: unknown[]) =>
-          (pick(await userPool(`${prefix}${name}()`)) as Record<string, (...a: unknown[]) => Promise<unknown>>)[name]!(...args),
-        ),
+        guard(async (...args: unknown[]) => {
+          const session = await userPool(group ? `${group}.${name}()` : `${name}()`);
+          return ((group ? session[group] : session) as unknown as Record<string, (...a: unknown[]) => Promise<unknown>>)[name]!(...args);
+        }),
       ]),
     ) as T;
 
@@ -485,8 +487,10 @@ export function createAuth(options: AuthOptions): Auth {
     ready: () => restored,
     onIdentityChange: (listener) => engine.identityEvents.add(listener),
     clockOffsetMs: () => serverClock.offsetMs(),
-    ...viaUserPool<Omit<UserPoolActions, "mfa">>(USER_POOL_CALLS, (session) => session),
-    mfa: viaUserPool<MfaActions>(MFA_CALLS, (session) => session.mfa, "mfa."),
+    ...viaUserPool<Omit<UserPoolActions, Grouped>>(USER_POOL_CALLS),
+    mfa: viaUserPool<MfaActions>(MFA_CALLS, "mfa"),
+    passkeys: viaUserPool<PasskeyActions>(PASSKEY_CALLS, "passkeys"),
+    devices: viaUserPool<DeviceActions>(DEVICE_CALLS, "devices"),
     dispose() {
       disposed = true;
       engine.dispose();
@@ -500,7 +504,9 @@ export function createAuth(options: AuthOptions): Auth {
   };
 }
 
-/** Every method of {@link UserPoolActions} but `mfa`; the type check below fails when one is missing. */
+/** The groups of user-pool calls (`auth.mfa.*`, …). */
+type Grouped = "mfa" | "passkeys" | "devices";
+/** Every method of {@link UserPoolActions} outside the groups; the type check below fails when one is missing. */
 const USER_POOL_CALLS = [
   "signIn",
   "confirmSignIn",
@@ -518,13 +524,17 @@ const USER_POOL_CALLS = [
   "deleteUserAttributes",
   "updatePassword",
   "deleteUser",
-] as const satisfies readonly Exclude<keyof UserPoolActions, "mfa">[];
+] as const satisfies readonly Exclude<keyof UserPoolActions, Grouped>[];
 const MFA_CALLS = ["setUpTotp", "verifyTotp", "setPreference", "getPreference"] as const satisfies readonly (keyof MfaActions)[];
+const PASSKEY_CALLS = ["register", "list", "delete"] as const satisfies readonly (keyof PasskeyActions)[];
+const DEVICE_CALLS = ["remember", "forget", "list"] as const satisfies readonly (keyof DeviceActions)[];
 // Compile-time completeness: a method added to the contract but not to these lists is an error here.
-const allForwarded: [Exclude<keyof UserPoolActions, "mfa" | (typeof USER_POOL_CALLS)[number]>, Exclude<keyof MfaActions, (typeof MFA_CALLS)[number]>] extends [
-  never,
-  never,
-]
+const allForwarded: [
+  Exclude<keyof UserPoolActions, Grouped | (typeof USER_POOL_CALLS)[number]>,
+  Exclude<keyof MfaActions, (typeof MFA_CALLS)[number]>,
+  Exclude<keyof PasskeyActions, (typeof PASSKEY_CALLS)[number]>,
+  Exclude<keyof DeviceActions, (typeof DEVICE_CALLS)[number]>,
+] extends [never, never, never, never]
   ? true
   : never = true;
 void allForwarded;

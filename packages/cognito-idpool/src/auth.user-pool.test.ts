@@ -46,7 +46,7 @@ vi.mock("./user-pool/session.js", () => ({
       },
       confirmSignIn: async () => (record("confirmSignIn"), { status: "signedIn" }),
       signUp: async () => (record("signUp"), { userConfirmed: false, userSub: "s" }),
-      confirmSignUp: async () => void record("confirmSignUp"),
+      confirmSignUp: (async () => void record("confirmSignUp")) as unknown as UserPoolSession["confirmSignUp"],
       resendSignUpCode: async () => (record("resendSignUpCode"), {}),
       forgotPassword: async () => (record("forgotPassword"), {}),
       confirmForgotPassword: async () => void record("confirmForgotPassword"),
@@ -64,6 +64,16 @@ vi.mock("./user-pool/session.js", () => ({
         verifyTotp: async () => void record("mfa.verifyTotp"),
         setPreference: async () => void record("mfa.setPreference"),
         getPreference: async () => (record("mfa.getPreference"), { enabled: [] }),
+      },
+      passkeys: {
+        register: async () => void record("passkeys.register"),
+        list: async () => (record("passkeys.list"), []),
+        delete: async () => void record("passkeys.delete"),
+      },
+      devices: {
+        remember: async () => void record("devices.remember"),
+        forget: async () => void record("devices.forget"),
+        list: async () => (record("devices.list"), []),
       },
       end: (stored) => (record(`end:${stored === undefined ? "memory" : "stored"}`), async (global) => void record(`revoke:${global}`)),
       signOut: async () => void record("signOut"),
@@ -108,6 +118,8 @@ describe("user-pool hook", () => {
       () => auth.getTokens(),
       () => auth.deleteUser(),
       () => auth.mfa.setUpTotp(),
+      () => auth.passkeys.register(),
+      () => auth.devices.list(),
       () => auth.signOut({ global: true }),
     ]) {
       await expect(call()).rejects.toMatchObject({ code: "user-pool-not-configured", message: expect.stringContaining("userPool") });
@@ -117,7 +129,7 @@ describe("user-pool hook", () => {
     auth.dispose();
   });
 
-  it("every account and MFA method is answered by the module", async () => {
+  it("every account, MFA, passkey and device method is answered by the module", async () => {
     const env = createFakeEnv();
     env.cognito.providers.add(ISSUER);
     const auth = env.auth({ userPool });
@@ -133,6 +145,12 @@ describe("user-pool hook", () => {
     await auth.mfa.verifyTotp({ code: "1" });
     await auth.mfa.setPreference({ totp: "preferred" });
     expect(await auth.mfa.getPreference()).toEqual({ enabled: [] });
+    await auth.passkeys.register();
+    expect(await auth.passkeys.list()).toEqual([]);
+    await auth.passkeys.delete("id");
+    await auth.devices.remember();
+    await auth.devices.forget();
+    expect(await auth.devices.list()).toEqual([]);
     expect(loaded.calls).toEqual([
       "getTokens",
       "fetchUserAttributes",
@@ -146,6 +164,12 @@ describe("user-pool hook", () => {
       "mfa.verifyTotp",
       "mfa.setPreference",
       "mfa.getPreference",
+      "passkeys.register",
+      "passkeys.list",
+      "passkeys.delete",
+      "devices.remember",
+      "devices.forget",
+      "devices.list",
     ]);
     auth.dispose();
   });

@@ -37,6 +37,9 @@ export type ErrorCode =
   | "no-pending-challenge"
   | "not-signed-in"
   | "session-expired"
+  | "passkey-cancelled"
+  | "passkey-failed"
+  | "passkey-unsupported"
   // other
   | "storage-unavailable"
   | "cancelled"

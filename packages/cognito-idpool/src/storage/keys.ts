@@ -13,6 +13,11 @@ export interface StorageKeys {
   user: string;
   /** The user-pool tokens; `undefined` without a user pool. */
   userPoolTokens: string | undefined;
+  /**
+   * A remembered device's key and secret, per user of the app client. Sign-out leaves it, so the
+   * device stays remembered for the next sign-in.
+   */
+  device(username: string): string;
   /** The Web Lock that serializes identity creation across tabs. */
   lockName: string;
   /** The BroadcastChannel of the tabs of this identity pool. */
@@ -39,5 +44,6 @@ export function storageKeys(identityPoolId: string, userPool?: { userPoolId: str
     lockName: `${prefix}:identity`,
     channelName: prefix,
     probe: (token) => `cognito-idpool:probe:${token}`,
+    device: (username) => `${prefix}:device:${userPool?.userPoolId}:${userPool?.clientId}:${username}`,
   };
 }

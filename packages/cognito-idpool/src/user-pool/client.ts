@@ -13,6 +13,14 @@
  */
 import {
   AssociateSoftwareToken$,
+  CompleteWebAuthnRegistration$,
+  ConfirmDevice$,
+  DeleteWebAuthnCredential$,
+  ForgetDevice$,
+  ListDevices$,
+  ListWebAuthnCredentials$,
+  StartWebAuthnRegistration$,
+  UpdateDeviceStatus$,
   ChangePassword$,
   ConfirmForgotPassword$,
   ConfirmSignUp$,
@@ -72,6 +80,18 @@ import {
   type VerifySoftwareTokenResponse,
   type VerifyUserAttributeRequest,
   type VerifyUserAttributeResponse,
+  type StartWebAuthnRegistrationRequest,
+  type StartWebAuthnRegistrationResponse,
+  type CompleteWebAuthnRegistrationRequest,
+  type ListWebAuthnCredentialsRequest,
+  type ListWebAuthnCredentialsResponse,
+  type DeleteWebAuthnCredentialRequest,
+  type ConfirmDeviceRequest,
+  type ConfirmDeviceResponse,
+  type UpdateDeviceStatusRequest,
+  type ListDevicesRequest,
+  type ListDevicesResponse,
+  type ForgetDeviceRequest,
 } from "@aws-sdk/client-cognito-identity-provider";
 import type { CognitoIdpoolError } from "../errors.js";
 import { serviceUrl } from "../aws/outcome.js";
@@ -101,6 +121,14 @@ export interface UserPoolOperations {
   AssociateSoftwareToken: { input: AssociateSoftwareTokenRequest; output: AssociateSoftwareTokenResponse };
   VerifySoftwareToken: { input: VerifySoftwareTokenRequest; output: VerifySoftwareTokenResponse };
   SetUserMFAPreference: { input: SetUserMFAPreferenceRequest; output: SetUserMFAPreferenceResponse };
+  StartWebAuthnRegistration: { input: StartWebAuthnRegistrationRequest; output: StartWebAuthnRegistrationResponse };
+  CompleteWebAuthnRegistration: { input: CompleteWebAuthnRegistrationRequest; output: object };
+  ListWebAuthnCredentials: { input: ListWebAuthnCredentialsRequest; output: ListWebAuthnCredentialsResponse };
+  DeleteWebAuthnCredential: { input: DeleteWebAuthnCredentialRequest; output: object };
+  ConfirmDevice: { input: ConfirmDeviceRequest; output: ConfirmDeviceResponse };
+  UpdateDeviceStatus: { input: UpdateDeviceStatusRequest; output: object };
+  ListDevices: { input: ListDevicesRequest; output: ListDevicesResponse };
+  ForgetDevice: { input: ForgetDeviceRequest; output: object };
 }
 
 export type UserPoolOperation = keyof UserPoolOperations;
@@ -126,11 +154,34 @@ const SCHEMAS = {
   AssociateSoftwareToken: AssociateSoftwareToken$,
   VerifySoftwareToken: VerifySoftwareToken$,
   SetUserMFAPreference: SetUserMFAPreference$,
+  // Carried here although only the lazily loaded passkeys and devices modules call them: imported
+  // there, they would make bundlers split everything those modules share with this one into
+  // extra, separately compressed chunks, which costs more than the schemas.
+  StartWebAuthnRegistration: StartWebAuthnRegistration$,
+  CompleteWebAuthnRegistration: CompleteWebAuthnRegistration$,
+  ListWebAuthnCredentials: ListWebAuthnCredentials$,
+  DeleteWebAuthnCredential: DeleteWebAuthnCredential$,
+  ConfirmDevice: ConfirmDevice$,
+  UpdateDeviceStatus: UpdateDeviceStatus$,
+  ListDevices: ListDevices$,
+  ForgetDevice: ForgetDevice$,
 } satisfies Record<UserPoolOperation, unknown>;
 
 /** The one method of the client the session uses, so tests can script the user pool. */
 export interface UserPoolApi {
   send<Name extends UserPoolOperation>(operation: Name, input: UserPoolOperations[Name]["input"]): Promise<UserPoolOperations[Name]["output"]>;
+}
+
+/**
+ * What the session hands its lazily loaded parts (passkeys, devices): `send` is `api.send` with
+ * failures mapped (see {@link call}). Handed over rather than imported, for the reason the
+ * schemas are all carried here: a module they share would be split into a chunk of its own.
+ */
+export interface ChunkKit {
+  /** {@link CognitoIdpoolError} itself. */
+  Error: typeof CognitoIdpoolError;
+  send<Name extends UserPoolOperation>(operation: Name, input: UserPoolOperations[Name]["input"]): Promise<UserPoolOperations[Name]["output"]>;
+  malformedAnswer(what: string): CognitoIdpoolError;
 }
 
 /** Attempts per call, where repeating is allowed: what the AWS SDK client this replaced made in its standard retry mode. */

@@ -43,6 +43,8 @@ export interface UserPoolHost {
   storage: KeyValueStore & { readonly degraded?: boolean };
   /** Where this app client's tokens are stored: namespaced by identity pool, user pool and app client. */
   tokensKey: string;
+  /** Where this browser's remembered device of `username` is stored (kept through sign-outs). */
+  deviceKey(username: string): string;
   /** Serializes token renewals across tabs under the name `tokensKey` (Web Locks; an in-page queue without them). */
   lock: LockManager;
   /** The tokens held changed (signed in, renewed, adopted from another tab, ended): their expiry in server time, or undefined. */
@@ -83,8 +85,10 @@ export interface UserPoolHost {
 
 /**
  * How `signIn` proves who the user is: the password by SRP (it never leaves the page) or sent over
- * TLS (`USER_PASSWORD_AUTH`, which the app client must allow), or the user pool's own challenges
- * (`CUSTOM_AUTH`, from its Lambda triggers; `CUSTOM_WITH_SRP` proves the password by SRP first).
+ * TLS (`USER_PASSWORD_AUTH`, which the app client must allow), the user pool's own challenges
+ * (`CUSTOM_AUTH`, from its Lambda triggers; `CUSTOM_WITH_SRP` proves the password by SRP first),
+ * or choice-based sign-in (`USER_AUTH`: a passkey, a one-time code or the password, as the pool's
+ * sign-in policy allows; see {@link FirstFactor}).
  *
  * @example
  * ```ts
@@ -92,7 +96,20 @@ export interface UserPoolHost {
  * await auth.signIn({ username, password, authFlow });
  * ```
  */
-export type AuthFlow = "USER_SRP_AUTH" | "USER_PASSWORD_AUTH" | "CUSTOM_AUTH" | "CUSTOM_WITH_SRP";
+export type AuthFlow = "USER_SRP_AUTH" | "USER_PASSWORD_AUTH" | "CUSTOM_AUTH" | "CUSTOM_WITH_SRP" | "USER_AUTH";
+
+/**
+ * The first factors of choice-based sign-in (`authFlow: "USER_AUTH"`): the password sent over TLS
+ * (`PASSWORD`) or proved by SRP (`PASSWORD_SRP`), a one-time code by email or text message, or a
+ * passkey (`WEB_AUTHN`: the browser's passkey prompt, run by the SDK).
+ *
+ * @example
+ * ```ts
+ * const preferredChallenge: FirstFactor = "EMAIL_OTP";
+ * await auth.signIn({ username: "alice@example.com", authFlow: "USER_AUTH", preferredChallenge });
+ * ```
+ */
+export type FirstFactor = "PASSWORD" | "PASSWORD_SRP" | "EMAIL_OTP" | "SMS_OTP" | "WEB_AUTHN";
 
 /**
  * What `signIn` takes.
@@ -105,19 +122,26 @@ export type AuthFlow = "USER_SRP_AUTH" | "USER_PASSWORD_AUTH" | "CUSTOM_AUTH" | 
 export interface SignInInput {
   /** The user's name in the pool, or an alias the pool accepts for signing in (such as the email address). */
   username: string;
-  /** The user's password; not used by `CUSTOM_AUTH`. */
+  /** The user's password; not used by `CUSTOM_AUTH`, and by `USER_AUTH` only with `preferredChallenge` `PASSWORD` or `PASSWORD_SRP`. */
   password?: string;
   /** Default `USER_SRP_AUTH`: the password never leaves the page. */
   authFlow?: AuthFlow;
+  /**
+   * `USER_AUTH` only: the first factor to use when the pool offers it to this user. Without it
+   * (or when it is not offered) the result is the challenge `SELECT_CHALLENGE` with `availableChallenges`.
+   */
+  preferredChallenge?: FirstFactor;
   /** Passed to the user pool's Lambda triggers as `clientMetadata`. */
   clientMetadata?: Record<string, string>;
 }
 
 /**
  * The sign-in challenges `confirmSignIn` answers: a new password (users an admin created), a TOTP
- * code from an authenticator app, a code sent by SMS or email, which MFA method to use
- * (`SELECT_MFA_TYPE`), setting MFA up in a pool that requires it (`MFA_SETUP`), or the user
- * pool's own question (`CUSTOM_CHALLENGE`).
+ * code from an authenticator app, a code sent by SMS or email (`SMS_MFA`, `EMAIL_OTP`, and
+ * `SMS_OTP` as a first factor), which MFA method to use (`SELECT_MFA_TYPE`), setting MFA up in a
+ * pool that requires it (`MFA_SETUP`), the user pool's own question (`CUSTOM_CHALLENGE`), which
+ * first factor to use (`SELECT_CHALLENGE`), the password once `PASSWORD` or `PASSWORD_SRP` was
+ * chosen, or `WEB_AUTHN` after a passkey prompt was dismissed (answer `"WEB_AUTHN"` to ask again).
  *
  * @example
  * ```ts
@@ -129,10 +153,27 @@ export interface SignInInput {
  *   SELECT_MFA_TYPE: "How do you want to confirm it is you?",
  *   MFA_SETUP: "Set up a second factor",
  *   CUSTOM_CHALLENGE: "Answer the question",
+ *   SELECT_CHALLENGE: "How do you want to sign in?",
+ *   SMS_OTP: "Code we texted you",
+ *   PASSWORD: "Your password",
+ *   PASSWORD_SRP: "Your password",
+ *   WEB_AUTHN: "Try your passkey again",
  * };
  * ```
  */
-export type ChallengeName = "NEW_PASSWORD_REQUIRED" | "SOFTWARE_TOKEN_MFA" | "SMS_MFA" | "EMAIL_OTP" | "SELECT_MFA_TYPE" | "MFA_SETUP" | "CUSTOM_CHALLENGE";
+export type ChallengeName =
+  | "NEW_PASSWORD_REQUIRED"
+  | "SOFTWARE_TOKEN_MFA"
+  | "SMS_MFA"
+  | "EMAIL_OTP"
+  | "SELECT_MFA_TYPE"
+  | "MFA_SETUP"
+  | "CUSTOM_CHALLENGE"
+  | "SELECT_CHALLENGE"
+  | "SMS_OTP"
+  | "PASSWORD"
+  | "PASSWORD_SRP"
+  | "WEB_AUTHN";
 
 /**
  * What `signIn` and `confirmSignIn` resolve to: signed in, or one more challenge to answer.
@@ -171,6 +212,8 @@ export type SignInResult =
       totpSetup?: TotpSetup;
       /** For CUSTOM_CHALLENGE: the public challenge parameters the user pool's trigger set. */
       parameters?: Record<string, string>;
+      /** For SELECT_CHALLENGE: the first factors this user may use; answer with one of them. */
+      availableChallenges?: FirstFactor[];
     };
 
 /**
@@ -183,9 +226,10 @@ export type SignInResult =
  */
 export interface ConfirmSignInInput {
   /**
-   * The new password for NEW_PASSWORD_REQUIRED, the code for the MFA challenges, a method
-   * (`"totp"`, `"sms"`, `"email"`) for SELECT_MFA_TYPE and MFA_SETUP, then the code or email address
-   * MFA_SETUP asks for, or any answer to a CUSTOM_CHALLENGE.
+   * The new password for NEW_PASSWORD_REQUIRED, the code for the MFA challenges and one-time codes,
+   * a method (`"totp"`, `"sms"`, `"email"`) for SELECT_MFA_TYPE and MFA_SETUP, then the code or
+   * email address MFA_SETUP asks for, any answer to a CUSTOM_CHALLENGE, a first factor for
+   * SELECT_CHALLENGE, the password for PASSWORD and PASSWORD_SRP, `"WEB_AUTHN"` for WEB_AUTHN.
    */
   answer: string;
   /** NEW_PASSWORD_REQUIRED only: values for required attributes. */
@@ -207,10 +251,31 @@ export interface ConfirmSignInInput {
 export interface SignUpInput {
   /** The name to register, unique in the pool. */
   username: string;
-  /** The password, which must meet the pool's password policy. */
-  password: string;
+  /**
+   * The password, which must meet the pool's password policy. Optional where the pool lets users
+   * sign in without one (passkeys or one-time codes as first factors).
+   */
+  password?: string;
   /** e.g. `{ email: "a@example.com" }`. */
   userAttributes?: Record<string, string>;
+  /** Passed to the user pool's Lambda triggers as `clientMetadata`. */
+  clientMetadata?: Record<string, string>;
+}
+
+/**
+ * What `confirmSignUp` takes.
+ *
+ * @example
+ * ```ts
+ * const input: ConfirmSignUpInput = { username: "alice", code: "123456", signIn: true };
+ * ```
+ */
+export interface ConfirmSignUpInput {
+  username: string;
+  /** The code sent to the user. */
+  code: string;
+  /** Sign the user in right after confirming (see `confirmSignUp`). */
+  signIn?: boolean;
   /** Passed to the user pool's Lambda triggers as `clientMetadata`. */
   clientMetadata?: Record<string, string>;
 }
@@ -548,14 +613,19 @@ export interface UserPoolActions extends AccountActions {
    */
   signUp(input: SignUpInput): Promise<SignUpResult>;
   /**
-   * Confirms a sign-up with the code sent to the user.
+   * Confirms a sign-up with the code sent to the user. With `signIn: true` the user is then signed
+   * in with the session the confirmation returns (choice-based sign-in, `USER_AUTH`, which the app
+   * client must allow), resolving as `signIn` does; the session is good for one sign-in, within
+   * minutes.
    *
    * @example
    * ```ts
    * await auth.confirmSignUp({ username: "alice", code: "123456" });
+   * const result = await auth.confirmSignUp({ username: "bob", code: "654321", signIn: true }); // { status: "signedIn" }
    * ```
    */
-  confirmSignUp(input: { username: string; code: string; clientMetadata?: Record<string, string> }): Promise<void>;
+  confirmSignUp(input: ConfirmSignUpInput & { signIn: true }): Promise<SignInResult>;
+  confirmSignUp(input: ConfirmSignUpInput): Promise<void>;
   /**
    * Sends the sign-up confirmation code again.
    *
@@ -595,6 +665,143 @@ export interface UserPoolActions extends AccountActions {
   getUser(): Promise<UserInfo | undefined>;
   /** MFA settings of the signed-in user: see {@link MfaActions}. */
   readonly mfa: MfaActions;
+  /** Passkeys of the signed-in user: see {@link PasskeyActions}. */
+  readonly passkeys: PasskeyActions;
+  /** Remembered devices of the signed-in user: see {@link DeviceActions}. */
+  readonly devices: DeviceActions;
+}
+
+/**
+ * A passkey registered for the user, as `auth.passkeys.list()` returns it.
+ *
+ * @example
+ * ```ts
+ * const passkeys: Passkey[] = await auth.passkeys.list();
+ * passkeys.forEach((p) => console.log(p.name, p.createdAt));
+ * ```
+ */
+export interface Passkey {
+  /** The credential id (base64url): what `auth.passkeys.delete` takes. */
+  credentialId: string;
+  /** The name the user pool gives it (from the authenticator), if any. */
+  name?: string;
+  /** The relying party (a domain) the passkey works for. */
+  relyingPartyId: string;
+  /** `platform` (built into the device) or `cross-platform` (a security key, a phone). */
+  authenticatorAttachment?: string;
+  /** How the browser reaches the authenticator (`internal`, `hybrid`, `usb`, …). */
+  transports: string[];
+  createdAt: Date;
+}
+
+/**
+ * Passkeys of the signed-in user (`auth.passkeys`). The user pool must allow them (its WebAuthn
+ * configuration, and `WEB_AUTHN` among its first factors); the relying party id must be this
+ * page's domain or a parent of it. A dismissed prompt rejects `passkey-cancelled`, any other
+ * browser failure `passkey-failed`, a browser without WebAuthn `passkey-unsupported`; each leaves
+ * everything as it was.
+ *
+ * @example
+ * ```ts
+ * await auth.passkeys.register();
+ * // later, signed out:
+ * await auth.signIn({ username: "alice", authFlow: "USER_AUTH", preferredChallenge: "WEB_AUTHN" });
+ * ```
+ */
+export interface PasskeyActions {
+  /**
+   * Creates a passkey for the user (the browser's prompt) and registers it with the user pool.
+   *
+   * @example
+   * ```ts
+   * await auth.passkeys.register();
+   * ```
+   */
+  register(): Promise<void>;
+  /**
+   * The user's passkeys.
+   *
+   * @example
+   * ```ts
+   * const passkeys = await auth.passkeys.list();
+   * ```
+   */
+  list(): Promise<Passkey[]>;
+  /**
+   * Removes a passkey from the user pool (the authenticator may still show it).
+   *
+   * @example
+   * ```ts
+   * await auth.passkeys.delete(passkey.credentialId);
+   * ```
+   */
+  delete(credentialId: string): Promise<void>;
+}
+
+/**
+ * A device the user signed in from, as `auth.devices.list()` returns it.
+ *
+ * @example
+ * ```ts
+ * const devices: Device[] = await auth.devices.list();
+ * const others = devices.filter((d) => !d.current);
+ * ```
+ */
+export interface Device {
+  /** The user pool's key for the device: what `auth.devices.forget` takes. */
+  deviceKey: string;
+  /** The name it was confirmed with (this SDK uses the browser's user agent). */
+  name?: string;
+  /** Remembered devices skip MFA at sign-in, as the user pool's device settings allow. */
+  remembered: boolean;
+  /** This browser. */
+  current: boolean;
+  createdAt?: Date;
+  lastAuthenticatedAt?: Date;
+  /** Every attribute the user pool keeps for the device (`device_status`, `last_ip_used`, …). */
+  attributes: Record<string, string>;
+}
+
+/**
+ * Remembered devices (`auth.devices`), where the user pool tracks devices. After each sign-in from
+ * a new browser the SDK confirms the device with the pool (its key and a secret kept in storage
+ * under the user's name, surviving sign-out); later sign-ins prove the device with that secret, so
+ * a remembered device skips MFA. Pools that remember devices only when the user agrees leave the
+ * device unremembered until `remember()`.
+ *
+ * @example
+ * ```ts
+ * if (userTicked("Remember this browser")) await auth.devices.remember();
+ * ```
+ */
+export interface DeviceActions {
+  /**
+   * Remembers this browser: later sign-ins from it skip MFA (as the pool allows).
+   *
+   * @example
+   * ```ts
+   * await auth.devices.remember();
+   * ```
+   */
+  remember(): Promise<void>;
+  /**
+   * Forgets a device (this browser when no key is given, and then its stored secret too).
+   *
+   * @example
+   * ```ts
+   * await auth.devices.forget(); // this browser
+   * ```
+   */
+  forget(deviceKey?: string): Promise<void>;
+  /**
+   * The user's devices, this browser marked `current`.
+   *
+   * @example
+   * ```ts
+   * const devices = await auth.devices.list();
+   * ```
+   */
+  list(): Promise<Device[]>;
 }
 
 /** What the lazily loaded module gives the core. */
@@ -632,7 +839,7 @@ export type CreateUserPoolSession = (host: UserPoolHost) => UserPoolSession;
  */
 export interface UserPoolCore extends Pick<
   UserPoolHost,
-  "endpoint" | "storage" | "tokensKey" | "lock" | "timers" | "logger" | "random" | "fetch" | "jsonRpc" | "requestTimeoutMs" | "scheduler"
+  "endpoint" | "storage" | "tokensKey" | "deviceKey" | "lock" | "timers" | "logger" | "random" | "fetch" | "jsonRpc" | "requestTimeoutMs" | "scheduler"
 > {
   /** The checked `userPool` option, with the region from its id. */
   options: UserPoolOptions & { region: string };

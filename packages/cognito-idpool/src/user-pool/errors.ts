@@ -32,6 +32,9 @@ export function fromUserPoolError(error: unknown, context: ErrorContext = "defau
     return make("session-expired", `The session ended: the refresh token was refused (${awsMessage}). Sign in again.`);
   }
 
+  // The user pool refused a passkey or its registration (origin, relying party, not enabled, …).
+  if (name.startsWith("WebAuthn")) return make("passkey-failed", `The user pool refused the passkey: ${name}: ${awsMessage}`);
+
   switch (name) {
     case "NotAuthorizedException":
       if (/incorrect username or password/i.test(awsMessage)) return make("incorrect-username-or-password", "Incorrect username or password.");

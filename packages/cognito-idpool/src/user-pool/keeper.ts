@@ -107,17 +107,19 @@ export function createTokenKeeper(host: UserPoolHost, api: UserPoolApi): TokenKe
    */
   async function exchange(base: Tokens): Promise<Tokens> {
     const { clientId } = host.options;
+    // Tokens issued to a remembered device are renewed naming it, as the user pool requires.
+    const device = base.deviceKey ? { DeviceKey: base.deviceKey } : {};
     const result = await call(async () => {
       if (!legacyRefresh) {
         try {
-          return (await api.send("GetTokensFromRefreshToken", { ClientId: clientId, RefreshToken: base.refreshToken })).AuthenticationResult;
+          return (await api.send("GetTokensFromRefreshToken", { ClientId: clientId, RefreshToken: base.refreshToken, ...device })).AuthenticationResult;
         } catch (error) {
           if (!/^(UnknownOperationException|Unsupported)$/.test(classify(error).type)) throw error;
           legacyRefresh = true;
         }
       }
-      return (await api.send("InitiateAuth", { AuthFlow: "REFRESH_TOKEN_AUTH", ClientId: clientId, AuthParameters: { REFRESH_TOKEN: base.refreshToken } }))
-        .AuthenticationResult;
+      const AuthParameters = { REFRESH_TOKEN: base.refreshToken, ...(device.DeviceKey ? { DEVICE_KEY: device.DeviceKey } : {}) };
+      return (await api.send("InitiateAuth", { AuthFlow: "REFRESH_TOKEN_AUTH", ClientId: clientId, AuthParameters })).AuthenticationResult;
     }, "refresh");
     if (!result?.IdToken || !result.AccessToken) throw new CognitoIdpoolError("service-error", "The user pool renewed the session but returned no tokens.");
     // A rotating app client sends a new refresh token; the old one dies after its grace period.

@@ -4,14 +4,16 @@
  * challenges, signs up, resets passwords, keeps the tokens alive and hands the ID token to the
  * identity pool as the login under its issuer.
  */
-import type { AuthenticationResultType, InitiateAuthResponse } from "@aws-sdk/client-cognito-identity-provider";
+import type { AuthenticationResultType, ChallengeNameType, InitiateAuthResponse } from "@aws-sdk/client-cognito-identity-provider";
 import { CognitoIdpoolError, errorCode, isCognitoIdpoolError } from "../errors.js";
 import { clientMetadataOf, createAccount, mfaMethodOf, MFA_NAMES, requireFields, toCodeDelivery, totpSetup } from "./account.js";
-import { call, createUserPoolApi, type UserPoolApi } from "./client.js";
+import { call, createUserPoolApi, type ChunkKit, type UserPoolApi } from "./client.js";
 import type {
   AuthFlow,
   ChallengeName,
   ConfirmSignInInput,
+  ConfirmSignUpInput,
+  FirstFactor,
   MfaMethod,
   CreateUserPoolSession,
   SignInInput,
@@ -22,12 +24,19 @@ import type {
   UserPoolHost,
   UserPoolSession,
 } from "./contract.js";
+import { classify } from "../aws/outcome.js";
 import { hostOf } from "./host.js";
 import { createTokenKeeper, type TokenKeeper } from "./keeper.js";
-import { formatSrpTimestamp, startSrp } from "./srp.js";
+import { formatSrpTimestamp, newDeviceSecret, startSrp } from "./srp.js";
+import type { DeviceKit } from "./devices.js";
+import { malformedAnswer } from "./errors.js";
 import { parseStoredTokens, withClaims, type Tokens } from "./tokens.js";
 
-/** The answer's name in ChallengeResponses, per challenge (MFA_SETUP is answered in steps, see `setUpMfa`). */
+/**
+ * The answer's name in ChallengeResponses, per challenge. MFA_SETUP is answered in steps (see
+ * `setUpMfa`); PASSWORD and PASSWORD_SRP are our own steps after SELECT_CHALLENGE, answered as
+ * SELECT_CHALLENGE; WEB_AUTHN is answered by the browser's passkey prompt.
+ */
 const ANSWER_FIELD: Record<ChallengeName, string> = {
   NEW_PASSWORD_REQUIRED: "NEW_PASSWORD",
   SOFTWARE_TOKEN_MFA: "SOFTWARE_TOKEN_MFA_CODE",
@@ -36,8 +45,14 @@ const ANSWER_FIELD: Record<ChallengeName, string> = {
   SELECT_MFA_TYPE: "ANSWER",
   MFA_SETUP: "",
   CUSTOM_CHALLENGE: "ANSWER",
+  SELECT_CHALLENGE: "ANSWER",
+  SMS_OTP: "SMS_OTP_CODE",
+  PASSWORD: "PASSWORD",
+  PASSWORD_SRP: "",
+  WEB_AUTHN: "",
 };
-const FLOWS: readonly string[] = ["USER_SRP_AUTH", "USER_PASSWORD_AUTH", "CUSTOM_AUTH", "CUSTOM_WITH_SRP"] satisfies AuthFlow[];
+const FLOWS: readonly string[] = ["USER_SRP_AUTH", "USER_PASSWORD_AUTH", "CUSTOM_AUTH", "CUSTOM_WITH_SRP", "USER_AUTH"] satisfies AuthFlow[];
+const FIRST_FACTORS: readonly string[] = ["PASSWORD", "PASSWORD_SRP", "EMAIL_OTP", "SMS_OTP", "WEB_AUTHN"] satisfies FirstFactor[];
 
 interface PendingChallenge {
   name: ChallengeName;
@@ -46,6 +61,10 @@ interface PendingChallenge {
   mfaTypes: MfaMethod[];
   /** MFA_SETUP: the method being set up, once chosen. */
   setup?: "totp" | "email";
+  /** SELECT_CHALLENGE: the first factors offered. */
+  factors: FirstFactor[];
+  /** WEB_AUTHN: the challenge's CREDENTIAL_REQUEST_OPTIONS, for asking the browser again after a dismissed prompt. */
+  requestOptions?: string | undefined;
   /** The username Cognito wants back in ChallengeResponses (USER_ID_FOR_SRP when it gave one). */
   username: string;
 }
@@ -67,6 +86,8 @@ export function createUserPoolSessionWith(host: UserPoolHost, api: UserPoolApi):
   const { userPoolId, clientId } = host.options;
   const keeper: TokenKeeper = createTokenKeeper(host, api);
   let pending: PendingChallenge | undefined;
+  const kit: ChunkKit = { Error: CognitoIdpoolError, send: (operation, input) => call(() => api.send(operation, input)), malformedAnswer };
+  const deviceKit: DeviceKit = { ...kit, host, srp: { startSrp, formatSrpTimestamp, newDeviceSecret } };
   /** Bumped when the session ends in this page: a sign-in or restore that began before it is void. */
   let epoch = 0;
   /** Throws `cancelled` when the session ended since `started` (checked after every await of a sign-in). */
@@ -96,6 +117,13 @@ export function createUserPoolSessionWith(host: UserPoolHost, api: UserPoolApi):
       await rollBack(tokens);
       throw error;
     }
+    if (result.NewDeviceMetadata) {
+      // The pool tracks devices and met this browser for the first time. Not being able to confirm
+      // it costs only MFA at the next sign-in, so it does not fail this one.
+      await loadDevices()
+        .then((devices) => devices.confirmNewDevice(deviceKit, result.NewDeviceMetadata!, tokens.username, tokens.accessToken))
+        .catch((error: unknown) => host.logger.warn("user pool: could not confirm this device", { code: errorCode(error) }));
+    }
     return { status: "signedIn" };
   }
 
@@ -109,23 +137,36 @@ export function createUserPoolSessionWith(host: UserPoolHost, api: UserPoolApi):
   }
 
   /** Turns an InitiateAuth / RespondToAuthChallenge answer into a result. */
-  async function next(
-    out: Pick<InitiateAuthResponse, "AuthenticationResult" | "ChallengeName" | "ChallengeParameters" | "Session">,
-    username: string,
-    started: number,
-  ): Promise<SignInResult> {
+  async function next(out: Answer, username: string, started: number, metadata: Metadata = {}): Promise<SignInResult> {
     live(started);
     if (out.AuthenticationResult) return signedIn(out.AuthenticationResult, started);
     const name = out.ChallengeName;
+    const params = out.ChallengeParameters ?? {};
+    if (name === "DEVICE_SRP_AUTH") {
+      // A remembered device is proved with its secret, without the user.
+      const user = params["USERNAME"] ?? username;
+      const devices = await loadDevices();
+      const device = await devices.storedDevice(host, user);
+      if (!device) throw new CognitoIdpoolError("service-error", "The user pool asked this browser to prove a device it has no secret for.");
+      return next(await devices.proveDevice(deviceKit, device, out.Session, user, metadata), user, started, metadata);
+    }
     if (!name || !Object.hasOwn(ANSWER_FIELD, name) || !out.Session) {
       pending = undefined;
       throw new CognitoIdpoolError("service-error", `The user pool asked for the ${name ?? "unnamed"} challenge, which cognito-idpool does not support.`);
     }
-    const params = out.ChallengeParameters ?? {};
     const challenge = name as ChallengeName;
     const offered = parseJson<string[]>(params[challenge === "MFA_SETUP" ? "MFAS_CAN_SETUP" : "MFAS_CAN_CHOOSE"], []);
     const mfaTypes = offered.map(mfaMethodOf).filter((m): m is MfaMethod => m !== undefined);
-    pending = { name: challenge, session: out.Session, mfaTypes, username: params["USER_ID_FOR_SRP"] ?? params["USERNAME"] ?? username };
+    const factors = (out.AvailableChallenges ?? []).filter((f): f is FirstFactor => FIRST_FACTORS.includes(f));
+    pending = {
+      name: challenge,
+      session: out.Session,
+      mfaTypes,
+      factors,
+      requestOptions: params["CREDENTIAL_REQUEST_OPTIONS"],
+      username: params["USER_ID_FOR_SRP"] ?? params["USERNAME"] ?? username,
+    };
+    if (challenge === "WEB_AUTHN") return passkeyStep(pending, started, metadata);
     // Only one method can be set up: there is nothing to choose.
     if (challenge === "MFA_SETUP" && mfaTypes.length === 1) return setUpMfa(pending, mfaTypes[0]!, started);
     const result: Extract<SignInResult, { status: "challenge" }> = { status: "challenge", challenge };
@@ -136,7 +177,42 @@ export function createUserPoolSessionWith(host: UserPoolHost, api: UserPoolApi):
     }
     if (challenge === "SELECT_MFA_TYPE" || challenge === "MFA_SETUP") result.mfaTypes = mfaTypes;
     if (challenge === "CUSTOM_CHALLENGE") result.parameters = { ...params };
+    if (challenge === "SELECT_CHALLENGE") result.availableChallenges = factors;
     return result;
+  }
+
+  /**
+   * WEB_AUTHN: the browser's passkey prompt with the pool's options, its credential the answer. A
+   * dismissed or failed prompt rejects and leaves the challenge pending, so `confirmSignIn({
+   * answer: "WEB_AUTHN" })` can ask again while the pool's session lasts.
+   */
+  async function passkeyStep(challenge: PendingChallenge, started: number, metadata: Metadata): Promise<SignInResult> {
+    const { passkeyAssertion } = await load(() => import("./passkeys.js"));
+    const credential = await passkeyAssertion(kit, challenge.requestOptions);
+    live(started);
+    return respond(challenge, "WEB_AUTHN", { USERNAME: challenge.username, CREDENTIAL: credential }, started, metadata);
+  }
+
+  /** RespondToAuthChallenge for the pending challenge; a session the pool no longer takes ends it here too. */
+  async function respond(
+    challenge: PendingChallenge,
+    ChallengeName: ChallengeNameType,
+    ChallengeResponses: Record<string, string>,
+    started: number,
+    metadata: Metadata,
+  ): Promise<SignInResult> {
+    let out;
+    try {
+      out = await call(() =>
+        api.send("RespondToAuthChallenge", { ChallengeName, ClientId: clientId, Session: challenge.session, ChallengeResponses, ...metadata }),
+      );
+    } catch (error) {
+      // A wrong code or a weak new password may be retried with the same session; an expired or
+      // used-up session may not.
+      if (isCognitoIdpoolError(error, "session-expired") || isCognitoIdpoolError(error, "not-authorized")) pending = undefined;
+      throw error;
+    }
+    return next(out, challenge.username, started, metadata);
   }
 
   /**
@@ -160,17 +236,14 @@ export function createUserPoolSessionWith(host: UserPoolHost, api: UserPoolApi):
     return result;
   }
 
-  /** SRP: the password proves itself without leaving the page. `custom`: CUSTOM_AUTH that starts with SRP (custom challenges follow). */
-  async function srpSignIn(username: string, password: string, since: number, custom: boolean, metadata: { ClientMetadata?: Record<string, string> }) {
+  /**
+   * SRP: the password proves itself without leaving the page. `begin` sends SRP_A (InitiateAuth for
+   * USER_SRP_AUTH, CUSTOM_WITH_SRP and USER_AUTH, or the answer to SELECT_CHALLENGE) and resolves
+   * to the PASSWORD_VERIFIER challenge. A remembered device of the user is named in the proof.
+   */
+  async function srpSignIn(password: string, since: number, metadata: Metadata, begin: (srpA: string) => Promise<Answer>) {
     const srp = startSrp();
-    const started = await call(() =>
-      api.send("InitiateAuth", {
-        AuthFlow: custom ? "CUSTOM_AUTH" : "USER_SRP_AUTH",
-        ClientId: clientId,
-        AuthParameters: { USERNAME: username, SRP_A: srp.srpA, ...(custom ? { CHALLENGE_NAME: "SRP_A" } : {}) },
-        ...metadata,
-      }),
-    );
+    const started = await call(() => begin(srp.srpA));
     const { USER_ID_FOR_SRP: userIdForSrp, SRP_B: srpB, SALT: salt, SECRET_BLOCK: secretBlock } = started.ChallengeParameters ?? {};
     if (started.ChallengeName !== "PASSWORD_VERIFIER" || !userIdForSrp || !srpB || !salt || !secretBlock) {
       throw new CognitoIdpoolError(
@@ -183,15 +256,46 @@ export function createUserPoolSessionWith(host: UserPoolHost, api: UserPoolApi):
     const poolName = userPoolId.slice(userPoolId.indexOf("_") + 1);
     const signature = await srp.passwordClaimSignature({ poolName, userIdForSrp, password, srpB, salt, secretBlock, timestamp });
     const verified = await call(() =>
-      api.send("RespondToAuthChallenge", {
-        ChallengeName: "PASSWORD_VERIFIER",
-        ClientId: clientId,
-        Session: started.Session,
-        ChallengeResponses: { USERNAME: userIdForSrp, PASSWORD_CLAIM_SECRET_BLOCK: secretBlock, TIMESTAMP: timestamp, PASSWORD_CLAIM_SIGNATURE: signature },
-        ...metadata,
-      }),
+      withDevice(userIdForSrp, (device) =>
+        api.send("RespondToAuthChallenge", {
+          ChallengeName: "PASSWORD_VERIFIER",
+          ClientId: clientId,
+          Session: started.Session,
+          ChallengeResponses: {
+            USERNAME: userIdForSrp,
+            PASSWORD_CLAIM_SECRET_BLOCK: secretBlock,
+            TIMESTAMP: timestamp,
+            PASSWORD_CLAIM_SIGNATURE: signature,
+            ...device,
+          },
+          ...metadata,
+        }),
+      ),
     );
-    return next(verified, userIdForSrp, since);
+    return next(verified, userIdForSrp, since, metadata);
+  }
+
+  /**
+   * Sends `request` naming the user's remembered device in this browser (`{ DEVICE_KEY }`, or `{}`
+   * without one). A device the pool no longer knows (forgotten elsewhere, or the user recreated) is
+   * refused without spending the sign-in: the record is dropped and the request sent again without
+   * it. Only the storage read happens on every sign-in; the devices module loads where one is used.
+   */
+  async function withDevice<T>(username: string, request: (device: { DEVICE_KEY?: string }) => Promise<T>): Promise<T> {
+    const stored = (await host.storage.get(host.deviceKey(username)).catch(() => undefined)) as { deviceKey?: unknown } | undefined;
+    if (typeof stored?.deviceKey !== "string") return request({});
+    try {
+      return await request({ DEVICE_KEY: stored.deviceKey });
+    } catch (error) {
+      if (classify(error).type !== "ResourceNotFoundException") throw error;
+      host.logger.debug("user pool: the remembered device is unknown to the pool; signing in without it");
+      await host.storage.del(host.deviceKey(username)).catch(() => undefined);
+      return request({});
+    }
+  }
+
+  function loadDevices() {
+    return load(() => import("./devices.js"));
   }
 
   const account = createAccount({
@@ -208,6 +312,23 @@ export function createUserPoolSessionWith(host: UserPoolHost, api: UserPoolApi):
 
   return {
     ...account,
+    passkeys: lazily(
+      () => load(() => import("./passkeys.js")).then((m) => m.createPasskeys(kit, async () => (await keeper.fresh()).accessToken)),
+      ["register", "list", "delete"],
+    ),
+    devices: lazily(
+      () =>
+        loadDevices().then((m) =>
+          m.createDevices({
+            kit: deviceKit,
+            user: async () => {
+              const t = await keeper.fresh();
+              return { username: t.username, accessToken: t.accessToken, deviceKey: t.deviceKey };
+            },
+          }),
+        ),
+      ["remember", "forget", "list"],
+    ),
 
     async restore() {
       const started = epoch;
@@ -242,20 +363,34 @@ export function createUserPoolSessionWith(host: UserPoolHost, api: UserPoolApi):
     },
 
     async signIn(input) {
-      const authFlow = (input as SignInInput | undefined)?.authFlow ?? "USER_SRP_AUTH";
-      if (!FLOWS.includes(authFlow)) throw new CognitoIdpoolError("invalid-argument", `signIn: \`authFlow\` must be one of ${FLOWS.join(", ")}.`);
-      const { username, password } = requireFields("signIn", input, authFlow === "CUSTOM_AUTH" ? ["username"] : ["username", "password"]);
+      const { authFlow = "USER_SRP_AUTH", preferredChallenge: preferred } = (input ?? {}) as SignInInput;
+      if (!FLOWS.includes(authFlow)) throw invalid(`signIn: \`authFlow\` must be one of ${FLOWS.join(", ")}.`);
+      if (preferred !== undefined && (authFlow !== "USER_AUTH" || !FIRST_FACTORS.includes(preferred)))
+        throw invalid(`signIn: \`preferredChallenge\` goes with authFlow "USER_AUTH" and is one of ${FIRST_FACTORS.join(", ")}.`);
+      const srp = authFlow === "USER_SRP_AUTH" || authFlow === "CUSTOM_WITH_SRP" || preferred === "PASSWORD_SRP";
+      const withPassword = srp || authFlow === "USER_PASSWORD_AUTH" || preferred === "PASSWORD";
+      const { username, password } = requireFields("signIn", input, withPassword ? ["username", "password"] : ["username"]);
       const metadata = clientMetadataOf("signIn", input);
-      if (keeper.current()) {
-        throw new CognitoIdpoolError("invalid-argument", "signIn: a user is already signed in; call signOut() first.");
-      }
+      if (keeper.current()) throw invalid("signIn: a user is already signed in; call signOut() first.");
       pending = undefined;
       const started = epoch;
-      if (authFlow === "USER_SRP_AUTH" || authFlow === "CUSTOM_WITH_SRP")
-        return srpSignIn(username, password, started, authFlow === "CUSTOM_WITH_SRP", metadata);
-      const AuthParameters: Record<string, string> = authFlow === "CUSTOM_AUTH" ? { USERNAME: username } : { USERNAME: username, PASSWORD: password };
-      const out = await call(() => api.send("InitiateAuth", { AuthFlow: authFlow, ClientId: clientId, AuthParameters, ...metadata }));
-      return next(out, username, started);
+      const AuthParameters: Record<string, string> = { USERNAME: username };
+      if (preferred) AuthParameters["PREFERRED_CHALLENGE"] = preferred;
+      // CUSTOM_WITH_SRP is CUSTOM_AUTH whose first challenge is SRP.
+      const AuthFlow = authFlow === "CUSTOM_WITH_SRP" ? "CUSTOM_AUTH" : authFlow;
+      if (authFlow === "CUSTOM_WITH_SRP") AuthParameters["CHALLENGE_NAME"] = "SRP_A";
+      if (srp) {
+        return srpSignIn(password, started, metadata, (SRP_A) =>
+          api.send("InitiateAuth", { AuthFlow, ClientId: clientId, AuthParameters: { ...AuthParameters, SRP_A }, ...metadata }),
+        );
+      }
+      if (withPassword) AuthParameters["PASSWORD"] = password;
+      const out = await call(() =>
+        withDevice(username, (device) =>
+          api.send("InitiateAuth", { AuthFlow, ClientId: clientId, AuthParameters: { ...AuthParameters, ...device }, ...metadata }),
+        ),
+      );
+      return next(out, username, started, metadata);
     },
 
     async confirmSignIn(input: ConfirmSignInInput) {
@@ -267,54 +402,65 @@ export function createUserPoolSessionWith(host: UserPoolHost, api: UserPoolApi):
       const { name } = challenge;
       const choosing = name === "SELECT_MFA_TYPE" || (name === "MFA_SETUP" && !challenge.setup);
       const method = answer as MfaMethod;
-      if (choosing && !challenge.mfaTypes.includes(method)) {
-        throw new CognitoIdpoolError("invalid-argument", `confirmSignIn: \`answer\` must be one of ${challenge.mfaTypes.join(", ")}.`);
-      }
+      const mustBe = (allowed: readonly string[]) => {
+        if (!allowed.includes(answer)) throw invalid(`confirmSignIn: \`answer\` must be one of ${allowed.join(", ")}.`);
+      };
+      if (choosing) mustBe(challenge.mfaTypes);
       if (name === "MFA_SETUP" && !challenge.setup) return setUpMfa(challenge, method, started);
+      if (name === "SELECT_CHALLENGE") {
+        mustBe(challenge.factors);
+        // The password is asked for next, in a step of our own: it goes with the choice.
+        if (answer === "PASSWORD" || answer === "PASSWORD_SRP") {
+          pending = { ...challenge, name: answer };
+          return { status: "challenge", challenge: answer };
+        }
+      }
+      if (name === "WEB_AUTHN") {
+        mustBe(["WEB_AUTHN"]);
+        return passkeyStep(challenge, started, metadata);
+      }
+      if (name === "PASSWORD_SRP") {
+        return srpSignIn(answer, started, metadata, (SRP_A) =>
+          api.send("RespondToAuthChallenge", {
+            ChallengeName: "SELECT_CHALLENGE",
+            ClientId: clientId,
+            Session: challenge.session,
+            ChallengeResponses: { USERNAME: challenge.username, ANSWER: "PASSWORD_SRP", SRP_A },
+            ...metadata,
+          }),
+        );
+      }
       const responses: Record<string, string> = { USERNAME: challenge.username };
       if (name === "NEW_PASSWORD_REQUIRED") {
         for (const [attribute, value] of Object.entries(input.userAttributes ?? {})) responses[`userAttributes.${attribute}`] = value;
       }
       if (name === "MFA_SETUP" && challenge.setup === "email") responses["EMAIL"] = answer;
       else if (name !== "MFA_SETUP") responses[ANSWER_FIELD[name]] = choosing ? MFA_NAMES[method] : answer;
-      let out;
-      try {
-        if (name === "MFA_SETUP" && challenge.setup === "totp") {
-          const { deviceName } = input;
-          const verified = await call(() =>
-            api.send("VerifySoftwareToken", { Session: challenge.session, UserCode: answer, ...(deviceName ? { FriendlyDeviceName: deviceName } : {}) }),
-          );
-          live(started);
-          if (verified.Status !== "SUCCESS" || !verified.Session) throw new CognitoIdpoolError("code-mismatch", "The authenticator code was not accepted.");
-          challenge.session = verified.Session;
-        }
-        out = await call(() =>
-          api.send("RespondToAuthChallenge", {
-            ChallengeName: name,
-            ClientId: clientId,
-            Session: challenge.session,
-            ChallengeResponses: responses,
-            ...metadata,
-          }),
+      if (name === "PASSWORD") responses["ANSWER"] = "PASSWORD";
+      if (name === "MFA_SETUP" && challenge.setup === "totp") {
+        const { deviceName } = input;
+        const verified = await call(() =>
+          api.send("VerifySoftwareToken", { Session: challenge.session, UserCode: answer, ...(deviceName ? { FriendlyDeviceName: deviceName } : {}) }),
         );
-      } catch (error) {
-        // A wrong code or a weak new password may be retried with the same session; an expired or
-        // used-up session may not.
-        if (isCognitoIdpoolError(error, "session-expired") || isCognitoIdpoolError(error, "not-authorized")) pending = undefined;
-        throw error;
+        live(started);
+        if (verified.Status !== "SUCCESS" || !verified.Session) throw new CognitoIdpoolError("code-mismatch", "The authenticator code was not accepted.");
+        challenge.session = verified.Session;
       }
-      return next(out, challenge.username, started);
+      return respond(challenge, name === "PASSWORD" ? "SELECT_CHALLENGE" : name, responses, started, metadata);
     },
 
     async signUp(input: SignUpInput): Promise<SignUpResult> {
-      const { username, password } = requireFields("signUp", input, ["username", "password"]);
+      const { username } = requireFields("signUp", input, ["username"]);
+      // Without a password where the pool lets users sign in by passkey or one-time code.
+      const { password } = input;
+      if (password !== undefined) requireFields("signUp", input, ["password"]);
       const attributes = Object.entries(input.userAttributes ?? {}).map(([Name, Value]) => ({ Name, Value }));
       const metadata = clientMetadataOf("signUp", input);
       const out = await call(() =>
         api.send("SignUp", {
           ClientId: clientId,
           Username: username,
-          Password: password,
+          ...(password !== undefined ? { Password: password } : {}),
           ...(attributes.length ? { UserAttributes: attributes } : {}),
           ...metadata,
         }),
@@ -324,10 +470,28 @@ export function createUserPoolSessionWith(host: UserPoolHost, api: UserPoolApi):
       return result;
     },
 
-    async confirmSignUp(input) {
+    async confirmSignUp(input: ConfirmSignUpInput): Promise<never> {
       const { username, code } = requireFields("confirmSignUp", input, ["username", "code"]);
       const metadata = clientMetadataOf("confirmSignUp", input);
-      await call(() => api.send("ConfirmSignUp", { ClientId: clientId, Username: username, ConfirmationCode: code, ...metadata }));
+      const andSignIn = input.signIn === true;
+      if (andSignIn && keeper.current()) throw invalid("confirmSignUp: a user is already signed in; call signOut() first.");
+      const started = epoch;
+      const confirmed = await call(() => api.send("ConfirmSignUp", { ClientId: clientId, Username: username, ConfirmationCode: code, ...metadata }));
+      if (!andSignIn) return undefined as never;
+      live(started);
+      // The confirmation's session signs the user in once, by choice-based sign-in, with no other factor.
+      if (!confirmed.Session) throw new CognitoIdpoolError("service-error", "ConfirmSignUp returned no session to sign in with.");
+      pending = undefined;
+      const out = await call(() =>
+        api.send("InitiateAuth", {
+          AuthFlow: "USER_AUTH",
+          ClientId: clientId,
+          AuthParameters: { USERNAME: username },
+          Session: confirmed.Session,
+          ...metadata,
+        }),
+      );
+      return next(out, username, started, metadata) as never;
     },
 
     async resendSignUpCode(input) {
@@ -393,6 +557,34 @@ export function createUserPoolSessionWith(host: UserPoolHost, api: UserPoolApi):
     return tokens.expiresAt > host.serverNow() + 30_000 ? tokens.accessToken : (await keeper.exchange(tokens)).accessToken;
   }
 }
+
+/** An object whose methods load their module on first call (each call awaits the same creation). */
+function lazily<T extends object>(create: () => Promise<T>, names: (keyof T & string)[]): T {
+  let made: Promise<T> | undefined;
+  const get = () =>
+    (made ??= create().catch((error: unknown) => {
+      made = undefined;
+      throw error;
+    }));
+  return Object.fromEntries(names.map((name) => [name, async (...args: unknown[]) => ((await get())[name] as (...a: unknown[]) => unknown)(...args)])) as T;
+}
+
+function invalid(message: string): CognitoIdpoolError {
+  return new CognitoIdpoolError("invalid-argument", message);
+}
+
+/** A lazily loaded part of the module; one that cannot be fetched rejects `network-error`. */
+async function load<T>(importer: () => Promise<T>): Promise<T> {
+  try {
+    return await importer();
+  } catch (error) {
+    throw new CognitoIdpoolError("network-error", "Could not load a part of the user-pool module.", { cause: error });
+  }
+}
+
+type Metadata = { ClientMetadata?: Record<string, string> };
+/** What InitiateAuth and RespondToAuthChallenge answer, as far as the sign-in reads it. */
+type Answer = Pick<InitiateAuthResponse, "AuthenticationResult" | "ChallengeName" | "ChallengeParameters" | "Session" | "AvailableChallenges">;
 
 function cancelled(): CognitoIdpoolError {
   return new CognitoIdpoolError("cancelled", "signOut() was called before the sign-in took effect.");

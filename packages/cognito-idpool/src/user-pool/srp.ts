@@ -83,6 +83,19 @@ export function startSrp(smallA: bigint = randomBigInt(128)): SrpExchange {
 }
 
 /**
+ * A new device secret (40 random bytes, base64) and its SRP verifier for ConfirmDevice: salt and
+ * verifier as base64 of their bytes, as amazon-cognito-identity-js sends them. Later sign-ins
+ * prove the secret with {@link startSrp}, the device group key standing for the pool name and the
+ * device key for the user.
+ */
+export async function newDeviceSecret(deviceGroupKey: string, deviceKey: string): Promise<{ secret: string; salt: string; verifier: string }> {
+  const secret = bytesToBase64(crypto.getRandomValues(new Uint8Array(40)));
+  const salt = padHex(randomBigInt(16));
+  const x = await hashHex(salt + (await sha256Hex(utf8(`${deviceGroupKey}${deviceKey}:${secret}`))));
+  return { secret, salt: bytesToBase64(hexToBytes(salt)), verifier: bytesToBase64(hexToBytes(padHex(modPow(g, x, N)))) };
+}
+
+/**
  * The `TIMESTAMP` Cognito expects with PASSWORD_VERIFIER: `ddd MMM D HH:mm:ss UTC YYYY` in UTC,
  * the day of the month not padded (e.g. `Tue Mar 5 09:07:02 UTC 2024`).
  */

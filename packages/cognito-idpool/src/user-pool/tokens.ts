@@ -27,6 +27,8 @@ export interface Tokens extends StoredTokens {
   username: string;
   /** The identity-pool login key: the issuer without its scheme. */
   loginKey: string;
+  /** The access token's `device_key`: the remembered device these tokens were issued to, which renewals name. */
+  deviceKey?: string;
 }
 
 /**
@@ -67,13 +69,15 @@ export function withClaims(stored: StoredTokens): Tokens {
     throw malformedAnswer("an ID token without exp, iss or sub");
   const username = typeof claims["cognito:username"] === "string" ? claims["cognito:username"] : sub;
   // The access token is what getTokens() and the account calls hand out: it must not expire unseen.
-  let accessExp: unknown;
+  let access: Record<string, unknown> = {};
   try {
-    accessExp = decodeJwt(stored.accessToken).exp;
+    access = decodeJwt(stored.accessToken);
   } catch {
     // Not a JWT: the user pool's business; the ID token's expiry stands.
   }
+  const { exp: accessExp, device_key: deviceKey } = access;
   return {
+    ...(typeof deviceKey === "string" ? { deviceKey } : {}),
     ...stored,
     claims,
     expiresAt: Math.min(exp, typeof accessExp === "number" ? accessExp : exp) * 1000,

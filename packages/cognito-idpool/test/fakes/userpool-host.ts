@@ -7,6 +7,7 @@ import type { KeyValueStore, LockManager } from "../../src/platform/types.js";
 import { createRefreshScheduler } from "../../src/refresh/scheduler.js";
 import { createInPageLock } from "../../src/tabs/locks.js";
 import { createJsonRpcSend } from "../../src/aws/json-rpc.js";
+import { storageKeys } from "../../src/storage/keys.js";
 import type { SignOutCause } from "../../src/types.js";
 
 export class FakeClock {
@@ -81,12 +82,14 @@ export function createFakeHost(options: Partial<UserPoolOptions> & { store?: Mem
   const clock = options.clock ?? new FakeClock();
   const timers = new FakeTimers(clock);
   const store = options.store ?? new MemoryStore();
+  const keys = storageKeys("eu-west-1:pool", { userPoolId: options.userPoolId ?? "eu-west-1_TestPool1", clientId: options.clientId ?? "client1" });
   const host: FakeHost = {
     options: { userPoolId: options.userPoolId ?? "eu-west-1_TestPool1", clientId: options.clientId ?? "client1" },
     region: "eu-west-1",
     endpoint: undefined,
     storage: store,
-    tokensKey: `cognito-idpool:eu-west-1:pool:userpool-tokens:${options.userPoolId ?? "eu-west-1_TestPool1"}:${options.clientId ?? "client1"}`,
+    tokensKey: keys.userPoolTokens!,
+    deviceKey: keys.device,
     clock,
     serverNow: () => host.clock.now() + host.offsetMs,
     toDeviceTime: (serverMs) => serverMs - host.offsetMs,
