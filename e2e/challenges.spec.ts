@@ -33,6 +33,8 @@ let idp: CognitoIdentityProviderClient;
 let identity: CognitoIdentityClient;
 let originalPool: UpdateIdentityPoolCommandInput | undefined;
 const pool = { userPoolId: "", clientId: "" };
+/** A pool like `pool` that also remembers devices, so that a remembered browser skips MFA. */
+const devicePool = { userPoolId: "", clientId: "" };
 /** The custom-challenge pool, whose triggers are `triggerServer`'s endpoint. */
 const customPool = { userPoolId: "", clientId: "" };
 let triggerServer: Server | undefined;
@@ -89,6 +91,25 @@ test.beforeAll(async () => {
   );
   pool.clientId = client.UserPoolClient!.ClientId!;
 
+  const tracking = await idp.send(
+    new CreateUserPoolCommand({
+      PoolName: unique("devices"),
+      DeviceConfiguration: { ChallengeRequiredOnNewDevice: true, DeviceOnlyRememberedOnUserPrompt: false },
+    }),
+  );
+  devicePool.userPoolId = tracking.UserPool!.Id!;
+  await idp.send(
+    new SetUserPoolMfaConfigCommand({ UserPoolId: devicePool.userPoolId, MfaConfiguration: "ON", SoftwareTokenMfaConfiguration: { Enabled: true } }),
+  );
+  const trackingClient = await idp.send(
+    new CreateUserPoolClientCommand({
+      UserPoolId: devicePool.userPoolId,
+      ClientName: "web",
+      ExplicitAuthFlows: ["ALLOW_USER_SRP_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"],
+    }),
+  );
+  devicePool.clientId = trackingClient.UserPoolClient!.ClientId!;
+
   const url = await startTriggerServer();
   const custom = await idp.send(
     new CreateUserPoolCommand({
@@ -110,7 +131,7 @@ test.beforeAll(async () => {
   // Google tokens only for the app it names.
   const { $metadata: _, ...described } = await identity.send(new DescribeIdentityPoolCommand({ IdentityPoolId: IDENTITY_POOL_ID }));
   originalPool = described as UpdateIdentityPoolCommandInput;
-  const providers = [pool, customPool].map((p) => ({ ProviderName: `cognito-idp.eu-west-1.amazonaws.com/${p.userPoolId}`, ClientId: p.clientId }));
+  const providers = [pool, customPool, devicePool].map((p) => ({ ProviderName: `cognito-idp.eu-west-1.amazonaws.com/${p.userPoolId}`, ClientId: p.clientId }));
   await identity.send(
     new UpdateIdentityPoolCommand({
       ...originalPool,
@@ -122,7 +143,7 @@ test.beforeAll(async () => {
 
 test.afterAll(async () => {
   if (originalPool) await identity.send(new UpdateIdentityPoolCommand(originalPool));
-  for (const { userPoolId } of [pool, customPool]) if (userPoolId) await idp.send(new DeleteUserPoolCommand({ UserPoolId: userPoolId }));
+  for (const { userPoolId } of [pool, customPool, devicePool]) if (userPoolId) await idp.send(new DeleteUserPoolCommand({ UserPoolId: userPoolId }));
   if (triggerServer) await close(triggerServer);
   await emulatorClock.set(0);
   idp?.destroy();
@@ -192,6 +213,40 @@ test("a new user of a pool that requires MFA enrols an authenticator app at firs
   expect(
     await page.evaluate(async () => await (window as unknown as { harness: { auth: { getIdentityId(): Promise<string> } } }).harness.auth.getIdentityId()),
   ).toBe(identityId);
+});
+
+test("a remembered browser skips MFA at the next sign-in; another browser, or this one once it forgets itself, is asked again", async ({ page }) => {
+  const username = unique("device-user");
+  await createUser(username, devicePool.userPoolId);
+  await openPage(page, devicePool);
+  const setup = await call(page, "signIn", { username, password: PASSWORD });
+  expect(setup).toMatchObject({ status: "challenge", challenge: "MFA_SETUP", setup: "totp" });
+  const app = URI.parse(String(setup["uri"])) as TOTP;
+  expect(await call(page, "confirmSignIn", { answer: app.generate() })).toEqual({ status: "signedIn" });
+  const devices = await page.evaluate(() =>
+    (window as unknown as { harness: { auth: { devices: { list(): Promise<{ current: boolean; remembered: boolean }[]> } } } }).harness.auth.devices.list(),
+  );
+  expect(devices).toEqual([expect.objectContaining({ current: true, remembered: true })]);
+  await page.evaluate(() => (window as unknown as { harness: { auth: { signOut(): Promise<void> } } }).harness.auth.signOut());
+
+  // After a reload, the same browser (its IndexedDB keeps the device secret through sign-out): no MFA.
+  await openPage(page, devicePool);
+  expect(await call(page, "signIn", { username, password: PASSWORD })).toEqual({ status: "signedIn" });
+  expect(await page.evaluate(() => (window as unknown as { harness: { listOwnNow(): Promise<string> } }).harness.listOwnNow())).toBe("ok");
+
+  // Another browser is a new device.
+  const other = await page.context().browser()!.newContext();
+  try {
+    const otherPage = await other.newPage();
+    await openPage(otherPage, devicePool);
+    expect(await call(otherPage, "signIn", { username, password: PASSWORD })).toEqual({ status: "challenge", challenge: "SOFTWARE_TOKEN_MFA" });
+  } finally {
+    await other.close();
+  }
+
+  await page.evaluate(() => (window as unknown as { harness: { auth: { devices: { forget(): Promise<void> } } } }).harness.auth.devices.forget());
+  await page.evaluate(() => (window as unknown as { harness: { auth: { signOut(): Promise<void> } } }).harness.auth.signOut());
+  expect(await call(page, "signIn", { username, password: PASSWORD })).toEqual({ status: "challenge", challenge: "SOFTWARE_TOKEN_MFA" });
 });
 
 test("a custom challenge from the pool's triggers: the question is shown, a wrong answer is asked again, the right one signs in", async ({ page }) => {
