@@ -1,3 +1,4 @@
+import { samlControl } from "./cognito-identity/saml-control.js";
 import { socialControl } from "./cognito-identity/social-control.js";
 import { lastCodeSent } from "./cognito-idp/queries.js";
 import { AwsError } from "./core/errors.js";
@@ -119,6 +120,10 @@ export async function handleControl(core: EmulatorCore, ctx: ServiceContext): Pr
     body: () => body(ctx),
   });
   if (social !== undefined) return ok(social);
+
+  const saml = samlControl({ slice: core.state.cognitoIdentity, clock: core.clock, baseUrl: core.baseUrl(), method, path, body: () => body(ctx) });
+  if (saml && "xml" in saml) return { status: 200, headers: { "content-type": "application/samlmetadata+xml" }, body: saml.xml };
+  if (saml) return ok(saml.json);
 
   const code = /^\/_emulator\/codes\/([^/]+)\/([^/]+)$/.exec(path);
   if (code && method === "GET") {

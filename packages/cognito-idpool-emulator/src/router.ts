@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import { cognitoIdentityService } from "./cognito-identity/index.js";
 import { cognitoIdpService, serveUserPoolWellKnown } from "./cognito-idp/index.js";
 import { handleControl } from "./control.js";
+import { hostedUiFailure, hostedUiRoute } from "./hosted-ui/index.js";
 import { AwsError } from "./core/errors.js";
 import { jsonAuthError, jsonError, jsonSuccess, queryAuthError, queryError, querySuccess, s3Error } from "./core/protocols.js";
 import { faultError, malformedAnswer, recordRequest, takeFault, type Fault, type RequestLogEntry } from "./core/runtime.js";
@@ -179,6 +180,17 @@ function route(core: EmulatorCore, request: EmulatorRequest): Routed {
     const operationName = target!.slice(dot + 1);
     const service = JSON_SERVICES.find((s) => s.targetPrefix === prefix);
     return jsonRoute(service, operationName);
+  }
+
+  // User-pool domains (managed login, OAuth 2.0 endpoints): pages and redirects, not awsJson.
+  const hosted = hostedUiRoute(request);
+  if (hosted) {
+    return {
+      service: "cognito-idp",
+      operation: hosted.operation,
+      run: (ctx) => hosted.run(ctx),
+      fail: (error, ctx) => hostedUiFailure(error, ctx.request),
+    };
   }
 
   if (method === "GET") {

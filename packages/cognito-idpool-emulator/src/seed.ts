@@ -1,13 +1,16 @@
 import { seedIdentityPools, type IdentityPoolSeed } from "./cognito-identity/index.js";
+import { seedSamlIdps, standInMetadata, type SamlIdpSeed } from "./cognito-identity/saml-control.js";
 import { seedSocialUsers, type SocialUserSeed } from "./cognito-identity/social-control.js";
 import { seedUserPools, type UserPoolSeed } from "./cognito-idp/index.js";
 import { seedIam, type OidcProviderSeed, type RoleSeed } from "./iam/index.js";
+import { seedSamlProviders } from "./iam/saml-providers.js";
 import { seedBuckets, type BucketSeed } from "./s3/index.js";
 import type { SeedContext } from "./service.js";
 
 /**
- * One JSON document that creates a whole environment. Applied in dependency order: IAM first
- * (identity pools name roles and OIDC providers), then user pools (identity pools name their
+ * One JSON document that creates a whole environment. Applied in dependency order: SAML IdP
+ * stand-ins (IAM SAML providers may take their metadata), IAM (identity pools name roles and
+ * OIDC and SAML providers), then user pools (identity pools name their
  * clients), then identity pools, then buckets. Fixed ids may be given so a demo knows them in advance.
  */
 export interface Seed {
@@ -15,6 +18,10 @@ export interface Seed {
   roles?: RoleSeed[];
   /** IAM OpenID Connect providers (CreateOpenIDConnectProvider). */
   openIdConnectProviders?: OidcProviderSeed[];
+  /** SAML IdP stand-ins (`/_emulator/saml/<name>/…`), optionally with a fixed key pair. */
+  samlIdentityProviders?: SamlIdpSeed[];
+  /** IAM SAML providers (CreateSAMLProvider), ARN `arn:aws:iam::000000000000:saml-provider/<Name>`. */
+  samlProviders?: SamlProviderSeedEntry[];
   /** User pools with their app clients, groups and users. */
   userPools?: UserPoolSeed[];
   /** Identity pools with their roles (CreateIdentityPool + SetIdentityPoolRoles). */
@@ -23,6 +30,16 @@ export interface Seed {
   socialUsers?: SocialUserSeed[];
   /** S3 buckets with their CORS rules and objects. */
   buckets?: BucketSeed[];
+}
+
+/**
+ * An IAM SAML provider in a seed: its metadata document, or `standIn`, the name of a SAML IdP
+ * stand-in whose metadata to use. With neither, the stand-in called `Name` (made if need be).
+ */
+export interface SamlProviderSeedEntry {
+  Name: string;
+  SAMLMetadataDocument?: string;
+  standIn?: string;
 }
 
 /** What the seed created, so a caller learns generated ids. */
@@ -53,7 +70,16 @@ export interface SeededUserPool extends SeededPool {
 
 export async function applySeed(seed: Seed, ctx: SeedContext): Promise<SeedResult> {
   if (typeof seed !== "object" || seed === null) throw new TypeError("seed must be a JSON object");
+  seedSamlIdps(seed.samlIdentityProviders ?? [], ctx);
   const roles = await seedIam(seed.roles ?? [], seed.openIdConnectProviders ?? [], ctx);
+  if (!Array.isArray(seed.samlProviders ?? [])) throw new TypeError("samlProviders must be a list");
+  seedSamlProviders(
+    (seed.samlProviders ?? []).map((entry, i) => {
+      if (typeof entry !== "object" || entry === null || typeof entry.Name !== "string") throw new TypeError(`samlProviders[${i}].Name must be a string`);
+      return { Name: entry.Name, SAMLMetadataDocument: entry.SAMLMetadataDocument ?? standInMetadata(ctx, entry.standIn ?? entry.Name) };
+    }),
+    ctx,
+  );
   const userPools = await seedUserPools(seed.userPools ?? [], ctx);
   const identityPools = await seedIdentityPools(seed.identityPools ?? [], ctx);
   seedSocialUsers(seed.socialUsers ?? [], ctx);

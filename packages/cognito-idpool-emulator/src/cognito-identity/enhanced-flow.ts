@@ -5,7 +5,7 @@ import { commit, forbidden, ownerOf, planResolution, requireIdentity, unlink } f
 import { verifyLogins } from "./logins.js";
 import { COGNITO_LOGIN_KEY, issueOpenIdToken } from "./openid-token.js";
 import { requirePool } from "./pools.js";
-import { invalidConfiguration, resolveRole, sessionContext, trustAllows } from "./roles.js";
+import { invalidConfiguration, principalTagsOf, resolveRole, sessionContext, trustAllows } from "./roles.js";
 import { ARN, IDENTITY_ID, IDENTITY_POOL_ID, list, LOGINS, str, struct, validate } from "./validate.js";
 
 /** GetOpenIdToken's tokens live ten minutes, as AWS documents. */
@@ -46,7 +46,7 @@ export const enhancedFlowOperations = {
     const slice = ctx.state.cognitoIdentity;
     const plan = planResolution(slice, pool, identity, logins);
     const roleArn = resolveRole(pool, logins, CustomRoleArn);
-    const context = sessionContext(pool.IdentityPoolId, plan.identityId, logins);
+    const context = sessionContext(pool, plan.identityId, logins);
     // Cognito assumes the role through STS; a trust policy that refuses surfaces as a pool misconfiguration.
     if (!trustAllows(ctx.state, roleArn, "cognito-identity.amazonaws.com", context)) throw invalidConfiguration();
     commit(slice, plan, ctx.clock.now());
@@ -78,15 +78,21 @@ export const enhancedFlowOperations = {
       throw new AwsError("InvalidParameterException", "Basic (classic) flow is not supported with RoleMappings, please use enhanced flow.");
     }
     const logins = await verifyLogins(ctx, pool, Logins ?? {});
+    // AWS documents SAML identities as enhanced-flow only: the role comes from the assertion, which STS never sees here.
+    if (logins.some((l) => l.samlRoles !== undefined)) {
+      throw new AwsError("InvalidParameterException", "Basic (classic) flow is not supported with SAML identity providers, please use enhanced flow.");
+    }
     const slice = ctx.state.cognitoIdentity;
     const plan = planResolution(slice, pool, identity, logins);
     commit(slice, plan, ctx.clock.now());
-    const amr = sessionContext(pool.IdentityPoolId, plan.identityId, logins)["cognito-identity.amazonaws.com:amr"] as string[];
+    const context = sessionContext(pool, plan.identityId, logins);
+    // The token carries the mapped principal tags, so AssumeRoleWithWebIdentity tags the session as the enhanced flow would.
     const token = await issueOpenIdToken(slice, ctx.clock, {
       identityId: plan.identityId,
       poolId: pool.IdentityPoolId,
-      amr,
+      amr: context["cognito-identity.amazonaws.com:amr"] as string[],
       lifetimeSeconds: OPEN_ID_TOKEN_SECONDS,
+      principalTags: principalTagsOf(context),
     });
     ctx.log.identityId = plan.identityId;
     return { IdentityId: plan.identityId, Token: token };

@@ -6,6 +6,7 @@ import type { SeedContext } from "../service.js";
 import { developerOperations } from "./developer.js";
 import { enhancedFlowOperations } from "./enhanced-flow.js";
 import { identityAdminOperations } from "./identity-admin.js";
+import { principalTagOperations } from "./principal-tags.js";
 import { CREATE_POOL_SHAPE, createPool, poolOperations, regionOf, replacePoolConfig, SET_ROLES_SHAPE, setRoles } from "./pools.js";
 import type { IdentityPoolRecord, RoleMapping } from "./state.js";
 import { IDENTITY_POOL_ID, struct, validate } from "./validate.js";
@@ -25,6 +26,8 @@ export interface IdentityPoolSeed {
   DeveloperProviderName?: string;
   OpenIdConnectProviderARNs?: string[];
   CognitoIdentityProviders?: { ProviderName: string; ClientId: string; ServerSideTokenCheck?: boolean }[];
+  /** ARNs of IAM SAML providers (created by the seed's `samlProviders`, or earlier). */
+  SamlProviderARNs?: string[];
   IdentityPoolTags?: Record<string, string>;
   Roles?: { authenticated?: string; unauthenticated?: string };
   RoleMappings?: Record<string, RoleMapping>;
@@ -51,6 +54,8 @@ const SIGNED_OPERATIONS: Record<string, JsonOperation["handler"]> = {
   ListIdentityPools: poolOperations.ListIdentityPools,
   SetIdentityPoolRoles: poolOperations.SetIdentityPoolRoles,
   GetIdentityPoolRoles: poolOperations.GetIdentityPoolRoles,
+  SetPrincipalTagAttributeMap: principalTagOperations.SetPrincipalTagAttributeMap,
+  GetPrincipalTagAttributeMap: principalTagOperations.GetPrincipalTagAttributeMap,
 };
 
 function signed(name: string, handler: JsonOperation["handler"]): JsonOperation {

@@ -7,6 +7,7 @@ import { EXPIRY_GRACE_SECONDS, invalid, notSupported } from "./login-errors.js";
 import { issuerKeys, unreachable } from "./oidc-keys.js";
 import { COGNITO_LOGIN_KEY, verifyOpenIdToken } from "./openid-token.js";
 import { SOCIAL_PROVIDERS } from "./pools.js";
+import { SAML_PROVIDER_ARN, verifySamlLogin } from "./saml-login.js";
 import { verifySocialLogin } from "./social-login.js";
 import { socialProvider } from "./social-providers.js";
 import type { IdentityPoolRecord } from "./state.js";
@@ -22,7 +23,7 @@ const JWT_ALGORITHMS = ["RS256", "RS384", "RS512", "ES256", "ES384", "ES512", "P
  * `planResolution`: one bad token fails the whole call). Checks per token, in this order (the
  * first that fails is the error):
  * JWT shape → `iss` vs key → provider configured → `aud`/`azp` → signature → `exp` (+300 s) →
- * ServerSideTokenCheck.
+ * ServerSideTokenCheck. SAML responses have their own checks (saml-login.ts).
  */
 export async function verifyLogins(ctx: ServiceContext, pool: IdentityPoolRecord, logins: Record<string, string>): Promise<VerifiedLogin[]> {
   const verified: VerifiedLogin[] = [];
@@ -38,6 +39,8 @@ async function verifyLogin(ctx: ServiceContext, pool: IdentityPoolRecord, provid
       `Developer provider logins are only accepted by GetOpenIdTokenForDeveloperIdentity; send the OpenID token it returns under ${COGNITO_LOGIN_KEY}.`,
     );
   }
+  // SAML logins are keyed by the IAM SAML provider's ARN and carry a base64 SAML response, not a JWT.
+  if (SAML_PROVIDER_ARN.test(provider)) return verifySamlLogin(ctx, pool, provider, token);
   const oidc = oidcProviderFor(ctx, pool, provider);
   if (!oidc && SOCIAL_PROVIDERS.includes(provider)) {
     const appId = pool.SupportedLoginProviders?.[provider];

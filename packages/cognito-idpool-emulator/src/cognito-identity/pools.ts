@@ -3,7 +3,7 @@ import { AwsError } from "../core/errors.js";
 import type { EmulatorState } from "../state.js";
 import type { ServiceContext } from "../service.js";
 import { decide } from "../iam/authorize.js";
-import { issuerWithoutScheme } from "../iam/state.js";
+import { issuerWithoutScheme, samlProviders } from "../iam/state.js";
 import { paginate } from "./pagination.js";
 import type { IdentityPoolRecord, RoleMapping } from "./state.js";
 import { ARN, bool, DEVELOPER_PROVIDER_NAME, IDENTITY_POOL_ID, list, map, MAX_RESULTS, NEXT_TOKEN, str, struct, validate } from "./validate.js";
@@ -132,8 +132,8 @@ function checkConfig(state: EmulatorState, input: PoolConfig): PoolConfig {
     if (seen.has(key)) throw new AwsError("InvalidParameterException", `Duplicate CognitoIdentityProvider: ${key}.`);
     seen.add(key);
   }
-  if (input.SamlProviderARNs?.length) {
-    throw new AwsError("InvalidParameterException", "SAML identity providers are not supported by the emulator (IAM here has no SAML providers).");
+  for (const arn of input.SamlProviderARNs ?? []) {
+    if (!Object.hasOwn(samlProviders(state.iam), arn)) throw new AwsError("InvalidParameterException", `Invalid SamlProviderARN: ${arn} does not exist.`);
   }
   const config = {} as Record<string, unknown>;
   for (const key of CONFIG_KEYS) if (input[key] !== undefined) config[key] = structuredClone(input[key]);
@@ -168,10 +168,12 @@ export function setRoles(pool: IdentityPoolRecord, roles: Record<string, string>
 
 /**
  * Keys a RoleMapping may use: `<userPoolProvider>:<clientId>` for user pools, the domain for social
- * providers, and for OIDC both the IAM provider ARN (the developer guide's form) and the login key.
+ * providers, and for OIDC both the IAM provider ARN (the developer guide's form) and the login key;
+ * SAML providers by their ARN (the login key).
  */
-function mappingKeys(pool: IdentityPoolRecord): Set<string> {
+export function mappingKeys(pool: IdentityPoolRecord): Set<string> {
   const keys = new Set<string>(Object.keys(pool.SupportedLoginProviders ?? {}));
+  for (const arn of pool.SamlProviderARNs ?? []) keys.add(arn);
   for (const p of pool.CognitoIdentityProviders ?? []) keys.add(`${p.ProviderName}:${p.ClientId}`);
   for (const arn of pool.OpenIdConnectProviderARNs ?? []) {
     keys.add(arn);

@@ -102,6 +102,9 @@ const MEMBERS = [
   "DestinationUserIdentifier",
   "TokenDuration",
   "PrincipalTags",
+  "SamlProviderARNs",
+  "IdentityProviderName",
+  "UseDefaults",
 ];
 const QUERY_PARAMS = [
   "RoleName",
@@ -121,6 +124,9 @@ const QUERY_PARAMS = [
   "WebIdentityToken",
   "DurationSeconds",
   "Tags.member.1.Key",
+  "Name",
+  "SAMLMetadataDocument",
+  "SAMLProviderArn",
 ];
 
 function context(): ServiceContext {

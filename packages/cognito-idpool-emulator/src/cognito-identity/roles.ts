@@ -4,6 +4,7 @@ import { findRoleByArn, type IamRole } from "../iam/state.js";
 import { evaluatePolicies, type PolicyDocument } from "../policy/index.js";
 import type { VerifiedLogin } from "./logins.js";
 import { COGNITO_LOGIN_KEY } from "./openid-token.js";
+import { mappedPrincipalTags } from "./principal-tags.js";
 import type { IdentityPoolRecord, MappingRule, RoleMapping } from "./state.js";
 
 export const invalidConfiguration = () =>
@@ -16,6 +17,7 @@ const ambiguousDenied = () => new AwsError("NotAuthorizedException", "The ambigu
  * users get the role mapping of the first login that has one (Token: `cognito:roles` /
  * `cognito:preferred_role`; Rules: first matching rule), else the authenticated role. A
  * CustomRoleArn only matters where a mapping offers a choice; elsewhere it is ignored.
+ * A SAML login without a role mapping takes its role from the assertion (see {@link fromSamlRoles}).
  */
 export function resolveRole(pool: IdentityPoolRecord, logins: VerifiedLogin[], customRoleArn: string | undefined): string {
   if (logins.length === 0) return pool.Roles["unauthenticated"] ?? throwError(invalidConfiguration());
@@ -24,6 +26,7 @@ export function resolveRole(pool: IdentityPoolRecord, logins: VerifiedLogin[], c
       const mapping = pool.RoleMappings?.[key];
       if (mapping) return fromMapping(pool, mapping, login.claims, customRoleArn);
     }
+    if (login.samlRoles?.length) return fromSamlRoles(login.samlRoles, customRoleArn);
   }
   return pool.Roles["authenticated"] ?? throwError(invalidConfiguration());
 }
@@ -44,6 +47,20 @@ function fromMapping(pool: IdentityPoolRecord, mapping: RoleMapping, claims: Rec
   throw ambiguousDenied();
 }
 
+/**
+ * The IdP decides which roles a SAML user may have (the `https://aws.amazon.com/SAML/Attributes/Role`
+ * pairs): CustomRoleArn picks one of them, and must be one of them; a single role needs no choice;
+ * several roles and no choice cannot be resolved, which AWS refuses like an ambiguous mapping.
+ */
+function fromSamlRoles(roles: string[], customRoleArn: string | undefined): string {
+  if (customRoleArn !== undefined) {
+    if (roles.includes(customRoleArn)) return customRoleArn;
+    throw ambiguousDenied();
+  }
+  if (roles.length === 1) return roles[0]!;
+  throw ambiguousDenied();
+}
+
 /** Rule matching on a claim; array claims (e.g. `cognito:groups`) match when any element does. */
 function ruleMatches(rule: MappingRule, claim: unknown): boolean {
   const values = claimValues(claim);
@@ -58,14 +75,20 @@ function claimValues(claim: unknown): string[] {
   return (Array.isArray(claim) ? claim : [claim]).filter((v) => v !== null && typeof v !== "object").map(String);
 }
 
-/** The policy context (`cognito-identity.amazonaws.com:sub`, `:aud`, `:amr`, principal tags) of credentials for an identity. */
-export function sessionContext(poolId: string, identityId: string, logins: VerifiedLogin[]): Record<string, string | string[]> {
+/**
+ * The policy context (`cognito-identity.amazonaws.com:sub`, `:aud`, `:amr`, principal tags) of
+ * credentials for an identity. Principal tags come from the developer's token, and from the claims
+ * (SAML: attributes) of logins whose provider has a principal-tag attribute map.
+ */
+export function sessionContext(pool: IdentityPoolRecord, identityId: string, logins: VerifiedLogin[]): Record<string, string | string[]> {
+  const poolId = pool.IdentityPoolId;
   const amr = logins.length === 0 ? ["unauthenticated"] : ["authenticated", ...new Set(logins.flatMap((l) => l.amr))];
   const context: Record<string, string | string[]> = {
     "cognito-identity.amazonaws.com:sub": identityId,
     "cognito-identity.amazonaws.com:aud": poolId,
     "cognito-identity.amazonaws.com:amr": amr,
   };
+  Object.assign(context, mappedPrincipalTags(pool, logins));
   Object.assign(context, principalTagContext(logins.find((l) => l.provider === COGNITO_LOGIN_KEY)?.claims));
   return context;
 }
@@ -81,9 +104,21 @@ export function principalTagContext(claims: Record<string, unknown> | undefined)
   return context;
 }
 
+const PRINCIPAL_TAG = "aws:PrincipalTag/";
+
+/** The principal tags of a session context, tag key → value. */
+export function principalTagsOf(context: Record<string, string | string[]>): Record<string, string> {
+  const tags: Record<string, string> = {};
+  for (const [key, value] of Object.entries(context)) {
+    if (key.startsWith(PRINCIPAL_TAG) && typeof value === "string") tags[key.slice(PRINCIPAL_TAG.length)] = value;
+  }
+  return tags;
+}
+
 /**
  * Whether STS would let this web identity assume the role: the role exists and its trust policy
  * allows `sts:AssumeRoleWithWebIdentity` for the federated principal with these condition keys.
+ * A session that carries principal tags also needs `sts:TagSession`, as STS asks of any tagged session.
  */
 export function trustAllows(state: EmulatorState, roleArn: string, federated: string, context: Record<string, string | string[]>): IamRole | undefined {
   const role = findRoleByArn(state.iam, roleArn);
@@ -94,8 +129,10 @@ export function trustAllows(state: EmulatorState, roleArn: string, federated: st
   } catch {
     return undefined;
   }
-  const decision = evaluatePolicies([trust], { action: "sts:AssumeRoleWithWebIdentity", resource: role.Arn, context, principal: { Federated: federated } });
-  return decision === "Allow" ? role : undefined;
+  const allows = (action: string) => evaluatePolicies([trust], { action, resource: role.Arn, context, principal: { Federated: federated } }) === "Allow";
+  if (!allows("sts:AssumeRoleWithWebIdentity")) return undefined;
+  if (Object.keys(principalTagsOf(context)).length > 0 && !allows("sts:TagSession")) return undefined;
+  return role;
 }
 
 function throwError(error: AwsError): never {

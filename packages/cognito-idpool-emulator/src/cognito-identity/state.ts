@@ -37,8 +37,17 @@ export interface IdentityPoolRecord {
   /** `authenticated` / `unauthenticated` → role ARN. */
   Roles: Record<string, string>;
   RoleMappings?: Record<string, RoleMapping>;
+  /** SetPrincipalTagAttributeMap, by IdentityProviderName. A provider without an entry gets no principal tags. */
+  PrincipalTagMaps?: Record<string, PrincipalTagMap>;
   /** Epoch milliseconds. */
   CreationDate: number;
+}
+
+/** Which claims (or SAML attributes) become which session tags for one provider. */
+export interface PrincipalTagMap {
+  UseDefaults: boolean;
+  /** Tag key → claim name; with UseDefaults, the provider's default map. */
+  PrincipalTags: Record<string, string>;
 }
 
 /** A login linked to an identity: the provider name (the `Logins` key) and the user it names there. */
@@ -74,6 +83,18 @@ export interface CognitoIdentityState {
   openIdSigningKey?: { kid: string; jwk: Record<string, unknown> };
   /** The social provider stand-ins: their users, signing keys and the access tokens they issued. Absent until first used. */
   social?: SocialState;
+  /** The SAML IdP stand-ins, by name: their signing keys and certificates. Absent until first used. */
+  samlIdps?: Record<string, SamlIdpRecord>;
+}
+
+/** A SAML IdP stand-in: who it says it is and what it signs with. */
+export interface SamlIdpRecord {
+  /** The `entityID` of its metadata and the Issuer of its assertions. */
+  entityId: string;
+  /** RSA private key, PKCS#8 PEM. */
+  privateKey: string;
+  /** Its self-signed certificate, base64 DER (as metadata carries it). */
+  certificate: string;
 }
 
 /** A user of a social provider stand-in (seeded, or made when a token is minted for a new `sub`). */

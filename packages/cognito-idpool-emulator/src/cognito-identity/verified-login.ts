@@ -12,4 +12,6 @@ export interface VerifiedLogin {
   amr: string[];
   /** RoleMappings keys that apply to this login, most specific first. */
   mappingKeys: string[];
+  /** SAML logins: the roles the assertion's Role attribute offers for this provider (CustomRoleArn picks among them). */
+  samlRoles?: string[];
 }

@@ -20,9 +20,11 @@ import {
 import { findUser, requireClient, requirePool } from "./lookup.js";
 import { migrateUser } from "./migration.js";
 import { enforcePasswordPolicy } from "./password-policy.js";
+import { respondToDevicePasswordVerifier, respondToDeviceSrpAuth, signInDevice } from "./devices.js";
 import { checkSecretHash } from "./secret-hash.js";
 import { refreshAuth } from "./refresh.js";
 import { takeSession } from "./sessions.js";
+import { isFirstFactorSession, respondToUserAuth, startUserAuth } from "./user-auth.js";
 import { parseClientPublic, parseSrpTimestamp, passwordMatches, srpPoolName, verifyPasswordClaim } from "./srp.js";
 import type { ChallengeSession, MfaMethod, UserPool, UserPoolClient } from "./state.js";
 import { matchTotp } from "./totp.js";
@@ -72,6 +74,8 @@ export async function initiateAuth(input: Record<string, unknown>, ctx: ServiceC
   const clientId = check.string("ClientId", { required: true, ...shapes.clientId })!;
   const parameters = check.stringMap("AuthParameters") ?? {};
   const metadata = check.stringMap("ClientMetadata");
+  // The Session ConfirmSignUp returned, for USER_AUTH.
+  const sessionId = check.string("Session", shapes.session);
   check.done();
   ctx.log.clientId = clientId;
   const { pool, client } = requireClient(ctx.state, clientId);
@@ -86,12 +90,14 @@ export async function initiateAuth(input: Record<string, unknown>, ctx: ServiceC
       return refreshAuth(ctx, pool, client, parameters);
     case "CUSTOM_AUTH":
       return startCustomAuth(ctx, pool, client, parameters, metadata);
+    case "USER_AUTH":
+      return startUserAuth(ctx, pool, client, parameters, metadata, sessionId);
     case "ADMIN_NO_SRP_AUTH":
     case "ADMIN_USER_PASSWORD_AUTH":
       throw idpErrors.invalidParameter("Initiate Auth method not supported.");
     default:
       throw idpErrors.invalidParameter(
-        `The emulator does not support AuthFlow ${flow} (it supports USER_SRP_AUTH, USER_PASSWORD_AUTH, CUSTOM_AUTH and REFRESH_TOKEN_AUTH).`,
+        `The emulator does not support AuthFlow ${flow} (it supports USER_SRP_AUTH, USER_PASSWORD_AUTH, CUSTOM_AUTH, USER_AUTH and REFRESH_TOKEN_AUTH).`,
       );
   }
 }
@@ -137,8 +143,9 @@ async function passwordAuth(
   if (!found) throw client.preventUserExistenceErrors ? idpErrors.incorrectPassword() : idpErrors.userNotFound();
   const { user } = found;
   if (user.enabled) await preAuthentication({ ctx, pool, client, ...found }, validationData);
+  const deviceKey = signInDevice(pool, found.key, parameters["DEVICE_KEY"]);
   checkPassword(user, ctx.clock.now(), () => user.password !== undefined && passwordMatches(srpPoolName(pool.Id), user.Username, password, user.password));
-  return afterPassword({ ctx, pool, client, key: found.key, user });
+  return afterPassword({ ctx, pool, client, key: found.key, user, deviceKey });
 }
 
 /** The administrative sign-in (SigV4-signed, by pool id): what a back end uses to sign users in. */
@@ -149,6 +156,7 @@ export async function adminInitiateAuth(input: Record<string, unknown>, ctx: Ser
   const clientId = check.string("ClientId", { required: true, ...shapes.clientId })!;
   const parameters = check.stringMap("AuthParameters") ?? {};
   const metadata = check.stringMap("ClientMetadata");
+  const sessionId = check.string("Session", shapes.session);
   check.done();
   const { pool, client } = clientOfPool(ctx, poolId, clientId);
   switch (flow) {
@@ -160,6 +168,8 @@ export async function adminInitiateAuth(input: Record<string, unknown>, ctx: Ser
       return startSrp(ctx, pool, client, parameters, metadata);
     case "CUSTOM_AUTH":
       return startCustomAuth(ctx, pool, client, parameters, metadata);
+    case "USER_AUTH":
+      return startUserAuth(ctx, pool, client, parameters, metadata, sessionId);
     case "REFRESH_TOKEN_AUTH":
     case "REFRESH_TOKEN":
       return refreshAuth(ctx, pool, client, parameters);
@@ -197,6 +207,11 @@ export async function respondToAuthChallenge(input: Record<string, unknown>, ctx
 
   if (name === "PASSWORD_VERIFIER") return passwordVerifier(ctx, pool, client, responses, clientMetadata);
   if (name === "CUSTOM_CHALLENGE") return respondToCustomChallenge(ctx, pool, client, sessionId, responses, clientMetadata);
+  if (name === "SELECT_CHALLENGE" || name === "SMS_OTP" || name === "WEB_AUTHN" || (name === "EMAIL_OTP" && isFirstFactorSession(ctx, sessionId))) {
+    return respondToUserAuth(ctx, pool, client, name, sessionId, responses, clientMetadata);
+  }
+  if (name === "DEVICE_SRP_AUTH") return respondToDeviceSrpAuth(ctx, pool, client, sessionId, responses);
+  if (name === "DEVICE_PASSWORD_VERIFIER") return issueTokens(respondToDevicePasswordVerifier(ctx, pool, client, sessionId, responses, clientMetadata));
   if (
     name !== "NEW_PASSWORD_REQUIRED" &&
     name !== "SOFTWARE_TOKEN_MFA" &&
@@ -209,7 +224,7 @@ export async function respondToAuthChallenge(input: Record<string, unknown>, ctx
   }
   const username = required(responses, "USERNAME");
   const session = takeSession(ctx.state, sessionId, now, { clientId, challenge: name });
-  const signIn: SignIn = { ...sessionUser(ctx, pool, client, session), clientMetadata };
+  const signIn: SignIn = { ...sessionUser(ctx, pool, client, session), clientMetadata, deviceKey: session.deviceKey, oauth: session.oauth };
   // The session must be answered for the user it was opened for (by any name that finds them).
   if (findUser(pool, username)?.key !== signIn.key) throw idpErrors.invalidSession();
   checkSecretHash(client, responses["SECRET_HASH"], [username, signIn.user.Username]);
@@ -305,6 +320,8 @@ async function passwordVerifier(
   const now = ctx.clock.now();
   // Cognito keeps the SRP state in the SECRET_BLOCK; here it names the open session.
   const session = takeSession(ctx.state, secretBlock, now, { clientId: client.ClientId, challenge: "PASSWORD_VERIFIER" });
+  // An unknown DEVICE_KEY is refused before the session is spent: AWS's clients answer again without it.
+  const deviceKey = signInDevice(pool, session.userKey, responses["DEVICE_KEY"]);
   session.used = true;
   const user = session.userKey !== undefined ? own(pool.users, session.userKey) : undefined;
   checkSecretHash(client, responses["SECRET_HASH"], [username, user?.Username]);
@@ -326,7 +343,7 @@ async function passwordVerifier(
       signature,
     }),
   );
-  const signIn: SignIn = { ctx, pool, client, key: session.userKey, user, clientMetadata };
+  const signIn: SignIn = { ctx, pool, client, key: session.userKey, user, clientMetadata, deviceKey };
   if (session.custom) return nextStep(signIn, [...session.custom.history, { challengeName: "PASSWORD_VERIFIER", challengeResult: true }]);
   return afterPassword(signIn);
 }

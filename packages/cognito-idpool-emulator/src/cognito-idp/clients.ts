@@ -4,6 +4,7 @@ import type { ServiceContext } from "../service.js";
 import { idpErrors, InputCheck, shapes } from "./errors.js";
 import { newClientId, newClientSecret } from "./ids.js";
 import { requirePool } from "./lookup.js";
+import { checkOAuthSettings } from "./oauth-settings.js";
 import type { UserPool, UserPoolClient } from "./state.js";
 import { own } from "../core/records.js";
 
@@ -35,8 +36,9 @@ const LIMITS = {
   RefreshToken: { max: 3650 * 86400, label: "Refresh token", defaultValue: 30, defaultUnit: "days" as Unit, givenUnit: "days" as Unit },
 };
 
-/** Members DescribeUserPoolClient hands back as given; the emulator does not act on them. */
+/** Members DescribeUserPoolClient hands back as given; the OAuth ones are read by managed login (hosted-ui/oauth-client.ts). */
 const ECHOED = [
+  "AllowedOAuthFlowsUserPoolClient",
   "CallbackURLs",
   "LogoutURLs",
   "AllowedOAuthFlows",
@@ -144,6 +146,7 @@ export function createClient(pool: UserPool, input: Record<string, unknown>, now
   const name = check.string("ClientName", { required: true, ...shapes.name })!;
   const generateSecret = check.boolean("GenerateSecret") ?? false;
   const settings = readClientSettings(input, check);
+  checkOAuthSettings(pool, input, generateSecret);
   const clientId = fixedId ?? newClientId();
   if (fixedId !== undefined && !/^[\w+]{1,128}$/.test(fixedId)) throw idpErrors.invalidParameter(`Seed client id ${fixedId} does not match [\\w+]+.`);
   if (Object.hasOwn(pool.clients, clientId)) throw idpErrors.invalidParameter(`User pool client ${clientId} already exists.`);
@@ -174,7 +177,7 @@ function updateClient(client: UserPoolClient, input: Record<string, unknown>, no
 /** Whether the client lets a flow through; legacy (non-ALLOW_) lists always allow custom auth and refresh, and SRP unless CUSTOM_AUTH_FLOW_ONLY. */
 export function flowEnabled(
   client: UserPoolClient,
-  flow: "USER_SRP_AUTH" | "USER_PASSWORD_AUTH" | "ADMIN_USER_PASSWORD_AUTH" | "REFRESH_TOKEN_AUTH" | "CUSTOM_AUTH",
+  flow: "USER_SRP_AUTH" | "USER_PASSWORD_AUTH" | "ADMIN_USER_PASSWORD_AUTH" | "REFRESH_TOKEN_AUTH" | "CUSTOM_AUTH" | "USER_AUTH",
 ): boolean {
   const flows = client.explicitAuthFlows;
   const legacy = flows.length > 0 && flows.every((f) => !f.startsWith("ALLOW_"));
@@ -189,6 +192,9 @@ export function flowEnabled(
       return flows.includes("ALLOW_REFRESH_TOKEN_AUTH") || legacy;
     case "CUSTOM_AUTH":
       return flows.includes("ALLOW_CUSTOM_AUTH") || legacy;
+    case "USER_AUTH":
+      // Choice-based sign-in has no legacy (non-ALLOW_) name: only ALLOW_USER_AUTH lets it through.
+      return flows.includes("ALLOW_USER_AUTH");
   }
 }
 
@@ -237,6 +243,7 @@ export function updateUserPoolClientOperation(input: Record<string, unknown>, ct
   const clientId = input["ClientId"] as string;
   const client = own(pool.clients, clientId);
   if (!client) throw idpErrors.clientNotFound(clientId);
+  checkOAuthSettings(pool, input, client.ClientSecret !== undefined);
   updateClient(client, input, ctx.clock.now());
   return { UserPoolClient: describeClient(pool.Id, client) };
 }

@@ -41,6 +41,35 @@ export const idpErrors = {
     ),
   accessTokenScope: () => new AwsError("NotAuthorizedException", "Access Token does not have required scopes"),
   missingParameter: (name: string) => new AwsError("InvalidParameterException", `Missing required parameter ${name}`),
+  /** [INF] Worded like the other "flow not enabled" answers; AWS documents the refusal, not its message. */
+  userAuthNotEnabled: () => new AwsError("InvalidParameterException", "USER_AUTH flow not enabled for this client"),
+  /** As AWS answers a pool whose MFA is required while a one-time-password first factor is allowed. */
+  otpFactorWithMfa: () =>
+    new AwsError("InvalidParameterException", "Only PASSWORD and WEB_AUTHN (if configured) can be enabled as an auth factor if MFA is enabled"),
+  /** As AWS answers UpdateUserPool / CreateUserPool adding WEB_AUTHN while MFA is required and passkeys are a single factor. */
+  webAuthnFactorWithMfa: () =>
+    new AwsError("InvalidParameterException", "WEB_AUTHN cannot be used as an auth factor when MFA is enabled if not configured for MFA."),
+  /** As AWS answers SetUserPoolMfaConfig requiring MFA while WEB_AUTHN is a single-factor first factor. */
+  webAuthnSingleFactorWithMfa: () =>
+    new AwsError(
+      "InvalidParameterException",
+      "Cannot set WebAuthn factor configuration to SINGLE_FACTOR if MFA is required and WebAuthn is an allowed first auth factor",
+    ),
+  // The WebAuthn errors below are AWS's documented exception types; their messages are [INF].
+  webAuthnNotEnabled: () =>
+    new AwsError("WebAuthnNotEnabledException", "Passkey sign-in is not enabled for this user pool (WEB_AUTHN is not an allowed first auth factor)."),
+  webAuthnConfigurationMissing: () =>
+    new AwsError("WebAuthnConfigurationMissingException", "The user pool has no passkey relying party id (WebAuthnConfiguration.RelyingPartyId) or domain."),
+  webAuthnChallengeNotFound: () => new AwsError("WebAuthnChallengeNotFoundException", "The passkey registration challenge was not found or has expired."),
+  webAuthnClientMismatch: () =>
+    new AwsError("WebAuthnClientMismatchException", "The access token is for a different app client than the one that started the passkey registration."),
+  webAuthnOriginNotAllowed: (origin: string) =>
+    new AwsError("WebAuthnOriginNotAllowedException", `The passkey origin ${origin} does not belong to the user pool's relying party id.`),
+  webAuthnRelyingPartyMismatch: () =>
+    new AwsError("WebAuthnRelyingPartyMismatchException", "The passkey credential is for a different relying party than the user pool's relying party id."),
+  webAuthnCredentialNotSupported: (detail: string) =>
+    new AwsError("WebAuthnCredentialNotSupportedException", `The passkey credential is not supported: ${detail}`),
+  webAuthnCredentialNotFound: () => new AwsError("ResourceNotFoundException", "The passkey credential does not exist for the user."),
 };
 
 /**

@@ -1,12 +1,14 @@
 import { randomBytes, randomUUID } from "node:crypto";
 import type { ServiceContext } from "../service.js";
 import { deliveryTo } from "./attributes.js";
+import { deviceChallenge, deviceReplacesMfa, tokenDevice } from "./devices.js";
 import { idpErrors } from "./errors.js";
 import { newCode } from "./ids.js";
 import { openSession } from "./sessions.js";
 import { createVerifier, serverEphemeral, srpPoolName } from "./srp.js";
 import type { CustomAuthState, MfaMethod, PoolUser, UserPool, UserPoolClient } from "./state.js";
-import { preTokenGeneration, type TokenSource } from "./pre-token.js";
+import type { SignIn } from "./sign-in.js";
+import { preTokenGeneration } from "./pre-token.js";
 import { newRefreshToken, signTokens } from "./tokens.js";
 import { eventAttributes, invokeTrigger } from "./triggers.js";
 
@@ -15,18 +17,7 @@ const PASSWORD_ATTEMPTS = 5;
 /** The lockout starts at one second and doubles with each further failure, up to about 15 minutes. */
 const MAX_LOCKOUT_SECONDS = 900;
 
-/** A sign-in whose password is known to be right (or is being checked) for one user of one client. */
-export interface SignIn {
-  ctx: ServiceContext;
-  pool: UserPool;
-  client: UserPoolClient;
-  key: string;
-  user: PoolUser;
-  /** The ClientMetadata of a RespondToAuthChallenge call, handed to the triggers it runs as `clientMetadata`. */
-  clientMetadata?: Record<string, string> | undefined;
-  /** What the PreTokenGeneration trigger is told; a sign-in by default. */
-  tokenSource?: TokenSource;
-}
+export type { SignIn } from "./sign-in.js";
 
 /**
  * The PreAuthentication trigger, run once the user is known and before the password is checked; a
@@ -109,7 +100,8 @@ export async function mfaStep(signIn: SignIn): Promise<Record<string, unknown>> 
     ];
     return challenge(signIn, "MFA_SETUP", { MFAS_CAN_SETUP: JSON.stringify(canSetUp) });
   }
-  if (methods.length === 0) return issueTokens(signIn);
+  // A remembered device stands in for MFA where the pool allows it; issueTokens then asks it to prove itself.
+  if (methods.length === 0 || deviceReplacesMfa(signIn)) return issueTokens(signIn);
   const chosen = user.mfa.preferred && methods.includes(user.mfa.preferred) ? user.mfa.preferred : methods.length === 1 ? methods[0]! : undefined;
   if (!chosen) return challenge(signIn, "SELECT_MFA_TYPE", { MFAS_CAN_CHOOSE: JSON.stringify(methods) });
   return mfaChallenge(signIn, chosen);
@@ -146,23 +138,32 @@ function challenge(
     challenge: name,
     ...(code ? { code } : {}),
     ...(enrolEmail ? { enrolEmail } : {}),
+    ...(signIn.deviceKey !== undefined ? { deviceKey: signIn.deviceKey } : {}),
+    ...(signIn.oauth ? { oauth: signIn.oauth } : {}),
   });
   return { ChallengeName: name, Session: session, ChallengeParameters: { ...parameters, USER_ID_FOR_SRP: user.Username } };
 }
 
 /**
  * Starts a sign-in session (a token family) and returns its tokens with a new refresh token, after
- * the PostAuthentication trigger and with the PreTokenGeneration trigger's claims.
+ * the PostAuthentication trigger and with the PreTokenGeneration trigger's claims. On a pool that
+ * tracks devices the session belongs to a device: the one named (once it has proven itself), or a
+ * new one handed out as NewDeviceMetadata.
  */
 export async function issueTokens(signIn: SignIn): Promise<Record<string, unknown>> {
   const { ctx, pool, client, key, user, clientMetadata } = signIn;
+  // A sign-in naming a confirmed device gets its tokens only once the device has proven itself.
+  const deviceProof = deviceChallenge(signIn);
+  if (deviceProof) return deviceProof;
+  const { deviceKey, newDevice } = tokenDevice(signIn);
   await invokeTrigger(ctx, pool, "PostAuthentication", {
     triggerSource: "PostAuthentication_Authentication",
     userName: user.Username,
     clientId: client.ClientId,
-    request: { userAttributes: eventAttributes(user), newDeviceUsed: false, clientMetadata: clientMetadata ?? {} },
+    request: { userAttributes: eventAttributes(user), newDeviceUsed: newDevice !== undefined, clientMetadata: clientMetadata ?? {} },
   });
-  const override = await preTokenGeneration(ctx, pool, client.ClientId, user, signIn.tokenSource ?? "TokenGeneration_Authentication", clientMetadata);
+  const source = signIn.tokenSource ?? (signIn.oauth ? "TokenGeneration_HostedAuth" : "TokenGeneration_Authentication");
+  const override = await preTokenGeneration(ctx, pool, client.ClientId, user, source, clientMetadata);
   const now = ctx.clock.now();
   // A family is kept a day past its refresh token, the longest an access token can outlive it.
   for (const [jti, family] of Object.entries(pool.families)) if (family.refreshExpiresAt + 86_400_000 < now) delete pool.families[jti];
@@ -177,9 +178,15 @@ export async function issueTokens(signIn: SignIn): Promise<Record<string, unknow
     refreshExpiresAt: now + client.validity.refresh * 1000,
     authTime,
     revoked: false,
+    ...(deviceKey !== undefined ? { deviceKey } : {}),
+    ...(signIn.oauth ? { scopes: signIn.oauth.scopes } : {}),
   };
-  const tokens = await signTokens(pool, client, user, { originJti, authTime }, authTime, override);
-  return { ChallengeParameters: {}, AuthenticationResult: { ...tokens, RefreshToken: token } };
+  const oauth = signIn.oauth ? { scopes: signIn.oauth.scopes, nonce: signIn.oauth.nonce } : {};
+  const tokens = await signTokens(pool, client, user, { originJti, authTime, deviceKey, ...oauth }, authTime, override);
+  return {
+    ChallengeParameters: {},
+    AuthenticationResult: { ...tokens, RefreshToken: token, ...(newDevice ? { NewDeviceMetadata: newDevice } : {}) },
+  };
 }
 
 /**

@@ -29,10 +29,32 @@ import {
   updateUserPoolOperation,
 } from "./pools.js";
 import { getTokensFromRefreshToken } from "./refresh.js";
+import {
+  adminForgetDevice,
+  adminGetDevice,
+  adminListDevices,
+  adminUpdateDeviceStatus,
+  confirmDevice,
+  forgetDevice,
+  getDevice,
+  listDevices,
+  updateDeviceStatus,
+} from "./devices.js";
 import { deleteUser, deleteUserAttributes, getUserAttributeVerificationCode, updateUserAttributes, verifyUserAttribute } from "./self-service.js";
 import { adminConfirmSignUp, confirmForgotPassword, confirmSignUp, forgotPassword, resendConfirmationCode, signUp } from "./signup.js";
 import { poolOf } from "./queries.js";
+import { createUserPoolDomain, deleteUserPoolDomain, describeUserPoolDomain, updateUserPoolDomain } from "./domains.js";
+import {
+  createIdentityProvider,
+  deleteIdentityProvider,
+  describeIdentityProvider,
+  listIdentityProviders,
+  updateIdentityProvider,
+} from "./identity-providers.js";
+import { completeWebAuthnRegistration, deleteWebAuthnCredential, listWebAuthnCredentials, startWebAuthnRegistration } from "./webauthn.js";
 import { issuerOf, publicJwks } from "./tokens.js";
+import type { UserPool } from "./state.js";
+import { domainBaseUrl } from "../hosted-ui/urls.js";
 
 export { lastCodeSent, userPoolClientIds, userPoolJwks, userPoolTokenStatus } from "./queries.js";
 export { seedUserPools, type UserPoolSeed } from "./seed.js";
@@ -58,6 +80,15 @@ export const cognitoIdpService: JsonService = {
     DescribeUserPoolClient: signed(describeUserPoolClientOperation),
     UpdateUserPoolClient: signed(updateUserPoolClientOperation),
     DeleteUserPoolClient: signed(deleteUserPoolClientOperation),
+    CreateUserPoolDomain: signed(createUserPoolDomain),
+    DescribeUserPoolDomain: signed(describeUserPoolDomain),
+    UpdateUserPoolDomain: signed(updateUserPoolDomain),
+    DeleteUserPoolDomain: signed(deleteUserPoolDomain),
+    CreateIdentityProvider: signed(createIdentityProvider),
+    DescribeIdentityProvider: signed(describeIdentityProvider),
+    UpdateIdentityProvider: signed(updateIdentityProvider),
+    DeleteIdentityProvider: signed(deleteIdentityProvider),
+    ListIdentityProviders: signed(listIdentityProviders),
     AdminCreateUser: signed(adminCreateUser),
     AdminSetUserPassword: signed(adminSetUserPassword),
     AdminGetUser: signed(adminGetUser),
@@ -75,6 +106,10 @@ export const cognitoIdpService: JsonService = {
     AdminListGroupsForUser: signed(adminListGroupsForUser),
     AdminInitiateAuth: signed(adminInitiateAuth),
     AdminRespondToAuthChallenge: signed(adminRespondToAuthChallenge),
+    AdminGetDevice: signed(adminGetDevice),
+    AdminListDevices: signed(adminListDevices),
+    AdminForgetDevice: signed(adminForgetDevice),
+    AdminUpdateDeviceStatus: signed(adminUpdateDeviceStatus),
     SignUp: open(signUp),
     ConfirmSignUp: open(confirmSignUp),
     ResendConfirmationCode: open(resendConfirmationCode),
@@ -95,12 +130,23 @@ export const cognitoIdpService: JsonService = {
     DeleteUser: open(deleteUser),
     GlobalSignOut: open(globalSignOut),
     RevokeToken: open(revokeToken),
+    StartWebAuthnRegistration: open(startWebAuthnRegistration),
+    CompleteWebAuthnRegistration: open(completeWebAuthnRegistration),
+    ListWebAuthnCredentials: open(listWebAuthnCredentials),
+    DeleteWebAuthnCredential: open(deleteWebAuthnCredential),
+    ConfirmDevice: open(confirmDevice),
+    UpdateDeviceStatus: open(updateDeviceStatus),
+    GetDevice: open(getDevice),
+    ListDevices: open(listDevices),
+    ForgetDevice: open(forgetDevice),
   },
 };
 
 /**
  * `GET /<userPoolId>/.well-known/jwks.json | openid-configuration`. The discovery document keeps
- * AWS's issuer (tokens carry it) but points `jwks_uri` at this emulator, where the keys are.
+ * AWS's issuer (tokens carry it) but points `jwks_uri` at this emulator, where the keys are. A pool
+ * with a domain also lists the OAuth endpoints AWS publishes for it (no end_session_endpoint: AWS
+ * does not publish its /logout there), served by hosted-ui/.
  */
 export function serveUserPoolWellKnown(poolId: string, file: string, ctx: ServiceContext): EmulatorResponse {
   const pool = poolOf(ctx.state, poolId);
@@ -111,6 +157,7 @@ export function serveUserPoolWellKnown(poolId: string, file: string, ctx: Servic
       : {
           issuer: issuerOf(poolId),
           jwks_uri: `${ctx.baseUrl}/${poolId}/.well-known/jwks.json`,
+          ...oauthEndpoints(pool, ctx),
           response_types_supported: ["code", "token"],
           subject_types_supported: ["public"],
           id_token_signing_alg_values_supported: ["RS256"],
@@ -132,4 +179,15 @@ export function serveUserPoolWellKnown(poolId: string, file: string, ctx: Servic
           ],
         };
   return { status: 200, headers: { "content-type": "application/json", "cache-control": "max-age=3600" }, body: JSON.stringify(body) };
+}
+
+function oauthEndpoints(pool: UserPool, ctx: ServiceContext): Record<string, string> {
+  if (!pool.domain) return {};
+  const base = domainBaseUrl(ctx, pool.domain.Domain);
+  return {
+    authorization_endpoint: `${base}/oauth2/authorize`,
+    token_endpoint: `${base}/oauth2/token`,
+    userinfo_endpoint: `${base}/oauth2/userInfo`,
+    revocation_endpoint: `${base}/oauth2/revoke`,
+  };
 }

@@ -1,4 +1,6 @@
+import { describedDomain } from "./domains.js";
 import { ACCOUNT_ID } from "../core/account.js";
+import { constraint, validationError } from "../core/validation.js";
 import type { EmulatorState } from "../state.js";
 import type { ServiceContext } from "../service.js";
 import { STANDARD_ATTRIBUTES } from "./attributes.js";
@@ -6,9 +8,10 @@ import { idpErrors, InputCheck, shapes } from "./errors.js";
 import { newUserPoolId } from "./ids.js";
 import { requirePool } from "./lookup.js";
 import { DEFAULT_PASSWORD_POLICY } from "./password-policy.js";
-import type { MfaConfiguration, PasswordPolicy, SchemaAttribute, UserPool, VerifiedAttribute } from "./state.js";
+import type { FirstAuthFactor, MfaConfiguration, PasswordPolicy, SchemaAttribute, UserPool, VerifiedAttribute, WebAuthnConfig } from "./state.js";
 import { newSigningKey } from "./tokens.js";
 import { checkLambdaConfig } from "./triggers.js";
+import { describeDeviceConfiguration, readDeviceConfiguration, setDeviceConfiguration } from "./devices.js";
 
 /** CreateUserPool members DescribeUserPool hands back as given; of these the emulator acts on LambdaConfig only (triggers.ts). */
 const ECHOED = [
@@ -19,7 +22,6 @@ const ECHOED = [
   "AccountRecoverySetting",
   "LambdaConfig",
   "UserPoolAddOns",
-  "DeviceConfiguration",
   "EmailVerificationMessage",
   "EmailVerificationSubject",
   "SmsVerificationMessage",
@@ -27,6 +29,57 @@ const ECHOED = [
 ] as const;
 
 const MFA_VALUES = ["OFF", "ON", "OPTIONAL"] as const;
+/** SignInPolicyType.AllowedFirstAuthFactors. (The model also lists SOFTWARE_TOKEN, which AWS documents as not supported.) */
+const FIRST_FACTORS = ["PASSWORD", "EMAIL_OTP", "SMS_OTP", "WEB_AUTHN"] as const;
+
+/** Policies.SignInPolicy: the first factors USER_AUTH offers; PASSWORD is always one of them. */
+function readSignInPolicy(value: unknown): FirstAuthFactor[] {
+  if (value === undefined || value === null) return ["PASSWORD"];
+  if (typeof value !== "object" || Array.isArray(value)) throw idpErrors.invalidParameter("Policies.SignInPolicy must be a structure.");
+  const check = new InputCheck(value as Record<string, unknown>, "policies.signInPolicy.");
+  const factors = check.stringList("AllowedFirstAuthFactors", FIRST_FACTORS);
+  check.done();
+  if (factors === undefined) return ["PASSWORD"];
+  if (factors.length < 1 || factors.length > FIRST_FACTORS.length) {
+    const limit = factors.length < 1 ? constraint.minLength(1) : constraint.maxLength(FIRST_FACTORS.length);
+    throw validationError("InvalidParameterException", factors, "policies.signInPolicy.allowedFirstAuthFactors", limit);
+  }
+  // [INF] AWS requires PASSWORD among the first factors (its consoles and CDK insist on it); the wording is the emulator's.
+  if (!factors.includes("PASSWORD")) throw idpErrors.invalidParameter("AllowedFirstAuthFactors must include PASSWORD.");
+  return [...new Set(factors)] as FirstAuthFactor[];
+}
+
+/**
+ * Required MFA leaves room only for PASSWORD and WEB_AUTHN as first factors, and WEB_AUTHN only when
+ * passkeys count as MFA (FactorConfiguration MULTI_FACTOR_WITH_USER_VERIFICATION). `fromMfaConfig`:
+ * SetUserPoolMfaConfig words the passkey refusal differently from Create/UpdateUserPool.
+ */
+function checkFactorsAgainstMfa(
+  configuration: MfaConfiguration,
+  factors: FirstAuthFactor[],
+  webAuthn: WebAuthnConfig | undefined,
+  fromMfaConfig: boolean,
+): void {
+  if (configuration !== "ON") return;
+  if (factors.includes("EMAIL_OTP") || factors.includes("SMS_OTP")) throw idpErrors.otpFactorWithMfa();
+  if (factors.includes("WEB_AUTHN") && webAuthn?.factorConfiguration !== "MULTI_FACTOR_WITH_USER_VERIFICATION") {
+    throw fromMfaConfig ? idpErrors.webAuthnSingleFactorWithMfa() : idpErrors.webAuthnFactorWithMfa();
+  }
+}
+
+/** SetUserPoolMfaConfig's WebAuthnConfiguration; UserVerification defaults to preferred, as on AWS. */
+function readWebAuthnConfiguration(value: Record<string, unknown>): WebAuthnConfig {
+  const check = new InputCheck(value, "webAuthnConfiguration.");
+  const relyingPartyId = check.string("RelyingPartyId", { min: 1, max: 127 });
+  const userVerification = check.oneOf("UserVerification", ["required", "preferred"] as const);
+  const factorConfiguration = check.oneOf("FactorConfiguration", ["SINGLE_FACTOR", "MULTI_FACTOR_WITH_USER_VERIFICATION"] as const);
+  check.done();
+  return {
+    ...(relyingPartyId !== undefined ? { relyingPartyId } : {}),
+    userVerification: userVerification ?? "preferred",
+    ...(factorConfiguration !== undefined ? { factorConfiguration } : {}),
+  };
+}
 
 /** Creates a pool from CreateUserPool's input; `fixedId` lets seeds choose the id. */
 export async function createUserPool(state: EmulatorState, input: Record<string, unknown>, region: string, now: number, fixedId?: string): Promise<UserPool> {
@@ -44,8 +97,11 @@ export async function createUserPool(state: EmulatorState, input: Record<string,
   check.done();
   checkLambdaConfig(input["LambdaConfig"]);
   const verifyBeforeUpdate = readUpdateSettings(updateSettings, autoVerified);
+  const deviceConfiguration = readDeviceConfiguration(input["DeviceConfiguration"]);
 
   const passwordPolicy = readPasswordPolicy(policies?.["PasswordPolicy"]);
+  const firstAuthFactors = readSignInPolicy(policies?.["SignInPolicy"]);
+  checkFactorsAgainstMfa(mfaConfiguration, firstAuthFactors, undefined, false);
   if (usernameAttributes.length && aliasAttributes.length) {
     throw idpErrors.invalidParameter("Only one of the aliasAttributes or usernameAttributes can be set in a User Pool.");
   }
@@ -85,6 +141,8 @@ export async function createUserPool(state: EmulatorState, input: Record<string,
     users: {},
     groups: {},
     families: {},
+    firstAuthFactors,
+    ...(deviceConfiguration ? { deviceConfiguration } : {}),
   };
   state.cognitoIdp.pools[id] = pool;
   return pool;
@@ -184,7 +242,7 @@ export function describePool(pool: UserPool): Record<string, unknown> {
     Id: pool.Id,
     Name: pool.Name,
     Arn: pool.Arn,
-    Policies: { PasswordPolicy: { ...pool.passwordPolicy }, SignInPolicy: { AllowedFirstAuthFactors: ["PASSWORD"] } },
+    Policies: { PasswordPolicy: { ...pool.passwordPolicy }, SignInPolicy: { AllowedFirstAuthFactors: [...(pool.firstAuthFactors ?? ["PASSWORD"])] } },
     DeletionProtection: "INACTIVE",
     LambdaConfig: {},
     LastModifiedDate: pool.LastModifiedDate,
@@ -204,6 +262,8 @@ export function describePool(pool: UserPool): Record<string, unknown> {
     UsernameConfiguration: { CaseSensitive: pool.caseSensitive },
     UserPoolTier: "ESSENTIALS",
     UserAttributeUpdateSettings: { AttributesRequireVerificationBeforeUpdate: pool.verifyBeforeUpdate ?? [] },
+    ...describeDeviceConfiguration(pool),
+    ...describedDomain(pool),
     ...pool.extra,
   };
 }
@@ -224,7 +284,9 @@ export function deleteUserPoolOperation(input: Record<string, unknown>, ctx: Ser
   const check = new InputCheck(input);
   const poolId = check.string("UserPoolId", { required: true, ...shapes.userPoolId })!;
   check.done();
-  requirePool(ctx.state, poolId);
+  const pool = requirePool(ctx.state, poolId);
+  // As on AWS, the domain must go first (DeleteUserPoolDomain).
+  if (pool.domain) throw idpErrors.invalidParameter("User pool cannot be deleted. It has a domain configured that should be deleted first.");
   delete ctx.state.cognitoIdp.pools[poolId];
   for (const [session, open] of Object.entries(ctx.state.cognitoIdp.sessions)) if (open.poolId === poolId) delete ctx.state.cognitoIdp.sessions[session];
   return {};
@@ -249,17 +311,22 @@ export function updateUserPoolOperation(input: Record<string, unknown>, ctx: Ser
   const pool = requirePool(ctx.state, poolId);
   checkLambdaConfig(input["LambdaConfig"]);
   const verifyBeforeUpdate = readUpdateSettings(updateSettings, autoVerified);
+  const deviceConfiguration = readDeviceConfiguration(input["DeviceConfiguration"]);
   const passwordPolicy = readPasswordPolicy(policies?.["PasswordPolicy"]);
+  const firstAuthFactors = readSignInPolicy(policies?.["SignInPolicy"]);
+  checkFactorsAgainstMfa(mfaConfiguration, firstAuthFactors, pool.webAuthn, false);
   const smsConfigured = input["SmsConfiguration"] !== undefined;
   if (mfaConfiguration !== "OFF" && !smsConfigured && !pool.mfa.softwareToken && !pool.mfa.email) {
     throw idpErrors.invalidParameter("SMS configuration and Auto verification for phone_number are required when MFA is required/optional");
   }
   if (name !== undefined) pool.Name = name;
   pool.passwordPolicy = passwordPolicy;
+  pool.firstAuthFactors = firstAuthFactors;
   pool.mfa = { ...pool.mfa, configuration: mfaConfiguration, sms: mfaConfiguration !== "OFF" && smsConfigured };
   pool.autoVerifiedAttributes = autoVerified;
   pool.allowAdminCreateUserOnly = adminCreateUserConfig?.["AllowAdminCreateUserOnly"] === true;
   pool.verifyBeforeUpdate = verifyBeforeUpdate;
+  setDeviceConfiguration(pool, deviceConfiguration);
   for (const key of ECHOED) {
     if (input[key] !== undefined) pool.extra[key] = input[key];
     else delete pool.extra[key];
@@ -275,7 +342,10 @@ export function setUserPoolMfaConfig(pool: UserPool, input: Record<string, unkno
   const software = check.object("SoftwareTokenMfaConfiguration");
   const sms = check.object("SmsMfaConfiguration");
   const email = check.object("EmailMfaConfiguration");
+  const webAuthnInput = check.object("WebAuthnConfiguration");
   check.done();
+  // Passkeys are configured independently of MFA: left out, the pool's passkey settings stay.
+  const webAuthn = webAuthnInput ? readWebAuthnConfiguration(webAuthnInput) : pool.webAuthn;
   const next = {
     configuration: (configuration ?? pool.mfa.configuration) as MfaConfiguration,
     softwareToken: software?.["Enabled"] === true,
@@ -285,8 +355,10 @@ export function setUserPoolMfaConfig(pool: UserPool, input: Record<string, unkno
   if (next.configuration !== "OFF" && !next.softwareToken && !next.sms && !next.email) {
     throw idpErrors.invalidParameter("At least one MFA method (SMS, software token or email) must be enabled when MFA is required or optional.");
   }
+  checkFactorsAgainstMfa(next.configuration, pool.firstAuthFactors ?? ["PASSWORD"], webAuthn, true);
   if (sms?.["SmsConfiguration"] !== undefined) pool.extra["SmsConfiguration"] = sms["SmsConfiguration"];
   pool.mfa = next;
+  if (webAuthn) pool.webAuthn = webAuthn;
 }
 
 function describeMfaConfig(pool: UserPool): Record<string, unknown> {
@@ -295,6 +367,15 @@ function describeMfaConfig(pool: UserPool): Record<string, unknown> {
     SoftwareTokenMfaConfiguration: { Enabled: pool.mfa.softwareToken },
     ...(pool.mfa.sms ? { SmsMfaConfiguration: { SmsConfiguration: pool.extra["SmsConfiguration"] ?? {} } } : {}),
     ...(pool.mfa.email ? { EmailMfaConfiguration: {} } : {}),
+    ...(pool.webAuthn ? { WebAuthnConfiguration: describeWebAuthn(pool.webAuthn) } : {}),
+  };
+}
+
+function describeWebAuthn(config: WebAuthnConfig): Record<string, unknown> {
+  return {
+    ...(config.relyingPartyId !== undefined ? { RelyingPartyId: config.relyingPartyId } : {}),
+    UserVerification: config.userVerification,
+    ...(config.factorConfiguration !== undefined ? { FactorConfiguration: config.factorConfiguration } : {}),
   };
 }
 

@@ -4,7 +4,12 @@ import { groupClaims, type ClaimsOverride } from "./tokens.js";
 import { eventAttributes, invokeTrigger, stringMap, unrecognizable } from "./triggers.js";
 
 /** Where tokens are being minted, as the PreTokenGeneration event's triggerSource names it. */
-export type TokenSource = "TokenGeneration_Authentication" | "TokenGeneration_NewPasswordChallenge" | "TokenGeneration_RefreshTokens";
+export type TokenSource =
+  | "TokenGeneration_Authentication"
+  | "TokenGeneration_NewPasswordChallenge"
+  | "TokenGeneration_RefreshTokens"
+  /** A sign-in through managed login (hosted-ui/). */
+  | "TokenGeneration_HostedAuth";
 
 /**
  * Runs the pool's PreTokenGeneration trigger (V1_0 event) before tokens are signed and reads its

@@ -3,6 +3,7 @@ import { own } from "../core/records.js";
 import { flowEnabled, rotatesRefreshTokens } from "./clients.js";
 import { idpErrors, InputCheck, shapes } from "./errors.js";
 import { requireClient } from "./lookup.js";
+import { checkRefreshDevice } from "./devices.js";
 import { checkClientSecret, checkSecretHash } from "./secret-hash.js";
 import type { PoolUser, UserPool, UserPoolClient } from "./state.js";
 import { preTokenGeneration } from "./pre-token.js";
@@ -33,6 +34,7 @@ export async function refreshAuth(
     token,
     (user, found) => checkSecretHash(client, parameters["SECRET_HASH"], [user?.Username, found.family.sub, parameters["USERNAME"]]),
     clientMetadata,
+    parameters["DEVICE_KEY"],
   );
   return { ChallengeParameters: {}, AuthenticationResult: tokens };
 }
@@ -46,22 +48,22 @@ export async function getTokensFromRefreshToken(input: Record<string, unknown>, 
   const token = check.string("RefreshToken", { required: true, ...shapes.token })!;
   const clientId = check.string("ClientId", { required: true, ...shapes.clientId })!;
   const secret = check.string("ClientSecret", { min: 1, max: 64, pattern: "[\\w+]+" });
-  // Device tracking is not emulated: a device key is checked for shape and otherwise ignored.
-  check.string("DeviceKey", { min: 1, max: 55, pattern: "[\\w-]+_[0-9a-f-]+" });
+  const deviceKey = check.string("DeviceKey", { min: 1, max: 55, pattern: "[\\w-]+_[0-9a-f-]+" });
   const clientMetadata = check.stringMap("ClientMetadata");
   check.done();
   ctx.log.clientId = clientId;
   const { pool, client } = requireClient(ctx.state, clientId);
   if (!flowEnabled(client, "REFRESH_TOKEN_AUTH")) throw idpErrors.invalidParameter("REFRESH_TOKEN_AUTH flow not enabled for this client");
   checkClientSecret(client, secret);
-  const { tokens, found } = await renew(ctx, pool, client, token, () => {}, clientMetadata);
+  const { tokens, found } = await renew(ctx, pool, client, token, () => {}, clientMetadata, deviceKey);
   if (!rotatesRefreshTokens(client)) return { AuthenticationResult: tokens };
   return { AuthenticationResult: { ...tokens, RefreshToken: rotateRefreshToken(found, ctx.clock.now()) } };
 }
 
 /**
  * Checks a refresh token as Cognito does (ours, this client's, session not revoked, user still
- * there, not expired, not reused after rotation, user enabled) and signs new ID and access tokens.
+ * there, not expired, not reused after rotation, user enabled, given with the key of the device it
+ * was issued on) and signs new ID and access tokens.
  */
 async function renew(
   ctx: ServiceContext,
@@ -70,6 +72,7 @@ async function renew(
   token: string,
   checkSecret: (user: PoolUser | undefined, found: FoundRefreshToken) => void,
   clientMetadata: Record<string, string> | undefined,
+  deviceKey: string | undefined,
 ): Promise<{ tokens: IssuedTokens; found: FoundRefreshToken }> {
   const found = findRefreshFamily(pool, token);
   if (!found || found.family.clientId !== client.ClientId) throw idpErrors.invalidRefreshToken();
@@ -81,8 +84,16 @@ async function renew(
   if (now > family.refreshExpiresAt) throw idpErrors.refreshTokenExpired();
   if (found.rotatedAt !== undefined && !withinGrace(client, found.rotatedAt, now)) throw idpErrors.refreshTokenReused();
   if (!user.enabled) throw idpErrors.userDisabled();
+  checkRefreshDevice(user, family, deviceKey);
   const override = await preTokenGeneration(ctx, pool, client.ClientId, user, "TokenGeneration_RefreshTokens", clientMetadata);
-  const tokens = await signTokens(pool, client, user, { originJti, authTime: family.authTime }, ctx.clock.nowSeconds(), override);
+  const tokens = await signTokens(
+    pool,
+    client,
+    user,
+    { originJti, authTime: family.authTime, deviceKey: family.deviceKey, scopes: family.scopes },
+    ctx.clock.nowSeconds(),
+    override,
+  );
   return { tokens, found };
 }
 

@@ -177,6 +177,9 @@ function context(): ServiceContext {
   };
 }
 
+/** A device key of the right shape (the fuzzed pool does not track devices, so no device has one). */
+const FUZZ_DEVICE = "eu-west-1_00000000-0000-0000-0000-000000000000";
+
 /** A plausible input per operation; the fuzzer mutates these so it gets past the first checks. */
 function bases(): Record<string, Record<string, unknown>> {
   const user = { UserPoolId: pool.poolId, Username: "fuzz" };
@@ -189,6 +192,7 @@ function bases(): Record<string, Record<string, unknown>> {
       AutoVerifiedAttributes: ["email"],
       UserAttributeUpdateSettings: { AttributesRequireVerificationBeforeUpdate: ["email"] },
       LambdaConfig: { PreTokenGeneration: "arn:aws:lambda:eu-west-1:000000000000:function:tokens" },
+      DeviceConfiguration: { ChallengeRequiredOnNewDevice: true, DeviceOnlyRememberedOnUserPrompt: false },
     },
     DescribeUserPool: { UserPoolId: pool.poolId },
     UpdateUserPool: {
@@ -200,6 +204,21 @@ function bases(): Record<string, Record<string, unknown>> {
     GetUserPoolMfaConfig: { UserPoolId: pool.poolId },
     CreateUserPoolClient: { UserPoolId: pool.poolId, ClientName: "c", IdTokenValidity: 5, TokenValidityUnits: { IdToken: "seconds" } },
     DescribeUserPoolClient: { UserPoolId: pool.poolId, ClientId: pool.clientId },
+    CreateUserPoolDomain: { UserPoolId: pool.poolId, Domain: "fuzz-domain" },
+    DescribeUserPoolDomain: { Domain: "fuzz-domain" },
+    UpdateUserPoolDomain: { UserPoolId: pool.poolId, Domain: "fuzz-domain", ManagedLoginVersion: 2 },
+    DeleteUserPoolDomain: { UserPoolId: pool.poolId, Domain: "fuzz-domain" },
+    CreateIdentityProvider: {
+      UserPoolId: pool.poolId,
+      ProviderName: "Google",
+      ProviderType: "Google",
+      ProviderDetails: { client_id: "c", client_secret: "s", authorize_scopes: "openid email" },
+      AttributeMapping: { email: "email" },
+    },
+    DescribeIdentityProvider: { UserPoolId: pool.poolId, ProviderName: "Google" },
+    UpdateIdentityProvider: { UserPoolId: pool.poolId, ProviderName: "Google", AttributeMapping: { name: "name" } },
+    ListIdentityProviders: { UserPoolId: pool.poolId },
+    DeleteIdentityProvider: { UserPoolId: pool.poolId, ProviderName: "Google" },
     AdminCreateUser: {
       UserPoolId: pool.poolId,
       Username: "created",
@@ -258,7 +277,25 @@ function bases(): Record<string, Record<string, unknown>> {
     VerifySoftwareToken: { AccessToken: accessToken, UserCode: "123456" },
     SetUserMFAPreference: { AccessToken: accessToken, SoftwareTokenMfaSettings: { Enabled: false } },
     GetUser: { AccessToken: accessToken },
+    StartWebAuthnRegistration: { AccessToken: accessToken },
+    CompleteWebAuthnRegistration: { AccessToken: accessToken, Credential: { id: "AAAA", rawId: "AAAA", type: "public-key", response: {} } },
+    ListWebAuthnCredentials: { AccessToken: accessToken, MaxResults: 5 },
+    DeleteWebAuthnCredential: { AccessToken: accessToken, CredentialId: "AAAA" },
     GetTokensFromRefreshToken: { ClientId: pool.clientId, RefreshToken: refreshToken, ClientMetadata: { a: "b" } },
+    ConfirmDevice: {
+      AccessToken: accessToken,
+      DeviceKey: FUZZ_DEVICE,
+      DeviceSecretVerifierConfig: { PasswordVerifier: "AAAA", Salt: "AAAA" },
+      DeviceName: "fuzz",
+    },
+    UpdateDeviceStatus: { AccessToken: accessToken, DeviceKey: FUZZ_DEVICE, DeviceRememberedStatus: "remembered" },
+    GetDevice: { AccessToken: accessToken, DeviceKey: FUZZ_DEVICE },
+    ListDevices: { AccessToken: accessToken, Limit: 10 },
+    ForgetDevice: { AccessToken: accessToken, DeviceKey: FUZZ_DEVICE },
+    AdminGetDevice: { ...user, DeviceKey: FUZZ_DEVICE },
+    AdminListDevices: { ...user, Limit: 10 },
+    AdminUpdateDeviceStatus: { ...user, DeviceKey: FUZZ_DEVICE, DeviceRememberedStatus: "not_remembered" },
+    AdminForgetDevice: { ...user, DeviceKey: FUZZ_DEVICE },
     UpdateUserAttributes: { AccessToken: accessToken, UserAttributes: [{ Name: "name", Value: "Fuzz" }] },
     GetUserAttributeVerificationCode: { AccessToken: accessToken, AttributeName: "email" },
     VerifyUserAttribute: { AccessToken: accessToken, AttributeName: "email", Code: "123456" },

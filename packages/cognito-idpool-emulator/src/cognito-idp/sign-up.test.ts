@@ -6,6 +6,7 @@ import {
   ConfirmSignUpCommand,
   CreateUserPoolClientCommand,
   ForgotPasswordCommand,
+  InitiateAuthCommand,
   ResendConfirmationCodeCommand,
   SignUpCommand,
 } from "@aws-sdk/client-cognito-identity-provider";
@@ -186,6 +187,32 @@ describe("SignUp and confirmation", () => {
       "NotAuthorizedException: User cannot be confirmed. Current status is CONFIRMED",
     );
     await signedIn(pool.jsPool, "vic");
+  });
+
+  it("signs up without a password only where users can sign in by one-time code; such a user has no password to sign in with", async () => {
+    const idp = idpClient(emulator);
+    const passwordOnly = await createPool(emulator);
+    expect(await rejection(idp.send(new SignUpCommand({ ClientId: passwordOnly.clientId, Username: "nopass" })))).toMatch(
+      /^InvalidParameterException: Password is required/,
+    );
+    const pool = await createPool(
+      emulator,
+      { AutoVerifiedAttributes: ["email"], Policies: { SignInPolicy: { AllowedFirstAuthFactors: ["PASSWORD", "EMAIL_OTP"] } } },
+      { ExplicitAuthFlows: ["ALLOW_USER_AUTH", "ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"] },
+    );
+    const created = await idp.send(
+      new SignUpCommand({ ClientId: pool.clientId, Username: "nopass", UserAttributes: [{ Name: "email", Value: "np@example.com" }] }),
+    );
+    expect(created.UserConfirmed).toBe(false);
+    const { code } = await emulator.control.lastCode(pool.poolId, "nopass");
+    await idp.send(new ConfirmSignUpCommand({ ClientId: pool.clientId, Username: "nopass", ConfirmationCode: code }));
+    expect(
+      await rejection(
+        idp.send(new InitiateAuthCommand({ ClientId: pool.clientId, AuthFlow: "USER_PASSWORD_AUTH", AuthParameters: { USERNAME: "nopass", PASSWORD } })),
+      ),
+    ).toBe("NotAuthorizedException: Incorrect username or password.");
+    const offered = await idp.send(new InitiateAuthCommand({ ClientId: pool.clientId, AuthFlow: "USER_AUTH", AuthParameters: { USERNAME: "nopass" } }));
+    expect(offered.AvailableChallenges).toEqual(["EMAIL_OTP"]);
   });
 });
 

@@ -5,6 +5,7 @@ import { findUser, requireClient, requirePool, requireUser } from "./lookup.js";
 import { migrateUser } from "./migration.js";
 import { enforcePasswordPolicy } from "./password-policy.js";
 import { checkSecretHash } from "./secret-hash.js";
+import { openSession } from "./sessions.js";
 import type { PoolUser, UserPool, UserPoolClient } from "./state.js";
 import { eventAttributes, flag, invokeTrigger } from "./triggers.js";
 import { addUser, consumeCode, sendCode, setPassword } from "./users.js";
@@ -66,13 +67,17 @@ export async function signUp(input: Record<string, unknown>, ctx: ServiceContext
   let attributes: { Name: string; Value: string }[] = [];
   let validationData: { Name: string; Value: string }[] | undefined;
   const { pool, client, username, clientMetadata } = clientCall(input, ctx, (check) => {
-    password = check.string("Password", { required: true, ...shapes.password }) ?? "";
+    password = check.string("Password", shapes.password) ?? "";
     attributes = check.attributes("UserAttributes") ?? [];
     validationData = check.attributes("ValidationData");
   });
   if (pool.allowAdminCreateUserOnly) throw idpErrors.notAuthorized("SignUp is not permitted for this user pool");
   const checked = checkAttributes(pool, attributes, "create", true);
-  enforcePasswordPolicy(pool.passwordPolicy, password, "SignUp");
+  // No password (omitted or blank) only where users can sign in without one: by a one-time code.
+  if (password === "") {
+    if (!(pool.firstAuthFactors ?? []).some((f) => f === "EMAIL_OTP" || f === "SMS_OTP"))
+      throw idpErrors.invalidParameter("Password is required: this user pool does not allow sign-in by one-time code (AllowedFirstAuthFactors).");
+  } else enforcePasswordPolicy(pool.passwordPolicy, password, "SignUp");
   const answer = await invokeTrigger(ctx, pool, "PreSignUp", {
     triggerSource: "PreSignUp_SignUp",
     userName: username,
@@ -89,7 +94,7 @@ export async function signUp(input: Record<string, unknown>, ctx: ServiceContext
   const { user } = addUser(pool, username, checked, autoConfirm ? "CONFIRMED" : "UNCONFIRMED", now, "User already exists");
   if (answer && flag(answer, "autoVerifyEmail") && user.attributes["email"] !== undefined) user.attributes["email_verified"] = "true";
   if (answer && flag(answer, "autoVerifyPhone") && user.attributes["phone_number"] !== undefined) user.attributes["phone_number_verified"] = "true";
-  setPassword(pool, user, password, false, now);
+  if (password !== "") setPassword(pool, user, password, false, now);
   if (autoConfirm) return { UserConfirmed: true, UserSub: user.sub };
   const delivery = confirmationChannel(pool, user);
   if (delivery) sendCode(user, "confirmation", now);
@@ -124,7 +129,14 @@ export async function confirmSignUp(input: Record<string, unknown>, ctx: Service
   consumeCode(user, "confirmation", code, now);
   confirm(pool, user, now);
   await postConfirmation(ctx, pool, user, "PostConfirmation_ConfirmSignUp", client.ClientId, clientMetadata);
-  return {};
+  // The code proved the user: InitiateAuth USER_AUTH takes this Session once to sign them straight in.
+  const session = openSession(ctx.state, now, client.authSessionValidity, {
+    poolId: pool.Id,
+    clientId: client.ClientId,
+    userKey: found.key,
+    challenge: "SIGN_UP",
+  });
+  return { Session: session };
 }
 
 export async function adminConfirmSignUp(input: Record<string, unknown>, ctx: ServiceContext): Promise<unknown> {

@@ -14,7 +14,8 @@ export function emptyCognitoIdpState(): CognitoIdpState {
 
 export type MfaConfiguration = "OFF" | "ON" | "OPTIONAL";
 export type MfaMethod = "SOFTWARE_TOKEN_MFA" | "SMS_MFA" | "EMAIL_OTP";
-export type UserStatus = "UNCONFIRMED" | "CONFIRMED" | "FORCE_CHANGE_PASSWORD" | "RESET_REQUIRED";
+/** EXTERNAL_PROVIDER: a user made by a federated sign-in (hosted-ui/federation.ts); they have no password. */
+export type UserStatus = "UNCONFIRMED" | "CONFIRMED" | "FORCE_CHANGE_PASSWORD" | "RESET_REQUIRED" | "EXTERNAL_PROVIDER";
 /** The attributes Cognito verifies with a code. */
 export type VerifiedAttribute = "email" | "phone_number";
 
@@ -73,6 +74,86 @@ export interface UserPool {
   groups: Record<string, PoolGroup>;
   /** Sign-in sessions (refresh token and the tokens minted from it) by origin_jti. */
   families: Record<string, TokenFamily>;
+  /** Policies.SignInPolicy.AllowedFirstAuthFactors; absent (state saved before it existed) means PASSWORD only. */
+  firstAuthFactors?: FirstAuthFactor[];
+  /** SetUserPoolMfaConfig's WebAuthnConfiguration; absent until set. */
+  webAuthn?: WebAuthnConfig;
+  /**
+   * DeviceConfiguration: present when the pool tracks devices (devices.ts). Absent in state saved
+   * before it was read, where the input is still in `extra`.
+   */
+  deviceConfiguration?: DeviceConfiguration;
+  /** CreateUserPoolDomain (domains.ts): where the pool's managed login and OAuth endpoints are served. */
+  domain?: UserPoolDomain;
+  /** CreateIdentityProvider (identity-providers.ts), by ProviderName. */
+  identityProviders?: Record<string, PoolIdentityProvider>;
+}
+
+export interface UserPoolDomain {
+  /** The prefix, or the full name of a custom domain. */
+  Domain: string;
+  CustomDomainConfig?: { CertificateArn: string };
+  ManagedLoginVersion: number;
+  Version: string;
+}
+
+export interface PoolIdentityProvider {
+  ProviderName: string;
+  ProviderType: "SAML" | "Facebook" | "Google" | "LoginWithAmazon" | "SignInWithApple" | "OIDC";
+  ProviderDetails: Record<string, string>;
+  AttributeMapping: Record<string, string>;
+  IdpIdentifiers: string[];
+  /** Epoch seconds. */
+  CreationDate: number;
+  LastModifiedDate: number;
+}
+
+/**
+ * What an OAuth sign-in (managed login, hosted-ui/) asks of the tokens it ends in: the scopes of
+ * the access token and the app's nonce for the ID token.
+ */
+export interface OAuthGrant {
+  scopes: string[];
+  nonce?: string;
+}
+
+export interface DeviceConfiguration {
+  ChallengeRequiredOnNewDevice: boolean;
+  DeviceOnlyRememberedOnUserPrompt: boolean;
+}
+
+/** A device Cognito handed out in NewDeviceMetadata, by device key under its user. */
+export interface UserDevice {
+  /** The SRP verifier ConfirmDevice registered (hex); absent until the device is confirmed. */
+  confirmed?: { salt: string; verifier: string };
+  name?: string;
+  remembered: boolean;
+  /** Epoch ms. */
+  created: number;
+  modified: number;
+  lastAuthenticated: number;
+  lastIp?: string;
+}
+
+export type FirstAuthFactor = "PASSWORD" | "EMAIL_OTP" | "SMS_OTP" | "WEB_AUTHN";
+
+export interface WebAuthnConfig {
+  relyingPartyId?: string;
+  userVerification: "required" | "preferred";
+  factorConfiguration?: "SINGLE_FACTOR" | "MULTI_FACTOR_WITH_USER_VERIFICATION";
+}
+
+/** A passkey registered with CompleteWebAuthnRegistration; key and id base64url. */
+export interface StoredWebAuthnCredential {
+  id: string;
+  publicKey: string;
+  counter: number;
+  rpId: string;
+  friendlyName: string;
+  attachment?: string;
+  transports: string[];
+  /** Epoch ms. */
+  createdAt: number;
 }
 
 export interface TokenValidity {
@@ -109,7 +190,7 @@ export interface UserPoolClient {
 }
 
 /** What a code was sent for, as the control API reports it. */
-export type CodeKind = "confirmation" | "reset" | "mfa" | "verification";
+export type CodeKind = "confirmation" | "reset" | "mfa" | "verification" | "sign-in";
 
 export interface PendingCode {
   code: string;
@@ -146,6 +227,14 @@ export interface PoolUser {
     preferred?: MfaMethod;
   };
   groups: string[];
+  /** Passkeys, and the registration StartWebAuthnRegistration opened; absent for users without any. */
+  webAuthn?: {
+    credentials: StoredWebAuthnCredential[];
+    pending?: { challenge: string; clientId: string; expiresAt: number };
+  };
+  /** Device tracking: the user's DeviceGroupKey and devices (absent until the first device). */
+  deviceGroupKey?: string;
+  devices?: Record<string, UserDevice>;
 }
 
 export interface PoolGroup {
@@ -173,9 +262,26 @@ export interface TokenFamily {
   /** Epoch seconds of the sign-in that started the family (`auth_time`). */
   authTime: number;
   revoked: boolean;
+  /** The device the sign-in was made on: its refresh token works only with this DEVICE_KEY. */
+  deviceKey?: string;
+  /** The OAuth scopes of a managed-login sign-in; its refreshed access tokens keep them. Absent: the API's scope. */
+  scopes?: string[];
 }
 
-export type ChallengeName = "PASSWORD_VERIFIER" | "NEW_PASSWORD_REQUIRED" | MfaMethod | "SELECT_MFA_TYPE" | "MFA_SETUP" | "CUSTOM_CHALLENGE";
+export type ChallengeName =
+  | "PASSWORD_VERIFIER"
+  | "NEW_PASSWORD_REQUIRED"
+  | MfaMethod
+  | "SELECT_MFA_TYPE"
+  | "MFA_SETUP"
+  | "CUSTOM_CHALLENGE"
+  | "SELECT_CHALLENGE"
+  | "SMS_OTP"
+  | "WEB_AUTHN"
+  /** Not a challenge: the Session ConfirmSignUp returns, good for one USER_AUTH sign-in. */
+  | "SIGN_UP"
+  | "DEVICE_SRP_AUTH"
+  | "DEVICE_PASSWORD_VERIFIER";
 
 /** One step of a custom authentication, as the Define/Create/Verify triggers see it in `request.session`. */
 export interface CustomAuthStep {
@@ -210,4 +316,12 @@ export interface ChallengeSession {
   enrolEmail?: boolean;
   /** CUSTOM_AUTH (and the SRP step of CUSTOM_WITH_SRP): the custom sign-in this session belongs to. */
   custom?: CustomAuthState;
+  /** USER_AUTH: the session is for the first factor (EMAIL_OTP / SMS_OTP / WEB_AUTHN), not for MFA. */
+  firstFactor?: boolean;
+  /** WEB_AUTHN: the base64url challenge the assertion must sign. */
+  webAuthnChallenge?: string;
+  /** The DEVICE_KEY the sign-in names (devices.ts), carried through its later challenges. */
+  deviceKey?: string;
+  /** A managed-login sign-in (hosted-ui/): what its tokens are to carry, kept through its challenges. */
+  oauth?: OAuthGrant;
 }

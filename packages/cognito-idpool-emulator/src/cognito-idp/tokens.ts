@@ -73,9 +73,22 @@ function attributeClaims(user: PoolUser): Record<string, unknown> {
   const claims: Record<string, unknown> = {};
   for (const [name, value] of Object.entries(user.attributes)) {
     if (name === "sub" || name.startsWith("dev:")) continue;
+    // A federated user's `identities` attribute is a JSON string; tokens carry it as the array.
+    if (name === "identities") {
+      claims[name] = parseIdentities(value);
+      continue;
+    }
     claims[name] = name === "email_verified" || name === "phone_number_verified" ? value === "true" : value;
   }
   return claims;
+}
+
+function parseIdentities(value: string): unknown {
+  try {
+    return JSON.parse(value);
+  } catch {
+    return value;
+  }
 }
 
 /** Group claims: names by precedence (lowest first), and the roles for identity-pool Token role mapping. */
@@ -155,12 +168,15 @@ function overriddenGroups(pool: UserPool, user: PoolUser, override: ClaimsOverri
   return { ...(groups ? { groups } : {}), ...(roles ? { roles } : {}), ...(preferredRole ? { preferredRole } : {}) };
 }
 
-/** Signs a fresh ID and access token for a sign-in session (`originJti`), with a PreTokenGeneration trigger's changes. */
+/**
+ * Signs a fresh ID and access token for a sign-in session (`originJti`), with a PreTokenGeneration
+ * trigger's changes. A session made on a tracked device puts its key in the access token (`device_key`).
+ */
 export async function signTokens(
   pool: UserPool,
   client: UserPoolClient,
   user: PoolUser,
-  family: { originJti: string; authTime: number },
+  family: { originJti: string; authTime: number; deviceKey?: string | undefined; scopes?: string[] | undefined; nonce?: string | undefined },
   nowSeconds: number,
   override?: ClaimsOverride,
 ): Promise<IssuedTokens> {
@@ -180,6 +196,7 @@ export async function signTokens(
     aud: client.ClientId,
     event_id: eventId,
     token_use: "id",
+    ...(family.nonce !== undefined ? { nonce: family.nonce } : {}),
     auth_time: family.authTime,
     exp: nowSeconds + client.validity.id,
     iat: nowSeconds,
@@ -189,23 +206,25 @@ export async function signTokens(
   for (const name of override?.suppress ?? []) if (!PROTECTED_CLAIMS.has(name)) delete id[name];
   const access: JWTPayload = {
     sub: user.sub,
+    ...(family.deviceKey !== undefined ? { device_key: family.deviceKey } : {}),
     ...(groups.groups ? { "cognito:groups": groups.groups } : {}),
     iss,
     client_id: client.ClientId,
     ...origin,
     event_id: eventId,
     token_use: "access",
-    scope: ADMIN_SCOPE,
+    // A managed-login (OAuth) session carries the scopes the app was granted; the API's, its own.
+    scope: family.scopes ? family.scopes.join(" ") : ADMIN_SCOPE,
     auth_time: family.authTime,
     exp: nowSeconds + client.validity.access,
     iat: nowSeconds,
     jti: randomUUID(),
     username: user.Username,
   };
-  const [IdToken, AccessToken] = await Promise.all([
-    new SignJWT(id).setProtectedHeader({ kid: pool.keys.id.kid, alg: "RS256" }).sign(await signingKey(pool.keys.id)),
-    new SignJWT(access).setProtectedHeader({ kid: pool.keys.access.kid, alg: "RS256" }).sign(await signingKey(pool.keys.access)),
-  ]);
+  const AccessToken = await new SignJWT(access).setProtectedHeader({ kid: pool.keys.access.kid, alg: "RS256" }).sign(await signingKey(pool.keys.access));
+  // OAuth ID tokens bind their access token (OpenID Connect's at_hash: left half of its SHA-256), as Cognito's do.
+  if (family.scopes) id["at_hash"] = createHash("sha256").update(AccessToken).digest().subarray(0, 16).toString("base64url");
+  const IdToken = await new SignJWT(id).setProtectedHeader({ kid: pool.keys.id.kid, alg: "RS256" }).sign(await signingKey(pool.keys.id));
   return { IdToken, AccessToken, ExpiresIn: client.validity.access, TokenType: "Bearer" };
 }
 

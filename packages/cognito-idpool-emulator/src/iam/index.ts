@@ -6,7 +6,8 @@ import { decide, deniedMessage } from "./authorize.js";
 import { oidcProviderOperations } from "./oidc-providers.js";
 import { policyText } from "./policy-document.js";
 import { checkTrustPolicy, roleOperations } from "./roles.js";
-import { oidcProviderArn, type IamState } from "./state.js";
+import { samlProviderOperations } from "./saml-providers.js";
+import { oidcProviderArn, samlProviderArn, type IamState } from "./state.js";
 import { own } from "../core/records.js";
 
 /** A role in a seed file. Policy documents may be objects or JSON text. */
@@ -54,6 +55,7 @@ const roleResource = (p: Record<string, string>, iam: IamState) => {
   return Object.hasOwn(iam.roles, name) ? iam.roles[name]!.Arn : `${ACCOUNT_ARN}:role${p["Path"] ?? "/"}${name}`;
 };
 const providerResource = (p: Record<string, string>) => p["OpenIDConnectProviderArn"] ?? (p["Url"] ? oidcProviderArn(p["Url"]) : "*");
+const samlResource = (p: Record<string, string>) => p["SAMLProviderArn"] ?? (p["Name"] ? samlProviderArn(p["Name"]) : "*");
 
 export const iamService: QueryService = {
   service: "iam",
@@ -67,6 +69,11 @@ export const iamService: QueryService = {
     CreateOpenIDConnectProvider: signed("CreateOpenIDConnectProvider", providerResource, oidcProviderOperations.CreateOpenIDConnectProvider),
     GetOpenIDConnectProvider: signed("GetOpenIDConnectProvider", providerResource, oidcProviderOperations.GetOpenIDConnectProvider),
     ListOpenIDConnectProviders: signed("ListOpenIDConnectProviders", () => "*", oidcProviderOperations.ListOpenIDConnectProviders),
+    CreateSAMLProvider: signed("CreateSAMLProvider", samlResource, samlProviderOperations.CreateSAMLProvider),
+    GetSAMLProvider: signed("GetSAMLProvider", samlResource, samlProviderOperations.GetSAMLProvider),
+    ListSAMLProviders: signed("ListSAMLProviders", () => "*", samlProviderOperations.ListSAMLProviders),
+    UpdateSAMLProvider: signed("UpdateSAMLProvider", samlResource, samlProviderOperations.UpdateSAMLProvider),
+    DeleteSAMLProvider: signed("DeleteSAMLProvider", samlResource, samlProviderOperations.DeleteSAMLProvider),
   },
 };
 

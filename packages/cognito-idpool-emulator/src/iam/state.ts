@@ -1,6 +1,6 @@
 import { ACCOUNT_ID } from "../core/account.js";
 
-/** IAM state (roles, inline policies, OIDC providers). Owned by emulator/iam; read by S3 (policies) and Cognito Identity (roles, OIDC). */
+/** IAM state (roles, inline policies, OIDC and SAML providers). Owned by emulator/iam; read by S3 (policies) and Cognito Identity (roles, OIDC). */
 export interface IamRole {
   RoleName: string;
   /** `AROA` + 17 characters, as IAM shows it in assumed-role user ids. */
@@ -33,15 +33,46 @@ export interface IamOidcProvider {
   Tags?: IamTag[];
 }
 
+/** A SAML 2.0 identity provider registered with IAM (CreateSAMLProvider), with what its metadata says. */
+export interface IamSamlProvider {
+  Arn: string;
+  Name: string;
+  /** Generated at creation, as IAM shows it in GetSAMLProvider. */
+  SAMLProviderUUID: string;
+  /** The metadata document as given (IAM returns it as given). */
+  SAMLMetadataDocument: string;
+  /** The IdP's `entityID`: assertions must name it as their Issuer. */
+  EntityId: string;
+  /** The IdP's signing certificates from the metadata, base64 DER (as in `<ds:X509Certificate>`). */
+  Certificates: string[];
+  /** Epoch milliseconds. */
+  CreateDate: number;
+  /** Epoch milliseconds, from the metadata's `validUntil` when it has one. */
+  ValidUntil?: number;
+  Tags?: IamTag[];
+}
+
 export interface IamState {
   /** Keyed by RoleName. */
   roles: Record<string, IamRole>;
   /** Keyed by ARN. */
   oidcProviders: Record<string, IamOidcProvider>;
+  /** Keyed by ARN. Absent in states saved before SAML providers existed; use {@link samlProviders}. */
+  samlProviders?: Record<string, IamSamlProvider>;
 }
 
 export function emptyIamState(): IamState {
-  return { roles: {}, oidcProviders: {} };
+  return { roles: {}, oidcProviders: {}, samlProviders: {} };
+}
+
+/** The SAML providers, made on first use for states saved before they existed. */
+export function samlProviders(state: IamState): Record<string, IamSamlProvider> {
+  state.samlProviders ??= {};
+  return state.samlProviders;
+}
+
+export function samlProviderArn(name: string): string {
+  return `arn:aws:iam::${ACCOUNT_ID}:saml-provider/${name}`;
 }
 
 /** The role an ARN names (`arn:aws:iam::000000000000:role/path/Name`), if it exists. */

@@ -55,9 +55,10 @@ export interface SentCode {
   code: string;
   /**
    * What it was sent for: sign-up confirmation, password reset, an SMS or email MFA challenge, or
-   * verifying an email address or phone number (UpdateUserAttributes, GetUserAttributeVerificationCode).
+   * verifying an email address or phone number (UpdateUserAttributes, GetUserAttributeVerificationCode),
+   * or a one-time password to sign in with (USER_AUTH's EMAIL_OTP or SMS_OTP first factor).
    */
-  kind: "confirmation" | "reset" | "mfa" | "verification";
+  kind: "confirmation" | "reset" | "mfa" | "verification" | "sign-in";
 }
 
 /** What `GET /_emulator/health` answers. */
@@ -111,6 +112,39 @@ export interface SocialToken {
   expiresAt?: number;
 }
 
+/** What {@link ControlClient.samlResponse} asks of a SAML IdP stand-in. */
+export interface SamlResponseRequest {
+  /** The user's NameID; default a new persistent id. The same NameID always resolves to the same identity. */
+  nameId?: string;
+  /**
+   * The roles the user may assume (the `https://aws.amazon.com/SAML/Attributes/Role` attribute):
+   * role ARNs, each paired with `providerArn`, or ready-made `roleArn,providerArn` pairs (either order).
+   */
+  roles?: string[];
+  /** The IAM SAML provider the role pairs name; default `arn:aws:iam::000000000000:saml-provider/<idp name>`. */
+  providerArn?: string;
+  /** More attributes, name → value or values (role-mapping rules and principal tags read them). */
+  attributes?: Record<string, string | string[]>;
+  /** Seconds until the assertion's NotOnOrAfter; default 300. Negative for one that has already expired. */
+  expiresInSeconds?: number;
+  /** The Audience; default `urn:amazon:webservices`. Anything else makes a response AWS refuses. */
+  audience?: string;
+  /** The Recipient; default `https://signin.aws.amazon.com/saml`. Anything else makes a response AWS refuses. */
+  recipient?: string;
+  /** Which element is signed: `assertion` (default) or the whole `response`. */
+  sign?: "assertion" | "response";
+}
+
+/** A SAML response a stand-in signed. */
+export interface SamlResponse {
+  /** Base64: what goes in `Logins` under the IAM SAML provider's ARN. */
+  samlResponse: string;
+  /** The user's NameID. */
+  nameId: string;
+  /** The assertion's NotOnOrAfter, epoch seconds. */
+  expiresAt: number;
+}
+
 /** The typed calls of the control API. Every call rejects with {@link ControlApiError} on a non-2xx answer. */
 export interface ControlClient {
   /** The base URL it talks to, e.g. `http://127.0.0.1:4566`. */
@@ -142,6 +176,16 @@ export interface ControlClient {
    * would issue it after a sign-in, accepted by identity pools that list the provider with `audience`.
    */
   mintSocialToken(provider: SocialProviderName, request: SocialTokenRequest): Promise<SocialToken>;
+  /**
+   * `GET /_emulator/saml/<idp>/metadata.xml`: the metadata document of the SAML IdP stand-in `idp`
+   * (made on first use), to create the IAM SAML provider from (CreateSAMLProvider).
+   */
+  samlMetadata(idp: string): Promise<string>;
+  /**
+   * `POST /_emulator/saml/<idp>/response`: a SAML response signed by the stand-in `idp`, as it would
+   * post it to AWS after a sign-in; identity pools listing the IAM SAML provider made from its metadata accept it.
+   */
+  samlResponse(idp: string, request?: SamlResponseRequest): Promise<SamlResponse>;
   /**
    * Any control route, for what the typed calls do not cover (malformed bodies in tests, say).
    * `path` is relative to `/_emulator/`. Resolves to the parsed JSON answer.
@@ -192,7 +236,7 @@ export function createControlClient(baseUrl: string, options: ControlClientOptio
   // Looked up per call by default, so a test that stubs the global fetch is heard.
   const fetcher: typeof fetch = options.fetch ?? ((input, init) => fetch(input, init));
 
-  async function request<T>(call: string, method: string, path: string, body?: unknown): Promise<T> {
+  async function request<T>(call: string, method: string, path: string, body?: unknown, as: "json" | "text" = "json"): Promise<T> {
     const response = await fetcher(`${url}/_emulator/${path}`, {
       method,
       ...(body === undefined ? {} : { headers: { "content-type": "application/json" }, body: JSON.stringify(body) }),
@@ -210,6 +254,7 @@ export function createControlClient(baseUrl: string, options: ControlClientOptio
       }
       throw new ControlApiError(`${call} (${method} /_emulator/${path})`, response.status, type, detail);
     }
+    if (as === "text") return text as T;
     return (text ? JSON.parse(text) : undefined) as T;
   }
 
@@ -233,6 +278,8 @@ export function createControlClient(baseUrl: string, options: ControlClientOptio
     lastCode: (userPoolId, username) => request("lastCode", "GET", `codes/${encodeURIComponent(userPoolId)}/${encodeURIComponent(username)}`),
     seed: (seed) => request("seed", "POST", "seed", seed),
     mintSocialToken: (provider, input) => request("mintSocialToken", "POST", `social/${encodeURIComponent(provider)}/token`, input),
+    samlMetadata: (idp) => request("samlMetadata", "GET", `saml/${encodeURIComponent(idp)}/metadata.xml`, undefined, "text"),
+    samlResponse: (idp, input = {}) => request("samlResponse", "POST", `saml/${encodeURIComponent(idp)}/response`, input),
     send: (method, path, body) => request("send", method, path.replace(/^\/+/, ""), body),
   };
 }

@@ -69,7 +69,8 @@ export function publicIdentityClient(url: string): CognitoIdentityClient {
 }
 
 /**
- * The trust policy the AWS console writes for an identity pool's role: this pool's `aud`, guests or users by `amr`.
+ * The trust policy the AWS console writes for an identity pool's role: this pool's `aud`, guests or users by `amr`,
+ * with `sts:TagSession` so sessions may carry principal tags.
  *
  * @example
  * ```ts
@@ -83,7 +84,8 @@ export function cognitoTrustPolicy(poolId: string, amr: "authenticated" | "unaut
       {
         Effect: "Allow",
         Principal: { Federated: "cognito-identity.amazonaws.com" },
-        Action: "sts:AssumeRoleWithWebIdentity",
+        // TagSession lets sessions carry principal tags (attribute maps, developer PrincipalTags).
+        Action: ["sts:AssumeRoleWithWebIdentity", "sts:TagSession"],
         Condition: {
           StringEquals: { "cognito-identity.amazonaws.com:aud": poolId },
           "ForAnyValue:StringLike": { "cognito-identity.amazonaws.com:amr": amr },

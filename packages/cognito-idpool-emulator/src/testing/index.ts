@@ -9,6 +9,8 @@ export {
   type Health,
   type LoggedRequest,
   type PendingFault,
+  type SamlResponse,
+  type SamlResponseRequest,
   type SentCode,
   type SocialProviderName,
   type SocialToken,
