@@ -51,6 +51,38 @@ describe("createJsonRpcSend", () => {
     expect(dates).toEqual([DATE]);
   });
 
+  it("sends the request as the SDK's FetchHttpHandler does: one Request, default fetch options, no credentials from the URL", async () => {
+    const seen: Request[] = [];
+    const send = createJsonRpcSend({
+      url: "https://user:secret@127.0.0.1:4566/base",
+      serviceTarget: "AWSCognitoIdentityService",
+      defaultNamespace: "com.amazonaws.cognitoidentity",
+      errorTypeRegistries,
+      timers: globalTimers,
+      fetch: async (input, init) => {
+        expect(input).toBeInstanceOf(Request);
+        expect(init).toBeUndefined();
+        seen.push(input as Request);
+        return json(200, {});
+      },
+      observeServerDate: () => {},
+    });
+    await send(GetId$, { IdentityPoolId: "eu-west-1:pool" });
+    expect(seen[0]).toMatchObject({
+      method: "POST",
+      url: "https://127.0.0.1:4566/base/",
+      cache: "default",
+      credentials: "same-origin",
+      keepalive: false,
+      mode: "cors",
+      redirect: "follow",
+    });
+    expect([...seen[0]!.headers]).toEqual([
+      ["content-type", "application/x-amz-json-1.1"],
+      ["x-amz-target", "AWSCognitoIdentityService.GetId"],
+    ]);
+  });
+
   it("throws modeled errors as the client package's classes, after showing their Date header", async () => {
     const { send, dates } = sender(() => json(400, { __type: "NotAuthorizedException", message: "Access to Identity 'x' is forbidden." }));
     const error = await send(GetId$, { IdentityPoolId: "eu-west-1:pool" }).catch((e: unknown) => e);
@@ -117,6 +149,17 @@ describe("one deadline for the whole answer", () => {
     expect(result).toMatchObject({ error: { name: "TimeoutError", message: "no complete answer to GetId within 15000 ms" } });
     expect((result as { error: object }).error).not.toHaveProperty("$metadata");
     expect(signal?.aborted).toBe(true);
+    expect(dates).toEqual([]);
+  });
+
+  it("drops an answer that a fetch ignoring the abort gives after the deadline: its Date is not observed", async () => {
+    const late = () => new Promise<Response>((resolve) => setTimeout(() => resolve(json(200, { IdentityId: "eu-west-1:1" })), 20_000));
+    const { send, dates } = sender(late, 15_000);
+    const outcome = send(GetId$, { IdentityPoolId: "eu-west-1:pool" }).catch((e: unknown) => e);
+    await vi.advanceTimersByTimeAsync(15_000);
+    expect(await outcome).toMatchObject({ name: "TimeoutError" });
+    await vi.advanceTimersByTimeAsync(5_000);
+    expect(await peek(Promise.resolve())).toEqual({ value: undefined });
     expect(dates).toEqual([]);
   });
 

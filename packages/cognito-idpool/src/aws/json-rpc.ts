@@ -1,14 +1,19 @@
 /**
  * Calls a Cognito API (awsJson1_1) through the AWS SDK's own wire code: the generated operation
- * schemas of `@aws-sdk/client-cognito-identity(-provider)`, the SDK's `AwsJson1_1Protocol` and its
- * `FetchHttpHandler`. What it leaves out is the generated client class, whose default runtime
- * config statically imports what these unsigned calls never use: the SigV4 signer, a JavaScript
- * SHA-256, retry strategies, the endpoint rule engine with its partition table, the user-agent
- * builder and the middleware stack (bench/README.md measures the difference).
+ * schemas of `@aws-sdk/client-cognito-identity(-provider)` and the SDK's `AwsJson1_1Protocol`,
+ * which builds the request and reads the answer. What it leaves out is the generated client class,
+ * whose default runtime config statically imports what these unsigned calls never use: the SigV4
+ * signer, a JavaScript SHA-256, retry strategies, the endpoint rule engine with its partition
+ * table, the user-agent builder and the middleware stack (bench/README.md measures the
+ * difference). Nor does it use the SDK's `FetchHttpHandler`: the request goes out with one
+ * `fetch`, exactly as that class sends these calls, without what they never need (query strings,
+ * URL credentials, keep-alive probing, its own timeout and abort race), which was about 0.8 KB
+ * brotli of the guest page load.
  */
 import { AwsJson1_1Protocol } from "@aws-sdk/core/protocols";
 import { operation } from "@smithy/core/schema";
-import { FetchHttpHandler, streamCollector } from "@smithy/fetch-http-handler";
+import { HttpResponse, type HttpRequest } from "@smithy/core/transport";
+import { streamCollector } from "@smithy/fetch-http-handler";
 import { withDeadline } from "../platform/deadline.js";
 import type { Timers } from "../platform/types.js";
 
@@ -68,14 +73,26 @@ export function createJsonRpcSend(options: JsonRpcOptions): JsonRpcSend {
     errorTypeRegistries: options.errorTypeRegistries,
   });
   protocol.setSerdeContext(context);
-  // No `requestTimeout` here: the handler's covers the headers only, and a stalled body would hang for good.
-  const handler = new FetchHttpHandler({ customFetch: options.fetch });
   const { requestTimeoutMs: deadlineMs, timers } = options;
 
-  const exchange = async <Output>(schema: ReturnType<typeof operation>, input: object, abortSignal: AbortSignal): Promise<JsonRpcAnswer<Output>> => {
+  const exchange = async <Output>(schema: ReturnType<typeof operation>, input: object, signal: AbortSignal): Promise<JsonRpcAnswer<Output>> => {
     // serializeRequest builds an `HttpRequest` instance; its declared type is the interface.
-    const request = (await protocol.serializeRequest(schema, input, context)) as Parameters<FetchHttpHandler["handle"]>[0];
-    const { response } = await handler.handle(request, { abortSignal });
+    const request = (await protocol.serializeRequest(schema, input, context)) as HttpRequest;
+    // Sent as the SDK's `FetchHttpHandler` sends these requests: a POST with a body (so `duplex`,
+    // which it sets for any body), to an endpoint without query, fragment or credentials; no
+    // keep-alive, and no timeout of its own (the deadline below covers the whole answer, body included).
+    const { protocol: scheme, hostname, port, path, method, headers, body } = request;
+    const href = `${scheme}//${hostname}${port ? `:${port}` : ""}${path}`;
+    const answer = await (options.fetch ?? fetch)(new Request(href, { method, headers, body, signal, duplex: "half" } as RequestInit));
+    // An answer that comes once the call is over (from a `fetch` that ignores the abort) is dropped, as the handler drops it.
+    if (signal.aborted) throw Object.assign(new Error("Request aborted"), { name: "AbortError" });
+    const response = new HttpResponse({
+      statusCode: answer.status,
+      reason: answer.statusText,
+      headers: Object.fromEntries(answer.headers),
+      // A `Response` without a stream (some fetch polyfills) is read whole, as the handler reads it.
+      body: answer.body ?? (await answer.blob()),
+    });
     const date: string | undefined = response.headers["date"];
     let output: Output;
     try {
