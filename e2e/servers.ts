@@ -9,7 +9,8 @@ export const SEED_PATH = `${ROOT}packages/cognito-idpool-emulator/demo-seed.json
 
 /**
  * Serves examples/script-tag/ with dist/cognito-idpool.js beside it, as a user would copy them; and
- * beside them the harnesses of faults.spec.ts (`/faults.html`) and sessions.spec.ts (`/sessions.html`)
+ * beside them the harnesses of faults.spec.ts (`/faults.html`), sessions.spec.ts (`/sessions.html`)
+ * and redirect.spec.ts (`/oauth.html`)
  * with the AWS SDK's S3 client as one browser module (`/s3.js`, bundled on first request), since those
  * pages have no bundler either.
  */
@@ -24,12 +25,13 @@ export async function startScriptTagServer(): Promise<{ url: string; stop(): Pro
     "/cognito-idpool.sign-in.js.map": `${ROOT}packages/cognito-idpool/dist/cognito-idpool.sign-in.js.map`,
     // The modules sign-in loads in turn: passkeys, and remembered devices.
     ...Object.fromEntries(
-      ["passkeys", "devices"].flatMap((part) =>
+      ["passkeys", "devices", "oauth"].flatMap((part) =>
         [".js", ".js.map"].map((ext) => [`/cognito-idpool.${part}${ext}`, `${ROOT}packages/cognito-idpool/dist/cognito-idpool.${part}${ext}`]),
       ),
     ),
     "/faults.html": `${ROOT}e2e/faults-page.html`,
     "/sessions.html": `${ROOT}e2e/sessions-page.html`,
+    "/oauth.html": `${ROOT}e2e/oauth-page.html`,
   };
   const types: Record<string, string> = { ".html": "text/html; charset=utf-8", ".js": "text/javascript; charset=utf-8", ".map": "application/json" };
   let s3Module: Promise<string> | undefined;
@@ -59,7 +61,7 @@ export async function startScriptTagServer(): Promise<{ url: string; stop(): Pro
 async function bundleS3Client(): Promise<string> {
   const { build } = await import("esbuild");
   const result = await build({
-    stdin: { contents: 'export { S3Client, ListObjectsV2Command } from "@aws-sdk/client-s3";', resolveDir: ROOT, loader: "js" },
+    stdin: { contents: 'export { S3Client, ListObjectsV2Command, PutObjectCommand } from "@aws-sdk/client-s3";', resolveDir: ROOT, loader: "js" },
     bundle: true,
     format: "esm",
     platform: "browser",

@@ -1,11 +1,18 @@
 // What cognito-idpool costs in the three places a user pays for it, measured from the built package
 // (dist/, as `npm pack` ships it). Shared by scripts/size.mjs (the budget) and bench/run.mjs.
 import { existsSync, readFileSync } from "node:fs";
-import { DEVICES_FILE, PASSKEYS_FILE, SCRIPT_TAG_FILE, SIGN_IN_FILE, buildScriptTagBundle } from "../../packages/cognito-idpool/scripts/build-bundle.mjs";
+import {
+  DEVICES_FILE,
+  OAUTH_FILE,
+  PASSKEYS_FILE,
+  SCRIPT_TAG_FILE,
+  SIGN_IN_FILE,
+  buildScriptTagBundle,
+} from "../../packages/cognito-idpool/scripts/build-bundle.mjs";
 import { ROOT, bundleSplit, byPackage, packageAlias, sizes } from "./measure.mjs";
 
 /** The lazily imported modules (src/user-pool/contract.ts names sign-in; sign-in loads the others), as built. */
-const LAZY_MODULES = { "sign-in": "session", passkeys: "passkeys", devices: "devices" };
+const LAZY_MODULES = { "sign-in": "session", passkeys: "passkeys", devices: "devices", oauth: "oauth" };
 const lazyNameOf = (inputs) => Object.keys(LAZY_MODULES).find((name) => inputs.some((input) => input.endsWith(`dist/user-pool/${LAZY_MODULES[name]}.js`)));
 
 function requireBuild(alias) {
@@ -15,14 +22,14 @@ function requireBuild(alias) {
 
 /** The script-tag files as dist/ holds them (each compressed on its own, as a browser fetches it), or built in memory. */
 async function scriptTag() {
-  const names = [SCRIPT_TAG_FILE, SIGN_IN_FILE, PASSKEYS_FILE, DEVICES_FILE];
+  const names = [SCRIPT_TAG_FILE, SIGN_IN_FILE, PASSKEYS_FILE, DEVICES_FILE, OAUTH_FILE];
   const paths = names.map((name) => `${ROOT}packages/cognito-idpool/dist/${name}`);
-  const [entry, signIn, passkeys, devices] = paths.every((p) => existsSync(p))
+  const [entry, signIn, passkeys, devices, oauth] = paths.every((p) => existsSync(p))
     ? paths.map((p) => sizes(readFileSync(p)))
     : await buildScriptTagBundle({ write: false, sourcemap: false }).then((r) =>
-        [r.entry, ...[SIGN_IN_FILE, PASSKEYS_FILE, DEVICES_FILE].map((f) => r.lazy[f])].map((f) => sizes(f.contents)),
+        [r.entry, ...[SIGN_IN_FILE, PASSKEYS_FILE, DEVICES_FILE, OAUTH_FILE].map((f) => r.lazy[f])].map((f) => sizes(f.contents)),
       );
-  return { entry, signIn, passkeys, devices };
+  return { entry, signIn, passkeys, devices, oauth };
 }
 
 async function split(entry, alias, plugins) {
@@ -36,6 +43,7 @@ async function split(entry, alias, plugins) {
     signIn: sum(named("sign-in")),
     passkeys: sum(named("passkeys")),
     devices: sum(named("devices")),
+    oauth: sum(named("oauth")),
     neverLoaded: sum(never),
     neverLoadedFiles: never.flatMap((p) => p.files),
     metafile: result.metafile,
@@ -64,6 +72,7 @@ export async function measureOurs({ plugins = [] } = {}) {
       ...tag.passkeys,
     },
     { id: "script-tag-devices", what: "…dist/cognito-idpool.devices.js beside it, loaded where the pool tracks devices", ...tag.devices },
+    { id: "script-tag-oauth", what: "…dist/cognito-idpool.oauth.js beside it, loaded by a redirect or popup sign-in", ...tag.oauth },
     {
       id: "guest",
       what: "`createAuth` + `getCredentials()`: page load (entry chunk + static imports)",
@@ -76,6 +85,11 @@ export async function measureOurs({ plugins = [] } = {}) {
     { id: "signin-total", what: "…page load + sign-in chunk", ...addSizes(signIn.pageLoad, signIn.signIn), unbudgeted: true },
     { id: "passkeys-chunk", what: "…the passkeys chunk, loaded by the first passkey prompt or `auth.passkeys` call", ...signIn.passkeys },
     { id: "devices-chunk", what: "…the remembered-devices chunk, loaded where the pool tracks devices", ...signIn.devices },
+    {
+      id: "oauth-chunk",
+      what: "…the redirect and popup sign-in chunk, loaded by `signInWithRedirect`, `handleRedirect` or `signInWithPopup`",
+      ...signIn.oauth,
+    },
     {
       id: "beside-s3",
       what: "guest import added to S3Client + ListObjectsV2 + PutObject (page load, minus S3Client alone)",

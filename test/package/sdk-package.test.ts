@@ -22,8 +22,8 @@ import {
 } from "./pack.js";
 
 const NAME = "cognito-idpool";
-/** What a page without a bundler copies: the script-tag file and the files it loads from beside itself (sign-in, and sign-in's passkeys and devices). */
-const SCRIPT_TAG_FILES = ["cognito-idpool.js", "cognito-idpool.sign-in.js", "cognito-idpool.passkeys.js", "cognito-idpool.devices.js"];
+/** What a page without a bundler copies: the script-tag file and the files it loads from beside itself (sign-in, and sign-in's passkeys, devices and redirect parts). */
+const SCRIPT_TAG_FILES = ["cognito-idpool.js", "cognito-idpool.sign-in.js", "cognito-idpool.passkeys.js", "cognito-idpool.devices.js", "cognito-idpool.oauth.js"];
 // Decided before packing: the React bindings' tests only apply once the package exports them.
 const hasReact = "./react" in readPackageJson(join(ROOT, "packages", NAME)).exports;
 const rootDevDependencies = (JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as { devDependencies: Record<string, string> }).devDependencies;
@@ -135,11 +135,12 @@ describe("cognito-idpool: the tarball", () => {
     expect(await importsOf(join(installed, "dist/cognito-idpool.js"))).toEqual(["dynamic-import ./cognito-idpool.sign-in.js"]);
     expect((await importsOf(join(installed, "dist/cognito-idpool.sign-in.js"))).sort()).toEqual([
       "dynamic-import ./cognito-idpool.devices.js",
+      "dynamic-import ./cognito-idpool.oauth.js",
       "dynamic-import ./cognito-idpool.passkeys.js",
       "import-statement ./cognito-idpool.js",
     ]);
-    // Passkeys and devices get everything from sign-in at run time: they import nothing, so each is one small request.
-    for (const part of ["passkeys", "devices"]) expect(await importsOf(join(installed, `dist/cognito-idpool.${part}.js`))).toEqual([]);
+    // Passkeys, devices and redirect sign-in get everything from sign-in at run time: they import nothing, so each is one small request.
+    for (const part of ["passkeys", "devices", "oauth"]) expect(await importsOf(join(installed, `dist/cognito-idpool.${part}.js`))).toEqual([]);
   });
 
   test("the sign-in file links against the cognito-idpool.js beside it and exports what the core calls", async () => {

@@ -30,6 +30,7 @@ export const SCRIPT_TAG_FILE = "cognito-idpool.js";
 export const SIGN_IN_FILE = "cognito-idpool.sign-in.js";
 export const PASSKEYS_FILE = "cognito-idpool.passkeys.js";
 export const DEVICES_FILE = "cognito-idpool.devices.js";
+export const OAUTH_FILE = "cognito-idpool.oauth.js";
 /** The module the core imports lazily (src/user-pool/contract.ts names it). */
 const SIGN_IN_SOURCE = "src/user-pool/session.ts";
 /**
@@ -40,6 +41,7 @@ const LAZY = [
   { source: SIGN_IN_SOURCE, file: SIGN_IN_FILE, what: `user-pool sign-in, loaded by ./${SCRIPT_TAG_FILE} - bundles @aws-sdk/* (Apache-2.0) and jose (MIT)` },
   { source: "src/user-pool/passkeys.ts", file: PASSKEYS_FILE, what: `passkeys, loaded by ./${SIGN_IN_FILE} - bundles @simplewebauthn/browser (MIT)` },
   { source: "src/user-pool/devices.ts", file: DEVICES_FILE, what: `remembered devices, loaded by ./${SIGN_IN_FILE}` },
+  { source: "src/user-pool/oauth.ts", file: OAUTH_FILE, what: `redirect and popup sign-in, loaded by ./${SIGN_IN_FILE}` },
 ];
 /**
  * Where the first pass's outputs would be: never written, only a base for their paths and source

@@ -98,15 +98,18 @@ export interface Auth extends UserPoolActions {
    * refused delete, and last revokes the user-pool refresh token (`global: true`: signs out every
    * device). The next guest call gets a fresh guest identity. Storage that still refuses
    * (`storage-unavailable`), a failed revocation or a missing `userPool` option (with `global`) are
-   * thrown afterwards; the page is signed out all the same.
+   * thrown afterwards; the page is signed out all the same. `redirect: true` (with
+   * `userPool.oauth`) then leaves the page for the login pages' `/logout`, ending their own session
+   * too, which sends the user back to `logoutUri`.
    *
    * @example
    * ```ts
    * await auth.signOut();
    * await auth.signOut({ global: true }); // user pool only
+   * await auth.signOut({ redirect: true }); // and the managed login pages' session
    * ```
    */
-  signOut(options?: { global?: boolean }): Promise<void>;
+  signOut(options?: { global?: boolean; redirect?: boolean }): Promise<void>;
 
   /**
    * Calls `listener` now with the current state and again on every change (status, identity,
@@ -193,6 +196,7 @@ interface BrowserGlobals {
   addEventListener?: (type: string, listener: () => void) => void;
   removeEventListener?: (type: string, listener: () => void) => void;
   BroadcastChannel?: typeof BroadcastChannel;
+  location: { assign(url: string): void; search: string };
 }
 
 /**
@@ -286,6 +290,7 @@ export function createAuth(options: AuthOptions): Auth {
     storage: store,
     tokensKey,
     deviceKey: keys.device,
+    oauthKey: keys.oauth,
     lock,
     timers,
     logger,
@@ -405,7 +410,7 @@ export function createAuth(options: AuthOptions): Auth {
   };
 
   /** Signs out locally, then clears storage, then revokes; see {@link Auth.signOut}. */
-  const signOut = async (opts: { global?: boolean } = {}) => {
+  const signOut = async (opts: { global?: boolean; redirect?: boolean } = {}) => {
     signOuts += 1;
     const global = opts.global === true;
     // Memory first, before any await: the user-pool session, then the identity side.
@@ -426,6 +431,8 @@ export function createAuth(options: AuthOptions): Auth {
     } else if (global) failures.push(notConfigured("signOut({ global: true })"));
     await cleared;
     if (failures.length) throw failures[0];
+    // Signed out here first, as every sign-out; then the login pages end their own session.
+    if (opts.redirect) g.location.assign((await loadUserPool("signOut({ redirect: true })")).logoutUrl());
   };
 
   /** The one error boundary: whatever escapes is a CognitoIdpoolError, and an unexpected error's message (which may quote a response) stays out. */
@@ -452,6 +459,7 @@ export function createAuth(options: AuthOptions): Auth {
       ]),
     ) as T;
 
+  const userPoolCalls = viaUserPool<Omit<UserPoolActions, Grouped>>(USER_POOL_CALLS);
   return {
     credentials: guard(async (opts?: { forceRefresh?: boolean }) => {
       const c = await getCredentials({ forceRefresh: opts?.forceRefresh === true });
@@ -487,7 +495,9 @@ export function createAuth(options: AuthOptions): Auth {
     ready: () => restored,
     onIdentityChange: (listener) => engine.identityEvents.add(listener),
     clockOffsetMs: () => serverClock.offsetMs(),
-    ...viaUserPool<Omit<UserPoolActions, Grouped>>(USER_POOL_CALLS),
+    ...userPoolCalls,
+    // Every load of the callback page calls this; one without an answer of the login pages loads nothing.
+    handleRedirect: async () => (!core || /[?&](code|error)=/.test(g.location.search) ? userPoolCalls.handleRedirect() : { status: "none" }),
     mfa: viaUserPool<MfaActions>(MFA_CALLS, "mfa"),
     passkeys: viaUserPool<PasskeyActions>(PASSKEY_CALLS, "passkeys"),
     devices: viaUserPool<DeviceActions>(DEVICE_CALLS, "devices"),
@@ -524,6 +534,9 @@ const USER_POOL_CALLS = [
   "deleteUserAttributes",
   "updatePassword",
   "deleteUser",
+  "signInWithRedirect",
+  "handleRedirect",
+  "signInWithPopup",
 ] as const satisfies readonly Exclude<keyof UserPoolActions, Grouped>[];
 const MFA_CALLS = ["setUpTotp", "verifyTotp", "setPreference", "getPreference"] as const satisfies readonly (keyof MfaActions)[];
 const PASSKEY_CALLS = ["register", "list", "delete"] as const satisfies readonly (keyof PasskeyActions)[];

@@ -70,6 +70,10 @@ vi.mock("./user-pool/session.js", () => ({
         list: async () => (record("passkeys.list"), []),
         delete: async () => void record("passkeys.delete"),
       },
+      signInWithRedirect: async () => void record("signInWithRedirect"),
+      handleRedirect: async () => (record("handleRedirect"), { status: "none" }),
+      signInWithPopup: async () => (record("signInWithPopup"), { status: "signedIn" }),
+      logoutUrl: () => (record("logoutUrl"), "https://login.example.com/logout"),
       devices: {
         remember: async () => void record("devices.remember"),
         forget: async () => void record("devices.forget"),

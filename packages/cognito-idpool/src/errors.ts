@@ -40,6 +40,11 @@ export type ErrorCode =
   | "passkey-cancelled"
   | "passkey-failed"
   | "passkey-unsupported"
+  | "oauth-error"
+  | "state-mismatch"
+  | "redirect-expired"
+  | "popup-blocked"
+  | "popup-closed"
   // other
   | "storage-unavailable"
   | "cancelled"

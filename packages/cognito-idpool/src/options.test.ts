@@ -37,6 +37,44 @@ describe("option validation", () => {
     ["userPool.clientId", { userPool: { userPoolId: "eu-west-1_AbC", clientId: "" } }],
     ["userPool.endpoint", { userPool: { userPoolId: "eu-west-1_AbC", clientId: "abc", endpoint: "nope" } }],
     ["userPool.clientID", { userPool: { userPoolId: "eu-west-1_AbC", clientID: "abc" } }],
+    ["userPool.oauth", { userPool: { userPoolId: "eu-west-1_AbC", clientId: "abc", oauth: "myapp.auth.eu-west-1.amazoncognito.com" } }],
+    [
+      "userPool.oauth.domain",
+      { userPool: { userPoolId: "eu-west-1_AbC", clientId: "abc", oauth: { domain: "myapp", redirectUri: "https://app.example.com/" } } },
+    ],
+    [
+      "userPool.oauth.domain",
+      { userPool: { userPoolId: "eu-west-1_AbC", clientId: "abc", oauth: { domain: "http://login.example.com", redirectUri: "https://app.example.com/" } } },
+    ],
+    ["userPool.oauth.redirectUri", { userPool: { userPoolId: "eu-west-1_AbC", clientId: "abc", oauth: { domain: "login.example.com" } } }],
+    [
+      "userPool.oauth.redirectUri",
+      { userPool: { userPoolId: "eu-west-1_AbC", clientId: "abc", oauth: { domain: "login.example.com", redirectUri: "http://app.example.com/" } } },
+    ],
+    [
+      "userPool.oauth.logoutUri",
+      {
+        userPool: {
+          userPoolId: "eu-west-1_AbC",
+          clientId: "abc",
+          oauth: { domain: "login.example.com", redirectUri: "https://app.example.com/", logoutUri: "/" },
+        },
+      },
+    ],
+    [
+      "userPool.oauth.scopes",
+      {
+        userPool: {
+          userPoolId: "eu-west-1_AbC",
+          clientId: "abc",
+          oauth: { domain: "login.example.com", redirectUri: "https://app.example.com/", scopes: "openid email" },
+        },
+      },
+    ],
+    [
+      "userPool.oauth.redirectURI",
+      { userPool: { userPoolId: "eu-west-1_AbC", clientId: "abc", oauth: { domain: "login.example.com", redirectURI: "https://app.example.com/" } } },
+    ],
     ["clock", { clock: Date }],
     ["timers", { timers: {} }],
     ["lock", { lock: {} }],

@@ -1,6 +1,6 @@
 import { CognitoIdpoolError } from "./errors.js";
 import type { Clock, KeyValueStore, LockManager, Logger, Timers } from "./platform/types.js";
-import type { UserPoolOptions } from "./user-pool/contract.js";
+import type { UserPoolOAuthOptions, UserPoolOptions } from "./user-pool/contract.js";
 
 /**
  * Options of {@link createAuth}. Only `identityPoolId` is required.
@@ -117,6 +117,16 @@ const USER_POOL_CHECKS: Record<keyof UserPoolOptions, Check> = {
   userPoolId: ['must look like "eu-west-1_AbCdEf123"', (v) => typeof v === "string" && USER_POOL_ID.test(v)],
   clientId: ["must be an app client id", (v) => typeof v === "string" && CLIENT_ID.test(v)],
   endpoint: [ENDPOINT, (v) => v === undefined || isEndpoint(v)],
+  // Last: its own options are checked after the others.
+  oauth: ["must be an object { domain, redirectUri }", (v) => v === undefined || (typeof v === "object" && v !== null)],
+};
+
+/** The options of `userPool.oauth`, in checking order. The login pages send codes to the redirect URIs: the endpoint rule applies. */
+const OAUTH_CHECKS: Record<keyof UserPoolOAuthOptions, Check> = {
+  domain: ["must be a host name or a base URL", (v) => typeof v === "string" && (v.includes("://") ? isEndpoint(v) : /^[\w-]+(\.[\w-]+)+$/.test(v))],
+  redirectUri: [ENDPOINT, isEndpoint],
+  logoutUri: [ENDPOINT, (v) => v === undefined || isEndpoint(v)],
+  scopes: ["must be an array of scope names", (v) => v === undefined || (Array.isArray(v) && v.every((s) => typeof s === "string" && /^\S+$/.test(s)))],
 };
 
 const POOL_EXAMPLE = '"eu-west-1:00000000-0000-0000-0000-000000000000"';
@@ -138,8 +148,18 @@ export function resolveOptions(input: AuthOptions): ResolvedOptions {
   if (input.userPool !== undefined) {
     rejectUnknown(input.userPool, Object.keys(USER_POOL_CHECKS), "userPool.");
     check(input.userPool, USER_POOL_CHECKS, "userPool.", false);
-    const { userPoolId, clientId, endpoint } = input.userPool;
-    userPool = { userPoolId, clientId, region: USER_POOL_ID.exec(userPoolId)![1]!, ...(endpoint !== undefined && { endpoint: endpoint.replace(/\/+$/, "") }) };
+    const { userPoolId, clientId, endpoint, oauth } = input.userPool;
+    if (oauth) {
+      rejectUnknown(oauth, Object.keys(OAUTH_CHECKS), "userPool.oauth.");
+      check(oauth, OAUTH_CHECKS, "userPool.oauth.", false);
+    }
+    userPool = {
+      userPoolId,
+      clientId,
+      region: USER_POOL_ID.exec(userPoolId)![1]!,
+      ...(endpoint !== undefined && { endpoint: endpoint.replace(/\/+$/, "") }),
+      ...(oauth && { oauth }),
+    };
   }
 
   // Every option below passed its check above.

@@ -18,6 +18,8 @@ export interface StorageKeys {
    * device stays remembered for the next sign-in.
    */
   device(username: string): string;
+  /** A redirect or popup sign-in attempt, in `sessionStorage`, named by its random `state`. */
+  oauth(state: string): string;
   /** The Web Lock that serializes identity creation across tabs. */
   lockName: string;
   /** The BroadcastChannel of the tabs of this identity pool. */
@@ -44,6 +46,7 @@ export function storageKeys(identityPoolId: string, userPool?: { userPoolId: str
     lockName: `${prefix}:identity`,
     channelName: prefix,
     probe: (token) => `cognito-idpool:probe:${token}`,
+    oauth: (state) => `${prefix}:oauth:${state}`,
     device: (username) => `${prefix}:device:${userPool?.userPoolId}:${userPool?.clientId}:${username}`,
   };
 }

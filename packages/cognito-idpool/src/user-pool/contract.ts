@@ -28,7 +28,80 @@ export interface UserPoolOptions {
    * local user-pool emulator such as cognito-local). Defaults to `createAuth`'s `endpoint`.
    */
   endpoint?: string;
+  /** Sign-in through the user pool's managed login pages (`signInWithRedirect`, `signInWithPopup`). */
+  oauth?: UserPoolOAuthOptions;
 }
+
+/**
+ * The `userPool.oauth` option: where the user pool's managed login pages are, and where they send
+ * the user back. The app client must list `redirectUri` among its callback URLs (and `logoutUri`
+ * among its sign-out URLs), allow the authorization code grant and the scopes.
+ *
+ * @example
+ * ```ts
+ * const oauth: UserPoolOAuthOptions = {
+ *   domain: "myapp.auth.eu-west-1.amazoncognito.com",
+ *   redirectUri: "https://app.example.com/callback",
+ *   logoutUri: "https://app.example.com/",
+ * };
+ * ```
+ */
+export interface UserPoolOAuthOptions {
+  /** The user-pool domain as a host name (`myapp.auth.eu-west-1.amazoncognito.com`, or a custom domain), or a full base URL (the emulator, a proxy). */
+  domain: string;
+  /** Where the login pages send the user back with the answer: the page that calls `handleRedirect()`. */
+  redirectUri: string;
+  /** Where `signOut({ redirect: true })` ends up after the login pages' own session is ended. */
+  logoutUri?: string;
+  /** @default ["openid", "email", "profile"] */
+  scopes?: string[];
+}
+
+/**
+ * What `signInWithRedirect` and `signInWithPopup` take.
+ *
+ * @example
+ * ```ts
+ * await auth.signInWithRedirect({ provider: "Google", state: location.pathname });
+ * ```
+ */
+export interface OAuthSignInInput {
+  /**
+   * `"COGNITO"` (the login page itself, the default), `"Google"`, `"Facebook"`, `"SignInWithApple"`,
+   * `"LoginWithAmazon"`, or the name of an OpenID Connect or SAML provider of the user pool: the
+   * login page then sends the user straight to it.
+   */
+  provider?: string;
+  /** An identifier of a provider of the user pool (such as an email domain) instead of its name. */
+  idpIdentifier?: string;
+  /** Pre-fills the user name on the login page. */
+  loginHint?: string;
+  /** The login page's language (`"en"`, `"de"`, …). */
+  lang?: string;
+  /** The app's own string, handed back by `handleRedirect()` (where to go after signing in, say). */
+  state?: string;
+}
+
+/**
+ * What `handleRedirect()` and `signInWithPopup()` resolve to.
+ *
+ * @example
+ * ```ts
+ * const result = await auth.handleRedirect();
+ * if (result.status === "signedIn" && result.state) history.replaceState(null, "", result.state);
+ * ```
+ */
+export type SignInWithRedirectResult =
+  | {
+      /** Signed in: the credentials now belong to the user's authenticated identity. */
+      status: "signedIn";
+      /** The `state` given to `signInWithRedirect`/`signInWithPopup`, if any. */
+      state?: string;
+    }
+  | {
+      /** The address carries no answer of the login pages (a normal page load). */
+      status: "none";
+    };
 
 /** What the core hands to the user-pool module. */
 export interface UserPoolHost {
@@ -45,6 +118,8 @@ export interface UserPoolHost {
   tokensKey: string;
   /** Where this browser's remembered device of `username` is stored (kept through sign-outs). */
   deviceKey(username: string): string;
+  /** Where a redirect or popup sign-in attempt named by its `state` is kept in `sessionStorage`. */
+  oauthKey(state: string): string;
   /** Serializes token renewals across tabs under the name `tokensKey` (Web Locks; an in-page queue without them). */
   lock: LockManager;
   /** The tokens held changed (signed in, renewed, adopted from another tab, ended): their expiry in server time, or undefined. */
@@ -669,6 +744,40 @@ export interface UserPoolActions extends AccountActions {
   readonly passkeys: PasskeyActions;
   /** Remembered devices of the signed-in user: see {@link DeviceActions}. */
   readonly devices: DeviceActions;
+  /**
+   * Leaves the page for the user pool's login page (or, with `provider`, straight for that
+   * provider); the user comes back at `userPool.oauth.redirectUri`, where `handleRedirect()`
+   * finishes the sign-in. Needs the `userPool.oauth` option.
+   *
+   * @example
+   * ```ts
+   * button.onclick = () => auth.signInWithRedirect({ provider: "Google" });
+   * ```
+   */
+  signInWithRedirect(input?: OAuthSignInInput): Promise<void>;
+  /**
+   * On the page at `redirectUri`: finishes a redirect sign-in from the address (code or error),
+   * then removes the answer from the address. `{ status: "none" }` on a page load that carries no
+   * answer, so it can run on every load. Rejects `oauth-error` (the provider's `error`, such as
+   * `access_denied`, is the `cause`'s `error`), `state-mismatch` or `redirect-expired`.
+   *
+   * @example
+   * ```ts
+   * const result = await auth.handleRedirect();
+   * if (result.status === "signedIn") showApp();
+   * ```
+   */
+  handleRedirect(): Promise<SignInWithRedirectResult>;
+  /**
+   * The redirect sign-in in a popup window, finished in this page; call it from a click handler.
+   * Rejects `popup-blocked`, `popup-closed` or `oauth-error`.
+   *
+   * @example
+   * ```ts
+   * const { status } = await auth.signInWithPopup({ provider: "Google" });
+   * ```
+   */
+  signInWithPopup(input?: OAuthSignInInput): Promise<SignInWithRedirectResult>;
 }
 
 /**
@@ -828,6 +937,8 @@ export interface UserPoolSession extends UserPoolActions {
   signOut(options: { global?: boolean }): Promise<void>;
   /** Ends the session in this page (as `end`, nothing revoked) and stops its timers for good. */
   dispose(): void;
+  /** The login pages' `/logout` for `userPool.oauth` (`signOut({ redirect: true })`); throws `invalid-argument` without a `logoutUri`. */
+  logoutUrl(): string;
 }
 
 /** The export of `src/user-pool/session.ts` for a given host (tests, and {@link StartUserPoolSession}). */
@@ -839,7 +950,19 @@ export type CreateUserPoolSession = (host: UserPoolHost) => UserPoolSession;
  */
 export interface UserPoolCore extends Pick<
   UserPoolHost,
-  "endpoint" | "storage" | "tokensKey" | "deviceKey" | "lock" | "timers" | "logger" | "random" | "fetch" | "jsonRpc" | "requestTimeoutMs" | "scheduler"
+  | "endpoint"
+  | "storage"
+  | "tokensKey"
+  | "deviceKey"
+  | "oauthKey"
+  | "lock"
+  | "timers"
+  | "logger"
+  | "random"
+  | "fetch"
+  | "jsonRpc"
+  | "requestTimeoutMs"
+  | "scheduler"
 > {
   /** The checked `userPool` option, with the region from its id. */
   options: UserPoolOptions & { region: string };

@@ -8,7 +8,12 @@ export function hostOf(core: UserPoolCore): UserPoolHost {
   const { options, clock, engine } = core;
   return {
     ...core,
-    options: { userPoolId: options.userPoolId, clientId: options.clientId, ...(options.endpoint ? { endpoint: options.endpoint } : {}) },
+    options: {
+      userPoolId: options.userPoolId,
+      clientId: options.clientId,
+      ...(options.endpoint ? { endpoint: options.endpoint } : {}),
+      ...(options.oauth ? { oauth: options.oauth } : {}),
+    },
     region: options.region,
     serverNow: () => clock.now(),
     toDeviceTime: (serverMs) => clock.toDevice(serverMs),

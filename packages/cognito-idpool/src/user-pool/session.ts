@@ -29,6 +29,7 @@ import { hostOf } from "./host.js";
 import { createTokenKeeper, type TokenKeeper } from "./keeper.js";
 import { formatSrpTimestamp, newDeviceSecret, startSrp } from "./srp.js";
 import type { DeviceKit } from "./devices.js";
+import type { OAuthTokens, OAuthWindow } from "./oauth.js";
 import { malformedAnswer } from "./errors.js";
 import { parseStoredTokens, withClaims, type Tokens } from "./tokens.js";
 
@@ -310,8 +311,69 @@ export function createUserPoolSessionWith(host: UserPoolHost, api: UserPoolApi):
     },
   });
 
+  /** The redirect and popup sign-in, made on first use; `userPool.oauth` must be set. */
+  let oauth: Promise<ReturnType<typeof import("./oauth.js").createOAuth>> | undefined;
+  function loadOAuth(method: string) {
+    const options = host.options.oauth;
+    if (!options) return Promise.reject(invalid(`${method}: needs the userPool.oauth option ({ domain, redirectUri }).`));
+    oauth ??= load(() => import("./oauth.js")).then((m) =>
+      m.createOAuth({
+        ...kit,
+        options: { ...options, clientId },
+        base: domainUrl(options.domain),
+        attemptKey: host.oauthKey,
+        fetch: host.fetch ?? globalThis.fetch.bind(globalThis),
+        window: globalThis as unknown as OAuthWindow,
+        timers: host.timers,
+        now: host.serverNow,
+        observeServerDate: host.observeServerDate,
+        signedIn: oauthSignedIn,
+      }),
+    );
+    return oauth;
+  }
+
+  /**
+   * Tokens from the token endpoint: checked as a sign-in's (the ID token is for this app client,
+   * from this pool, unexpired, with the attempt's nonce), then taken like `signIn`'s.
+   */
+  async function oauthSignedIn(tokens: OAuthTokens, nonce: string): Promise<void> {
+    if (keeper.current()) throw invalid("A user is already signed in; call signOut() first.");
+    const started = epoch;
+    const { claims, expiresAt } = withClaims({
+      version: 1,
+      userPoolId,
+      clientId,
+      idToken: tokens.IdToken,
+      accessToken: tokens.AccessToken,
+      refreshToken: tokens.RefreshToken,
+    });
+    const issuer = `https://cognito-idp.${host.region}.amazonaws.com/${userPoolId}`;
+    const wrong =
+      claims["iss"] !== issuer
+        ? "issuer"
+        : claims["aud"] !== clientId
+          ? "audience"
+          : claims["nonce"] !== nonce
+            ? "nonce"
+            : expiresAt <= host.serverNow()
+              ? "expiry"
+              : undefined;
+    if (wrong) throw new CognitoIdpoolError("oauth-error", `The login pages' ID token has the wrong ${wrong}.`, { cause: { error: "invalid_token" } });
+    pending = undefined;
+    await signedIn(tokens, started);
+  }
+
   return {
     ...account,
+    logoutUrl() {
+      const oauth = host.options.oauth;
+      if (!oauth?.logoutUri) throw invalid("signOut({ redirect: true }) needs userPool.oauth with a logoutUri.");
+      return `${domainUrl(oauth.domain)}/logout?${new URLSearchParams({ client_id: clientId, logout_uri: oauth.logoutUri })}`;
+    },
+    signInWithRedirect: async (input) => (await loadOAuth("signInWithRedirect")).signInWithRedirect(input),
+    handleRedirect: async () => (await loadOAuth("handleRedirect")).handleRedirect(),
+    signInWithPopup: async (input) => (await loadOAuth("signInWithPopup")).signInWithPopup(input),
     passkeys: lazily(
       () => load(() => import("./passkeys.js")).then((m) => m.createPasskeys(kit, async () => (await keeper.fresh()).accessToken)),
       ["register", "list", "delete"],
@@ -567,6 +629,11 @@ function lazily<T extends object>(create: () => Promise<T>, names: (keyof T & st
       throw error;
     }));
   return Object.fromEntries(names.map((name) => [name, async (...args: unknown[]) => ((await get())[name] as (...a: unknown[]) => unknown)(...args)])) as T;
+}
+
+/** The base URL of a user-pool domain: a host name means https, a URL is used as given. */
+function domainUrl(domain: string): string {
+  return (domain.includes("://") ? domain : `https://${domain}`).replace(/\/+$/, "");
 }
 
 function invalid(message: string): CognitoIdpoolError {

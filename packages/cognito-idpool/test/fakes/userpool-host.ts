@@ -90,6 +90,7 @@ export function createFakeHost(options: Partial<UserPoolOptions> & { store?: Mem
     storage: store,
     tokensKey: keys.userPoolTokens!,
     deviceKey: keys.device,
+    oauthKey: keys.oauth,
     clock,
     serverNow: () => host.clock.now() + host.offsetMs,
     toDeviceTime: (serverMs) => serverMs - host.offsetMs,

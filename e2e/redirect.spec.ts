@@ -1,0 +1,326 @@
+// Sign-in through the user pool's managed login pages, in Chromium through the script-tag build on
+// e2e/oauth-page.html (the app's redirect URI): the emulator's login page with a password (and with
+// MFA), its Google stand-in in two browsers (linked, then merged), a popup, a cancelled sign-in, a
+// replayed or tampered answer, and sign-out through the login pages' /logout. The pool, its domain
+// and app client are this file's own, added to the demo identity pool for the length of the file.
+import {
+  CognitoIdentityClient,
+  DescribeIdentityPoolCommand,
+  UpdateIdentityPoolCommand,
+  type UpdateIdentityPoolCommandInput,
+} from "@aws-sdk/client-cognito-identity";
+import {
+  AdminCreateUserCommand,
+  AdminSetUserPasswordCommand,
+  CognitoIdentityProviderClient,
+  CreateIdentityProviderCommand,
+  CreateUserPoolClientCommand,
+  CreateUserPoolCommand,
+  CreateUserPoolDomainCommand,
+  DeleteUserPoolCommand,
+  DeleteUserPoolDomainCommand,
+  SetUserPoolMfaConfigCommand,
+} from "@aws-sdk/client-cognito-identity-provider";
+import { expect, test, type BrowserContext, type Page } from "@playwright/test";
+import { TOTP } from "otpauth";
+import { emulatorUrl, PASSWORD, scriptTagUrl, seed, unique } from "./support.js";
+
+const IDENTITY_POOL_ID = seed.identityPools[0]!.IdentityPoolId;
+const BUCKET = seed.buckets[0]!.Name;
+const admin = { region: "eu-west-1", credentials: { accessKeyId: "test", secretAccessKey: "test" } };
+let idp: CognitoIdentityProviderClient;
+let identity: CognitoIdentityClient;
+let originalPool: UpdateIdentityPoolCommandInput | undefined;
+const pool = { userPoolId: "", clientId: "", domain: "", prefix: "" };
+/** The app's origin: Cognito takes plain-http callback URLs only on localhost. */
+const appUrl = () => scriptTagUrl().replace("127.0.0.1", "localhost");
+
+test.beforeAll(async () => {
+  idp = new CognitoIdentityProviderClient({ ...admin, endpoint: emulatorUrl() });
+  identity = new CognitoIdentityClient({ ...admin, endpoint: emulatorUrl() });
+  const created = await idp.send(new CreateUserPoolCommand({ PoolName: unique("managed-login") }));
+  pool.userPoolId = created.UserPool!.Id!;
+  await idp.send(
+    new SetUserPoolMfaConfigCommand({ UserPoolId: pool.userPoolId, MfaConfiguration: "OPTIONAL", SoftwareTokenMfaConfiguration: { Enabled: true } }),
+  );
+  pool.prefix = unique("app").toLowerCase();
+  await idp.send(new CreateUserPoolDomainCommand({ UserPoolId: pool.userPoolId, Domain: pool.prefix }));
+  pool.domain = `${emulatorUrl()}/_domain/${pool.prefix}`;
+  await idp.send(
+    new CreateIdentityProviderCommand({
+      UserPoolId: pool.userPoolId,
+      ProviderName: "Google",
+      ProviderType: "Google",
+      ProviderDetails: { client_id: "e2e-google-client", client_secret: "e2e-google-secret", authorize_scopes: "openid email profile" },
+      AttributeMapping: { email: "email" },
+    }),
+  );
+  const callback = `${appUrl()}/oauth.html`;
+  const client = await idp.send(
+    new CreateUserPoolClientCommand({
+      UserPoolId: pool.userPoolId,
+      ClientName: "web",
+      ExplicitAuthFlows: ["ALLOW_USER_SRP_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"],
+      AllowedOAuthFlowsUserPoolClient: true,
+      AllowedOAuthFlows: ["code"],
+      // The last one lets the user's own account calls (auth.mfa) use the access token.
+      AllowedOAuthScopes: ["openid", "email", "profile", "aws.cognito.signin.user.admin"],
+      CallbackURLs: [callback],
+      LogoutURLs: [callback],
+      SupportedIdentityProviders: ["COGNITO", "Google"],
+    }),
+  );
+  pool.clientId = client.UserPoolClient!.ClientId!;
+  const { $metadata: _, ...described } = await identity.send(new DescribeIdentityPoolCommand({ IdentityPoolId: IDENTITY_POOL_ID }));
+  originalPool = described as UpdateIdentityPoolCommandInput;
+  await identity.send(
+    new UpdateIdentityPoolCommand({
+      ...originalPool,
+      CognitoIdentityProviders: [
+        ...(originalPool.CognitoIdentityProviders ?? []),
+        { ProviderName: `cognito-idp.eu-west-1.amazonaws.com/${pool.userPoolId}`, ClientId: pool.clientId },
+      ],
+    }),
+  );
+});
+
+test.afterAll(async () => {
+  if (originalPool) await identity.send(new UpdateIdentityPoolCommand(originalPool));
+  if (pool.prefix) await idp.send(new DeleteUserPoolDomainCommand({ UserPoolId: pool.userPoolId, Domain: pool.prefix }));
+  if (pool.userPoolId) await idp.send(new DeleteUserPoolCommand({ UserPoolId: pool.userPoolId }));
+  idp?.destroy();
+  identity?.destroy();
+});
+
+async function createUser(username: string): Promise<void> {
+  await idp.send(new AdminCreateUserCommand({ UserPoolId: pool.userPoolId, Username: username, MessageAction: "SUPPRESS" }));
+  await idp.send(new AdminSetUserPasswordCommand({ UserPoolId: pool.userPoolId, Username: username, Password: PASSWORD, Permanent: true }));
+}
+
+type Harness = {
+  auth: Record<string, (...args: unknown[]) => Promise<unknown>> & { getState(): { status: string; identityId?: string } };
+  redirect: Promise<unknown>;
+  identityChanges: { reason: string; identityId?: string; previousIdentityId?: string }[];
+  put(name: string): Promise<void>;
+  list(): Promise<string[]>;
+  settle(promise: Promise<unknown>): Promise<unknown>;
+};
+declare const harness: Harness;
+
+/** A browser context whose pages get the harness's configuration before they run. */
+async function browserContext(page: Page): Promise<BrowserContext> {
+  const context = page.context();
+  await context.addInitScript((config) => Object.assign(window, { E2E_OAUTH: config }), {
+    endpoint: emulatorUrl(),
+    identityPoolId: IDENTITY_POOL_ID,
+    bucket: BUCKET,
+    userPoolId: pool.userPoolId,
+    clientId: pool.clientId,
+    domain: pool.domain,
+    redirectUri: `${appUrl()}/oauth.html`,
+    logoutUri: `${appUrl()}/oauth.html`,
+    scopes: ["openid", "email", "profile", "aws.cognito.signin.user.admin"],
+  });
+  return context;
+}
+
+/** Loads the app's page and waits for what `handleRedirect()` answered on this load. */
+async function load(page: Page, url = `${appUrl()}/oauth.html`): Promise<unknown> {
+  await page.goto(url);
+  return afterLoad(page);
+}
+
+async function afterLoad(page: Page): Promise<unknown> {
+  await page.waitForFunction(() => "harness" in window);
+  return page.evaluate(() => harness.redirect);
+}
+
+const state = (page: Page) => page.evaluate(() => harness.auth.getState());
+const identityId = (page: Page) => page.evaluate(() => harness.auth["getIdentityId"]!() as Promise<string>);
+
+/** Starts a redirect sign-in in the page; resolves once the browser is on the login pages. */
+async function startRedirect(page: Page, input: Record<string, unknown> = {}): Promise<void> {
+  await Promise.all([page.waitForURL((url) => !url.href.startsWith(appUrl())), page.evaluate((arg) => void harness.auth["signInWithRedirect"]!(arg), input)]);
+}
+
+/** `signOut({ redirect: true })`: resolves with what the app's page answered once the browser is back on it (through the login pages' /logout). */
+async function signOutByRedirect(page: Page): Promise<unknown> {
+  const navigation = (prefix: string) => page.waitForRequest((request) => request.isNavigationRequest() && request.url().startsWith(prefix));
+  const loggedOut = navigation(`${pool.domain}/logout`);
+  const back = navigation(`${appUrl()}/oauth.html`);
+  await page.evaluate(() => void harness.auth["signOut"]!({ redirect: true }));
+  await loggedOut;
+  await back;
+  await page.waitForLoadState("load");
+  return afterLoad(page);
+}
+
+async function submitPassword(page: Page, username: string): Promise<void> {
+  await page.fill("#signInFormUsername", username);
+  await page.fill("#signInFormPassword", PASSWORD);
+  await page.click("button[name=signInSubmitButton]");
+}
+
+test("a guest signs in on the login page by redirect: linked, files kept, the answer gone from the address; a reload stays signed in; signOut({ redirect: true }) ends as a guest", async ({
+  page,
+}) => {
+  await browserContext(page);
+  const username = unique("redirect-user");
+  await createUser(username);
+  expect(await load(page)).toEqual({ status: "none" });
+  await page.evaluate(() => harness.put("guest-note.txt"));
+  const guestId = await identityId(page);
+
+  await startRedirect(page, { state: "/after-sign-in" });
+  await submitPassword(page, username);
+  await page.waitForURL(/\/oauth\.html/);
+  expect(await afterLoad(page)).toEqual({ status: "signedIn", state: "/after-sign-in" });
+  // The code and state are gone: a reload or the back button cannot replay them.
+  expect(new URL(page.url()).search).toBe("");
+  expect(await state(page)).toMatchObject({ status: "authenticated", identityId: guestId });
+  expect(await page.evaluate(() => harness.identityChanges)).toContainEqual(expect.objectContaining({ reason: "linked", identityId: guestId }));
+  expect(await page.evaluate(() => harness.list())).toEqual(["guest-note.txt"]);
+  expect(await page.evaluate(() => harness.auth["getUser"]!())).toMatchObject({ username });
+
+  // A reload is signed in from storage, with no new exchange.
+  expect(await load(page)).toEqual({ status: "none" });
+  await page.waitForFunction(() => harness.auth.getState().status === "authenticated");
+
+  expect(await signOutByRedirect(page)).toEqual({ status: "none" });
+  // Signed out: the next credentials are a new guest's.
+  expect(await identityId(page)).not.toBe(guestId);
+  expect(await state(page)).toMatchObject({ status: "guest" });
+  // The login pages' own session is over too: the next redirect asks for the password again.
+  await startRedirect(page);
+  await expect(page.locator("#signInFormPassword")).toBeVisible();
+});
+
+test("the same answer used twice exchanges nothing the second time; a state this tab never issued is state-mismatch", async ({ page }) => {
+  await browserContext(page);
+  const username = unique("replay-user");
+  await createUser(username);
+  await load(page);
+  await startRedirect(page);
+  // Read the answer's URL before the app consumes it.
+  const answered = page.waitForRequest((request) => request.url().includes("/oauth.html?"));
+  await submitPassword(page, username);
+  const answerUrl = (await answered).url();
+  await page.waitForURL(/\/oauth\.html/);
+  expect(await afterLoad(page)).toMatchObject({ status: "signedIn" });
+  await page.evaluate(() => harness.auth["signOut"]!());
+
+  const exchanges: string[] = [];
+  page.on("request", (request) => {
+    if (request.url().endsWith("/oauth2/token")) exchanges.push(request.url());
+  });
+  expect(await load(page, answerUrl)).toMatchObject({ error: "state-mismatch" });
+  expect(exchanges).toEqual([]);
+  expect(new URL(page.url()).search).toBe("");
+  const tampered = new URL(answerUrl);
+  tampered.searchParams.set("state", "not-a-state-of-this-tab");
+  expect(await load(page, tampered.href)).toMatchObject({ error: "state-mismatch" });
+  expect(exchanges).toEqual([]);
+});
+
+test("Google through the login pages in two browsers: the first guest is linked, the second guest is merged into the same identity", async ({ page }) => {
+  await browserContext(page);
+  const email = `${unique("google")}@example.com`;
+  await load(page);
+  const firstGuest = await identityId(page);
+  await startRedirect(page, { provider: "Google", loginHint: email });
+  await page.click("button[value=continue]");
+  await page.waitForURL(/\/oauth\.html/);
+  expect(await afterLoad(page)).toEqual({ status: "signedIn" });
+  expect(await identityId(page)).toBe(firstGuest);
+  expect(String(((await page.evaluate(() => harness.auth["getUser"]!())) as { username: string }).username)).toMatch(/^Google_/);
+
+  const other = await page.context().browser()!.newContext();
+  try {
+    const second = await other.newPage();
+    await browserContext(second);
+    await load(second);
+    const secondGuest = await identityId(second);
+    await second.evaluate(() => harness.put("second-guest.txt"));
+    await startRedirect(second, { provider: "Google", loginHint: email });
+    await second.click("button[value=continue]");
+    await second.waitForURL(/\/oauth\.html/);
+    expect(await afterLoad(second)).toEqual({ status: "signedIn" });
+    expect(await identityId(second)).toBe(firstGuest);
+    expect(await second.evaluate(() => harness.identityChanges)).toContainEqual(
+      expect.objectContaining({ reason: "merged", identityId: firstGuest, previousIdentityId: secondGuest }),
+    );
+  } finally {
+    await other.close();
+  }
+});
+
+test("a user who cancels at the provider comes back with oauth-error access_denied, and the guest identity is untouched", async ({ page }) => {
+  await browserContext(page);
+  await load(page);
+  const guestId = await identityId(page);
+  await startRedirect(page, { provider: "Google" });
+  await page.click("button[value=cancel]");
+  await page.waitForURL(/\/oauth\.html/);
+  expect(await afterLoad(page)).toMatchObject({ error: "oauth-error", cause: { error: "access_denied" } });
+  expect(await state(page)).toMatchObject({ status: "guest", identityId: guestId });
+});
+
+test("the login page asks for the authenticator code of a user with MFA", async ({ page }) => {
+  await browserContext(page);
+  const username = unique("mfa-user");
+  await createUser(username);
+  // Enrol TOTP for the user through a first sign-in by redirect and auth.mfa.
+  await load(page);
+  await startRedirect(page);
+  await submitPassword(page, username);
+  await page.waitForURL(/\/oauth\.html/);
+  expect(await afterLoad(page)).toEqual({ status: "signedIn" });
+  const secret = await page.evaluate(async () => {
+    const mfa = (harness.auth as unknown as { mfa: Record<string, (...a: unknown[]) => Promise<{ secret: string }>> }).mfa;
+    return (await mfa["setUpTotp"]!()).secret;
+  });
+  const app = new TOTP({ secret });
+  await page.evaluate(
+    (code) => (harness.auth as unknown as { mfa: Record<string, (a: unknown) => Promise<void>> }).mfa["verifyTotp"]!({ code }),
+    app.generate(),
+  );
+  await page.evaluate(() => (harness.auth as unknown as { mfa: Record<string, (a: unknown) => Promise<void>> }).mfa["setPreference"]!({ totp: "preferred" }));
+  await signOutByRedirect(page);
+
+  await startRedirect(page);
+  await submitPassword(page, username);
+  await expect(page.locator("#code")).toBeVisible();
+  // The next time step, so the code is not the one used to enrol.
+  await page.fill("#code", app.generate({ timestamp: Date.now() + 30_000 }));
+  await page.click("button[name=submit]");
+  await page.waitForURL(/\/oauth\.html/);
+  expect(await afterLoad(page)).toEqual({ status: "signedIn" });
+});
+
+test("signInWithPopup: a popup closed before the end is popup-closed; the login page in a popup signs in, finished in the opening page", async ({ page }) => {
+  await browserContext(page);
+  const username = unique("popup-user");
+  await createUser(username);
+  await load(page);
+  const guestId = await identityId(page);
+  /** Starts signInWithPopup() in the page (its result kept in `window.result`); resolves with the popup. */
+  const openPopup = async () => {
+    const [popup] = await Promise.all([
+      page.waitForEvent("popup"),
+      page.evaluate(() => void Object.assign(window, { result: harness.settle(harness.auth["signInWithPopup"]!()) })),
+    ]);
+    await popup.waitForLoadState();
+    return popup;
+  };
+  const result = () => page.evaluate(() => (window as unknown as { result: Promise<unknown> }).result);
+
+  await (await openPopup()).close();
+  expect(await result()).toEqual({ error: "popup-closed", cause: null });
+  expect(await state(page)).toMatchObject({ status: "guest", identityId: guestId });
+
+  const popup = await openPopup();
+  await submitPassword(popup, username);
+  expect(await result()).toEqual({ status: "signedIn" });
+  expect(popup.isClosed()).toBe(true);
+  expect(await state(page)).toMatchObject({ status: "authenticated", identityId: guestId });
+});
