@@ -23,7 +23,13 @@ import {
 
 const NAME = "cognito-idpool";
 /** What a page without a bundler copies: the script-tag file and the files it loads from beside itself (sign-in, and sign-in's passkeys, devices and redirect parts). */
-const SCRIPT_TAG_FILES = ["cognito-idpool.js", "cognito-idpool.sign-in.js", "cognito-idpool.passkeys.js", "cognito-idpool.devices.js", "cognito-idpool.oauth.js"];
+const SCRIPT_TAG_FILES = [
+  "cognito-idpool.js",
+  "cognito-idpool.sign-in.js",
+  "cognito-idpool.passkeys.js",
+  "cognito-idpool.devices.js",
+  "cognito-idpool.oauth.js",
+];
 // Decided before packing: the React bindings' tests only apply once the package exports them.
 const hasReact = "./react" in readPackageJson(join(ROOT, "packages", NAME)).exports;
 const rootDevDependencies = (JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as { devDependencies: Record<string, string> }).devDependencies;

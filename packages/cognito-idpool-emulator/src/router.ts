@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { cognitoIdentityService } from "./cognito-identity/index.js";
+import { cognitoIdentityService, serveCognitoIdentityWellKnown } from "./cognito-identity/index.js";
 import { cognitoIdpService, serveUserPoolWellKnown } from "./cognito-idp/index.js";
 import { handleControl } from "./control.js";
 import { hostedUiFailure, hostedUiRoute } from "./hosted-ui/index.js";
@@ -190,6 +190,16 @@ function route(core: EmulatorCore, request: EmulatorRequest): Routed {
       operation: hosted.operation,
       run: (ctx) => hosted.run(ctx),
       fail: (error, ctx) => hostedUiFailure(error, ctx.request),
+    };
+  }
+
+  if (method === "GET" && (rawPath === "/.well-known/jwks_uri" || rawPath === "/.well-known/openid-configuration")) {
+    // Cognito Identity's own issuer (the OpenID tokens of GetOpenIdToken), at AWS's paths on the emulator's host.
+    return {
+      service: "cognito-identity",
+      operation: rawPath.endsWith("jwks_uri") ? "GetJWKS" : "GetOpenIdConfiguration",
+      run: async (ctx) => serveCognitoIdentityWellKnown(rawPath.endsWith("jwks_uri") ? "jwks_uri" : "openid-configuration", ctx),
+      fail: (error, ctx) => jsonError(error, ctx.requestId),
     };
   }
 

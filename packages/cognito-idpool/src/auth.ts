@@ -14,7 +14,7 @@ import { storageKeys } from "./storage/keys.js";
 import { createMemoryStore } from "./storage/memory-store.js";
 import { openTabChannel, type TabChannel, type TabMessage } from "./tabs/channel.js";
 import { createInPageLock, createWebLocksLock, type WebLockApi } from "./tabs/locks.js";
-import type { AuthState, CredentialProvider, IdentityChange, IdentityCredentials } from "./types.js";
+import type { AuthState, CredentialProvider, DeveloperIdentitySource, IdentityChange, IdentityCredentials } from "./types.js";
 import type { DeviceActions, LoginValue, MfaActions, PasskeyActions, UserPoolActions, UserPoolCore, UserPoolSession } from "./user-pool/contract.js";
 
 /** A Cognito call that takes longer than this is treated as a network failure and retried with backoff. */
@@ -89,6 +89,50 @@ export interface Auth extends UserPoolActions {
    * ```
    */
   setLogins(logins: Record<string, LoginValue>): Promise<void>;
+
+  /**
+   * Signs in with a developer-authenticated identity: your backend calls
+   * `GetOpenIdTokenForDeveloperIdentity` (signed, with its AWS credentials) and hands the page the
+   * identity id and token. Credentials come from `GetCredentialsForIdentity` for that identity
+   * with the login `cognito-identity.amazonaws.com`, never from `GetId` (which Cognito refuses for
+   * this token). A function is called whenever a new token is needed (each credential renewal),
+   * with the cached guest's id so the backend can link it (`IdentityId`), or merge it; identity
+   * changes and sign-out are as for `setLogins`.
+   *
+   * @example
+   * ```ts
+   * await auth.setDeveloperIdentity(async ({ guestIdentityId }) =>
+   *   (await fetch("/api/cognito-token", { method: "POST", body: JSON.stringify({ guestIdentityId }) })).json(),
+   * );
+   * ```
+   */
+  setDeveloperIdentity(source: DeveloperIdentitySource): Promise<void>;
+
+  /**
+   * The identity's own OpenID Connect token (`GetOpenIdToken`), for services that trust Cognito as
+   * an issuer (`https://cognito-identity.amazonaws.com`, audience the identity pool id). Guests
+   * have one too. `expiration` is on the device clock.
+   *
+   * @example
+   * ```ts
+   * const { token } = await auth.getOpenIdToken();
+   * await fetch("/api/partner", { headers: { authorization: `Bearer ${token}` } });
+   * ```
+   */
+  getOpenIdToken(): Promise<{ identityId: string; token: string; expiration: Date }>;
+
+  /**
+   * Unlinks a login set with `setLogins` from the identity (`UnlinkIdentity` with the current
+   * tokens): the identity stays, with the other logins, and the login is gone from it and from the
+   * logins held. Removing the last login leaves the identity unreachable from this page: that is
+   * a sign-out.
+   *
+   * @example
+   * ```ts
+   * await auth.removeLogin("graph.facebook.com");
+   * ```
+   */
+  removeLogin(providerName: string): Promise<void>;
 
   /**
    * Signs out at once in this page: from the call on, no credentials of the signed-out identity are
@@ -479,6 +523,19 @@ export function createAuth(options: AuthOptions): Auth {
     getIdentityId: guard(async () => {
       await readyForCall();
       return engine.getIdentityId();
+    }),
+    setDeveloperIdentity: guard(async (source: DeveloperIdentitySource) => {
+      const generation = engine.generation;
+      await startedUp();
+      return engine.setDeveloperIdentity(source, generation);
+    }),
+    getOpenIdToken: guard(async () => {
+      await readyForCall();
+      return engine.getOpenIdToken();
+    }),
+    removeLogin: guard(async (providerName: string) => {
+      await readyForCall();
+      return engine.removeLogin(providerName);
     }),
     setLogins: guard(async (logins: Record<string, LoginValue>) => {
       const generation = engine.generation;

@@ -1,7 +1,17 @@
 export { createAuth } from "./auth.js";
 export type { Auth } from "./auth.js";
 export type { AuthOptions } from "./options.js";
-export type { AuthState, AuthStatus, AwsCredentials, CredentialProvider, IdentityChange, IdentityCredentials, SignOutCause } from "./types.js";
+export type {
+  AuthState,
+  AuthStatus,
+  AwsCredentials,
+  CredentialProvider,
+  DeveloperIdentity,
+  DeveloperIdentitySource,
+  IdentityChange,
+  IdentityCredentials,
+  SignOutCause,
+} from "./types.js";
 export { CognitoIdpoolError, isCognitoIdpoolError } from "./errors.js";
 export type { ErrorCode } from "./errors.js";
 export type { Clock, KeyValueStore, LockManager, Logger, Timers } from "./platform/types.js";

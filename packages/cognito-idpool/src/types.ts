@@ -160,3 +160,32 @@ export type SignOutCause = "signOut" | "sessionExpired" | "userDeleted";
  * ```
  */
 export type LoginValue = string | (() => Promise<string>);
+
+/**
+ * A developer-authenticated identity, as your backend's `GetOpenIdTokenForDeveloperIdentity` returns
+ * it: the identity id and its OpenID Connect token.
+ *
+ * @example
+ * ```ts
+ * const { identityId, token }: DeveloperIdentity = await (await fetch("/api/cognito-token", { method: "POST" })).json();
+ * ```
+ */
+export interface DeveloperIdentity {
+  identityId: string;
+  token: string;
+}
+
+/**
+ * What `setDeveloperIdentity` takes: an identity and token, or a function your backend answers,
+ * called whenever a new token is needed. It is given the cached guest's identity id, so the backend
+ * can pass it to `GetOpenIdTokenForDeveloperIdentity` as `IdentityId` (the guest is then linked,
+ * or merged into the user's identity).
+ *
+ * @example
+ * ```ts
+ * const source: DeveloperIdentitySource = async ({ guestIdentityId }) =>
+ *   (await fetch("/api/cognito-token", { method: "POST", body: JSON.stringify({ guestIdentityId }) })).json();
+ * await auth.setDeveloperIdentity(source);
+ * ```
+ */
+export type DeveloperIdentitySource = DeveloperIdentity | ((context: { guestIdentityId?: string }) => Promise<DeveloperIdentity>);

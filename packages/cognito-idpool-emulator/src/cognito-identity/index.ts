@@ -1,6 +1,8 @@
 import { ACCOUNT_ID } from "../core/account.js";
 import { AwsError } from "../core/errors.js";
 import type { JsonOperation, JsonService, ServiceContext } from "../service.js";
+import type { EmulatorResponse } from "../core/types.js";
+import { COGNITO_ISSUER, openIdJwks } from "./openid-token.js";
 import { decide, deniedMessage } from "../iam/authorize.js";
 import type { SeedContext } from "../service.js";
 import { developerOperations } from "./developer.js";
@@ -126,4 +128,23 @@ export async function seedIdentityPools(seeds: IdentityPoolSeed[], ctx: SeedCont
     created.push({ id: pool.IdentityPoolId, name: pool.IdentityPoolName });
   }
   return created;
+}
+
+/**
+ * `GET /.well-known/jwks_uri | openid-configuration`: Cognito Identity as an OpenID Connect issuer,
+ * for services that verify `GetOpenIdToken`'s tokens. The issuer stays AWS's (tokens carry it);
+ * `jwks_uri` points at this emulator, where the keys are.
+ */
+export function serveCognitoIdentityWellKnown(file: "jwks_uri" | "openid-configuration", ctx: ServiceContext): EmulatorResponse {
+  const body =
+    file === "jwks_uri"
+      ? openIdJwks(ctx.state.cognitoIdentity)
+      : {
+          issuer: COGNITO_ISSUER,
+          jwks_uri: `${ctx.baseUrl}/.well-known/jwks_uri`,
+          response_types_supported: ["code", "token"],
+          subject_types_supported: ["public"],
+          id_token_signing_alg_values_supported: ["RS256"],
+        };
+  return { status: 200, headers: { "content-type": "application/json", "cache-control": "max-age=3600" }, body: JSON.stringify(body) };
 }

@@ -14,6 +14,12 @@ export interface OpenIdTokenClaims extends JWTPayload {
   exp: number;
 }
 
+/** The public key of {@link signingKeys} as a JWKS, as AWS publishes it at `https://cognito-identity.amazonaws.com/.well-known/jwks_uri`. */
+export function openIdJwks(slice: CognitoIdentityState): { keys: Record<string, unknown>[] } {
+  const keys = signingKeys(slice);
+  return { keys: [{ ...(keys.publicKey.export({ format: "jwk" }) as Record<string, unknown>), kid: keys.kid, alg: "RS256", use: "sig" }] };
+}
+
 /** The RS256 key pair the emulator signs OpenID tokens with, made on first use and kept in state. */
 function signingKeys(slice: CognitoIdentityState): SigningKeys {
   return importSigningKey((slice.openIdSigningKey ??= newStoredSigningKey()));

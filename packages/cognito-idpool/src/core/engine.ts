@@ -2,11 +2,11 @@ import { CognitoIdpoolError, errorCode, errorMessage, isCognitoIdpoolError } fro
 import type { IdentityPoolApi, IssuedCredentials } from "../identity-pool/client.js";
 import type { LockManager, Logger, Timers } from "../platform/types.js";
 import type { RefreshScheduler } from "../refresh/scheduler.js";
-import type { AuthState, AwsCredentials, IdentityChange, IdentityCredentials, LoginValue, SignOutCause } from "../types.js";
+import type { AuthState, AwsCredentials, DeveloperIdentitySource, IdentityChange, IdentityCredentials, LoginValue, SignOutCause } from "../types.js";
 import type { TabMessage } from "../tabs/channel.js";
 import { createEmitter } from "./emitter.js";
 import type { IdentityRecords } from "./identity-records.js";
-import { resolveLogins, validateLogins } from "./logins.js";
+import { DEVELOPER_LOGIN, resolveDeveloper, resolveLogins, validateDeveloperSource, validateLogins } from "./logins.js";
 import type { ServerClock } from "./server-clock.js";
 
 /**
@@ -72,6 +72,8 @@ export function createEngine(deps: EngineDeps) {
   const stateEvents = createEmitter<AuthState>(logger, "state");
   const identityEvents = createEmitter<IdentityChange>(logger, "identity change");
   let heldLogins: Record<string, LoginValue> | undefined;
+  /** With `setDeveloperIdentity`: where the identity and its token come from (`heldLogins` then names its login key only). */
+  let developer: DeveloperIdentitySource | undefined;
   let current: Session | undefined;
   /** Bumped by every sign-out and by `dispose()`; work that started under another value is void. */
   let gen = 0;
@@ -148,21 +150,80 @@ export function createEngine(deps: EngineDeps) {
   }
 
   /** `generation`: the one current when the caller asked, so a sign-out while start-up runs still cancels. */
-  async function setLogins(logins: Record<string, LoginValue>, generation = gen): Promise<void> {
+  function setLogins(logins: Record<string, LoginValue>, generation = gen): Promise<void> {
     validateLogins(logins);
-    const copy = { ...logins };
+    return hold({ ...logins }, undefined, generation);
+  }
+
+  /** A developer-authenticated identity: its token is the one login, and the identity comes with it (never from GetId). */
+  function setDeveloperIdentity(source: DeveloperIdentitySource, generation = gen): Promise<void> {
+    validateDeveloperSource(source);
+    return hold({ [DEVELOPER_LOGIN]: "" }, source, generation);
+  }
+
+  /** Makes these the logins, with credentials for them, or leaves the previous ones when that fails. */
+  async function hold(logins: Record<string, LoginValue>, source: DeveloperIdentitySource | undefined, generation: number): Promise<void> {
     await enqueue(async () => {
       if (generation !== gen) throw cancelled();
-      const previous = heldLogins;
-      heldLogins = copy;
+      const previous = [heldLogins, developer] as const;
+      heldLogins = logins;
+      developer = source;
       try {
         await refreshAuthenticated(generation, true);
       } catch (error) {
         if (error instanceof Superseded) throw cancelled();
-        if (gen === generation) heldLogins = previous;
+        if (gen === generation) [heldLogins, developer] = previous;
         throw error;
       }
     });
+  }
+
+  /** The logins' tokens now (token functions called, a developer identity's asked for), with the developer identity's id. */
+  async function currentLogins(generation: number): Promise<{ logins: Record<string, string>; developerIdentityId?: string }> {
+    const limits = { timers: deps.timers, timeoutMs: LOGIN_TOKEN_TIMEOUT_MS };
+    if (!developer) return { logins: await resolveLogins(heldLogins ?? {}, limits) };
+    // The cached guest goes to the backend, which links it (or merges it) into the developer identity.
+    const guest = current ? (current.kind === "guest" ? current.identityId : undefined) : allowGuests ? await records.readGuest() : undefined;
+    check(generation);
+    const { identityId, token } = await resolveDeveloper(developer, guest, limits);
+    return { logins: { [DEVELOPER_LOGIN]: token }, developerIdentityId: identityId };
+  }
+
+  /** The identity's OpenID Connect token (GetOpenIdToken), with the logins held, or as a guest. */
+  async function getOpenIdToken(): Promise<{ identityId: string; token: string; expiration: Date }> {
+    const { identityId } = await freshSession(false);
+    const generation = gen;
+    const { logins } = heldLogins ? await currentLogins(generation) : { logins: undefined };
+    const token = await api.getOpenIdToken(identityId, logins);
+    check(generation);
+    let exp: unknown;
+    try {
+      exp = JSON.parse(atob(token.split(".")[1]!.replace(/-/g, "+").replace(/_/g, "/"))).exp;
+    } catch {
+      // Not a JWT: reported below.
+    }
+    if (typeof exp != "number") throw new CognitoIdpoolError("service-error", "Cognito returned an OpenID token without an expiry.", { retryable: true });
+    return { identityId, token, expiration: new Date(serverClock.toDevice(exp * 1000)) };
+  }
+
+  /**
+   * UnlinkIdentity: the login leaves the identity (and the logins held). With others left, their
+   * credentials are fetched again; without, the identity cannot be reached from this page any
+   * more, which is a sign-out.
+   */
+  async function removeLogin(provider: string): Promise<void> {
+    if (!heldLogins || developer || typeof provider != "string" || !Object.hasOwn(heldLogins, provider))
+      throw new CognitoIdpoolError("invalid-argument", `removeLogin(): "${String(provider)}" is not one of the logins set with setLogins().`);
+    const { identityId } = await freshSession(false);
+    const generation = gen;
+    const { logins } = await currentLogins(generation);
+    await api.unlinkIdentity(identityId, logins, provider);
+    check(generation);
+    const { [provider]: _removed, ...rest } = heldLogins;
+    if (!Object.keys(rest).length) return signOut();
+    await records.writeUser({ identityId, providers: Object.keys(rest) });
+    check(generation);
+    await hold(rest, undefined, generation);
   }
 
   /**
@@ -177,7 +238,7 @@ export function createEngine(deps: EngineDeps) {
     const previousIdentityId = current?.identityId;
     const held = current !== undefined || heldLogins !== undefined;
     dispose();
-    heldLogins = current = refreshError = undefined;
+    heldLogins = developer = current = refreshError = undefined;
     restoring = false;
     sched.cancel();
     if (options.local) records.forgetKnown();
@@ -304,7 +365,7 @@ export function createEngine(deps: EngineDeps) {
 
   /** `loginsChanged`: called by `setLogins`, whose identity then takes over the shared user record (see {@link storeUser}). */
   async function refreshAuthenticated(generation: number, loginsChanged = false): Promise<SessionWithCredentials> {
-    const logins = await resolveLogins(heldLogins ?? {}, { timers: deps.timers, timeoutMs: LOGIN_TOKEN_TIMEOUT_MS });
+    const { logins, developerIdentityId } = await currentLogins(generation);
     check(generation);
     const providers = Object.keys(logins);
 
@@ -323,14 +384,22 @@ export function createEngine(deps: EngineDeps) {
 
     let created = false;
     if (!base) {
-      base = { identityId: await api.getId(logins), kind: "authenticated" };
-      created = true;
+      base = { identityId: developerIdentityId ?? (await api.getId(logins)), kind: "authenticated" };
+      created = !developerIdentityId;
       check(generation);
     }
 
     // Deleted, disabled, or another user's identity ("Logins don't match"): start again from the
     // logins, once. The replacement's record overwrites the old one once it exists (see refreshGuest).
-    const [issued, createdOrRecovered] = await issueOrReplace(generation, base.identityId, created, "authenticated", () => api.getId(logins), logins);
+    // A developer identity is the backend's: its credentials are for the identity it names, or none.
+    const [issued, createdOrRecovered] = await issueOrReplace(
+      generation,
+      developerIdentityId ?? base.identityId,
+      created,
+      "authenticated",
+      developerIdentityId ? undefined : () => api.getId(logins),
+      logins,
+    );
     await storeUser(issued.identityId, providers, base, loginsChanged, generation);
     let change = createdOrRecovered;
     if (change) return install("authenticated", issued, change);
@@ -353,14 +422,14 @@ export function createEngine(deps: EngineDeps) {
     identityId: string,
     created: boolean,
     kind: Session["kind"],
-    replace: () => Promise<string>,
+    replace: (() => Promise<string>) | undefined,
     logins?: Record<string, string>,
   ): Promise<[IssuedCredentials, NewIdentity | undefined]> {
     try {
       const issued = await issue(generation, identityId, logins);
       return [issued, created ? { reason: "created", identityId: issued.identityId } : undefined];
     } catch (error) {
-      if (!isCognitoIdpoolError(error, "identity-rejected") || created) throw error;
+      if (!isCognitoIdpoolError(error, "identity-rejected") || created || !replace) throw error;
       check(generation);
       logger.warn(`Cognito rejected the cached ${kind} identity; replacing it`, { identityId, cognito: error.message });
       const replacement = await replace();
@@ -520,6 +589,9 @@ export function createEngine(deps: EngineDeps) {
     getIdentityId,
     refreshInBackground,
     setLogins,
+    setDeveloperIdentity,
+    getOpenIdToken,
+    removeLogin,
     signOut,
     dispose,
     identityChangedElsewhere,

@@ -2,8 +2,11 @@ import {
   errorTypeRegistries,
   GetCredentialsForIdentity$,
   GetId$,
+  GetOpenIdToken$,
+  UnlinkIdentity$,
   type GetCredentialsForIdentityResponse,
   type GetIdResponse,
+  type GetOpenIdTokenResponse,
 } from "@aws-sdk/client-cognito-identity";
 import { createJsonRpcSend, type JsonRpcAnswer, type OperationSchema } from "../aws/json-rpc.js";
 import { serviceUrl } from "../aws/outcome.js";
@@ -20,10 +23,16 @@ export interface IssuedCredentials {
   expirationServerMs: number;
 }
 
-/** The two unsigned identity-pool calls of the enhanced flow. Errors are {@link CognitoIdpoolError}s. */
+/**
+ * The unsigned identity-pool calls: the enhanced flow's two, the identity's OpenID Connect token
+ * (the basic flow's first step, and `getOpenIdToken()`), and unlinking a login. Errors are
+ * {@link CognitoIdpoolError}s.
+ */
 export interface IdentityPoolApi {
   getId(logins?: Record<string, string>): Promise<string>;
   getCredentialsForIdentity(identityId: string, logins?: Record<string, string>): Promise<IssuedCredentials>;
+  getOpenIdToken(identityId: string, logins?: Record<string, string>): Promise<string>;
+  unlinkIdentity(identityId: string, logins: Record<string, string>, remove: string): Promise<void>;
 }
 
 export interface IdentityPoolApiConfig {
@@ -91,6 +100,14 @@ export function createIdentityPoolApi(config: IdentityPoolApiConfig): IdentityPo
         : expirationServerMs > dateMs && expirationServerMs <= dateMs + MAX_LIFETIME_MS;
       if (!isText(accessKeyId) || !isText(secretAccessKey) || !isText(sessionToken) || !plausible) throw malformedAnswer("Credentials");
       return { identityId: output.IdentityId ?? identityId, accessKeyId, secretAccessKey, sessionToken, expirationServerMs };
+    },
+    async getOpenIdToken(identityId, logins) {
+      const { output } = await call<GetOpenIdTokenResponse>(GetOpenIdToken$, { IdentityId: identityId }, logins);
+      if (!isText(output.Token)) throw malformedAnswer("Token");
+      return output.Token;
+    },
+    async unlinkIdentity(identityId, logins, remove) {
+      await call(UnlinkIdentity$, { IdentityId: identityId, LoginsToRemove: [remove] }, logins);
     },
   };
 }

@@ -1,0 +1,163 @@
+/**
+ * Identity-pool logins beyond `setLogins`, through the SDK core against the emulator:
+ * developer-authenticated identities (a backend's GetOpenIdTokenForDeveloperIdentity, signed with
+ * the AWS SDK), the identity's own OpenID token verified with jose against the keys the emulator
+ * publishes as Cognito Identity, and unlinking a login.
+ */
+import { DescribeIdentityCommand, GetOpenIdTokenForDeveloperIdentityCommand } from "@aws-sdk/client-cognito-identity";
+import { createControlClient } from "cognito-idpool-emulator/testing/control";
+import { createRemoteJWKSet, jwtVerify } from "jose";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import type { DeveloperIdentity, IdentityChange } from "../../packages/cognito-idpool/src/types.js";
+import { clearRequests, count, identityRequests, newPool, oidcLogin, page, startCoreKit, type CoreKit, type CorePool } from "./core-kit.js";
+
+const DEVELOPER_PROVIDER = "login.example.com";
+const GOOGLE_APP = "federation-test.apps.googleusercontent.com";
+let core: CoreKit;
+let pool: CorePool;
+
+beforeAll(async () => {
+  core = await startCoreKit();
+});
+afterAll(async () => {
+  await core.stop();
+});
+beforeEach(async () => {
+  pool = await newPool(core, { DeveloperProviderName: DEVELOPER_PROVIDER }, { authenticated: {}, unauthenticated: {} });
+  await clearRequests(core);
+});
+
+/**
+ * What an app's backend does for its signed-in `user`: a signed GetOpenIdTokenForDeveloperIdentity
+ * that links the page's guest to the user. A user who has an identity already cannot take the
+ * guest (DeveloperUserAlreadyRegisteredException): the backend then answers the user's identity,
+ * and the page reports the guest as merged into it.
+ */
+function backend(calls: { guestIdentityId?: string }[]) {
+  const token = (user: string, IdentityId: string | undefined) =>
+    core.kit.identity.send(new GetOpenIdTokenForDeveloperIdentityCommand({ IdentityPoolId: pool.poolId, Logins: { [DEVELOPER_PROVIDER]: user }, IdentityId }));
+  return async (user: string, guestIdentityId: string | undefined): Promise<DeveloperIdentity> => {
+    calls.push(guestIdentityId ? { guestIdentityId } : {});
+    const out = await token(user, guestIdentityId).catch((error: { name?: string }) => {
+      if (error.name !== "DeveloperUserAlreadyRegisteredException") throw error;
+      return token(user, undefined);
+    });
+    return { identityId: out.IdentityId!, token: out.Token! };
+  };
+}
+
+function changes(auth: { onIdentityChange(listener: (c: IdentityChange) => void): () => void }): IdentityChange[] {
+  const list: IdentityChange[] = [];
+  auth.onIdentityChange((c) => list.push(c));
+  return list;
+}
+
+describe("developer-authenticated identities", () => {
+  it("the guest is handed to the backend and linked; credentials come for the backend's identity without GetId; a second browser's guest is merged", async () => {
+    const calls: { guestIdentityId?: string }[] = [];
+    const signIn = backend(calls);
+    const auth = page(core, pool, { storage: "memory" });
+    const guest = await auth.getIdentityId();
+    const events = changes(auth);
+    await clearRequests(core);
+    await auth.setDeveloperIdentity(({ guestIdentityId }) => signIn("dev-user", guestIdentityId));
+    expect(calls).toEqual([{ guestIdentityId: guest }]);
+    expect(events).toEqual([{ reason: "linked", identityId: guest, previousIdentityId: guest }]);
+    expect(await auth.getIdentityId()).toBe(guest);
+    const sent = await identityRequests(core);
+    expect(count(sent, "GetId")).toBe(0);
+    expect(count(sent, "GetCredentialsForIdentity")).toBe(1);
+    expect(auth.getState().status).toBe("authenticated");
+
+    const other = page(core, pool, { storage: "memory" });
+    const otherGuest = await other.getIdentityId();
+    const otherEvents = changes(other);
+    await other.setDeveloperIdentity(({ guestIdentityId }) => signIn("dev-user", guestIdentityId));
+    expect(otherEvents).toEqual([expect.objectContaining({ reason: "merged", identityId: guest, previousIdentityId: otherGuest })]);
+    // Every renewal asks the backend for a new token (they expire within minutes).
+    const before = calls.length;
+    await other.getCredentials({ forceRefresh: true });
+    expect(calls.length).toBe(before + 1);
+    auth.dispose();
+    other.dispose();
+  });
+
+  it("a fixed { identityId, token } works until Cognito refuses the token; the error names the login, the guest stays", async () => {
+    const { identityId, token } = await backend([])("fixed-user", undefined);
+    const auth = page(core, pool, { storage: "memory" });
+    await auth.setDeveloperIdentity({ identityId, token });
+    expect(await auth.getIdentityId()).toBe(identityId);
+    auth.dispose();
+
+    const refused = page(core, pool, { storage: "memory" });
+    const guest = await refused.getIdentityId();
+    const error = (await refused.setDeveloperIdentity({ identityId, token: `${token.slice(0, -4)}AAAA` }).catch((e: unknown) => e)) as { code?: string };
+    expect(error.code).toBe("login-rejected");
+    expect(refused.getState()).toMatchObject({ status: "guest", identityId: guest });
+    refused.dispose();
+  });
+
+  it("refuses bad input and the developer login key in setLogins, before any request", async () => {
+    const auth = page(core, pool, { storage: "memory" });
+    for (const bad of [undefined, {}, { identityId: "not-an-id", token: "t" }, { identityId: "eu-west-1:00000000-0000-0000-0000-000000000000", token: "" }]) {
+      expect(((await auth.setDeveloperIdentity(bad as never).catch((e: unknown) => e)) as { code?: string }).code).toBe("invalid-argument");
+    }
+    const keyError = (await auth.setLogins({ "cognito-identity.amazonaws.com": "token" }).catch((e: unknown) => e)) as { code?: string; message?: string };
+    expect(keyError.code).toBe("invalid-argument");
+    expect(keyError.message).toContain("setDeveloperIdentity");
+    expect(count(await identityRequests(core), "GetId")).toBe(0);
+    auth.dispose();
+  });
+});
+
+describe("getOpenIdToken", () => {
+  const verify = (token: string) =>
+    jwtVerify(token, createRemoteJWKSet(new URL(`${core.url}/.well-known/jwks_uri`)), {
+      issuer: "https://cognito-identity.amazonaws.com",
+      audience: pool.poolId,
+    });
+
+  it("a guest's and a signed-in identity's token verify against the keys Cognito Identity publishes", async () => {
+    const auth = page(core, pool, { storage: "memory" });
+    const guest = await auth.getOpenIdToken();
+    const { payload } = await verify(guest.token);
+    expect(payload.sub).toBe(guest.identityId);
+    expect(payload["amr"]).toContain("unauthenticated");
+    // On the device clock, which the SDK measured against the emulator's to within its Date headers' second.
+    expect(Math.abs(guest.expiration.getTime() - (payload.exp as number) * 1000)).toBeLessThan(1000);
+
+    await auth.setLogins(oidcLogin(core, "token-user"));
+    const user = await auth.getOpenIdToken();
+    const verified = await verify(user.token);
+    expect(verified.payload.sub).toBe(user.identityId);
+    expect(verified.payload["amr"]).toEqual(expect.arrayContaining(["authenticated", core.issuer.loginKey]));
+    auth.dispose();
+  });
+});
+
+describe("removeLogin", () => {
+  it("unlinks one login: the identity stays with the other and keeps working; removing the last is a sign-out", async () => {
+    const googlePool = await newPool(core, { SupportedLoginProviders: { "accounts.google.com": GOOGLE_APP } }, { authenticated: {}, unauthenticated: {} });
+    const control = createControlClient(core.url);
+    const google = async () => (await control.mintSocialToken("accounts.google.com", { audience: GOOGLE_APP, sub: "google-sub-1" })).token;
+    const auth = page(core, googlePool, { storage: "memory" });
+    await auth.setLogins({ ...oidcLogin(core, "two-logins"), "accounts.google.com": google });
+    const identityId = await auth.getIdentityId();
+    const linked = async () => ((await core.kit.identity.send(new DescribeIdentityCommand({ IdentityId: identityId }))).Logins ?? []).sort();
+    expect(await linked()).toEqual(["accounts.google.com", core.issuer.loginKey].sort());
+    expect(((await auth.removeLogin("graph.facebook.com").catch((e: unknown) => e)) as { code?: string }).code).toBe("invalid-argument");
+
+    await auth.removeLogin("accounts.google.com");
+    expect(await linked()).toEqual([core.issuer.loginKey]);
+    const after = await auth.getCredentials({ forceRefresh: true });
+    expect(after.identityId).toBe(identityId);
+    expect(auth.getState().status).toBe("authenticated");
+
+    const events = changes(auth);
+    await auth.removeLogin(core.issuer.loginKey);
+    expect(await linked()).toEqual([]);
+    expect(events).toEqual([expect.objectContaining({ reason: "signedOut", previousIdentityId: identityId })]);
+    expect(auth.getState().status).toBe("signedOut");
+    auth.dispose();
+  });
+});
