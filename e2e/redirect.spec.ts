@@ -22,6 +22,9 @@ import {
   SetUserPoolMfaConfigCommand,
 } from "@aws-sdk/client-cognito-identity-provider";
 import { expect, test, type BrowserContext, type Page } from "@playwright/test";
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import Provider from "oidc-provider";
 import { TOTP } from "otpauth";
 import { emulatorUrl, PASSWORD, scriptTagUrl, seed, unique } from "./support.js";
 
@@ -32,6 +35,9 @@ let idp: CognitoIdentityProviderClient;
 let identity: CognitoIdentityClient;
 let originalPool: UpdateIdentityPoolCommandInput | undefined;
 const pool = { userPoolId: "", clientId: "", domain: "", prefix: "" };
+/** A real OpenID Connect provider (oidc-provider) behind the user pool, as a company's own would be. */
+let corpServer: Server | undefined;
+let corpIssuer = "";
 /** The app's origin: Cognito takes plain-http callback URLs only on localhost. */
 const appUrl = () => scriptTagUrl().replace("127.0.0.1", "localhost");
 
@@ -55,6 +61,42 @@ test.beforeAll(async () => {
       AttributeMapping: { email: "email" },
     }),
   );
+  // The provider's one client is the user pool, which receives its answers at the domain's idpresponse.
+  corpServer = createServer();
+  await new Promise<void>((resolve) => corpServer!.listen(0, "127.0.0.1", resolve));
+  corpIssuer = `http://127.0.0.1:${(corpServer.address() as AddressInfo).port}`;
+  const provider = new Provider(corpIssuer, {
+    clients: [
+      {
+        client_id: "cognito-pool",
+        client_secret: "pool-secret",
+        redirect_uris: [`${pool.domain}/oauth2/idpresponse`],
+        token_endpoint_auth_method: "client_secret_post",
+        response_types: ["code"],
+        grant_types: ["authorization_code"],
+      },
+    ],
+    claims: { openid: ["sub"], email: ["email", "email_verified"] },
+    // The user pool maps attributes from the ID token.
+    conformIdTokenClaims: false,
+    findAccount: async (_ctx, id) => ({ accountId: id, claims: async () => ({ sub: id, email: `${id}@corp.example`, email_verified: true }) }),
+  });
+  corpServer.on("request", provider.callback());
+  await idp.send(
+    new CreateIdentityProviderCommand({
+      UserPoolId: pool.userPoolId,
+      ProviderName: "Corp",
+      ProviderType: "OIDC",
+      ProviderDetails: {
+        client_id: "cognito-pool",
+        client_secret: "pool-secret",
+        oidc_issuer: corpIssuer,
+        authorize_scopes: "openid email",
+        attributes_request_method: "GET",
+      },
+      AttributeMapping: { email: "email" },
+    }),
+  );
   const callback = `${appUrl()}/oauth.html`;
   const client = await idp.send(
     new CreateUserPoolClientCommand({
@@ -67,7 +109,7 @@ test.beforeAll(async () => {
       AllowedOAuthScopes: ["openid", "email", "profile", "aws.cognito.signin.user.admin"],
       CallbackURLs: [callback],
       LogoutURLs: [callback],
-      SupportedIdentityProviders: ["COGNITO", "Google"],
+      SupportedIdentityProviders: ["COGNITO", "Google", "Corp"],
     }),
   );
   pool.clientId = client.UserPoolClient!.ClientId!;
@@ -90,6 +132,7 @@ test.afterAll(async () => {
   if (pool.userPoolId) await idp.send(new DeleteUserPoolCommand({ UserPoolId: pool.userPoolId }));
   idp?.destroy();
   identity?.destroy();
+  await new Promise((resolve) => (corpServer ? corpServer.close(resolve) : resolve(undefined)));
 });
 
 async function createUser(username: string): Promise<void> {
@@ -322,5 +365,26 @@ test("signInWithPopup: a popup closed before the end is popup-closed; the login 
   await submitPassword(popup, username);
   expect(await result()).toEqual({ status: "signedIn" });
   expect(popup.isClosed()).toBe(true);
+  expect(await state(page)).toMatchObject({ status: "authenticated", identityId: guestId });
+});
+
+test("a company's own OpenID Connect provider (oidc-provider) behind the user pool: its login and consent pages, then back signed in as Corp_<sub>", async ({
+  page,
+}) => {
+  await browserContext(page);
+  await load(page);
+  const guestId = await identityId(page);
+  await startRedirect(page, { provider: "Corp" });
+  // oidc-provider's own pages: the login form, then consent.
+  await page.waitForURL((url) => url.href.startsWith(corpIssuer));
+  await page.fill("input[name=login]", "pat");
+  await page.fill("input[name=password]", "any");
+  await page.click("button[type=submit]");
+  await page.waitForLoadState("load");
+  // Consent, the first time this user meets the pool.
+  if (page.url().startsWith(corpIssuer)) await page.click("button[type=submit]");
+  await page.waitForURL(/\/oauth\.html/);
+  expect(await afterLoad(page)).toEqual({ status: "signedIn" });
+  expect(await page.evaluate(() => harness.auth["getUser"]!())).toMatchObject({ username: "Corp_pat", claims: { email: "pat@corp.example" } });
   expect(await state(page)).toMatchObject({ status: "authenticated", identityId: guestId });
 });
