@@ -1,5 +1,7 @@
 // `npm start`: the demo, with no AWS account. Starts the emulator with its demo seed (packages/cognito-idpool-emulator/demo-seed.json) and
 // the React example's Vite dev server, both on 127.0.0.1, and prints where to go and how to sign in.
+// The page is given as http://localhost:<port>/ (the same server): Cognito's login pages send the
+// user back only to plain-http addresses on localhost, and the seed's app client lists port 5173.
 // Ctrl-C stops both. With VITE_IDENTITY_POOL_ID (and friends, see examples/react-s3/README.md) set,
 // only the dev server starts and the example talks to real AWS.
 import { spawnSync } from "node:child_process";
@@ -51,7 +53,10 @@ try {
   });
   stops.push(() => vite.close());
   await vite.listen();
-  const appUrl = vite.resolvedUrls?.local[0] ?? `http://127.0.0.1:${vite.config.server.port}/`;
+  const serverUrl = new URL(vite.resolvedUrls?.local[0] ?? `http://127.0.0.1:${vite.config.server.port}/`);
+  serverUrl.hostname = "localhost";
+  const appUrl = serverUrl.href;
+  if (emulatorUrl) await allowRedirectsTo(emulatorUrl, appUrl);
 
   const lines = ["", "  cognito-idpool demo", "", `  Open        ${appUrl}`];
   if (emulatorUrl) {
@@ -63,9 +68,37 @@ try {
   } else {
     lines.push(`  AWS         identity pool ${process.env.VITE_IDENTITY_POOL_ID}`);
   }
+  if (emulatorUrl) lines.push("", "  Or: Continue with Google (emulated) or Sign in with the login page, both on the user pool's login pages.");
   lines.push("", "  Ctrl-C stops everything.", "");
   console.log(lines.join("\n"));
 } catch (error) {
   console.error(`npm start: ${error?.message ?? error}`);
   await stopAll(1);
+}
+
+/**
+ * When Vite had to take another port than the seed's 5173, adds the page's address to the demo app
+ * client's callback and sign-out URLs, so the login pages still send the user back to it.
+ */
+async function allowRedirectsTo(endpoint, appUrl) {
+  const pool = JSON.parse(readFileSync(seedPath, "utf8")).userPools[0];
+  const seeded = pool.Clients[0];
+  if (seeded.CallbackURLs?.includes(appUrl)) return;
+  const { CognitoIdentityProviderClient, DescribeUserPoolClientCommand, UpdateUserPoolClientCommand } =
+    await import("@aws-sdk/client-cognito-identity-provider");
+  const idp = new CognitoIdentityProviderClient({ region: "eu-west-1", endpoint, credentials: { accessKeyId: "test", secretAccessKey: "test" } });
+  try {
+    const { UserPoolClient: client } = await idp.send(new DescribeUserPoolClientCommand({ UserPoolId: pool.Id, ClientId: seeded.ClientId }));
+    // UpdateUserPoolClient resets what it is not given, so every setting is passed back; these three are not settings.
+    const { ClientSecret: _secret, CreationDate: _created, LastModifiedDate: _modified, ...settings } = client;
+    await idp.send(
+      new UpdateUserPoolClientCommand({
+        ...settings,
+        CallbackURLs: [...(settings.CallbackURLs ?? []), appUrl],
+        LogoutURLs: [...(settings.LogoutURLs ?? []), appUrl],
+      }),
+    );
+  } finally {
+    idp.destroy();
+  }
 }

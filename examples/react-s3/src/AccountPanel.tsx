@@ -1,6 +1,8 @@
 import { useState, type FormEvent } from "react";
 import { useAuth } from "cognito-idpool/react";
+import { config } from "./config.js";
 import { describeError } from "./files.js";
+import { LoginPagesSignIn } from "./LoginPagesSignIn.js";
 import { notify } from "./session.js";
 
 type Mode =
@@ -9,7 +11,7 @@ type Mode =
   | { step: "confirmSignUp"; username: string; password: string; destination?: string }
   | { step: "challenge"; challenge: string; destination?: string };
 
-/** Sign in (SRP), sign up with a confirmation code, and any challenge Cognito asks for. */
+/** Sign in (SRP) or through the login pages, sign up with a confirmation code, and any challenge Cognito asks for. */
 export function AccountPanel() {
   const auth = useAuth();
   const [mode, setMode] = useState<Mode>({ step: "signIn" });
@@ -105,6 +107,7 @@ export function AccountPanel() {
           </button>
         </form>
       )}
+      {mode.step === "signIn" && config.loginPages && <LoginPagesSignIn loginPages={config.loginPages} />}
       {mode.step === "signUp" && (
         <form onSubmit={onSignUp} data-testid="sign-up-form">
           <label>

@@ -4,6 +4,7 @@ import { AccountPanel } from "./AccountPanel.js";
 import { config } from "./config.js";
 import { describeError } from "./files.js";
 import { IdentityPanel } from "./IdentityPanel.js";
+import { finishRedirectSignIn } from "./loginPages.js";
 import { MyFiles } from "./MyFiles.js";
 import { OpenKey } from "./OpenKey.js";
 import { PublicFiles } from "./PublicFiles.js";
@@ -14,6 +15,12 @@ export function App() {
   const state = useAuthState();
   const notices = useNotices();
   useIdentityChangeNotices();
+
+  // Back from the login pages: finish the sign-in. This effect runs after the identity-change
+  // listener's (hooks above), so a guest merged by this sign-in gets its files copied.
+  useEffect(() => {
+    void finishRedirectSignIn();
+  }, []);
 
   // First visit: a guest identity (or, after a reload, the stored one) and its credentials.
   useEffect(() => {

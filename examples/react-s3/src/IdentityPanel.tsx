@@ -2,6 +2,7 @@ import { useState } from "react";
 import type { AuthStatus } from "cognito-idpool";
 import { useAuth, useAuthState, useUser } from "cognito-idpool/react";
 import { describeError } from "./files.js";
+import { signOutEverywhere } from "./loginPages.js";
 import { notify, useNow } from "./session.js";
 
 const STATUS_TEXT: Record<AuthStatus, string> = {
@@ -24,7 +25,8 @@ export function IdentityPanel() {
   async function signOut() {
     setBusy(true);
     try {
-      await auth.signOut();
+      // After the login pages' /logout the browser comes back to a fresh load, which gets the new guest.
+      if ((await signOutEverywhere()) === "redirecting") return;
       await auth.getCredentials();
     } catch (error) {
       notify("error", `Sign-out failed: ${describeError(error)}`);

@@ -7,7 +7,21 @@ import { config } from "./config.js";
 export const auth = createAuth({
   identityPoolId: config.identityPoolId,
   region: config.region,
-  userPool: { userPoolId: config.userPoolId, clientId: config.clientId },
+  userPool: {
+    userPoolId: config.userPoolId,
+    clientId: config.clientId,
+    ...(config.loginPages
+      ? {
+          oauth: {
+            domain: config.loginPages.domain,
+            redirectUri: config.loginPages.redirectUri,
+            logoutUri: config.loginPages.redirectUri,
+            // The last scope lets the access token make the user's own account calls, as a password sign-in's does.
+            scopes: ["openid", "email", "profile", "aws.cognito.signin.user.admin"],
+          },
+        }
+      : {}),
+  },
   ...(config.endpoint ? { endpoint: config.endpoint } : {}),
 });
 

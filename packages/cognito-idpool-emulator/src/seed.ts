@@ -2,16 +2,21 @@ import { seedIdentityPools, type IdentityPoolSeed } from "./cognito-identity/ind
 import { seedSamlIdps, standInMetadata, type SamlIdpSeed } from "./cognito-identity/saml-control.js";
 import { seedSocialUsers, type SocialUserSeed } from "./cognito-identity/social-control.js";
 import { seedUserPools, type UserPoolSeed } from "./cognito-idp/index.js";
+import { createClient } from "./cognito-idp/clients.js";
+import { createUserPoolDomain } from "./cognito-idp/domains.js";
+import { createIdentityProvider } from "./cognito-idp/identity-providers.js";
+import { requirePool } from "./cognito-idp/lookup.js";
 import { seedIam, type OidcProviderSeed, type RoleSeed } from "./iam/index.js";
 import { seedSamlProviders } from "./iam/saml-providers.js";
 import { seedBuckets, type BucketSeed } from "./s3/index.js";
-import type { SeedContext } from "./service.js";
+import type { SeedContext, ServiceContext } from "./service.js";
 
 /**
  * One JSON document that creates a whole environment. Applied in dependency order: SAML IdP
  * stand-ins (IAM SAML providers may take their metadata), IAM (identity pools name roles and
  * OIDC and SAML providers), then user pools (identity pools name their
- * clients), then identity pools, then buckets. Fixed ids may be given so a demo knows them in advance.
+ * clients) with their identity providers and domain before their clients (a client's
+ * SupportedIdentityProviders must exist), then identity pools, then buckets. Fixed ids may be given so a demo knows them in advance.
  */
 export interface Seed {
   /** IAM roles with their trust policy and inline policies (CreateRole + PutRolePolicy). */
@@ -22,8 +27,8 @@ export interface Seed {
   samlIdentityProviders?: SamlIdpSeed[];
   /** IAM SAML providers (CreateSAMLProvider), ARN `arn:aws:iam::000000000000:saml-provider/<Name>`. */
   samlProviders?: SamlProviderSeedEntry[];
-  /** User pools with their app clients, groups and users. */
-  userPools?: UserPoolSeed[];
+  /** User pools with their app clients, groups and users, and for managed login their domain and identity providers. */
+  userPools?: (UserPoolSeed & ManagedLoginSeed)[];
   /** Identity pools with their roles (CreateIdentityPool + SetIdentityPoolRoles). */
   identityPools?: IdentityPoolSeed[];
   /** Users of the Google, Apple, Facebook, Amazon and Twitter stand-ins, optionally with fixed access tokens. */
@@ -40,6 +45,16 @@ export interface SamlProviderSeedEntry {
   Name: string;
   SAMLMetadataDocument?: string;
   standIn?: string;
+}
+
+/**
+ * Managed login of a user pool in a seed: `Domain`, the prefix CreateUserPoolDomain takes (served
+ * at `/_domain/<prefix>`), and `IdentityProviders`, CreateIdentityProvider inputs without the
+ * pool id (`{ "ProviderName": "Google", "ProviderType": "Google", "ProviderDetails": {…} }`).
+ */
+export interface ManagedLoginSeed {
+  Domain?: string;
+  IdentityProviders?: Record<string, unknown>[];
 }
 
 /** What the seed created, so a caller learns generated ids. */
@@ -80,9 +95,30 @@ export async function applySeed(seed: Seed, ctx: SeedContext): Promise<SeedResul
     }),
     ctx,
   );
-  const userPools = await seedUserPools(seed.userPools ?? [], ctx);
+  const userPools = await seedUserPoolsWithLogin(seed.userPools ?? [], ctx);
   const identityPools = await seedIdentityPools(seed.identityPools ?? [], ctx);
   seedSocialUsers(seed.socialUsers ?? [], ctx);
   const buckets = await seedBuckets(seed.buckets ?? [], ctx);
   return { roles, userPools, identityPools, buckets };
+}
+
+/**
+ * User pools with managed login: each pool is created without its clients, then its identity
+ * providers and domain through the AWS operations (so they are checked as CreateIdentityProvider
+ * and CreateUserPoolDomain check them), then its clients, whose OAuth settings may name those providers.
+ */
+async function seedUserPoolsWithLogin(entries: (UserPoolSeed & ManagedLoginSeed)[], ctx: SeedContext): Promise<SeededUserPool[]> {
+  if (!Array.isArray(entries)) throw new TypeError("userPools must be a list");
+  // These two operations read only the state and the clock, which a seed context has.
+  const operationCtx = ctx as ServiceContext;
+  const seeded: SeededUserPool[] = [];
+  for (const { Domain, IdentityProviders = [], Clients = [], ...entry } of entries) {
+    const [pool] = await seedUserPools([entry], ctx);
+    for (const provider of IdentityProviders) createIdentityProvider({ ...provider, UserPoolId: pool!.id }, operationCtx);
+    if (Domain !== undefined) createUserPoolDomain({ UserPoolId: pool!.id, Domain }, operationCtx);
+    const now = ctx.clock.now();
+    const clients = Clients.map(({ ClientId, ...client }) => createClient(requirePool(ctx.state, pool!.id), client, now, ClientId));
+    seeded.push({ ...pool!, clients: clients.map((c) => ({ id: c.ClientId, name: c.ClientName })) });
+  }
+  return seeded;
 }
