@@ -4,12 +4,7 @@
 // challenge asked by the pool's Lambda triggers, served here as a local HTTP endpoint; and a Google
 // login from the emulator's stand-in, handed to `setLogins`. The pools are this file's own, added to
 // the demo identity pool (with Google as a provider) for the length of the file.
-import {
-  CognitoIdentityClient,
-  DescribeIdentityPoolCommand,
-  UpdateIdentityPoolCommand,
-  type UpdateIdentityPoolCommandInput,
-} from "@aws-sdk/client-cognito-identity";
+import { CognitoIdentityClient } from "@aws-sdk/client-cognito-identity";
 import {
   AdminCreateUserCommand,
   AdminSetUserPasswordCommand,
@@ -24,14 +19,14 @@ import { createControlClient } from "cognito-idpool-emulator/testing/control";
 import { createServer, type Server } from "node:http";
 import { URI, type TOTP } from "otpauth";
 import { close, listen } from "./servers.js";
-import { emulatorClock, emulatorUrl, PASSWORD, scriptTagUrl, seed, unique } from "./support.js";
+import { emulatorClock, emulatorUrl, extendDemoIdentityPool, PASSWORD, scriptTagUrl, seed, unique, userPoolProvider } from "./support.js";
 
 const IDENTITY_POOL_ID = seed.identityPools[0]!.IdentityPoolId;
 const BUCKET = seed.buckets[0]!.Name;
 const admin = { region: "eu-west-1", credentials: { accessKeyId: "test", secretAccessKey: "test" } };
 let idp: CognitoIdentityProviderClient;
 let identity: CognitoIdentityClient;
-let originalPool: UpdateIdentityPoolCommandInput | undefined;
+let restoreIdentityPool: (() => Promise<void>) | undefined;
 const pool = { userPoolId: "", clientId: "" };
 /** A pool like `pool` that also remembers devices, so that a remembered browser skips MFA. */
 const devicePool = { userPoolId: "", clientId: "" };
@@ -129,20 +124,17 @@ test.beforeAll(async () => {
 
   // The identity pool takes ID tokens only from the user pools and app clients it lists, and
   // Google tokens only for the app it names.
-  const { $metadata: _, ...described } = await identity.send(new DescribeIdentityPoolCommand({ IdentityPoolId: IDENTITY_POOL_ID }));
-  originalPool = described as UpdateIdentityPoolCommandInput;
-  const providers = [pool, customPool, devicePool].map((p) => ({ ProviderName: `cognito-idp.eu-west-1.amazonaws.com/${p.userPoolId}`, ClientId: p.clientId }));
-  await identity.send(
-    new UpdateIdentityPoolCommand({
-      ...originalPool,
-      CognitoIdentityProviders: [...(originalPool.CognitoIdentityProviders ?? []), ...providers],
-      SupportedLoginProviders: { ...originalPool.SupportedLoginProviders, "accounts.google.com": GOOGLE_APP },
-    }),
-  );
+  restoreIdentityPool = await extendDemoIdentityPool(identity, (original) => ({
+    CognitoIdentityProviders: [
+      ...(original.CognitoIdentityProviders ?? []),
+      ...[pool, customPool, devicePool].map((p) => userPoolProvider(p.userPoolId, p.clientId)),
+    ],
+    SupportedLoginProviders: { ...original.SupportedLoginProviders, "accounts.google.com": GOOGLE_APP },
+  }));
 });
 
 test.afterAll(async () => {
-  if (originalPool) await identity.send(new UpdateIdentityPoolCommand(originalPool));
+  await restoreIdentityPool?.();
   for (const { userPoolId } of [pool, customPool, devicePool]) if (userPoolId) await idp.send(new DeleteUserPoolCommand({ UserPoolId: userPoolId }));
   if (triggerServer) await close(triggerServer);
   await emulatorClock.set(0);

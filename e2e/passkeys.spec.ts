@@ -4,12 +4,7 @@
 // verification), signs out and signs in with the passkey into the same identity; a dismissed
 // prompt is a typed error that leaves the challenge to be answered again; and a one-time code by
 // email signs a user in without a password.
-import {
-  CognitoIdentityClient,
-  DescribeIdentityPoolCommand,
-  UpdateIdentityPoolCommand,
-  type UpdateIdentityPoolCommandInput,
-} from "@aws-sdk/client-cognito-identity";
+import { CognitoIdentityClient } from "@aws-sdk/client-cognito-identity";
 import {
   AdminCreateUserCommand,
   AdminSetUserPasswordCommand,
@@ -21,14 +16,14 @@ import {
 } from "@aws-sdk/client-cognito-identity-provider";
 import { expect, test, type CDPSession, type Page } from "@playwright/test";
 import { createControlClient } from "cognito-idpool-emulator/testing/control";
-import { emulatorUrl, PASSWORD, scriptTagUrl, seed, unique } from "./support.js";
+import { emulatorUrl, PASSWORD, scriptTagUrl, seed, unique, extendDemoIdentityPool, userPoolProvider } from "./support.js";
 
 const IDENTITY_POOL_ID = seed.identityPools[0]!.IdentityPoolId;
 const BUCKET = seed.buckets[0]!.Name;
 const admin = { region: "eu-west-1", credentials: { accessKeyId: "test", secretAccessKey: "test" } };
 let idp: CognitoIdentityProviderClient;
 let identity: CognitoIdentityClient;
-let originalPool: UpdateIdentityPoolCommandInput | undefined;
+let restoreIdentityPool: (() => Promise<void>) | undefined;
 const pool = { userPoolId: "", clientId: "" };
 
 test.beforeAll(async () => {
@@ -56,21 +51,13 @@ test.beforeAll(async () => {
     }),
   );
   pool.clientId = client.UserPoolClient!.ClientId!;
-  const { $metadata: _, ...described } = await identity.send(new DescribeIdentityPoolCommand({ IdentityPoolId: IDENTITY_POOL_ID }));
-  originalPool = described as UpdateIdentityPoolCommandInput;
-  await identity.send(
-    new UpdateIdentityPoolCommand({
-      ...originalPool,
-      CognitoIdentityProviders: [
-        ...(originalPool.CognitoIdentityProviders ?? []),
-        { ProviderName: `cognito-idp.eu-west-1.amazonaws.com/${pool.userPoolId}`, ClientId: pool.clientId },
-      ],
-    }),
-  );
+  restoreIdentityPool = await extendDemoIdentityPool(identity, (original) => ({
+    CognitoIdentityProviders: [...(original.CognitoIdentityProviders ?? []), userPoolProvider(pool.userPoolId, pool.clientId)],
+  }));
 });
 
 test.afterAll(async () => {
-  if (originalPool) await identity.send(new UpdateIdentityPoolCommand(originalPool));
+  await restoreIdentityPool?.();
   if (pool.userPoolId) await idp.send(new DeleteUserPoolCommand({ UserPoolId: pool.userPoolId }));
   idp?.destroy();
   identity?.destroy();

@@ -3,12 +3,7 @@
 // MFA), its Google stand-in in two browsers (linked, then merged), a popup, a cancelled sign-in, a
 // replayed or tampered answer, and sign-out through the login pages' /logout. The pool, its domain
 // and app client are this file's own, added to the demo identity pool for the length of the file.
-import {
-  CognitoIdentityClient,
-  DescribeIdentityPoolCommand,
-  UpdateIdentityPoolCommand,
-  type UpdateIdentityPoolCommandInput,
-} from "@aws-sdk/client-cognito-identity";
+import { CognitoIdentityClient } from "@aws-sdk/client-cognito-identity";
 import {
   AdminCreateUserCommand,
   AdminSetUserPasswordCommand,
@@ -26,14 +21,14 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import Provider from "oidc-provider";
 import { TOTP } from "otpauth";
-import { emulatorUrl, PASSWORD, scriptTagUrl, seed, unique } from "./support.js";
+import { emulatorUrl, PASSWORD, scriptTagUrl, seed, unique, extendDemoIdentityPool, userPoolProvider } from "./support.js";
 
 const IDENTITY_POOL_ID = seed.identityPools[0]!.IdentityPoolId;
 const BUCKET = seed.buckets[0]!.Name;
 const admin = { region: "eu-west-1", credentials: { accessKeyId: "test", secretAccessKey: "test" } };
 let idp: CognitoIdentityProviderClient;
 let identity: CognitoIdentityClient;
-let originalPool: UpdateIdentityPoolCommandInput | undefined;
+let restoreIdentityPool: (() => Promise<void>) | undefined;
 const pool = { userPoolId: "", clientId: "", domain: "", prefix: "" };
 /** A real OpenID Connect provider (oidc-provider) behind the user pool, as a company's own would be. */
 let corpServer: Server | undefined;
@@ -113,21 +108,13 @@ test.beforeAll(async () => {
     }),
   );
   pool.clientId = client.UserPoolClient!.ClientId!;
-  const { $metadata: _, ...described } = await identity.send(new DescribeIdentityPoolCommand({ IdentityPoolId: IDENTITY_POOL_ID }));
-  originalPool = described as UpdateIdentityPoolCommandInput;
-  await identity.send(
-    new UpdateIdentityPoolCommand({
-      ...originalPool,
-      CognitoIdentityProviders: [
-        ...(originalPool.CognitoIdentityProviders ?? []),
-        { ProviderName: `cognito-idp.eu-west-1.amazonaws.com/${pool.userPoolId}`, ClientId: pool.clientId },
-      ],
-    }),
-  );
+  restoreIdentityPool = await extendDemoIdentityPool(identity, (original) => ({
+    CognitoIdentityProviders: [...(original.CognitoIdentityProviders ?? []), userPoolProvider(pool.userPoolId, pool.clientId)],
+  }));
 });
 
 test.afterAll(async () => {
-  if (originalPool) await identity.send(new UpdateIdentityPoolCommand(originalPool));
+  await restoreIdentityPool?.();
   if (pool.prefix) await idp.send(new DeleteUserPoolDomainCommand({ UserPoolId: pool.userPoolId, Domain: pool.prefix }));
   if (pool.userPoolId) await idp.send(new DeleteUserPoolCommand({ UserPoolId: pool.userPoolId }));
   idp?.destroy();

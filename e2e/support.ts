@@ -1,5 +1,11 @@
 // Helpers shared by the end-to-end tests: the emulator's control API, AWS SDK admin calls against
 // the emulator, and the React example's page, driven through its visible controls.
+import {
+  CognitoIdentityClient,
+  DescribeIdentityPoolCommand,
+  UpdateIdentityPoolCommand,
+  type UpdateIdentityPoolCommandInput,
+} from "@aws-sdk/client-cognito-identity";
 import { AdminCreateUserCommand, AdminSetUserPasswordCommand, CognitoIdentityProviderClient } from "@aws-sdk/client-cognito-identity-provider";
 import { expect, type Page } from "@playwright/test";
 import { createControlClient, type ControlClient } from "cognito-idpool-emulator/testing/control";
@@ -176,3 +182,23 @@ export async function identityIdFor(logins: Record<string, string>): Promise<str
   if (!body.IdentityId) throw new Error(`GetId failed: ${body.message ?? response.status}`);
   return body.IdentityId;
 }
+
+/**
+ * Adds to the demo identity pool what a test file needs (its user pools' app clients, social app
+ * ids, SAML providers), computed from the pool as it is; resolves to what restores it afterwards.
+ */
+export async function extendDemoIdentityPool(
+  identity: CognitoIdentityClient,
+  extend: (pool: UpdateIdentityPoolCommandInput) => Partial<UpdateIdentityPoolCommandInput>,
+): Promise<() => Promise<void>> {
+  const { $metadata: _, ...described } = await identity.send(new DescribeIdentityPoolCommand({ IdentityPoolId: seed.identityPools[0]!.IdentityPoolId }));
+  const original = described as UpdateIdentityPoolCommandInput;
+  await identity.send(new UpdateIdentityPoolCommand({ ...original, ...extend(original) }));
+  return async () => void (await identity.send(new UpdateIdentityPoolCommand(original)));
+}
+
+/** The identity pool's provider entry for a user-pool app client. */
+export const userPoolProvider = (userPoolId: string, clientId: string) => ({
+  ProviderName: `cognito-idp.eu-west-1.amazonaws.com/${userPoolId}`,
+  ClientId: clientId,
+});

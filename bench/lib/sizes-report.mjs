@@ -19,7 +19,8 @@ const ANCHORS = [
 const STEPS = [
   ["0", "step0-client", "the generated `CognitoIdentityClient`, built the documented way (anchor E)"],
   ["1", "step1-slim-client", "the generated commands on a bare Smithy `Client` (serde plugin + fetch handler only)"],
-  ["2", "step2-schema-sender", "the generated operation schemas through the SDK's awsJson1_1 protocol directly (what src/aws/json-rpc.ts does)"],
+  ["2", "step2-schema-sender", "the generated operation schemas through the SDK's awsJson1_1 protocol and FetchHttpHandler directly"],
+  ["3", "step3-fetch-sender", "step 2 with the request sent by one fetch call instead of FetchHttpHandler (what src/aws/json-rpc.ts does)"],
 ];
 
 const row = (cells) => `| ${cells.join(" | ")} |`;

@@ -55,10 +55,17 @@ export function addUser(
   const key = userKey(pool, username);
   if (Object.hasOwn(pool.users, key)) throw new AwsError("UsernameExistsException", existsMessage);
   if (attrs["email"] !== undefined && attrs["email_verified"] === undefined) attrs["email_verified"] = "false";
-  const user: PoolUser = {
-    Username: username,
+  const user = newUser(username, sub, attrs, status, now);
+  pool.users[key] = user;
+  return { key, user };
+}
+
+/** A user record as every way of creating one starts it: enabled, no password, no MFA, no groups. */
+export function newUser(Username: string, sub: string, attributes: Record<string, string>, status: UserStatus, now: number): PoolUser {
+  return {
+    Username,
     sub,
-    attributes: attrs,
+    attributes,
     status,
     enabled: true,
     created: now,
@@ -70,8 +77,6 @@ export function addUser(
     mfa: { enabled: [] },
     groups: [],
   };
-  pool.users[key] = user;
-  return { key, user };
 }
 
 /** Stores the SRP salt and verifier of a new password; the password itself is dropped here. */

@@ -2,6 +2,7 @@ import { createHash, randomUUID } from "node:crypto";
 import { createRemoteJWKSet, jwtVerify, type JWTPayload } from "jose";
 import type { EmulatorResponse } from "../core/types.js";
 import { userKey } from "../cognito-idp/lookup.js";
+import { newUser } from "../cognito-idp/users.js";
 import type { PoolIdentityProvider, PoolUser, UserPool } from "../cognito-idp/state.js";
 import type { ServiceContext } from "../service.js";
 import { providerOf, type AuthorizeRequest } from "./authorize-request.js";
@@ -263,21 +264,7 @@ export function federatedUser(
         dateCreated: String(now),
       },
     ];
-    user = {
-      Username: username,
-      sub: randomUUID(),
-      attributes: { identities: JSON.stringify(identities) },
-      status: "EXTERNAL_PROVIDER",
-      enabled: true,
-      created: now,
-      modified: now,
-      failedSignIns: 0,
-      lockedUntil: 0,
-      tokensValidAfter: 0,
-      codes: {},
-      mfa: { enabled: [] },
-      groups: [],
-    };
+    user = newUser(username, randomUUID(), { identities: JSON.stringify(identities) }, "EXTERNAL_PROVIDER", now);
     pool.users[key] = user;
   }
   for (const [attribute, claim] of Object.entries(provider.AttributeMapping)) {
