@@ -74,6 +74,7 @@ test.beforeAll(async () => {
     claims: { openid: ["sub"], email: ["email", "email_verified"] },
     // The user pool maps attributes from the ID token.
     conformIdTokenClaims: false,
+    ttl: { Interaction: 600, Session: 600, Grant: 600, AccessToken: 600, IdToken: 600, AuthorizationCode: 60 },
     findAccount: async (_ctx, id) => ({ accountId: id, claims: async () => ({ sub: id, email: `${id}@corp.example`, email_verified: true }) }),
   });
   corpServer.on("request", provider.callback());
