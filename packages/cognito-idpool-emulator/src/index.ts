@@ -4,7 +4,7 @@ import { applySeed, type Seed, type SeedResult } from "./seed.js";
 import { createEmulatorServer, listenAddress } from "./server.js";
 import type { TriggerTable } from "./service.js";
 
-export type { SamlProviderSeedEntry, Seed, SeededPool, SeededUserPool, SeedResult } from "./seed.js";
+export type { ManagedLoginSeed, SamlProviderSeedEntry, Seed, SeededPool, SeededUserPool, SeedResult } from "./seed.js";
 export type { SamlIdpSeed } from "./cognito-identity/saml-control.js";
 export type { IdentityPoolSeed } from "./cognito-identity/index.js";
 export type { SocialUserSeed } from "./cognito-identity/social-control.js";

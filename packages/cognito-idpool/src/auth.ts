@@ -14,7 +14,7 @@ import { storageKeys } from "./storage/keys.js";
 import { createMemoryStore } from "./storage/memory-store.js";
 import { openTabChannel, type TabChannel, type TabMessage } from "./tabs/channel.js";
 import { createInPageLock, createWebLocksLock, type WebLockApi } from "./tabs/locks.js";
-import type { AuthState, CredentialProvider, DeveloperIdentitySource, IdentityChange, IdentityCredentials } from "./types.js";
+import type { AuthState, CredentialProvider, DeveloperIdentitySource, IdentityChange, IdentityCredentials, OpenIdToken } from "./types.js";
 import type { DeviceActions, LoginValue, MfaActions, PasskeyActions, UserPoolActions, UserPoolCore, UserPoolSession } from "./user-pool/contract.js";
 
 /** A Cognito call that takes longer than this is treated as a network failure and retried with backoff. */
@@ -119,7 +119,7 @@ export interface Auth extends UserPoolActions {
    * await fetch("/api/partner", { headers: { authorization: `Bearer ${token}` } });
    * ```
    */
-  getOpenIdToken(): Promise<{ identityId: string; token: string; expiration: Date }>;
+  getOpenIdToken(): Promise<OpenIdToken>;
 
   /**
    * Unlinks a login set with `setLogins` from the identity (`UnlinkIdentity` with the current

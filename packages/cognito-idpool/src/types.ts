@@ -171,8 +171,27 @@ export type LoginValue = string | (() => Promise<string>);
  * ```
  */
 export interface DeveloperIdentity {
+  /** The identity id `GetOpenIdTokenForDeveloperIdentity` answered. */
   identityId: string;
+  /** The OpenID Connect token it answered, for that identity. */
   token: string;
+}
+
+/**
+ * What `getOpenIdToken()` resolves to: the identity's own OpenID Connect token.
+ *
+ * @example
+ * ```ts
+ * const { token, expiration }: OpenIdToken = await auth.getOpenIdToken();
+ * ```
+ */
+export interface OpenIdToken {
+  /** The identity the token is for (its `sub`). */
+  identityId: string;
+  /** A JWT issued by `https://cognito-identity.amazonaws.com`, audience the identity pool id. */
+  token: string;
+  /** When the token expires, on the device clock. */
+  expiration: Date;
 }
 
 /**

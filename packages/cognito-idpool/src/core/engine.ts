@@ -2,11 +2,20 @@ import { CognitoIdpoolError, errorCode, errorMessage, isCognitoIdpoolError } fro
 import type { IdentityPoolApi, IssuedCredentials } from "../identity-pool/client.js";
 import type { LockManager, Logger, Timers } from "../platform/types.js";
 import type { RefreshScheduler } from "../refresh/scheduler.js";
-import type { AuthState, AwsCredentials, DeveloperIdentitySource, IdentityChange, IdentityCredentials, LoginValue, SignOutCause } from "../types.js";
+import type {
+  AuthState,
+  AwsCredentials,
+  DeveloperIdentitySource,
+  IdentityChange,
+  IdentityCredentials,
+  LoginValue,
+  OpenIdToken,
+  SignOutCause,
+} from "../types.js";
 import type { TabMessage } from "../tabs/channel.js";
 import { createEmitter } from "./emitter.js";
 import type { IdentityRecords } from "./identity-records.js";
-import { DEVELOPER_LOGIN, resolveDeveloper, resolveLogins, validateDeveloperSource, validateLogins } from "./logins.js";
+import { DEVELOPER_LOGIN, isDeveloperIdentity, resolveLogins, validateLogins } from "./logins.js";
 import type { ServerClock } from "./server-clock.js";
 
 /**
@@ -51,6 +60,12 @@ type SessionWithCredentials = Session & IssuedCredentials & { refreshAtServerMs:
 /** An identity change other than a sign-out: there is a new identity. */
 type NewIdentity = Exclude<IdentityChange, { reason: "signedOut" }>;
 
+/** A developer identity's state between its token function and the engine (see `setDeveloperIdentity`). */
+interface Developer {
+  identityId?: string;
+  guest?: string | undefined;
+}
+
 /** Thrown inside an operation that `signOut()` overtook; the operation's result must not be installed. */
 class Superseded extends Error {}
 
@@ -72,8 +87,11 @@ export function createEngine(deps: EngineDeps) {
   const stateEvents = createEmitter<AuthState>(logger, "state");
   const identityEvents = createEmitter<IdentityChange>(logger, "identity change");
   let heldLogins: Record<string, LoginValue> | undefined;
-  /** With `setDeveloperIdentity`: where the identity and its token come from (`heldLogins` then names its login key only). */
-  let developer: DeveloperIdentitySource | undefined;
+  /**
+   * With `setDeveloperIdentity`: the identity its source named with the last token, and the cached
+   * guest to hand the source next (its one login is a token function that fills these in).
+   */
+  let developer: Developer | undefined;
   let current: Session | undefined;
   /** Bumped by every sign-out and by `dispose()`; work that started under another value is void. */
   let gen = 0;
@@ -155,19 +173,32 @@ export function createEngine(deps: EngineDeps) {
     return hold({ ...logins }, undefined, generation);
   }
 
-  /** A developer-authenticated identity: its token is the one login, and the identity comes with it (never from GetId). */
+  /**
+   * A developer-authenticated identity: its token is the one login, and asking for a token also
+   * names the identity, whose credentials are then fetched (never GetId, which Cognito refuses for
+   * this token).
+   */
   function setDeveloperIdentity(source: DeveloperIdentitySource, generation = gen): Promise<void> {
-    validateDeveloperSource(source);
-    return hold({ [DEVELOPER_LOGIN]: "" }, source, generation);
+    if (typeof source != "function" && !isDeveloperIdentity(source))
+      throw new CognitoIdpoolError("invalid-argument", "setDeveloperIdentity() takes { identityId, token } or a function returning that.");
+    const state: Developer = {};
+    const token = async () => {
+      const value = typeof source == "function" ? await source(state.guest ? { guestIdentityId: state.guest } : {}) : source;
+      if (!isDeveloperIdentity(value))
+        throw new CognitoIdpoolError("login-rejected", "setDeveloperIdentity()'s function did not return { identityId, token }.");
+      state.identityId = value.identityId;
+      return value.token;
+    };
+    return hold({ [DEVELOPER_LOGIN]: token }, state, generation);
   }
 
   /** Makes these the logins, with credentials for them, or leaves the previous ones when that fails. */
-  async function hold(logins: Record<string, LoginValue>, source: DeveloperIdentitySource | undefined, generation: number): Promise<void> {
+  async function hold(logins: Record<string, LoginValue>, state: Developer | undefined, generation: number): Promise<void> {
     await enqueue(async () => {
       if (generation !== gen) throw cancelled();
       const previous = [heldLogins, developer] as const;
       heldLogins = logins;
-      developer = source;
+      developer = state;
       try {
         await refreshAuthenticated(generation, true);
       } catch (error) {
@@ -178,22 +209,13 @@ export function createEngine(deps: EngineDeps) {
     });
   }
 
-  /** The logins' tokens now (token functions called, a developer identity's asked for), with the developer identity's id. */
-  async function currentLogins(generation: number): Promise<{ logins: Record<string, string>; developerIdentityId?: string }> {
-    const limits = { timers: deps.timers, timeoutMs: LOGIN_TOKEN_TIMEOUT_MS };
-    if (!developer) return { logins: await resolveLogins(heldLogins ?? {}, limits) };
-    // The cached guest goes to the backend, which links it (or merges it) into the developer identity.
-    const guest = current ? (current.kind === "guest" ? current.identityId : undefined) : allowGuests ? await records.readGuest() : undefined;
-    check(generation);
-    const { identityId, token } = await resolveDeveloper(developer, guest, limits);
-    return { logins: { [DEVELOPER_LOGIN]: token }, developerIdentityId: identityId };
-  }
+  const tokens = () => resolveLogins(heldLogins ?? {}, { timers: deps.timers, timeoutMs: LOGIN_TOKEN_TIMEOUT_MS });
 
   /** The identity's OpenID Connect token (GetOpenIdToken), with the logins held, or as a guest. */
-  async function getOpenIdToken(): Promise<{ identityId: string; token: string; expiration: Date }> {
+  async function getOpenIdToken(): Promise<OpenIdToken> {
     const { identityId } = await freshSession(false);
     const generation = gen;
-    const { logins } = heldLogins ? await currentLogins(generation) : { logins: undefined };
+    const logins = heldLogins && (await tokens());
     const token = await api.getOpenIdToken(identityId, logins);
     check(generation);
     let exp: unknown;
@@ -216,7 +238,8 @@ export function createEngine(deps: EngineDeps) {
       throw new CognitoIdpoolError("invalid-argument", `removeLogin(): "${String(provider)}" is not one of the logins set with setLogins().`);
     const { identityId } = await freshSession(false);
     const generation = gen;
-    const { logins } = await currentLogins(generation);
+    const logins = await tokens();
+    check(generation);
     await api.unlinkIdentity(identityId, logins, provider);
     check(generation);
     const { [provider]: _removed, ...rest } = heldLogins;
@@ -365,9 +388,7 @@ export function createEngine(deps: EngineDeps) {
 
   /** `loginsChanged`: called by `setLogins`, whose identity then takes over the shared user record (see {@link storeUser}). */
   async function refreshAuthenticated(generation: number, loginsChanged = false): Promise<SessionWithCredentials> {
-    const { logins, developerIdentityId } = await currentLogins(generation);
-    check(generation);
-    const providers = Object.keys(logins);
+    const providers = Object.keys(heldLogins ?? {});
 
     // Which identity these logins continue: ours in memory, the one stored for these providers, or the cached guest.
     let base: Session | undefined = current;
@@ -381,6 +402,12 @@ export function createEngine(deps: EngineDeps) {
         if (guest) base = { identityId: guest, kind: "guest" };
       }
     }
+
+    // A developer identity's source is told the cached guest, which the backend links or merges.
+    if (developer) developer.guest = base?.kind === "guest" ? base.identityId : undefined;
+    const logins = await tokens();
+    check(generation);
+    const developerIdentityId = developer?.identityId;
 
     let created = false;
     if (!base) {

@@ -1,7 +1,7 @@
 import { CognitoIdpoolError } from "../errors.js";
 import type { Timers } from "../platform/types.js";
 import { withDeadline } from "../platform/deadline.js";
-import type { DeveloperIdentity, DeveloperIdentitySource, LoginValue } from "../types.js";
+import type { DeveloperIdentity, LoginValue } from "../types.js";
 import { isIdentityId } from "../identity-pool/identity-id.js";
 
 /** The login key of a developer-authenticated identity's token (see `setDeveloperIdentity`). */
@@ -35,11 +35,21 @@ export function validateLogins(logins: unknown): asserts logins is Record<string
  * current token. Each has `timeoutMs`: a provider function that never settles would otherwise
  * hold the engine's queue, and every later call, for good. Errors name the login key, never the token.
  */
-export async function resolveLogins(logins: Record<string, LoginValue>, limits: Limits): Promise<Record<string, string>> {
+export async function resolveLogins(logins: Record<string, LoginValue>, limits: { timers: Timers; timeoutMs: number }): Promise<Record<string, string>> {
   const entries = await Promise.all(
     Object.entries(logins).map(async ([key, value]): Promise<[string, string]> => {
       const failed = `The token function for login "${key}"`;
-      const token = await run(value, failed, limits);
+      const token: unknown =
+        typeof value == "string"
+          ? value
+          : await withDeadline(
+              Promise.resolve().then(value),
+              limits.timers,
+              limits.timeoutMs,
+              () => new CognitoIdpoolError("network-error", `${failed} did not return within ${limits.timeoutMs} ms.`),
+            ).catch((error: unknown) => {
+              throw error instanceof CognitoIdpoolError ? error : new CognitoIdpoolError("login-rejected", `${failed} failed.`, { cause: error });
+            });
       if (typeof token != "string" || !token) throw new CognitoIdpoolError("login-rejected", `${failed} did not return a token string.`);
       return [key, token];
     }),
@@ -47,36 +57,8 @@ export async function resolveLogins(logins: Record<string, LoginValue>, limits: 
   return Object.fromEntries(entries);
 }
 
-/** Checks a `setDeveloperIdentity` source before anything is sent. */
-export function validateDeveloperSource(source: unknown): asserts source is DeveloperIdentitySource {
-  if (typeof source != "function" && !isDeveloperIdentity(source))
-    throw new CognitoIdpoolError("invalid-argument", "setDeveloperIdentity() takes { identityId, token } or a function returning that.");
-}
-
-/** The developer identity of `source` now: a function is called with the cached guest's id. */
-export async function resolveDeveloper(source: DeveloperIdentitySource, guestIdentityId: string | undefined, limits: Limits): Promise<DeveloperIdentity> {
-  const failed = "The setDeveloperIdentity() function";
-  const value = await run(typeof source == "function" ? () => source(guestIdentityId ? { guestIdentityId } : {}) : source, failed, limits);
-  if (!isDeveloperIdentity(value)) throw new CognitoIdpoolError("login-rejected", `${failed} did not return { identityId, token }.`);
-  return { identityId: value.identityId, token: value.token };
-}
-
-type Limits = { timers: Timers; timeoutMs: number };
-
-/** A value, or what a token function resolves to within the deadline; errors name `failed`, never a token. */
-async function run(value: unknown, failed: string, limits: Limits): Promise<unknown> {
-  if (typeof value != "function") return value;
-  return withDeadline(
-    Promise.resolve().then(value as () => unknown),
-    limits.timers,
-    limits.timeoutMs,
-    () => new CognitoIdpoolError("network-error", `${failed} did not return within ${limits.timeoutMs} ms.`),
-  ).catch((error: unknown) => {
-    throw error instanceof CognitoIdpoolError ? error : new CognitoIdpoolError("login-rejected", `${failed} failed.`, { cause: error });
-  });
-}
-
-function isDeveloperIdentity(value: unknown): value is DeveloperIdentity {
+/** `{ identityId, token }` as `setDeveloperIdentity` takes it. */
+export function isDeveloperIdentity(value: unknown): value is DeveloperIdentity {
   const v = value as Partial<DeveloperIdentity> | null;
   return typeof v == "object" && !!v && isIdentityId(v.identityId) && typeof v.token == "string" && !!v.token;
 }

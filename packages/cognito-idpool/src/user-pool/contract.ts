@@ -346,6 +346,7 @@ export interface SignUpInput {
  * ```
  */
 export interface ConfirmSignUpInput {
+  /** The name the user signed up with. */
   username: string;
   /** The code sent to the user. */
   code: string;
@@ -700,6 +701,14 @@ export interface UserPoolActions extends AccountActions {
    * ```
    */
   confirmSignUp(input: ConfirmSignUpInput & { signIn: true }): Promise<SignInResult>;
+  /**
+   * Confirms a sign-up with the code sent to the user (without `signIn: true`, no sign-in follows).
+   *
+   * @example
+   * ```ts
+   * await auth.confirmSignUp({ username: "alice", code: "123456" });
+   * ```
+   */
   confirmSignUp(input: ConfirmSignUpInput): Promise<void>;
   /**
    * Sends the sign-up confirmation code again.
@@ -800,6 +809,7 @@ export interface Passkey {
   authenticatorAttachment?: string;
   /** How the browser reaches the authenticator (`internal`, `hybrid`, `usb`, …). */
   transports: string[];
+  /** When it was registered. */
   createdAt: Date;
 }
 
@@ -865,7 +875,9 @@ export interface Device {
   remembered: boolean;
   /** This browser. */
   current: boolean;
+  /** When the device was first confirmed. */
   createdAt?: Date;
+  /** When it last signed in. */
   lastAuthenticatedAt?: Date;
   /** Every attribute the user pool keeps for the device (`device_status`, `last_ip_used`, …). */
   attributes: Record<string, string>;
