@@ -9,8 +9,8 @@ export const SEED_PATH = `${ROOT}packages/cognito-idpool-emulator/demo-seed.json
 
 /**
  * Serves examples/script-tag/ with dist/cognito-idpool.js beside it, as a user would copy them; and
- * beside them the harnesses of faults.spec.ts (`/faults.html`), sessions.spec.ts (`/sessions.html`)
- * and redirect.spec.ts (`/oauth.html`)
+ * beside them the harnesses of faults.spec.ts (`/faults.html`), sessions.spec.ts (`/sessions.html`),
+ * redirect.spec.ts (`/oauth.html`) and federation.spec.ts (`/federation.html`)
  * with the AWS SDK's S3 client as one browser module (`/s3.js`, bundled on first request), since those
  * pages have no bundler either.
  */
@@ -32,6 +32,7 @@ export async function startScriptTagServer(): Promise<{ url: string; stop(): Pro
     "/faults.html": `${ROOT}e2e/faults-page.html`,
     "/sessions.html": `${ROOT}e2e/sessions-page.html`,
     "/oauth.html": `${ROOT}e2e/oauth-page.html`,
+    "/federation.html": `${ROOT}e2e/federation-page.html`,
   };
   const types: Record<string, string> = { ".html": "text/html; charset=utf-8", ".js": "text/javascript; charset=utf-8", ".map": "application/json" };
   let s3Module: Promise<string> | undefined;
@@ -44,7 +45,8 @@ export async function startScriptTagServer(): Promise<{ url: string; stop(): Pro
       );
       return;
     }
-    const file = files[path];
+    // Any other chunk of the script-tag build (cognito-idpool.<part>.js), as a user would copy dist/.
+    const file = files[path] ?? (/^\/cognito-idpool\.[\w-]+\.js(\.map)?$/.test(path) ? `${ROOT}packages/cognito-idpool/dist${path}` : undefined);
     if (!file || !existsSync(file) || (req.method !== "GET" && req.method !== "HEAD")) {
       res.writeHead(404, { "content-type": "text/plain" }).end("not found");
       return;
@@ -57,11 +59,15 @@ export async function startScriptTagServer(): Promise<{ url: string; stop(): Pro
   return { url, stop: () => close(server) };
 }
 
-/** The S3 client and the commands the fault tests send, bundled for the browser like an app would. */
+/** The S3 client and the commands the harness pages send, bundled for the browser like an app would. */
 async function bundleS3Client(): Promise<string> {
   const { build } = await import("esbuild");
   const result = await build({
-    stdin: { contents: 'export { S3Client, ListObjectsV2Command, PutObjectCommand } from "@aws-sdk/client-s3";', resolveDir: ROOT, loader: "js" },
+    stdin: {
+      contents: 'export { S3Client, GetObjectCommand, ListObjectsV2Command, PutObjectCommand } from "@aws-sdk/client-s3";',
+      resolveDir: ROOT,
+      loader: "js",
+    },
     bundle: true,
     format: "esm",
     platform: "browser",

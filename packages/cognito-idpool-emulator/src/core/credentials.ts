@@ -18,6 +18,11 @@ export interface IssuedCredentials {
    * `cognito-identity.amazonaws.com:sub`, `:aud`, `:amr` (multi-valued).
    */
   context: Record<string, string | string[]>;
+  /**
+   * The session policy given to AssumeRoleWithWebIdentity (JSON text), if any: requests are allowed
+   * only where both the role's policies and this one allow them.
+   */
+  sessionPolicy?: string;
 }
 
 /** The slice of emulator state that remembers issued credentials, keyed by access key id. */
@@ -40,6 +45,7 @@ export interface IssueOptions {
   sessionName: string;
   lifetimeSeconds: number;
   context: Record<string, string | string[]>;
+  sessionPolicy?: string;
 }
 
 /** Mints STS-shaped credentials (`ASIA…`, 40-char secret, opaque token) and remembers them for SigV4 checks. */
@@ -56,6 +62,7 @@ export function issueCredentials(state: CredentialStore, clock: EmulatorClock, o
     sessionName: options.sessionName,
     assumedRoleArn: `arn:aws:sts::${ACCOUNT_ID}:assumed-role/${roleName}/${options.sessionName}`,
     context: options.context,
+    ...(options.sessionPolicy === undefined ? {} : { sessionPolicy: options.sessionPolicy }),
   };
   pruneExpired(state, clock);
   state.credentials[accessKeyId] = credentials;

@@ -52,19 +52,27 @@ export async function authenticate(ctx: ServiceContext): Promise<Authorizer> {
   ctx.region = result.region;
   const base = baseContext(ctx, result.principal, result.presigned);
   const policies = result.principal.kind === "temporary" ? rolePolicies(ctx, result.principal.credentials.roleArn) : [];
+  const sessionPolicy = result.principal.kind === "temporary" ? parsedSessionPolicy(result.principal.credentials.sessionPolicy) : undefined;
 
-  const decide = (action: string, resource: string, extra: Record<string, string> = {}): Decision => {
-    if (result.principal.kind === "root") return "Allow";
-    return evaluatePolicies(policies, { action, resource, context: { ...base, ...extra } });
+  /** The decision, and which kind of policy made it when it is a refusal. */
+  const decide = (action: string, resource: string, extra: Record<string, string> = {}): { decision: Decision; by: PolicyType } => {
+    if (result.principal.kind === "root") return { decision: "Allow", by: "identity-based" };
+    const request = { action, resource, context: { ...base, ...extra } };
+    const decision = evaluatePolicies(policies, request);
+    if (!sessionPolicy || decision === "ExplicitDeny") return { decision, by: "identity-based" };
+    // A session policy limits the role: allowed only where both allow, and its Deny wins.
+    const session = evaluatePolicies([sessionPolicy], request);
+    if (session === "ExplicitDeny" || decision === "Allow") return { decision: session, by: "session" };
+    return { decision, by: "identity-based" };
   };
   const caller = result.principal.kind === "temporary" ? result.principal.credentials.assumedRoleArn : result.principal.arn;
   return {
     presigned: result.presigned,
     caller,
-    allows: (action, resource, extra) => decide(action, resource, extra) === "Allow",
+    allows: (action, resource, extra) => decide(action, resource, extra).decision === "Allow",
     require(action, resource, extra) {
-      const decision = decide(action, resource, extra);
-      if (decision !== "Allow") throw policyDenied(caller, action, resource, decision === "ExplicitDeny");
+      const { decision, by } = decide(action, resource, extra);
+      if (decision !== "Allow") throw policyDenied(caller, action, resource, decision === "ExplicitDeny", by);
     },
   };
 }
@@ -82,12 +90,17 @@ function checkPresignExpiry(query: URLSearchParams): void {
   if (seconds > 604800) throw authorizationQueryError("X-Amz-Expires must be less than a week (in seconds) that is 604800");
 }
 
+/** The kind of policy an AccessDenied names. */
+type PolicyType = "identity-based" | "session";
+
 /**
  * S3's AccessDenied for a request from the bucket owner's own account, which since 2024 names the
  * caller, the action, the resource and the kind of policy that decided.
  */
-export function policyDenied(caller: string, action: string, resource: string, explicit: boolean): AwsError {
-  const reason = explicit ? "with an explicit deny in an identity-based policy" : `because no identity-based policy allows the ${action} action`;
+export function policyDenied(caller: string, action: string, resource: string, explicit: boolean, by: PolicyType = "identity-based"): AwsError {
+  const reason = explicit
+    ? `with an explicit deny in ${by === "session" ? "a session" : "an identity-based"} policy`
+    : `because no ${by} policy allows the ${action} action`;
   return new AwsError("AccessDenied", `User: ${caller} is not authorized to perform: ${action} on resource: "${resource}" ${reason}`, 403);
 }
 
@@ -104,6 +117,17 @@ function rolePolicies(ctx: ServiceContext, roleArn: string): PolicyDocument[] {
     }
   }
   return documents;
+}
+
+/** The session policy of the credentials (checked when STS issued them). */
+function parsedSessionPolicy(text: string | undefined): PolicyDocument | undefined {
+  if (text === undefined) return undefined;
+  try {
+    return JSON.parse(text) as PolicyDocument;
+  } catch {
+    // STS refuses such a policy; it could not have been attached.
+    return { Statement: [] } as unknown as PolicyDocument;
+  }
 }
 
 /** Global and S3 condition keys every request carries, plus the session's own (Cognito `sub`, `aud`, `amr`). */

@@ -3,6 +3,7 @@ import { verifyOpenIdToken, COGNITO_ISSUER, COGNITO_LOGIN_KEY } from "../cognito
 import { issuerKeys } from "../cognito-identity/oidc-keys.js";
 import { principalTagContext, trustAllows } from "../cognito-identity/roles.js";
 import { issueCredentials } from "../core/credentials.js";
+import { policyProblem } from "../policy/index.js";
 import { AwsError } from "../core/errors.js";
 import type { XmlValue } from "../core/types.js";
 import type { ServiceContext } from "../service.js";
@@ -36,11 +37,16 @@ export async function assumeRoleWithWebIdentity(params: QueryParams, ctx: Servic
   const token = q.string("WebIdentityToken", { required: true, min: 4, max: 20000 })!;
   q.string("ProviderId", { min: 4, max: 2048 });
   const duration = q.integer("DurationSeconds", { min: 900, max: 43200 });
+  const sessionPolicy = q.string("Policy", { min: 1, max: 2048 });
   q.done();
-  if (params["Policy"] !== undefined || params["PolicyArns.member.1.arn"] !== undefined) {
-    // Session policies would narrow the credentials; rather than silently grant more than AWS would, refuse them.
-    throw new AwsError("ValidationError", "Session policies (Policy, PolicyArns) are not supported by the emulator.", 400);
+  if (params["PolicyArns.member.1.arn"] !== undefined) {
+    // Managed session policies would narrow the credentials; the emulator has no managed policies,
+    // and rather than silently grant more than AWS would, it refuses them.
+    throw new AwsError("ValidationError", "Managed session policies (PolicyArns) are not supported by the emulator.", 400);
   }
+  // An inline session policy narrows the role's permissions (S3 checks both); one IAM could not
+  // evaluate is refused as STS refuses it.
+  if (sessionPolicy !== undefined) checkSessionPolicy(sessionPolicy);
 
   const identity = await webIdentity(ctx, token);
   const role = trustAllows(ctx.state, roleArn, identity.federated, identity.context);
@@ -48,7 +54,13 @@ export async function assumeRoleWithWebIdentity(params: QueryParams, ctx: Servic
   if (duration !== undefined && duration > role.MaxSessionDuration) {
     throw new AwsError("ValidationError", "The requested DurationSeconds exceeds the MaxSessionDuration set for this role.", 400);
   }
-  const credentials = issueCredentials(ctx.state, ctx.clock, { roleArn: role.Arn, sessionName, lifetimeSeconds: duration ?? 3600, context: identity.context });
+  const credentials = issueCredentials(ctx.state, ctx.clock, {
+    roleArn: role.Arn,
+    sessionName,
+    lifetimeSeconds: duration ?? 3600,
+    context: identity.context,
+    sessionPolicy,
+  });
   return {
     Credentials: {
       AccessKeyId: credentials.accessKeyId,
@@ -61,6 +73,17 @@ export async function assumeRoleWithWebIdentity(params: QueryParams, ctx: Servic
     Provider: identity.provider,
     Audience: identity.audience,
   };
+}
+
+function checkSessionPolicy(text: string): void {
+  let document: unknown;
+  try {
+    document = JSON.parse(text);
+  } catch {
+    throw new AwsError("MalformedPolicyDocument", "This policy contains invalid Json", 400);
+  }
+  const problem = policyProblem(document, "identity");
+  if (problem) throw new AwsError("MalformedPolicyDocument", problem, 400);
 }
 
 async function webIdentity(ctx: ServiceContext, token: string): Promise<WebIdentity> {
