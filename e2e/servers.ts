@@ -20,15 +20,6 @@ export async function startScriptTagServer(): Promise<{ url: string; stop(): Pro
     "/index.html": `${ROOT}examples/script-tag/index.html`,
     "/cognito-idpool.js": `${ROOT}packages/cognito-idpool/dist/cognito-idpool.js`,
     "/cognito-idpool.js.map": `${ROOT}packages/cognito-idpool/dist/cognito-idpool.js.map`,
-    // The user-pool module the core loads with import() on the first sign-in or restore.
-    "/cognito-idpool.sign-in.js": `${ROOT}packages/cognito-idpool/dist/cognito-idpool.sign-in.js`,
-    "/cognito-idpool.sign-in.js.map": `${ROOT}packages/cognito-idpool/dist/cognito-idpool.sign-in.js.map`,
-    // The modules sign-in loads in turn: passkeys, and remembered devices.
-    ...Object.fromEntries(
-      ["passkeys", "devices", "oauth"].flatMap((part) =>
-        [".js", ".js.map"].map((ext) => [`/cognito-idpool.${part}${ext}`, `${ROOT}packages/cognito-idpool/dist/cognito-idpool.${part}${ext}`]),
-      ),
-    ),
     "/faults.html": `${ROOT}e2e/faults-page.html`,
     "/sessions.html": `${ROOT}e2e/sessions-page.html`,
     "/oauth.html": `${ROOT}e2e/oauth-page.html`,
@@ -45,7 +36,8 @@ export async function startScriptTagServer(): Promise<{ url: string; stop(): Pro
       );
       return;
     }
-    // Any other chunk of the script-tag build (cognito-idpool.<part>.js), as a user would copy dist/.
+    // The files the core loads beside itself (cognito-idpool.sign-in.js, and the passkeys, devices and
+    // redirect parts sign-in loads in turn), as a user would copy dist/.
     const file = files[path] ?? (/^\/cognito-idpool\.[\w-]+\.js(\.map)?$/.test(path) ? `${ROOT}packages/cognito-idpool/dist${path}` : undefined);
     if (!file || !existsSync(file) || (req.method !== "GET" && req.method !== "HEAD")) {
       res.writeHead(404, { "content-type": "text/plain" }).end("not found");
