@@ -2,6 +2,7 @@
 // (dist/, as `npm pack` ships it). Shared by scripts/size.mjs (the budget) and bench/run.mjs.
 import { existsSync, readFileSync } from "node:fs";
 import {
+  BASIC_FLOW_FILE,
   DEVICES_FILE,
   OAUTH_FILE,
   PASSKEYS_FILE,
@@ -11,9 +12,18 @@ import {
 } from "../../packages/cognito-idpool/scripts/build-bundle.mjs";
 import { ROOT, bundleSplit, byPackage, packageAlias, sizes } from "./measure.mjs";
 
-/** The lazily imported modules (src/user-pool/contract.ts names sign-in; sign-in loads the others), as built. */
-const LAZY_MODULES = { "sign-in": "session", passkeys: "passkeys", devices: "devices", oauth: "oauth" };
-const lazyNameOf = (inputs) => Object.keys(LAZY_MODULES).find((name) => inputs.some((input) => input.endsWith(`dist/user-pool/${LAZY_MODULES[name]}.js`)));
+/**
+ * The lazily imported modules, as built: src/user-pool/contract.ts names sign-in, sign-in loads the
+ * next three, and the identity-pool client loads the basic flow.
+ */
+const LAZY_MODULES = {
+  "sign-in": "user-pool/session",
+  passkeys: "user-pool/passkeys",
+  devices: "user-pool/devices",
+  oauth: "user-pool/oauth",
+  "basic-flow": "identity-pool/basic-flow",
+};
+const lazyNameOf = (inputs) => Object.keys(LAZY_MODULES).find((name) => inputs.some((input) => input.endsWith(`dist/${LAZY_MODULES[name]}.js`)));
 
 function requireBuild(alias) {
   const { "cognito-idpool": entry } = alias;
@@ -22,14 +32,14 @@ function requireBuild(alias) {
 
 /** The script-tag files as dist/ holds them (each compressed on its own, as a browser fetches it), or built in memory. */
 async function scriptTag() {
-  const names = [SCRIPT_TAG_FILE, SIGN_IN_FILE, PASSKEYS_FILE, DEVICES_FILE, OAUTH_FILE];
+  const names = [SCRIPT_TAG_FILE, SIGN_IN_FILE, PASSKEYS_FILE, DEVICES_FILE, OAUTH_FILE, BASIC_FLOW_FILE];
   const paths = names.map((name) => `${ROOT}packages/cognito-idpool/dist/${name}`);
-  const [entry, signIn, passkeys, devices, oauth] = paths.every((p) => existsSync(p))
+  const [entry, signIn, passkeys, devices, oauth, basicFlow] = paths.every((p) => existsSync(p))
     ? paths.map((p) => sizes(readFileSync(p)))
     : await buildScriptTagBundle({ write: false, sourcemap: false }).then((r) =>
-        [r.entry, ...[SIGN_IN_FILE, PASSKEYS_FILE, DEVICES_FILE, OAUTH_FILE].map((f) => r.lazy[f])].map((f) => sizes(f.contents)),
+        [r.entry, ...names.slice(1).map((f) => r.lazy[f])].map((f) => sizes(f.contents)),
       );
-  return { entry, signIn, passkeys, devices, oauth };
+  return { entry, signIn, passkeys, devices, oauth, basicFlow };
 }
 
 async function split(entry, alias, plugins) {
@@ -44,6 +54,7 @@ async function split(entry, alias, plugins) {
     passkeys: sum(named("passkeys")),
     devices: sum(named("devices")),
     oauth: sum(named("oauth")),
+    basicFlow: sum(named("basic-flow")),
     neverLoaded: sum(never),
     neverLoadedFiles: never.flatMap((p) => p.files),
     metafile: result.metafile,
@@ -73,6 +84,7 @@ export async function measureOurs({ plugins = [] } = {}) {
     },
     { id: "script-tag-devices", what: "…dist/cognito-idpool.devices.js beside it, loaded where the pool tracks devices", ...tag.devices },
     { id: "script-tag-oauth", what: "…dist/cognito-idpool.oauth.js beside it, loaded by a redirect or popup sign-in", ...tag.oauth },
+    { id: "script-tag-basic-flow", what: '…dist/cognito-idpool.basic-flow.js beside it, loaded by the first credentials of `flow: "basic"`', ...tag.basicFlow },
     {
       id: "guest",
       what: "`createAuth` + `getCredentials()`: page load (entry chunk + static imports)",
@@ -80,6 +92,7 @@ export async function measureOurs({ plugins = [] } = {}) {
       byPackage: byPackage(guest.metafile, guest.pageLoad.files),
     },
     { id: "guest-never-loaded", what: "…emitted chunks this flow never loads (AWS event streams, …)", ...guest.neverLoaded, unbudgeted: true },
+    { id: "basic-flow-chunk", what: '…the basic-flow chunk (STS), loaded by the first credentials of `flow: "basic"`', ...guest.basicFlow },
     { id: "signin-page-load", what: "with `userPool` + `signIn` + `signOut`: page load", ...signIn.pageLoad },
     { id: "signin-chunk", what: "…the sign-in chunk, loaded by the first user-pool call", ...signIn.signIn },
     { id: "signin-total", what: "…page load + sign-in chunk", ...addSizes(signIn.pageLoad, signIn.signIn), unbudgeted: true },

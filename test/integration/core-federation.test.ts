@@ -5,6 +5,8 @@
  * publishes as Cognito Identity, and unlinking a login.
  */
 import { DescribeIdentityCommand, GetOpenIdTokenForDeveloperIdentityCommand } from "@aws-sdk/client-cognito-identity";
+import { CreateBucketCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
+import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
 import { createControlClient } from "cognito-idpool-emulator/testing/control";
 import { createRemoteJWKSet, jwtVerify } from "jose";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
@@ -161,3 +163,90 @@ describe("removeLogin", () => {
     auth.dispose();
   });
 });
+
+describe('the basic flow (flow: "basic")', () => {
+  /** A pool allowing the classic flow, with a reader role for guests and a writer role for users, on the emulator's bucket. */
+  async function basicPool() {
+    const bucket = `basic-${Math.random().toString(36).slice(2, 8)}`;
+    const admin = new S3Client({
+      region: "eu-west-1",
+      endpoint: core.url,
+      forcePathStyle: true,
+      credentials: { accessKeyId: "test", secretAccessKey: "test" },
+    });
+    await admin.send(new CreateBucketCommand({ Bucket: bucket }));
+    admin.destroy();
+    const access = (actions: string[]) => ({
+      Version: "2012-10-17",
+      Statement: [{ Effect: "Allow", Action: actions, Resource: [`arn:aws:s3:::${bucket}`, `arn:aws:s3:::${bucket}/*`] }],
+    });
+    const basic = await newPool(
+      core,
+      { AllowClassicFlow: true },
+      { authenticated: { write: access(["s3:*"]) }, unauthenticated: { read: access(["s3:ListBucket", "s3:GetObject"]) } },
+    );
+    return { ...basic, bucket };
+  }
+  const s3For = (credentials: { accessKeyId: string; secretAccessKey: string; sessionToken: string }) =>
+    new S3Client({ region: "eu-west-1", endpoint: core.url, forcePathStyle: true, credentials, maxAttempts: 1 });
+
+  it("guests and users get their role's credentials through GetOpenIdToken and STS, never GetCredentialsForIdentity", async () => {
+    const basic = await basicPool();
+    const auth = page(core, basic, { storage: "memory", flow: "basic", roles: { guest: basic.unauthRoleArn, authenticated: basic.authRoleArn } });
+    await clearRequests(core);
+    const guest = await auth.getCredentials();
+    expect(await callerArn(guest)).toContain(basic.unauthRoleArn.split("/").pop());
+    const put = (credentials: typeof guest) => s3For(credentials).send(new PutObjectCommand({ Bucket: basic.bucket, Key: "note.txt", Body: "x" }));
+    await expect(put(guest)).rejects.toMatchObject({ name: "AccessDenied" });
+
+    await auth.setLogins(oidcLogin(core, "basic-user"));
+    const user = await auth.getCredentials();
+    expect(user.identityId).toBe(guest.identityId);
+    expect(await callerArn(user)).toContain(basic.authRoleArn.split("/").pop());
+    await put(user);
+    const sent = await identityRequests(core);
+    expect(count(sent, "GetCredentialsForIdentity")).toBe(0);
+    expect(count(sent, "GetOpenIdToken")).toBe(2);
+    auth.dispose();
+  });
+
+  it("a session policy narrows the role: it denies s3:PutObject while reading goes on; durationSeconds sets the lifetime", async () => {
+    const basic = await basicPool();
+    const auth = page(core, basic, {
+      storage: "memory",
+      flow: "basic",
+      roles: { authenticated: basic.authRoleArn },
+      durationSeconds: 900,
+      sessionPolicy: { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: ["s3:GetObject", "s3:ListBucket"], Resource: "*" }] },
+    });
+    await auth.setLogins(oidcLogin(core, "narrow-user"));
+    const credentials = await auth.getCredentials();
+    expect(credentials.expiration.getTime() - Date.now()).toBeLessThanOrEqual(900_000 + 5_000);
+    expect(credentials.expiration.getTime() - Date.now()).toBeGreaterThan(800_000);
+    const s3 = s3For(credentials);
+    await expect(s3.send(new PutObjectCommand({ Bucket: basic.bucket, Key: "denied.txt", Body: "x" }))).rejects.toMatchObject({ name: "AccessDenied" });
+    expect((await s3.send(new ListObjectsV2Command({ Bucket: basic.bucket }))).KeyCount).toBe(0);
+    auth.dispose();
+  });
+
+  it("STS refusals are the SDK's codes: a role whose trust policy does not take the identity is identity-pool-misconfigured; guests without roles.guest too", async () => {
+    const basic = await basicPool();
+    const foreign = page(core, basic, { storage: "memory", flow: "basic", roles: { guest: basic.authRoleArn, authenticated: basic.authRoleArn } });
+    expect(((await foreign.getCredentials().catch((e: unknown) => e)) as { code?: string }).code).toBe("identity-pool-misconfigured");
+    foreign.dispose();
+    const noGuestRole = page(core, basic, { storage: "memory", flow: "basic", roles: { authenticated: basic.authRoleArn } });
+    const error = (await noGuestRole.getCredentials().catch((e: unknown) => e)) as { code?: string; message?: string };
+    expect(error.code).toBe("identity-pool-misconfigured");
+    expect(error.message).toContain("roles.guest");
+    noGuestRole.dispose();
+  });
+});
+
+async function callerArn(credentials: { accessKeyId: string; secretAccessKey: string; sessionToken: string }): Promise<string | undefined> {
+  const sts = new STSClient({ region: "eu-west-1", endpoint: core.url, credentials, maxAttempts: 1 });
+  try {
+    return (await sts.send(new GetCallerIdentityCommand({}))).Arn;
+  } finally {
+    sts.destroy();
+  }
+}

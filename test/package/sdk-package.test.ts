@@ -22,13 +22,14 @@ import {
 } from "./pack.js";
 
 const NAME = "cognito-idpool";
-/** What a page without a bundler copies: the script-tag file and the files it loads from beside itself (sign-in, and sign-in's passkeys, devices and redirect parts). */
+/** What a page without a bundler copies: the script-tag file and the files it loads from beside itself (sign-in, sign-in's passkeys, devices and redirect parts, and the basic flow). */
 const SCRIPT_TAG_FILES = [
   "cognito-idpool.js",
   "cognito-idpool.sign-in.js",
   "cognito-idpool.passkeys.js",
   "cognito-idpool.devices.js",
   "cognito-idpool.oauth.js",
+  "cognito-idpool.basic-flow.js",
 ];
 // Decided before packing: the React bindings' tests only apply once the package exports them.
 const hasReact = "./react" in readPackageJson(join(ROOT, "packages", NAME)).exports;
@@ -138,7 +139,10 @@ describe("cognito-idpool: the tarball", () => {
 
   test("the script-tag files import only each other, by relative path: a plain page loads them without a bundler or an import map", async () => {
     // Relative specifiers resolve against the importing file's URL, so the pair works from any folder they are copied to together.
-    expect(await importsOf(join(installed, "dist/cognito-idpool.js"))).toEqual(["dynamic-import ./cognito-idpool.sign-in.js"]);
+    expect((await importsOf(join(installed, "dist/cognito-idpool.js"))).sort()).toEqual([
+      "dynamic-import ./cognito-idpool.basic-flow.js",
+      "dynamic-import ./cognito-idpool.sign-in.js",
+    ]);
     expect((await importsOf(join(installed, "dist/cognito-idpool.sign-in.js"))).sort()).toEqual([
       "dynamic-import ./cognito-idpool.devices.js",
       "dynamic-import ./cognito-idpool.oauth.js",
@@ -146,7 +150,7 @@ describe("cognito-idpool: the tarball", () => {
       "import-statement ./cognito-idpool.js",
     ]);
     // Passkeys, devices and redirect sign-in get the rest from sign-in at run time: each imports only what the core exports (shared helpers), so each is one small request.
-    for (const part of ["passkeys", "devices", "oauth"]) {
+    for (const part of ["passkeys", "devices", "oauth", "basic-flow"]) {
       expect(await importsOf(join(installed, `dist/cognito-idpool.${part}.js`))).toEqual(["import-statement ./cognito-idpool.js"]);
     }
   });
@@ -165,7 +169,8 @@ describe("cognito-idpool: the tarball", () => {
           ...["passkeys", "devices", "oauth"].map(
             (part) => `const ${part} = await import(${JSON.stringify(join(installed, `dist/cognito-idpool.${part}.js`))});`,
           ),
-          "console.log(JSON.stringify({ createAuth: typeof core.createAuth, createUserPoolSession: typeof signIn.createUserPoolSession, createPasskeys: typeof passkeys.createPasskeys, createDevices: typeof devices.createDevices, createOAuth: typeof oauth.createOAuth }));",
+          `const basicFlow = await import(${JSON.stringify(join(installed, "dist/cognito-idpool.basic-flow.js"))});`,
+          "console.log(JSON.stringify({ createAuth: typeof core.createAuth, createUserPoolSession: typeof signIn.createUserPoolSession, createPasskeys: typeof passkeys.createPasskeys, createDevices: typeof devices.createDevices, createOAuth: typeof oauth.createOAuth, createBasicFlow: typeof basicFlow.createBasicFlow }));",
         ].join("\n"),
       ],
       { cwd: scratch },
@@ -176,12 +181,13 @@ describe("cognito-idpool: the tarball", () => {
       createPasskeys: "function",
       createDevices: "function",
       createOAuth: "function",
+      createBasicFlow: "function",
     });
   });
 });
 
 describe("cognito-idpool: a scratch Vite app that installed the tarball", () => {
-  test("builds, with sign-in in its own lazily loaded chunk", async () => {
+  test("builds, with sign-in and the basic flow in lazily loaded chunks of their own", async () => {
     const manifest = await viteBuild();
     const { statically, lazily } = chunksOf(manifest, "index.html");
     expect(containing(statically, "cognito-idpool:"), "the page's entry chunks hold createAuth").not.toEqual([]);
@@ -193,6 +199,11 @@ describe("cognito-idpool: a scratch Vite app that installed the tarball", () => 
     const passkeys = containing(lazily, "navigator.credentials");
     expect(passkeys).toHaveLength(1);
     expect(passkeys).not.toEqual(containing(lazily, "USER_SRP_AUTH"));
+    // The basic flow (STS's query protocol, whose XML namespace is in no other code) is a chunk of its own too, never loaded up front.
+    const STS = "https://sts.amazonaws.com/doc/2011-06-15/";
+    expect(containing(statically, STS)).toEqual([]);
+    expect(containing(lazily, STS)).toHaveLength(1);
+    expect(containing(lazily, STS)).not.toEqual(containing(lazily, "USER_SRP_AUTH"));
   });
 
   test.runIf(hasReact)("a page that does not import cognito-idpool/react ships nothing of React; a page that does builds", async () => {

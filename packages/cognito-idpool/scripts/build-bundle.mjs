@@ -16,7 +16,7 @@
 // outputs into the two files: the core with every chunk it loads up front (which is every shared
 // one, since a page loads the core first anyway), and sign-in alone, importing the shared code from
 // the core, which exports it under internal names (`__0_a`, …) no page needs.
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import * as esbuild from "esbuild";
@@ -31,17 +31,44 @@ export const SIGN_IN_FILE = "cognito-idpool.sign-in.js";
 export const PASSKEYS_FILE = "cognito-idpool.passkeys.js";
 export const DEVICES_FILE = "cognito-idpool.devices.js";
 export const OAUTH_FILE = "cognito-idpool.oauth.js";
+export const BASIC_FLOW_FILE = "cognito-idpool.basic-flow.js";
+/**
+ * The basic flow as the npm build bundled it (scripts/lazy-chunk.mjs): bundling its source here
+ * would put what it alone uses of the AWS SDK in the core file.
+ */
+const BASIC_FLOW_BUILT = "dist/identity-pool/basic-flow.js";
+
+function builtBasicFlowPlugin() {
+  return {
+    name: "cognito-idpool-built-basic-flow",
+    setup(build) {
+      build.onResolve({ filter: /^\.\/basic-flow\.js$/ }, (args) => {
+        if (!args.importer.endsWith(join("src", "identity-pool", "client.ts"))) return undefined;
+        const path = join(root, BASIC_FLOW_BUILT);
+        if (!existsSync(path)) return { errors: [{ text: `${BASIC_FLOW_BUILT} is missing: the npm build (scripts/build.mjs) makes it first` }] };
+        return { path };
+      });
+    },
+  };
+}
+
 /** The module the core imports lazily (src/user-pool/contract.ts names it). */
 const SIGN_IN_SOURCE = "src/user-pool/session.ts";
 /**
- * Every lazily loaded module and its file: sign-in, and the modules sign-in loads in turn (they
- * share nothing with it but what the core exports, so each is a file of its own, fetched when used).
+ * Every lazily loaded module and its file: sign-in, the modules sign-in loads in turn (they share
+ * nothing with it but what the core exports, so each is a file of its own, fetched when used), and
+ * the basic flow, which the core loads.
  */
 const LAZY = [
   { source: SIGN_IN_SOURCE, file: SIGN_IN_FILE, what: `user-pool sign-in, loaded by ./${SCRIPT_TAG_FILE} - bundles @aws-sdk/* (Apache-2.0) and jose (MIT)` },
   { source: "src/user-pool/passkeys.ts", file: PASSKEYS_FILE, what: `passkeys, loaded by ./${SIGN_IN_FILE} - bundles @simplewebauthn/browser (MIT)` },
   { source: "src/user-pool/devices.ts", file: DEVICES_FILE, what: `remembered devices, loaded by ./${SIGN_IN_FILE}` },
   { source: "src/user-pool/oauth.ts", file: OAUTH_FILE, what: `redirect and popup sign-in, loaded by ./${SIGN_IN_FILE}` },
+  {
+    source: BASIC_FLOW_BUILT,
+    file: BASIC_FLOW_FILE,
+    what: `the basic flow (STS), loaded by ./${SCRIPT_TAG_FILE} - bundles @aws-sdk/* and @smithy/* (Apache-2.0)`,
+  },
 ];
 /**
  * Where the first pass's outputs would be: never written, only a base for their paths and source
@@ -112,7 +139,7 @@ async function splitPass(entry) {
   const result = await esbuild.build({
     ...scriptTagBuildOptions(),
     entryPoints: [entry],
-    plugins: [trimPlugin(), errorClassesPlugin()],
+    plugins: [builtBasicFlowPlugin(), trimPlugin(), errorClassesPlugin()],
     splitting: true,
     outdir: SPLIT_DIR,
     entryNames: "[name]",

@@ -2,6 +2,7 @@ import { cancelled, createEngine, type CredentialEngine } from "./core/engine.js
 import { createIdentityRecords } from "./core/identity-records.js";
 import { createServerClock } from "./core/server-clock.js";
 import { CognitoIdpoolError, errorCode, isCognitoIdpoolError } from "./errors.js";
+import { lazyModule } from "./lazy.js";
 import { createJsonRpcSend } from "./aws/json-rpc.js";
 import { createIdentityPoolApi } from "./identity-pool/client.js";
 import { resolveOptions, type AuthOptions } from "./options.js";
@@ -295,6 +296,7 @@ export function createAuth(options: AuthOptions): Auth {
       region: o.region,
       endpoint: o.endpoint,
       customRoleArn: o.customRoleArn,
+      basic: o.basic,
       fetch: o.fetch,
       requestTimeoutMs: REQUEST_TIMEOUT_MS,
       timers,
@@ -322,7 +324,6 @@ export function createAuth(options: AuthOptions): Auth {
   engine.attachScheduler(scheduler);
 
   // --- user pool, loaded on first use ---------------------------------------------------------
-  let userPoolSession: Promise<UserPoolSession> | undefined;
   /** The loaded module's session, reachable synchronously so a sign-out ends it before anything else runs. */
   let loaded: UserPoolSession | undefined;
   let disposed = false;
@@ -346,20 +347,15 @@ export function createAuth(options: AuthOptions): Auth {
     clock: serverClock,
     engine,
   };
-  const loadUserPool = (operation: string): Promise<UserPoolSession> => {
-    if (!core) return Promise.reject(notConfigured(operation));
-    userPoolSession ??= import("./user-pool/session.js").then(
-      (module) => {
-        loaded = module.startUserPoolSession(core);
-        if (disposed) loaded.dispose();
-        return loaded;
-      },
-      (error: unknown) => {
-        userPoolSession = undefined;
-        throw new CognitoIdpoolError("network-error", "Could not load the user-pool sign-in module.", { cause: error });
-      },
-    );
-    return userPoolSession;
+  const userPoolModule = lazyModule(() => import("./user-pool/session.js"), "the user-pool sign-in module");
+  const loadUserPool = async (operation: string): Promise<UserPoolSession> => {
+    if (!core) throw notConfigured(operation);
+    const module = await userPoolModule();
+    if (!loaded) {
+      loaded = module.startUserPoolSession(core);
+      if (disposed) loaded.dispose();
+    }
+    return loaded;
   };
   /** Sign-outs asked for in this page or announced by another tab: a user-pool call begun before one is cancelled. */
   let signOuts = 0;

@@ -77,6 +77,15 @@ export class CognitoIdpoolError extends Error {
     this.code = code;
     this.retryable = options.retryable ?? (code === "network-error" || code === "throttled");
   }
+
+  /**
+   * `instanceof CognitoIdpoolError` is {@link isCognitoIdpoolError}: true for this library's errors
+   * from any copy of the class, those of the lazily loaded chunks (which carry their own), of another
+   * realm (an iframe) or of a second copy of the package in an app.
+   */
+  static [Symbol.hasInstance](value: unknown): boolean {
+    return isCognitoIdpoolError(value);
+  }
 }
 
 /**
@@ -105,4 +114,16 @@ export function errorMessage(error: unknown): string {
 /** A loggable name for any failure: the code of ours, the name of other errors. Never the message, which may quote input. */
 export function errorCode(error: unknown): string {
   return isCognitoIdpoolError(error) ? error.code : error instanceof Error ? error.name : "unknown";
+}
+
+/** The `invalid-options` error for one option: its name, what it must be, and what it got (never more than 80 characters of it). */
+export function invalidOption(name: string, expected: string, value: unknown): CognitoIdpoolError {
+  return new CognitoIdpoolError("invalid-options", `Option "${name}" ${expected}; got ${show(value)}.`);
+}
+
+function show(value: unknown): string {
+  if (typeof value === "string") return JSON.stringify(value.length > 80 ? `${value.slice(0, 80)}…` : value);
+  if (typeof value === "function") return "a function";
+  if (value === null || typeof value !== "object") return String(value);
+  return Array.isArray(value) ? "an array" : "an object";
 }

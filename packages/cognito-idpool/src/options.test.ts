@@ -75,6 +75,11 @@ describe("option validation", () => {
       "userPool.oauth.redirectURI",
       { userPool: { userPoolId: "eu-west-1_AbC", clientId: "abc", oauth: { domain: "login.example.com", redirectURI: "https://app.example.com/" } } },
     ],
+    ["flow", { flow: "classic" }],
+    // The basic flow's own options, given with the enhanced flow (the basic flow's module checks their values).
+    ["roles", { roles: { authenticated: "arn:aws:iam::123456789012:role/Reader" } }],
+    ["sessionPolicy", { flow: "enhanced", sessionPolicy: {} }],
+    ["durationSeconds", { durationSeconds: 3600 }],
     ["clock", { clock: Date }],
     ["timers", { timers: {} }],
     ["lock", { lock: {} }],

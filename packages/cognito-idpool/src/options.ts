@@ -1,4 +1,5 @@
-import { CognitoIdpoolError } from "./errors.js";
+import { CognitoIdpoolError, invalidOption } from "./errors.js";
+import type { BasicFlowOptions } from "./identity-pool/basic-flow.js";
 import type { Clock, KeyValueStore, LockManager, Logger, Timers } from "./platform/types.js";
 import type { UserPoolOAuthOptions, UserPoolOptions } from "./user-pool/contract.js";
 
@@ -38,6 +39,22 @@ export interface AuthOptions {
   refreshMarginSeconds?: number;
   /** Role to request when the identity pool allows a choice (`CustomRoleArn`). */
   customRoleArn?: string;
+  /**
+   * `"basic"`: the classic flow, GetOpenIdToken then STS AssumeRoleWithWebIdentity into one of
+   * `roles` (which the roles' trust policies must allow), with `sessionPolicy` and
+   * `durationSeconds`. The identity pool must allow the basic flow. These three options are
+   * checked by the basic flow's module, which the first call needing the identity loads (so that
+   * pages on the enhanced flow never download it): a bad one rejects that call with
+   * `invalid-options`, before any request.
+   * @default "enhanced"
+   */
+  flow?: "enhanced" | "basic";
+  /** With `flow: "basic"`: the role ARNs to assume for guests and for signed-in users. */
+  roles?: { guest?: string; authenticated: string };
+  /** With `flow: "basic"`: a session policy (a JSON policy document, as an object or a string) that narrows the role's permissions. */
+  sessionPolicy?: string | Record<string, unknown>;
+  /** With `flow: "basic"`: how long the credentials last, 900 to 43200 seconds (the role's maximum session duration applies). @default 3600 */
+  durationSeconds?: number;
   /** Enables user-pool sign-in (`signIn`, `signUp`, …), loaded on first use. */
   userPool?: UserPoolOptions;
   /** Tell other tabs of this origin about sign-out and identity changes (BroadcastChannel). @default true */
@@ -65,6 +82,8 @@ export interface ResolvedOptions {
   storage: "indexeddb" | "memory" | KeyValueStore;
   refreshMarginMs: number;
   customRoleArn: string | undefined;
+  /** With `flow: "basic"`: the options, whose basic-flow ones its module checks. */
+  basic: BasicFlowOptions | undefined;
   userPool: (UserPoolOptions & { region: string }) | undefined;
   crossTab: boolean;
   clock: Clock | undefined;
@@ -82,6 +101,9 @@ const USER_POOL_ID = /^([a-z]{2}(?:-[a-z]+)+-\d+)_[0-9A-Za-z]+$/;
 const CLIENT_ID = /^[\w+]{1,128}$/;
 const ROLE_ARN = /^arn:aws[\w-]*:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/;
 
+/** Checked by the basic flow's module (src/identity-pool/basic-flow.ts): given with the enhanced flow, they are a mistake, not a no-op. */
+const BASIC_ONLY: Check = ['goes with flow: "basic"', () => false];
+
 /** Tokens and passwords go to the endpoint: in clear only to this machine (the emulator), never across a network. */
 const ENDPOINT = "must be https: (or http: to localhost, 127.x.x.x or [::1]): secrets would travel in clear";
 
@@ -98,6 +120,10 @@ const CHECKS: Record<Exclude<keyof AuthOptions, "identityPoolId">, Check> = {
   ],
   refreshMarginSeconds: ["must be a number of seconds from 0 to 43200", (v) => typeof v === "number" && Number.isFinite(v) && v >= 0 && v <= 43_200],
   customRoleArn: ['must be an IAM role ARN such as "arn:aws:iam::123456789012:role/Name"', (v) => typeof v === "string" && ROLE_ARN.test(v)],
+  flow: ['must be "enhanced" or "basic"', (v) => v === "enhanced" || v === "basic"],
+  roles: BASIC_ONLY,
+  sessionPolicy: BASIC_ONLY,
+  durationSeconds: BASIC_ONLY,
   crossTab: ["must be true or false", isBoolean],
   clock: ["must be an object whose now() returns a finite number", (v) => hasMethods(v, ["now"]) && returns(() => (v as Clock).now(), Number.isFinite)],
   timers: ["must be an object with setTimeout and clearTimeout", (v) => hasMethods(v, ["setTimeout", "clearTimeout"])],
@@ -133,16 +159,17 @@ const POOL_EXAMPLE = '"eu-west-1:00000000-0000-0000-0000-000000000000"';
 
 /** Checks every option before anything else happens; throws `invalid-options` naming the option. */
 export function resolveOptions(input: AuthOptions): ResolvedOptions {
-  if (typeof input !== "object" || input === null) throw invalid("options", "must be an object such as { identityPoolId }", input);
+  if (typeof input !== "object" || input === null) throw invalidOption("options", "must be an object such as { identityPoolId }", input);
   rejectUnknown(input, ["identityPoolId", ...Object.keys(CHECKS)], "");
   const { identityPoolId } = input;
-  if (typeof identityPoolId !== "string") throw invalid("identityPoolId", `is required: a string like ${POOL_EXAMPLE}`, identityPoolId);
+  if (typeof identityPoolId !== "string") throw invalidOption("identityPoolId", `is required: a string like ${POOL_EXAMPLE}`, identityPoolId);
   const poolMatch = identityPoolId.length <= 55 ? IDENTITY_POOL_ID.exec(identityPoolId) : null;
   if (!poolMatch) {
     const hint = USER_POOL_ID.test(identityPoolId) ? " That is a user pool id." : "";
-    throw invalid("identityPoolId", `must look like ${POOL_EXAMPLE} (region, colon, lower-case uuid).${hint}`, identityPoolId);
+    throw invalidOption("identityPoolId", `must look like ${POOL_EXAMPLE} (region, colon, lower-case uuid).${hint}`, identityPoolId);
   }
-  check(input, CHECKS, "", true);
+  const basic = input.flow === "basic";
+  check(basic ? { ...input, roles: undefined, sessionPolicy: undefined, durationSeconds: undefined } : input, CHECKS, "", true);
 
   let userPool: ResolvedOptions["userPool"];
   if (input.userPool !== undefined) {
@@ -171,6 +198,7 @@ export function resolveOptions(input: AuthOptions): ResolvedOptions {
     storage: input.storage ?? "indexeddb",
     refreshMarginMs: (input.refreshMarginSeconds ?? 300) * 1000,
     userPool,
+    basic: basic ? input : undefined,
     crossTab: input.crossTab ?? true,
   } as ResolvedOptions;
 }
@@ -185,19 +213,8 @@ function rejectUnknown(input: object, known: string[], prefix: string): void {
 function check(input: object, checks: Record<string, Check>, prefix: string, optional: boolean): void {
   for (const [name, [expected, test]] of Object.entries(checks)) {
     const value: unknown = (input as Record<string, unknown>)[name];
-    if (!(optional && value === undefined) && !test(value)) throw invalid(prefix + name, expected, value);
+    if (!(optional && value === undefined) && !test(value)) throw invalidOption(prefix + name, expected, value);
   }
-}
-
-function invalid(name: string, expected: string, value: unknown): CognitoIdpoolError {
-  return new CognitoIdpoolError("invalid-options", `Option "${name}" ${expected}; got ${show(value)}.`);
-}
-
-function show(value: unknown): string {
-  if (typeof value === "string") return JSON.stringify(value.length > 80 ? `${value.slice(0, 80)}…` : value);
-  if (typeof value === "function") return "a function";
-  if (value === null || typeof value !== "object") return String(value);
-  return Array.isArray(value) ? "an array" : "an object";
 }
 
 function isBoolean(value: unknown): value is boolean {

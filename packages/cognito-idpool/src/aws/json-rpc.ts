@@ -33,6 +33,12 @@ export interface JsonRpcOptions {
   defaultNamespace: string;
   /** The client package's `errorTypeRegistries`, so modeled errors keep their classes. */
   errorTypeRegistries: ProtocolOptions["errorTypeRegistries"];
+  /**
+   * Another of the SDK's protocols, built by the caller (STS speaks awsQuery: the basic flow's
+   * lazily loaded module brings its own); `serviceTarget`, `defaultNamespace` and
+   * `errorTypeRegistries` are then that protocol's business.
+   */
+  protocol?: Pick<AwsJson1_1Protocol, "serializeRequest" | "deserializeResponse" | "setSerdeContext">;
   /** Give up on a call whose answer (headers and body) is not in and read after this long. @default no limit */
   requestTimeoutMs?: number;
   /** Runs the deadline. */
@@ -67,11 +73,13 @@ export function createJsonRpcSend(options: JsonRpcOptions): JsonRpcSend {
   const endpoint = { protocol: url.protocol, hostname: url.hostname, port: +url.port || undefined, path: url.pathname };
   // No base64 or UTF-8 codecs: the protocol's serde falls back to @smithy/core's own, the same functions.
   const context = { streamCollector, endpoint: async () => endpoint } as Parameters<AwsJson1_1Protocol["serializeRequest"]>[2];
-  const protocol = new AwsJson1_1Protocol({
-    defaultNamespace: options.defaultNamespace,
-    serviceTarget: options.serviceTarget,
-    errorTypeRegistries: options.errorTypeRegistries,
-  });
+  const protocol =
+    options.protocol ??
+    new AwsJson1_1Protocol({
+      defaultNamespace: options.defaultNamespace,
+      serviceTarget: options.serviceTarget,
+      errorTypeRegistries: options.errorTypeRegistries,
+    });
   protocol.setSerdeContext(context);
   const { requestTimeoutMs: deadlineMs, timers } = options;
 

@@ -39,7 +39,7 @@ const PARTITION_DNS_SUFFIXES: [RegExp, string][] = [
  * resolve for these services without FIPS or dual-stack, e.g.
  * `https://cognito-identity.eu-west-1.amazonaws.com`.
  */
-export function serviceUrl(service: "cognito-identity" | "cognito-idp", region: string): string {
+export function serviceUrl(service: "cognito-identity" | "cognito-idp" | "sts", region: string): string {
   const suffix = PARTITION_DNS_SUFFIXES.find(([prefix]) => prefix.test(region))?.[1] ?? "amazonaws.com";
   return `https://${service}.${region}.${suffix}`;
 }

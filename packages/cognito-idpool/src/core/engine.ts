@@ -1,5 +1,6 @@
 import { CognitoIdpoolError, errorCode, errorMessage, isCognitoIdpoolError } from "../errors.js";
-import type { IdentityPoolApi, IssuedCredentials } from "../identity-pool/client.js";
+import type { IdentityPoolApi } from "../identity-pool/client.js";
+import type { IssuedCredentials } from "../identity-pool/credentials.js";
 import type { LockManager, Logger, Timers } from "../platform/types.js";
 import type { RefreshScheduler } from "../refresh/scheduler.js";
 import type {

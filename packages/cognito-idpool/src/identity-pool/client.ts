@@ -9,19 +9,14 @@ import {
   type GetOpenIdTokenResponse,
 } from "@aws-sdk/client-cognito-identity";
 import { createJsonRpcSend, type JsonRpcAnswer, type OperationSchema } from "../aws/json-rpc.js";
-import { serviceUrl } from "../aws/outcome.js";
+import { classify, serviceUrl } from "../aws/outcome.js";
+import { CognitoIdpoolError, invalidOption } from "../errors.js";
+import { lazyModule } from "../lazy.js";
+import type { BasicFlow, BasicFlowOptions } from "./basic-flow.js";
+import { isText, issued, type IssuedCredentials } from "./credentials.js";
 import { isIdentityId } from "./identity-id.js";
 import type { Timers } from "../platform/types.js";
 import { fromIdentityPoolError, malformedAnswer } from "./errors.js";
-
-/** Credentials as Cognito issued them; `expiration` is on the server's clock. */
-export interface IssuedCredentials {
-  identityId: string;
-  accessKeyId: string;
-  secretAccessKey: string;
-  sessionToken: string;
-  expirationServerMs: number;
-}
 
 /**
  * The unsigned identity-pool calls: the enhanced flow's two, the identity's OpenID Connect token
@@ -47,10 +42,9 @@ export interface IdentityPoolApiConfig {
   timers: Timers;
   /** Called with the `Date` header of every answer from Cognito, errors included. */
   observeServerDate(dateHeader: string | undefined): void;
+  /** `flow: "basic"`: credentials from STS AssumeRoleWithWebIdentity instead of GetCredentialsForIdentity; the options it checks. */
+  basic?: BasicFlowOptions | undefined;
 }
-
-/** Longest credential lifetime accepted past the answer's Date: the 12 hours IAM allows a role session, plus clock slack. */
-const MAX_LIFETIME_MS = 12 * 3_600_000 + 300_000;
 
 /**
  * The identity-pool client: `@aws-sdk/client-cognito-identity`'s operation schemas sent through the
@@ -77,29 +71,39 @@ export function createIdentityPoolApi(config: IdentityPoolApiConfig): IdentityPo
     }
   };
 
-  return {
+  /** `flow: "basic"`: the module that asks STS for the role, loaded by the first call. */
+  const basicFlow = config.basic && lazyModule(() => import("./basic-flow.js"), "the basic flow's module");
+  let assumeRole: BasicFlow | undefined;
+  // Its options are checked before the first request, and again at each call until they pass.
+  const checkedBasicFlow = async () =>
+    (assumeRole ??= (await basicFlow!()).createBasicFlow({
+      config,
+      api,
+      createSend: createJsonRpcSend,
+      serviceUrl,
+      classify,
+      issued,
+      Error: CognitoIdpoolError,
+      invalidOption,
+    }));
+  const api: IdentityPoolApi = {
     async getId(logins) {
+      if (basicFlow) await checkedBasicFlow();
       const { output } = await call<GetIdResponse>(GetId$, { IdentityPoolId: config.identityPoolId }, logins);
       // The rule stored ids are read back with: an id stored but unreadable would mean a new identity on every load.
       if (!isIdentityId(output.IdentityId)) throw malformedAnswer("IdentityId");
       return output.IdentityId;
     },
     async getCredentialsForIdentity(identityId, logins) {
+      if (basicFlow) return (await checkedBasicFlow())(identityId, logins);
       const { output, dateMs } = await call<GetCredentialsForIdentityResponse>(
         GetCredentialsForIdentity$,
         { IdentityId: identityId, CustomRoleArn: config.customRoleArn },
         logins,
       );
       if (output.IdentityId !== undefined && !isIdentityId(output.IdentityId)) throw malformedAnswer("IdentityId");
-      const { AccessKeyId: accessKeyId, SecretKey: secretAccessKey, SessionToken: sessionToken, Expiration } = output.Credentials ?? {};
-      const expirationServerMs = Expiration ? Expiration.getTime() : NaN;
-      // Checked against the same answer's Date (both are Cognito's clock): credentials that are
-      // already expired, or valid for longer than any role session, would mis-time the refresh.
-      const plausible = Number.isNaN(dateMs)
-        ? Number.isFinite(expirationServerMs)
-        : expirationServerMs > dateMs && expirationServerMs <= dateMs + MAX_LIFETIME_MS;
-      if (!isText(accessKeyId) || !isText(secretAccessKey) || !isText(sessionToken) || !plausible) throw malformedAnswer("Credentials");
-      return { identityId: output.IdentityId ?? identityId, accessKeyId, secretAccessKey, sessionToken, expirationServerMs };
+      const { AccessKeyId, SecretKey, SessionToken, Expiration } = output.Credentials ?? {};
+      return issued(output.IdentityId ?? identityId, [AccessKeyId, SecretKey, SessionToken], Expiration, dateMs);
     },
     async getOpenIdToken(identityId, logins) {
       const { output } = await call<GetOpenIdTokenResponse>(GetOpenIdToken$, { IdentityId: identityId }, logins);
@@ -110,8 +114,5 @@ export function createIdentityPoolApi(config: IdentityPoolApiConfig): IdentityPo
       await call(UnlinkIdentity$, { IdentityId: identityId, LoginsToRemove: [remove] }, logins);
     },
   };
-}
-
-function isText(value: unknown): value is string {
-  return typeof value === "string" && value !== "";
+  return api;
 }

@@ -48,7 +48,7 @@ export function fromIdentityPoolError(error: unknown, context: { identityPoolId:
   }
 }
 
-/** An answer that arrived and parsed but is not what Cognito sends: retried like Cognito's own failures. */
-export function malformedAnswer(member: string): CognitoIdpoolError {
-  return new CognitoIdpoolError("service-error", `Amazon Cognito's answer has no valid ${member}.`, { retryable: true });
+/** An answer that arrived and parsed but is not what the service sends: retried like its own failures. */
+export function malformedAnswer(member: string, service = "Amazon Cognito"): CognitoIdpoolError {
+  return new CognitoIdpoolError("service-error", `${service}'s answer has no valid ${member}.`, { retryable: true });
 }
