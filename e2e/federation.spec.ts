@@ -2,9 +2,10 @@
 // e2e/federation-page.html: developer-authenticated identities through the example backend (linked,
 // then merged in a second browser), SAML with two roles in the assertion and customRoleArn,
 // getOpenIdToken() verified against the published keys,
-// removeLogin(), user-pool groups mapped to roles by the token, and a principal tag in a role's
-// policy. The demo identity pool is extended for the length of the file and restored after; the
-// bucket, roles, SAML providers and user pool are this file's own.
+// removeLogin(), user-pool groups mapped to roles by the token, a principal tag in a role's
+// policy, and the basic (classic) flow with a session policy. The demo identity pool is extended
+// for the length of the file and restored after; the bucket, roles, SAML providers and user pool
+// are this file's own.
 import {
   CognitoIdentityClient,
   DescribeIdentityCommand,
@@ -33,11 +34,12 @@ import {
   PutObjectCommand,
   S3Client,
 } from "@aws-sdk/client-s3";
+import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
 import { expect, test, type Browser, type Page, type Request } from "@playwright/test";
 import { createControlClient } from "cognito-idpool-emulator/testing/control";
 import { createRemoteJWKSet, jwtVerify } from "jose";
 import { startDeveloperBackend, type DeveloperBackend } from "../examples/developer-backend/server.mjs";
-import { emulatorUrl, extendDemoIdentityPool, PASSWORD, scriptTagUrl, seed, unique } from "./support.js";
+import { emulator, emulatorUrl, extendDemoIdentityPool, PASSWORD, scriptTagUrl, seed, unique } from "./support.js";
 
 const IDENTITY_POOL_ID = seed.identityPools[0]!.IdentityPoolId;
 const DEMO_BUCKET = seed.buckets[0]!.Name;
@@ -61,7 +63,7 @@ const BUCKET = unique("federation").toLowerCase();
 const userPool = { userPoolId: "", clientId: "", provider: "" };
 /** The SAML IdP stand-ins: `corp` offers two roles, `teams` one role and a department attribute. */
 const saml = { corp: "", corpArn: "", teams: "", teamsArn: "" };
-const roles = { reader: "", writer: "", admins: "", team: "" };
+const roles = { reader: "", writer: "", admins: "", team: "", basic: "" };
 
 /** A role that Cognito identities of the demo pool may assume (and tag their sessions with), with these inline policies. */
 async function createRole(prefix: string, amr: "authenticated" | "unauthenticated", statements: Record<string, unknown>[]): Promise<string> {
@@ -124,6 +126,8 @@ test.beforeAll(async () => {
   roles.team = await createRole("fed-team", "authenticated", [
     { Effect: "Allow", Action: "s3:GetObject", Resource: objects("teams/${aws:PrincipalTag/department}/*") },
   ]);
+  // Everything on the bucket: only a session policy can narrow it.
+  roles.basic = await createRole("fed-basic", "authenticated", [{ Effect: "Allow", Action: "s3:*", Resource: [`arn:aws:s3:::${BUCKET}`, ...objects("*")] }]);
 
   saml.corp = unique("corp");
   saml.corpArn = (
@@ -150,6 +154,8 @@ test.beforeAll(async () => {
   const { $metadata: _, ...rolesNow } = await identity.send(new GetIdentityPoolRolesCommand({ IdentityPoolId: IDENTITY_POOL_ID }));
   originalRoles = rolesNow as SetIdentityPoolRolesCommandInput;
   restoreIdentityPool = await extendDemoIdentityPool(identity, (original) => ({
+    // The basic flow's GetOpenIdToken (AWS refuses it unless the pool allows the classic flow).
+    AllowClassicFlow: true,
     DeveloperProviderName: DEVELOPER_PROVIDER,
     SupportedLoginProviders: { ...original.SupportedLoginProviders, "accounts.google.com": GOOGLE_APP, "appleid.apple.com": APPLE_APP },
     SamlProviderARNs: [...(original.SamlProviderARNs ?? []), saml.corpArn, saml.teamsArn],
@@ -445,4 +451,71 @@ test("a principal tag from a SAML attribute: the role lets a user read only team
     expect(await second.evaluate(() => harness.get("teams/ops/plan.txt"))).toEqual({ ok: true, body: "the text of teams/ops/plan.txt" });
     expect(await second.evaluate(() => harness.get("teams/eng/plan.txt"))).toEqual({ ok: false, error: "AccessDenied" });
   });
+});
+
+test("the basic flow with a session policy that denies s3:PutObject: the upload is refused while reading is allowed", async ({ page, browser }) => {
+  const control = createControlClient(emulatorUrl());
+  const basic = { flow: "basic", roles: { authenticated: roles.basic }, durationSeconds: 900 };
+  const readOnly = { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: ["s3:GetObject", "s3:ListBucket"], Resource: "*" }] };
+  const signIn = async (p: Page) => {
+    const { token } = await control.mintSocialToken("google", { audience: GOOGLE_APP, sub: unique("basic-user") });
+    return p.evaluate((t) => harness.settle(harness.auth["setLogins"]!({ "accounts.google.com": t })), token);
+  };
+  const credentialsOf = (p: Page) =>
+    p.evaluate(async () => {
+      const c = await harness.auth["getCredentials"]!();
+      return {
+        accessKeyId: c.accessKeyId,
+        secretAccessKey: c.secretAccessKey,
+        sessionToken: c.sessionToken,
+        expiresInMs: new Date(c.expiration).getTime() - Date.now(),
+      };
+    });
+  /** Who AWS says the credentials are (STS GetCallerIdentity, from Node). */
+  const callerArn = async (credentials: { accessKeyId: string; secretAccessKey: string; sessionToken: string }) => {
+    const sts = new STSClient({ region: REGION, endpoint: emulatorUrl(), credentials, maxAttempts: 1 });
+    try {
+      return (await sts.send(new GetCallerIdentityCommand({}))).Arn;
+    } finally {
+      sts.destroy();
+    }
+  };
+  const assumedRole = `:assumed-role/${roles.basic.split("/").pop()}/`;
+  const written = async (prefix: string) => ((await s3.send(new ListObjectsV2Command({ Bucket: BUCKET, Prefix: prefix }))).Contents ?? []).map((o) => o.Key);
+
+  await emulator.clearRequests();
+  await openPage(page, { ...basic, sessionPolicy: readOnly });
+  expect(await signIn(page)).toBeNull();
+  expect(await stateOf(page)).toMatchObject({ status: "authenticated" });
+  const narrowed = await credentialsOf(page);
+  // durationSeconds: 900, not AWS's hour.
+  expect(narrowed.expiresInMs).toBeLessThanOrEqual(900_000 + 5_000);
+  expect(narrowed.expiresInMs).toBeGreaterThan(900_000 - 60_000);
+  expect(await callerArn(narrowed)).toContain(assumedRole);
+
+  // The role allows s3:*, the session policy only reading: the upload is refused, reading works.
+  expect(await page.evaluate(() => harness.put("basic/narrowed.txt"))).toEqual({ ok: false, error: "AccessDenied" });
+  expect(await written("basic/")).toEqual([]);
+  expect(await page.evaluate(() => harness.get("shared/read-me.txt"))).toEqual({ ok: true, body: "the text of shared/read-me.txt" });
+  expect(await page.evaluate(() => harness.list("shared/"))).toMatchObject({ ok: true, keys: expect.arrayContaining(["shared/read-me.txt"]) });
+
+  // Credentials from GetOpenIdToken and STS, never from GetCredentialsForIdentity.
+  const log = await emulator.requests();
+  const served = (operation: string) => log.filter((r) => r.operation === operation);
+  expect(served("GetOpenIdToken").length).toBeGreaterThan(0);
+  expect(served("GetOpenIdToken").every((r) => r.status === 200)).toBe(true);
+  expect(served("AssumeRoleWithWebIdentity").length).toBeGreaterThan(0);
+  expect(served("AssumeRoleWithWebIdentity").every((r) => r.service === "sts" && r.status === 200)).toBe(true);
+  expect(served("GetCredentialsForIdentity")).toEqual([]);
+
+  // The same role without the session policy may upload: the refusal was the session policy's.
+  await inOtherBrowser(browser, async (second) => {
+    await openPage(second, basic);
+    expect(await signIn(second)).toBeNull();
+    expect(await callerArn(await credentialsOf(second))).toContain(assumedRole);
+    expect(await second.evaluate(() => harness.put("basic/full.txt"))).toEqual({ ok: true });
+    expect(await second.evaluate(() => harness.get("basic/full.txt"))).toEqual({ ok: true, body: "basic/full.txt" });
+  });
+  expect(await written("basic/")).toEqual(["basic/full.txt"]);
+  expect((await emulator.requests()).filter((r) => r.operation === "GetCredentialsForIdentity")).toEqual([]);
 });
