@@ -1,6 +1,8 @@
 // User-pool sessions kept alive across tabs: renewals through GetTokensFromRefreshToken under the
 // SDK's cross-tab lock, with refresh-token rotation on and off, and a copied session replaying a
-// rotated-out refresh token. Pages are e2e/sessions-page.html; app clients of their own are made on
+// rotated-out refresh token. The long run is on a clock that runs ahead of real time (FastClock:
+// the emulator's and the pages' clocks jump forward together), so its 3 minutes take about 20 s.
+// Pages are e2e/sessions-page.html; app clients of their own are made on
 // the demo user pool and added to the demo identity pool for the length of this file.
 import {
   CognitoIdentityClient,
@@ -15,7 +17,7 @@ import {
   type CreateUserPoolClientCommandInput,
 } from "@aws-sdk/client-cognito-identity-provider";
 import { expect, test, type Browser, type BrowserContext, type Page } from "@playwright/test";
-import { createUser, emulator, emulatorUrl, PASSWORD, scriptTagUrl, seed, unique, USER_POOL_ID } from "./support.js";
+import { createUser, emulator, emulatorClock, emulatorUrl, FastClock, PASSWORD, scriptTagUrl, seed, unique, USER_POOL_ID } from "./support.js";
 
 /** What e2e/sessions-page.html puts on `window`. */
 interface Harness {
@@ -49,7 +51,7 @@ const PROVIDER = `cognito-idp.eu-west-1.amazonaws.com/${USER_POOL_ID}`;
 const RENEWAL = "GetTokensFromRefreshToken";
 /** ID and access tokens of this many seconds: the SDK renews them a quarter of that before expiry, less up to a fifth of that quarter. */
 const TOKEN_SECONDS = 20;
-/** How long the two sessions run, with every tab using S3 all along. */
+/** How long the two sessions run (on the fast clock), with every tab using S3 all along. */
 const RUN_MS = 180_000;
 /** The replay client's grace period: a rotated-out refresh token still works this long. */
 const GRACE_SECONDS = 5;
@@ -99,6 +101,7 @@ test.beforeAll(async () => {
 const opened: BrowserContext[] = [];
 test.afterEach(async () => {
   for (const context of opened.splice(0)) await context.close();
+  await emulatorClock.set(0);
   await emulator.credentialLifetime(null);
 });
 
@@ -129,13 +132,20 @@ async function state(page: Page): Promise<{ status: string; identityId: string |
 /**
  * A new browser context (its own IndexedDB, BroadcastChannel and Web Locks) with `tabs` tabs of one
  * session: a new user signs in in the first tab; the others are opened after that and restore the
- * session from IndexedDB, as tabs a user opens later do.
+ * session from IndexedDB, as tabs a user opens later do. `fakeClock`: Playwright's clock is
+ * installed in the context first, for a FastClock.
  */
-async function session(browser: Browser, clientId: string, tabs: number): Promise<{ context: BrowserContext; pages: Page[]; identityId: string }> {
+async function session(
+  browser: Browser,
+  clientId: string,
+  tabs: number,
+  { fakeClock = false } = {},
+): Promise<{ context: BrowserContext; pages: Page[]; identityId: string }> {
   const username = unique("rot");
   await createUser(username);
   const context = await browser.newContext();
   opened.push(context);
+  if (fakeClock) await context.clock.install();
   const first = await openTab(context, clientId);
   expect(await first.evaluate(([u, p]) => (window as unknown as HarnessWindow).harness.signIn(u!, p!).then((r) => r.status), [username, PASSWORD])).toBe(
     "signedIn",
@@ -158,38 +168,42 @@ const seen = (page: Page) =>
     return { cognitoCalls, identityChanges, states, pageErrors, traffic };
   });
 
-test("three tabs per session for 3 minutes of 20-second tokens, rotation on (no grace period) and off side by side: one renewal per window, nobody signed out, every S3 call succeeds", async ({
+test("three tabs per session for 3 minutes (on a fast clock) of 20-second tokens, rotation on (no grace period) and off side by side: one renewal per window, nobody signed out, every S3 call succeeds", async ({
   browser,
 }) => {
-  test.setTimeout(RUN_MS + 120_000);
+  test.setTimeout(150_000);
   // 30-second credentials: the identity side renews too, with a fresh ID token each time.
   await emulator.credentialLifetime(30);
   // Two contexts: the SDK keeps one identity record per identity pool and origin, so two sessions
   // of one origin in one context would replace each other's identity.
   const runs = [
-    { name: "rotation on", rotating: true, clientId: clients.rotating, ...(await session(browser, clients.rotating, 3)) },
-    { name: "rotation off", rotating: false, clientId: clients.plain, ...(await session(browser, clients.plain, 3)) },
+    { name: "rotation on", rotating: true, clientId: clients.rotating, ...(await session(browser, clients.rotating, 3, { fakeClock: true })) },
+    { name: "rotation off", rotating: false, clientId: clients.plain, ...(await session(browser, clients.plain, 3, { fakeClock: true })) },
   ];
+  // From here on, time is the emulator's and the tabs' clock, which runs ahead of real time: tokens
+  // and credentials age, the tabs' timers fire and the emulator refuses what expired as in a
+  // 3-minute run. Every time below (the tabs' records, the emulator's log, start and end) is on it.
+  const time = FastClock.of(runs.map((run) => run.context));
   const tabs = runs.flatMap((run) => run.pages.map((page, i) => ({ run, page, name: `${run.name}, tab ${i + 1}` })));
 
   await emulator.clearRequests();
   for (const { page } of tabs) await page.evaluate(() => (window as unknown as HarnessWindow).harness.clearLogs());
-  const start = Date.now();
+  const start = time.now();
   for (const { page } of tabs) await page.evaluate(() => (window as unknown as HarnessWindow).harness.startTraffic());
   // Checked every 5 s so that a tab signed out fails the test now, not 3 minutes later.
-  while (Date.now() - start < RUN_MS) {
-    await tabs[0]!.page.waitForTimeout(Math.min(5_000, RUN_MS - (Date.now() - start)));
+  while (time.now() - start < RUN_MS) {
+    await time.pass(Math.min(5_000, RUN_MS - (time.now() - start)));
     for (const { page, name } of tabs) {
       const ended = await page.evaluate(
         () =>
           (window as unknown as HarnessWindow).harness.identityChanges.length > 0 ||
           (window as unknown as HarnessWindow).harness.auth.getState().status !== "authenticated",
       );
-      expect(ended, `${name} lost its session ${Math.round((Date.now() - start) / 1000)} s into the run`).toBe(false);
+      expect(ended, `${name} lost its session ${Math.round((time.now() - start) / 1000)} s into the run`).toBe(false);
     }
   }
   // The run ends now for every tab at once; each finishes the round it is in.
-  const end = Date.now();
+  const end = time.now();
   await Promise.all(tabs.map(({ page }) => page.evaluate(() => (window as unknown as HarnessWindow).harness.stopTraffic())));
   const log = await emulator.requests();
   const records = await Promise.all(tabs.map(async (tab) => ({ ...tab, seen: await seen(tab.page) })));

@@ -7,7 +7,7 @@ import {
   type UpdateIdentityPoolCommandInput,
 } from "@aws-sdk/client-cognito-identity";
 import { AdminCreateUserCommand, AdminSetUserPasswordCommand, CognitoIdentityProviderClient } from "@aws-sdk/client-cognito-identity-provider";
-import { expect, type Page } from "@playwright/test";
+import { expect, type BrowserContext, type Page, type Request } from "@playwright/test";
 import { createControlClient, type ControlClient } from "cognito-idpool-emulator/testing/control";
 import { readFileSync } from "node:fs";
 import { SEED_PATH } from "./servers.js";
@@ -155,6 +155,73 @@ export const faults = {
 export const emulatorClock = {
   set: (offsetSeconds: number) => control().setClock(offsetSeconds),
 };
+
+/**
+ * A clock that runs ahead of real time, for soaks: the emulator clock and the fake clocks of the
+ * given browser contexts (Playwright's `clock`, installed before their pages load) jump forward
+ * together, a second at a time, on top of real time. Tokens and credentials age, the pages' timers
+ * fire and the emulator refuses expired credentials as in a long run, in a fraction of its time.
+ * It only jumps while none of the contexts' requests is on the wire, so a slow answer takes as long
+ * on this clock as in real time, never a jump longer. Each jump moves the emulator first, then the
+ * pages, and stays within the SDK's clock noise (2 s): a page never takes the emulator's `Date` for
+ * a clock that is off.
+ */
+export class FastClock {
+  private offsetMs = 0;
+  private readonly onTheWire = new Set<Request>();
+
+  private constructor(private readonly contexts: BrowserContext[]) {
+    for (const context of contexts) {
+      context.on("request", (request) => this.onTheWire.add(request));
+      context.on("requestfinished", (request) => this.onTheWire.delete(request));
+      context.on("requestfailed", (request) => this.onTheWire.delete(request));
+    }
+  }
+
+  /** Installs the fake clock in each context; call it before their pages load anything. */
+  static async install(...contexts: BrowserContext[]): Promise<FastClock> {
+    for (const context of contexts) await context.clock.install();
+    return FastClock.of(contexts);
+  }
+
+  /** For contexts whose fake clock is installed already. */
+  static of(contexts: BrowserContext[]): FastClock {
+    return new FastClock(contexts);
+  }
+
+  /** The shared time (epoch ms): the pages' `Date.now()` and the emulator's clock. */
+  now(): number {
+    return Date.now() + this.offsetMs;
+  }
+
+  /**
+   * Lets `ms` pass on the shared clock in jumps of at most a second. Before each: `pauseMs` of real
+   * time (for what the last jump set off to get going), then until nothing is on the wire (at most 5 s).
+   */
+  async pass(ms: number, { pauseMs = 25 } = {}): Promise<void> {
+    const until = this.now() + ms;
+    while (this.now() < until) {
+      await sleep(pauseMs);
+      for (const deadline = Date.now() + 5_000; this.onTheWire.size > 0 && Date.now() < deadline;) await sleep(10);
+      const step = Math.min(1_000, until - this.now());
+      if (step <= 0) break;
+      this.offsetMs += step;
+      await emulatorClock.set(this.offsetMs / 1000);
+      await Promise.all(
+        this.contexts.map(async (context) => {
+          await context.clock.fastForward(step);
+          // Playwright's clock loses the real time that passes while it jumps (tens of milliseconds a
+          // jump, more in a busy tab; seconds over a run): each page's Date is set right again. Its
+          // timers keep the lag, so they fire a little late (20-second tokens were still renewed
+          // 14–15 s apart, as in real time).
+          await context.clock.setSystemTime(this.now());
+        }),
+      );
+    }
+  }
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** The demo app client (the one every page of the tests signs in with). */
 export const DEMO_CLIENT_ID = seed.userPools[0]!.Clients[0]!.ClientId;
