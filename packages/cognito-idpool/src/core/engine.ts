@@ -214,10 +214,9 @@ export function createEngine(deps: EngineDeps) {
 
   /** The identity's OpenID Connect token (GetOpenIdToken), with the logins held, or as a guest. */
   async function getOpenIdToken(): Promise<OpenIdToken> {
-    const { identityId } = await freshSession(false);
     const generation = gen;
     const logins = heldLogins && (await tokens());
-    const token = await api.getOpenIdToken(identityId, logins);
+    const { identityId, token } = await api.getOpenIdToken((await freshSession(false)).identityId, logins);
     check(generation);
     let exp: unknown;
     try {

@@ -29,7 +29,7 @@ export interface BasicFlowKit {
     endpoint: string | undefined;
     basic?: BasicFlowOptions | undefined;
   };
-  api: { getOpenIdToken(identityId: string, logins?: Record<string, string>): Promise<string> };
+  api: { getOpenIdToken(identityId: string, logins?: Record<string, string>): Promise<{ identityId: string; token: string }> };
   createSend: typeof createJsonRpcSend;
   serviceUrl: typeof serviceUrl;
   classify: typeof classify;
@@ -83,10 +83,11 @@ export function createBasicFlow(kit: BasicFlowKit): BasicFlow {
     }),
   });
 
-  return async (identityId, logins) => {
+  return async (asked, logins) => {
     const RoleArn = logins ? authenticated : guest;
     if (!RoleArn) throw new kit.Error("identity-pool-misconfigured", 'flow: "basic" has no roles.guest, so guests get no credentials.');
-    const token = await kit.api.getOpenIdToken(identityId, logins);
+    // The identity the token is for: Cognito names it, as it does with credentials in the enhanced flow.
+    const { identityId, token } = await kit.api.getOpenIdToken(asked, logins);
     let answer;
     try {
       answer = await send<AssumeRoleWithWebIdentityResponse>(AssumeRoleWithWebIdentity$ as unknown as OperationSchema, {

@@ -55,6 +55,16 @@ describe("identity-pool client: what Cognito returns is checked", () => {
     });
   });
 
+  it("GetOpenIdToken's token is for the identity Cognito names (another one after a merge), checked like GetId's", async () => {
+    const OTHER = "eu-west-1:99999999-2222-4333-8444-555555555555";
+    expect(await api(() => json({ IdentityId: OTHER, Token: "a.b.c" })).client.getOpenIdToken(ID)).toEqual({ identityId: OTHER, token: "a.b.c" });
+    expect(await api(() => json({ Token: "a.b.c" })).client.getOpenIdToken(ID)).toEqual({ identityId: ID, token: "a.b.c" });
+    expect(await failure(api(() => json({ IdentityId: "nope", Token: "a.b.c" })).client.getOpenIdToken(ID))).toMatchObject({
+      code: "service-error",
+      message: "Amazon Cognito's answer has no valid IdentityId.",
+    });
+  });
+
   it.each([
     ["missing", {}],
     ["not a string", { IdentityId: 42 }],

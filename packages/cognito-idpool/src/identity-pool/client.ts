@@ -26,7 +26,8 @@ import { fromIdentityPoolError, malformedAnswer } from "./errors.js";
 export interface IdentityPoolApi {
   getId(logins?: Record<string, string>): Promise<string>;
   getCredentialsForIdentity(identityId: string, logins?: Record<string, string>): Promise<IssuedCredentials>;
-  getOpenIdToken(identityId: string, logins?: Record<string, string>): Promise<string>;
+  /** The identity's OpenID token; Cognito names the identity it is for, which a merge may have changed, as for credentials. */
+  getOpenIdToken(identityId: string, logins?: Record<string, string>): Promise<{ identityId: string; token: string }>;
   unlinkIdentity(identityId: string, logins: Record<string, string>, remove: string): Promise<void>;
 }
 
@@ -107,8 +108,9 @@ export function createIdentityPoolApi(config: IdentityPoolApiConfig): IdentityPo
     },
     async getOpenIdToken(identityId, logins) {
       const { output } = await call<GetOpenIdTokenResponse>(GetOpenIdToken$, { IdentityId: identityId }, logins);
+      if (output.IdentityId !== undefined && !isIdentityId(output.IdentityId)) throw malformedAnswer("IdentityId");
       if (!isText(output.Token)) throw malformedAnswer("Token");
-      return output.Token;
+      return { identityId: output.IdentityId ?? identityId, token: output.Token };
     },
     async unlinkIdentity(identityId, logins, remove) {
       await call(UnlinkIdentity$, { IdentityId: identityId, LoginsToRemove: [remove] }, logins);
