@@ -6,7 +6,6 @@ import { createRole, cognitoTrustPolicy, createTestPool, startIdentityKit, type 
 import { startOidcIssuer, type TestIssuer } from "cognito-idpool-emulator/testing";
 import { createAuth, type Auth } from "../../packages/cognito-idpool/src/auth.js";
 import type { AuthOptions } from "../../packages/cognito-idpool/src/options.js";
-import { FakeTime } from "../../packages/cognito-idpool/test/fakes/fake-time.js";
 
 /**
  * Shared set-up of the SDK-core integration tests: the emulator (driven through real AWS SDK
@@ -116,30 +115,4 @@ export async function storedFor(identityPoolId: string): Promise<Record<string, 
 /** The login map of the local issuer for `sub`, as a function minting a fresh ID token on every call. */
 export function oidcLogin(core: CoreKit, sub: string, issuedAt?: () => number): Record<string, () => Promise<string>> {
   return { [core.issuer.loginKey]: () => core.issuer.mint({ sub, aud: OIDC_CLIENT_ID }, issuedAt ? { issuedAt: issuedAt() } : {}) };
-}
-
-/**
- * Time travel for device and emulator together: the device clock and timers are a FakeTime that
- * starts at the real time, and every `travel(ms)` also moves the emulator's clock, so credentials
- * age and refresh timers fire without anyone sleeping.
- */
-export interface TimeMachine {
-  time: FakeTime;
-  travel(ms: number): Promise<void>;
-  /** The emulator's current time in epoch seconds (for minting tokens that it finds fresh). */
-  emulatorSeconds(): number;
-}
-
-export function timeMachine(core: CoreKit): TimeMachine {
-  const time = new FakeTime(Date.now());
-  let offsetMs = 0;
-  return {
-    time,
-    async travel(ms) {
-      offsetMs += ms;
-      await core.kit.emulator.control("clock", { offsetSeconds: offsetMs / 1000 });
-      await time.advance(ms);
-    },
-    emulatorSeconds: () => Math.floor((Date.now() + offsetMs) / 1000),
-  };
 }

@@ -1,5 +1,6 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
-import { clearRequests, count, identityRequests, newPool, page, startCoreKit, timeMachine, type CoreKit, type CorePool } from "./core-kit.js";
+import { clearRequests, count, identityRequests, newPool, page, startCoreKit, type CoreKit, type CorePool } from "./core-kit.js";
+import { timeMachine } from "./time-machine.js";
 
 /**
  * Skew, short lifetimes and failures against the emulator. Time moves with a "time machine": the
@@ -48,7 +49,7 @@ describe("clock skew", () => {
 describe("short-lived credentials", () => {
   it("across many lifetimes, every caller is served from memory with credentials the emulator still accepts", async () => {
     await core.kit.emulator.control("credentials", { lifetimeSeconds: 30 });
-    const machine = timeMachine(core);
+    const machine = timeMachine(core.kit);
     const auth = page(core, pool, { clock: machine.time, timers: machine.time });
     const { identityId } = await auth.getCredentials();
 
@@ -81,7 +82,7 @@ describe("failures during refresh", () => {
     ["throttling", "TooManyRequestsException", "throttled"],
   ])("%s: backoff with jitter, old credentials served meanwhile, identity kept", async (_label, error, code) => {
     await core.kit.emulator.control("credentials", { lifetimeSeconds: 600 });
-    const machine = timeMachine(core);
+    const machine = timeMachine(core.kit);
     const auth = page(core, pool, { clock: machine.time, timers: machine.time, random: () => 0.5 });
     const first = await auth.getCredentials();
     await core.kit.emulator.control("faults", { target: "GetCredentialsForIdentity", error, count: 2 });

@@ -14,8 +14,8 @@ import { createRole, cognitoTrustPolicy, startIdentityKit, type IdentityKit } fr
 import { createAuth, type Auth } from "../../packages/cognito-idpool/src/auth.js";
 import { isCognitoIdpoolError } from "../../packages/cognito-idpool/src/errors.js";
 import type { AuthOptions } from "../../packages/cognito-idpool/src/options.js";
-import type { Timers } from "../../packages/cognito-idpool/src/platform/types.js";
 import type { IdentityChange } from "../../packages/cognito-idpool/src/types.js";
+import { timeMachine } from "./time-machine.js";
 import { createUserPoolEnv, REGION, type UserPoolEnv } from "./userpool-env.js";
 import { MemoryStore } from "../../packages/cognito-idpool/test/fakes/userpool-host.js";
 
@@ -86,53 +86,6 @@ function page(pool: Pool, clientId = env.clientId, options: Partial<AuthOptions>
   });
   pages.push(auth);
   return auth;
-}
-
-/**
- * A clock that runs ahead of the wall clock, shared by a page (its `clock` and `timers` options)
- * and the emulator: `advance(ms)` moves both forward by `ms` and fires the page's timers that came
- * due. In between, time flows as usual and timers also fire on their own.
- */
-function fastTime() {
-  let offsetMs = 0;
-  const now = () => Date.now() + offsetMs;
-  interface Timer {
-    due: number;
-    run: () => void;
-    handle: ReturnType<typeof setTimeout>;
-  }
-  const pending = new Set<Timer>();
-  const timers: Timers = {
-    setTimeout(run, delayMs) {
-      const timer: Timer = {
-        due: now() + delayMs,
-        run,
-        handle: setTimeout(() => {
-          pending.delete(timer);
-          run();
-        }, delayMs),
-      };
-      pending.add(timer);
-      return timer;
-    },
-    clearTimeout(handle) {
-      const timer = handle as Timer | undefined;
-      if (timer && pending.delete(timer)) clearTimeout(timer.handle);
-    },
-  };
-  return {
-    clock: { now },
-    timers,
-    now,
-    async advance(ms: number) {
-      offsetMs += ms;
-      await kit.emulator.control("clock", { offsetSeconds: offsetMs / 1000 });
-      for (const timer of [...pending].filter((t) => t.due <= now())) {
-        timers.clearTimeout(timer);
-        timer.run();
-      }
-    },
-  };
 }
 
 function changes(auth: Auth): IdentityChange[] {
@@ -241,10 +194,10 @@ describe("createAuth with a user pool", () => {
   it("keeps S3 working across 20 s ID-token and 30 s credential lifetimes for 70 s on a fast clock with no failed call", { timeout: 60_000 }, async () => {
     const pool = await newIdentityPool();
     await kit.emulator.control("credentials", { lifetimeSeconds: 30 });
-    // The page and the emulator share a clock that runs ahead of the wall clock: the run crosses the
-    // same lifetimes as 70 s of real time would, in a few seconds.
-    const time = fastTime();
-    const auth = page(pool, shortClientId, { refreshMarginSeconds: 10, clock: time.clock, timers: time.timers });
+    // The page's clock and timers and the emulator's clock travel together: the run crosses the same
+    // lifetimes as 70 s of real time would, in a few seconds.
+    const machine = timeMachine(kit);
+    const auth = page(pool, shortClientId, { refreshMarginSeconds: 10, clock: machine.time, timers: machine.time });
     try {
       await auth.signIn({ username: "erin", password: "Correct-Horse-1" });
       const identityId = (await auth.getCredentials()).identityId;
@@ -253,8 +206,8 @@ describe("createAuth with a user pool", () => {
       const s3 = new S3Client({ endpoint: kit.emulator.url, region: REGION, forcePathStyle: true, credentials: auth.credentials, maxAttempts: 1 });
       const keys = new Set<string>();
       let calls = 0;
-      const until = time.now() + 70_000;
-      while (time.now() < until) {
+      const until = machine.time.now() + 70_000;
+      while (machine.time.now() < until) {
         const Key = `private/${identityId}/note-${calls}.txt`;
         await s3.send(new PutObjectCommand({ Bucket: BUCKET, Key, Body: `call ${calls}` }));
         const got = await s3.send(new GetObjectCommand({ Bucket: BUCKET, Key }));
@@ -262,7 +215,7 @@ describe("createAuth with a user pool", () => {
         keys.add((await auth.getCredentials()).accessKeyId);
         calls += 1;
         // A second passes, on the page's clock and on the emulator's (which refuses expired credentials).
-        await time.advance(1000);
+        await machine.travel(1000);
       }
       s3.destroy();
       const log = await requests();
