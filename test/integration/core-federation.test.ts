@@ -9,9 +9,10 @@ import { CreateBucketCommand, ListObjectsV2Command, PutObjectCommand, S3Client }
 import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
 import { createControlClient } from "cognito-idpool-emulator/testing/control";
 import { createRemoteJWKSet, jwtVerify } from "jose";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import type { DeveloperIdentity, IdentityChange } from "../../packages/cognito-idpool/src/types.js";
 import { clearRequests, count, identityRequests, newPool, oidcLogin, page, startCoreKit, type CoreKit, type CorePool } from "./core-kit.js";
+import { timeMachine } from "./time-machine.js";
 
 const DEVELOPER_PROVIDER = "login.example.com";
 const GOOGLE_APP = "federation-test.apps.googleusercontent.com";
@@ -227,6 +228,36 @@ describe('the basic flow (flow: "basic")', () => {
     await expect(s3.send(new PutObjectCommand({ Bucket: basic.bucket, Key: "denied.txt", Body: "x" }))).rejects.toMatchObject({ name: "AccessDenied" });
     expect((await s3.send(new ListObjectsV2Command({ Bucket: basic.bucket }))).KeyCount).toBe(0);
     auth.dispose();
+  });
+
+  it("a second browser's guest is merged into the user's identity; renewals assume the role again, on the emulator's clock", async () => {
+    const basic = await basicPool();
+    const options = { flow: "basic", roles: { guest: basic.unauthRoleArn, authenticated: basic.authRoleArn }, durationSeconds: 900 } as const;
+    const first = page(core, basic, { storage: "memory", ...options });
+    await first.setLogins(oidcLogin(core, "basic-merged"));
+    const { identityId } = await first.getCredentials();
+    first.dispose();
+
+    const machine = timeMachine(core.kit);
+    const second = page(core, basic, { storage: "memory", clock: machine.time, timers: machine.time, ...options });
+    const guest = await second.getCredentials();
+    expect(guest.identityId).not.toBe(identityId);
+    const seen = changes(second);
+    await second.setLogins(oidcLogin(core, "basic-merged"));
+    const user = await second.getCredentials();
+    expect(user.identityId).toBe(identityId);
+    expect(seen).toEqual([expect.objectContaining({ reason: "merged", identityId, previousIdentityId: guest.identityId })]);
+
+    // 900-second credentials are renewed 300 s before they expire: the renewal is another GetOpenIdToken and AssumeRoleWithWebIdentity.
+    await clearRequests(core);
+    await machine.travel(601_000);
+    await vi.waitFor(async () => expect(count(await identityRequests(core), "GetOpenIdToken")).toBe(1));
+    const renewed = await second.getCredentials();
+    expect(renewed.accessKeyId).not.toBe(user.accessKeyId);
+    expect(renewed.identityId).toBe(identityId);
+    expect(await callerArn(renewed)).toContain(basic.authRoleArn.split("/").pop());
+    expect(count(await identityRequests(core), "GetCredentialsForIdentity")).toBe(0);
+    second.dispose();
   });
 
   it("STS refusals are the SDK's codes: a role whose trust policy does not take the identity is identity-pool-misconfigured; guests without roles.guest too", async () => {
