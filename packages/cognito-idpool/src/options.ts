@@ -49,8 +49,13 @@ export interface AuthOptions {
    * @default "enhanced"
    */
   flow?: "enhanced" | "basic";
-  /** With `flow: "basic"`: the role ARNs to assume for guests and for signed-in users. */
-  roles?: { guest?: string; authenticated: string };
+  /** With `flow: "basic"`: the role ARNs to assume, which must trust the identity pool's identities. */
+  roles?: {
+    /** The role of guests; without it, guests get no credentials (`identity-pool-misconfigured`). */
+    guest?: string;
+    /** The role of identities with a login. */
+    authenticated: string;
+  };
   /** With `flow: "basic"`: a session policy (a JSON policy document, as an object or a string) that narrows the role's permissions. */
   sessionPolicy?: string | Record<string, unknown>;
   /** With `flow: "basic"`: how long the credentials last, 900 to 43200 seconds (the role's maximum session duration applies). @default 3600 */
