@@ -16,6 +16,9 @@ export default defineConfig({
     // dependencies only when it loads, and then reloading the page mid-session. Pre-bundling it
     // makes it behave as it does in an app that installed it from npm.
     include: ["cognito-idpool", "cognito-idpool/react"],
+    // Pre-bundled afresh at each start: Vite keys its cache on the lockfile, not on the linked
+    // package's dist/, so after `npm run build` a cached pre-bundle would go on serving the old build.
+    force: true,
   },
   build: { outDir: "dist", emptyOutDir: true, sourcemap: true },
 });
