@@ -19,11 +19,19 @@ import { createControlClient } from "cognito-idpool-emulator/testing/control";
 import { createServer, type Server } from "node:http";
 import { URI, type TOTP } from "otpauth";
 import { close, listen } from "./servers.js";
-import { emulatorClock, emulatorUrl, extendDemoIdentityPool, PASSWORD, scriptTagUrl, seed, unique, userPoolProvider } from "./support.js";
+import {
+  adminConfig,
+  DEMO_BUCKET,
+  emulatorClock,
+  emulatorUrl,
+  extendDemoIdentityPool,
+  IDENTITY_POOL_ID,
+  PASSWORD,
+  scriptTagUrl,
+  unique,
+  userPoolProvider,
+} from "./support.js";
 
-const IDENTITY_POOL_ID = seed.identityPools[0]!.IdentityPoolId;
-const BUCKET = seed.buckets[0]!.Name;
-const admin = { region: "eu-west-1", credentials: { accessKeyId: "test", secretAccessKey: "test" } };
 let idp: CognitoIdentityProviderClient;
 let identity: CognitoIdentityClient;
 let restoreIdentityPool: (() => Promise<void>) | undefined;
@@ -72,8 +80,8 @@ async function startTriggerServer(): Promise<string> {
 }
 
 test.beforeAll(async () => {
-  idp = new CognitoIdentityProviderClient({ ...admin, endpoint: emulatorUrl() });
-  identity = new CognitoIdentityClient({ ...admin, endpoint: emulatorUrl() });
+  idp = new CognitoIdentityProviderClient(adminConfig());
+  identity = new CognitoIdentityClient(adminConfig());
   const created = await idp.send(new CreateUserPoolCommand({ PoolName: unique("mfa") }));
   pool.userPoolId = created.UserPool!.Id!;
   await idp.send(new SetUserPoolMfaConfigCommand({ UserPoolId: pool.userPoolId, MfaConfiguration: "ON", SoftwareTokenMfaConfiguration: { Enabled: true } }));
@@ -152,7 +160,7 @@ const identityIdOf = (page: Page) =>
   page.evaluate(async () => (window as unknown as { harness: { auth: { getIdentityId(): Promise<string> } } }).harness.auth.getIdentityId());
 
 async function openPage(page: Page, userPool = pool): Promise<void> {
-  const query = new URLSearchParams({ endpoint: emulatorUrl(), identityPoolId: IDENTITY_POOL_ID, ...userPool, bucket: BUCKET });
+  const query = new URLSearchParams({ endpoint: emulatorUrl(), identityPoolId: IDENTITY_POOL_ID, ...userPool, bucket: DEMO_BUCKET });
   await page.goto(`${scriptTagUrl()}/sessions.html?${query}`);
   await page.waitForFunction(() => "harness" in window);
 }

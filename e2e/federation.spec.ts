@@ -39,12 +39,9 @@ import { expect, test, type Browser, type Page, type Request } from "@playwright
 import { createControlClient } from "cognito-idpool-emulator/testing/control";
 import { createRemoteJWKSet, jwtVerify } from "jose";
 import { startDeveloperBackend, type DeveloperBackend } from "../examples/developer-backend/server.mjs";
-import { emulator, emulatorUrl, extendDemoIdentityPool, PASSWORD, scriptTagUrl, seed, unique } from "./support.js";
+import { adminConfig, DEMO_BUCKET, emulator, emulatorUrl, extendDemoIdentityPool, IDENTITY_POOL_ID, PASSWORD, scriptTagUrl, unique } from "./support.js";
 
-const IDENTITY_POOL_ID = seed.identityPools[0]!.IdentityPoolId;
-const DEMO_BUCKET = seed.buckets[0]!.Name;
 const REGION = "eu-west-1";
-const admin = { region: REGION, credentials: { accessKeyId: "test", secretAccessKey: "test" } };
 const DEVELOPER_PROVIDER = "login.federation.example";
 const GOOGLE_APP = "federation-e2e.apps.googleusercontent.com";
 const APPLE_APP = "com.example.federation-e2e";
@@ -91,10 +88,10 @@ const objects = (...keys: string[]) => keys.map((key) => `arn:aws:s3:::${BUCKET}
 const listBucket = { Effect: "Allow", Action: "s3:ListBucket", Resource: `arn:aws:s3:::${BUCKET}` };
 
 test.beforeAll(async () => {
-  identity = new CognitoIdentityClient({ ...admin, endpoint: emulatorUrl() });
-  idp = new CognitoIdentityProviderClient({ ...admin, endpoint: emulatorUrl() });
-  iam = new IAMClient({ ...admin, endpoint: emulatorUrl() });
-  s3 = new S3Client({ ...admin, endpoint: emulatorUrl(), forcePathStyle: true });
+  identity = new CognitoIdentityClient(adminConfig());
+  idp = new CognitoIdentityProviderClient(adminConfig());
+  iam = new IAMClient(adminConfig());
+  s3 = new S3Client({ ...adminConfig(), forcePathStyle: true });
   const control = createControlClient(emulatorUrl());
 
   await s3.send(new CreateBucketCommand({ Bucket: BUCKET, CreateBucketConfiguration: { LocationConstraint: REGION } }));
@@ -175,7 +172,7 @@ test.beforeAll(async () => {
     identityPoolId: IDENTITY_POOL_ID,
     developerProviderName: DEVELOPER_PROVIDER,
     endpoint: emulatorUrl(),
-    credentials: admin.credentials,
+    credentials: adminConfig().credentials,
   });
 });
 

@@ -16,19 +16,26 @@ import {
 } from "@aws-sdk/client-cognito-identity-provider";
 import { expect, test, type CDPSession, type Page } from "@playwright/test";
 import { createControlClient } from "cognito-idpool-emulator/testing/control";
-import { emulatorUrl, PASSWORD, scriptTagUrl, seed, unique, extendDemoIdentityPool, userPoolProvider } from "./support.js";
+import {
+  adminConfig,
+  DEMO_BUCKET,
+  emulatorUrl,
+  extendDemoIdentityPool,
+  IDENTITY_POOL_ID,
+  PASSWORD,
+  scriptTagUrl,
+  unique,
+  userPoolProvider,
+} from "./support.js";
 
-const IDENTITY_POOL_ID = seed.identityPools[0]!.IdentityPoolId;
-const BUCKET = seed.buckets[0]!.Name;
-const admin = { region: "eu-west-1", credentials: { accessKeyId: "test", secretAccessKey: "test" } };
 let idp: CognitoIdentityProviderClient;
 let identity: CognitoIdentityClient;
 let restoreIdentityPool: (() => Promise<void>) | undefined;
 const pool = { userPoolId: "", clientId: "" };
 
 test.beforeAll(async () => {
-  idp = new CognitoIdentityProviderClient({ ...admin, endpoint: emulatorUrl() });
-  identity = new CognitoIdentityClient({ ...admin, endpoint: emulatorUrl() });
+  idp = new CognitoIdentityProviderClient(adminConfig());
+  identity = new CognitoIdentityClient(adminConfig());
   const created = await idp.send(
     new CreateUserPoolCommand({
       PoolName: unique("passwordless"),
@@ -80,7 +87,7 @@ async function createUser(username: string): Promise<void> {
 
 /** The harness page from http://localhost, where `localhost` is a valid relying party id. */
 async function openPage(page: Page): Promise<void> {
-  const query = new URLSearchParams({ endpoint: emulatorUrl(), identityPoolId: IDENTITY_POOL_ID, ...pool, bucket: BUCKET });
+  const query = new URLSearchParams({ endpoint: emulatorUrl(), identityPoolId: IDENTITY_POOL_ID, ...pool, bucket: DEMO_BUCKET });
   await page.goto(`${scriptTagUrl().replace("127.0.0.1", "localhost")}/sessions.html?${query}`);
   await page.waitForFunction(() => "harness" in window);
 }

@@ -21,11 +21,18 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import Provider from "oidc-provider";
 import { TOTP } from "otpauth";
-import { emulatorUrl, PASSWORD, scriptTagUrl, seed, unique, extendDemoIdentityPool, userPoolProvider } from "./support.js";
+import {
+  adminConfig,
+  DEMO_BUCKET,
+  emulatorUrl,
+  extendDemoIdentityPool,
+  IDENTITY_POOL_ID,
+  PASSWORD,
+  scriptTagUrl,
+  unique,
+  userPoolProvider,
+} from "./support.js";
 
-const IDENTITY_POOL_ID = seed.identityPools[0]!.IdentityPoolId;
-const BUCKET = seed.buckets[0]!.Name;
-const admin = { region: "eu-west-1", credentials: { accessKeyId: "test", secretAccessKey: "test" } };
 let idp: CognitoIdentityProviderClient;
 let identity: CognitoIdentityClient;
 let restoreIdentityPool: (() => Promise<void>) | undefined;
@@ -37,8 +44,8 @@ let corpIssuer = "";
 const appUrl = () => scriptTagUrl().replace("127.0.0.1", "localhost");
 
 test.beforeAll(async () => {
-  idp = new CognitoIdentityProviderClient({ ...admin, endpoint: emulatorUrl() });
-  identity = new CognitoIdentityClient({ ...admin, endpoint: emulatorUrl() });
+  idp = new CognitoIdentityProviderClient(adminConfig());
+  identity = new CognitoIdentityClient(adminConfig());
   const created = await idp.send(new CreateUserPoolCommand({ PoolName: unique("managed-login") }));
   pool.userPoolId = created.UserPool!.Id!;
   await idp.send(
@@ -144,7 +151,7 @@ async function browserContext(page: Page): Promise<BrowserContext> {
   await context.addInitScript((config) => Object.assign(window, { E2E_OAUTH: config }), {
     endpoint: emulatorUrl(),
     identityPoolId: IDENTITY_POOL_ID,
-    bucket: BUCKET,
+    bucket: DEMO_BUCKET,
     userPoolId: pool.userPoolId,
     clientId: pool.clientId,
     domain: pool.domain,

@@ -3,7 +3,7 @@
 // one file.
 import { expect, test, type Page } from "@playwright/test";
 import { readFileSync } from "node:fs";
-import { DEMO_USER, emulatorUrl, scriptTagUrl, seed, USER_POOL_ID } from "./support.js";
+import { DEMO_CLIENT_ID, DEMO_USER, emulatorUrl, IDENTITY_POOL_ID, scriptTagUrl, USER_POOL_ID } from "./support.js";
 import { ROOT } from "./servers.js";
 
 /** Paths of the scripts the page requests (module scripts and dynamic imports alike), in order. */
@@ -64,8 +64,8 @@ test("the sign-in file is fetched from the folder of cognito-idpool.js, not from
     return route.fulfill({ contentType: "text/javascript; charset=utf-8", body: readFileSync(`${dist}/${file}`) });
   });
   const config = {
-    identityPoolId: seed.identityPools[0]!.IdentityPoolId,
-    userPool: { userPoolId: USER_POOL_ID, clientId: seed.userPools[0]!.Clients[0]!.ClientId },
+    identityPoolId: IDENTITY_POOL_ID,
+    userPool: { userPoolId: USER_POOL_ID, clientId: DEMO_CLIENT_ID },
     endpoint: emulatorUrl(),
   };
   await page.route("**/site/page.html", (route) =>

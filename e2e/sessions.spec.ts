@@ -17,7 +17,20 @@ import {
   type CreateUserPoolClientCommandInput,
 } from "@aws-sdk/client-cognito-identity-provider";
 import { expect, test, type Browser, type BrowserContext, type Page } from "@playwright/test";
-import { createUser, emulator, emulatorClock, emulatorUrl, FastClock, PASSWORD, scriptTagUrl, seed, unique, USER_POOL_ID } from "./support.js";
+import {
+  adminConfig,
+  createUser,
+  DEMO_BUCKET,
+  emulator,
+  emulatorClock,
+  emulatorUrl,
+  FastClock,
+  IDENTITY_POOL_ID,
+  PASSWORD,
+  scriptTagUrl,
+  unique,
+  USER_POOL_ID,
+} from "./support.js";
 
 /** What e2e/sessions-page.html puts on `window`. */
 interface Harness {
@@ -45,8 +58,6 @@ interface CognitoCall {
 /** `window` in the page (faults.spec.ts declares another `harness` on the global Window). */
 type HarnessWindow = { harness: Harness };
 
-const IDENTITY_POOL_ID = seed.identityPools[0]!.IdentityPoolId;
-const BUCKET = seed.buckets[0]!.Name;
 const PROVIDER = `cognito-idp.eu-west-1.amazonaws.com/${USER_POOL_ID}`;
 const RENEWAL = "GetTokensFromRefreshToken";
 /** ID and access tokens of this many seconds: the SDK renews them a quarter of that before expiry, less up to a fifth of that quarter. */
@@ -56,7 +67,6 @@ const RUN_MS = 180_000;
 /** The replay client's grace period: a rotated-out refresh token still works this long. */
 const GRACE_SECONDS = 5;
 
-const admin = { region: "eu-west-1", credentials: { accessKeyId: "test", secretAccessKey: "test" } };
 let idp: CognitoIdentityProviderClient;
 let identity: CognitoIdentityClient;
 let originalPool: UpdateIdentityPoolCommandInput;
@@ -76,8 +86,8 @@ async function createClient(name: string, settings: Partial<CreateUserPoolClient
 }
 
 test.beforeAll(async () => {
-  idp = new CognitoIdentityProviderClient({ ...admin, endpoint: emulatorUrl() });
-  identity = new CognitoIdentityClient({ ...admin, endpoint: emulatorUrl() });
+  idp = new CognitoIdentityProviderClient(adminConfig());
+  identity = new CognitoIdentityClient(adminConfig());
   const short = {
     IdTokenValidity: TOKEN_SECONDS,
     AccessTokenValidity: TOKEN_SECONDS,
@@ -115,7 +125,7 @@ test.afterAll(async () => {
 /** A tab on the harness for `clientId`, once its start-up (restore from storage) settled. */
 async function openTab(context: BrowserContext, clientId: string): Promise<Page> {
   const page = await context.newPage();
-  const query = new URLSearchParams({ endpoint: emulatorUrl(), identityPoolId: IDENTITY_POOL_ID, userPoolId: USER_POOL_ID, clientId, bucket: BUCKET });
+  const query = new URLSearchParams({ endpoint: emulatorUrl(), identityPoolId: IDENTITY_POOL_ID, userPoolId: USER_POOL_ID, clientId, bucket: DEMO_BUCKET });
   await page.goto(`${scriptTagUrl()}/sessions.html?${query}`);
   await page.waitForFunction(() => (window as unknown as HarnessWindow).harness !== undefined);
   await page.evaluate(() => (window as unknown as HarnessWindow).harness.auth.ready());

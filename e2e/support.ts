@@ -20,6 +20,10 @@ interface DemoSeed {
 export const seed = JSON.parse(readFileSync(SEED_PATH, "utf8")) as DemoSeed;
 export const USER_POOL_ID = seed.userPools[0]!.Id;
 export const DEMO_USER = seed.userPools[0]!.Users[0]!;
+/** The seed's identity pool, which the demo and every test page use (test files extend it for their length). */
+export const IDENTITY_POOL_ID = seed.identityPools[0]!.IdentityPoolId;
+/** The seed's bucket, the demo's. */
+export const DEMO_BUCKET = seed.buckets[0]!.Name;
 
 function env(name: string): string {
   const value = process.env[name];
@@ -29,6 +33,8 @@ function env(name: string): string {
 export const emulatorUrl = () => env("E2E_EMULATOR_URL");
 export const appUrl = () => env("E2E_APP_URL");
 export const scriptTagUrl = () => env("E2E_SCRIPT_TAG_URL");
+/** Configuration of the AWS SDK clients that set tests up: the emulator, signed with its root key. */
+export const adminConfig = () => ({ region: "eu-west-1", endpoint: emulatorUrl(), credentials: { accessKeyId: "test", secretAccessKey: "test" } });
 
 let client: ControlClient | undefined;
 /** The emulator's control API (its URL is known once the global set-up ran). */
@@ -52,11 +58,7 @@ export const PASSWORD = "E2e-password-1234";
 
 /** Creates a confirmed user with the AWS SDK's admin calls (signed with the emulator's root key). */
 export async function createUser(username: string, password = PASSWORD): Promise<void> {
-  const idp = new CognitoIdentityProviderClient({
-    region: "eu-west-1",
-    endpoint: emulatorUrl(),
-    credentials: { accessKeyId: "test", secretAccessKey: "test" },
-  });
+  const idp = new CognitoIdentityProviderClient(adminConfig());
   await idp.send(
     new AdminCreateUserCommand({
       UserPoolId: USER_POOL_ID,
@@ -243,7 +245,7 @@ export async function identityIdFor(logins: Record<string, string>): Promise<str
   const response = await fetch(emulatorUrl(), {
     method: "POST",
     headers: { "content-type": "application/x-amz-json-1.1", "x-amz-target": "AWSCognitoIdentityService.GetId" },
-    body: JSON.stringify({ IdentityPoolId: seed.identityPools[0]!.IdentityPoolId, Logins: logins }),
+    body: JSON.stringify({ IdentityPoolId: IDENTITY_POOL_ID, Logins: logins }),
   });
   const body = (await response.json()) as { IdentityId?: string; message?: string };
   if (!body.IdentityId) throw new Error(`GetId failed: ${body.message ?? response.status}`);
@@ -258,7 +260,7 @@ export async function extendDemoIdentityPool(
   identity: CognitoIdentityClient,
   extend: (pool: UpdateIdentityPoolCommandInput) => Partial<UpdateIdentityPoolCommandInput>,
 ): Promise<() => Promise<void>> {
-  const { $metadata: _, ...described } = await identity.send(new DescribeIdentityPoolCommand({ IdentityPoolId: seed.identityPools[0]!.IdentityPoolId }));
+  const { $metadata: _, ...described } = await identity.send(new DescribeIdentityPoolCommand({ IdentityPoolId: IDENTITY_POOL_ID }));
   const original = described as UpdateIdentityPoolCommandInput;
   await identity.send(new UpdateIdentityPoolCommand({ ...original, ...extend(original) }));
   return async () => void (await identity.send(new UpdateIdentityPoolCommand(original)));

@@ -4,12 +4,11 @@ import { GetObjectCommand, HeadObjectCommand, ListMultipartUploadsCommand, S3Cli
 import { expect, test, type Page } from "@playwright/test";
 import { createHash, randomBytes } from "node:crypto";
 import { writeFileSync } from "node:fs";
-import { DemoPage, emulator, emulatorUrl, faults, seed } from "./support.js";
+import { DEMO_BUCKET, DemoPage, emulator, emulatorUrl, faults } from "./support.js";
 
 const MiB = 1024 * 1024;
 /** lib-storage's default part size, which the example keeps: a file's parts are its 5 MiB slices. */
 const PART_SIZE = 5 * MiB;
-const BUCKET = seed.buckets[0]!.Name;
 
 let s3: S3Client;
 test.beforeAll(() => {
@@ -43,12 +42,12 @@ function randomFile(name: string, size: number): { path: string; bytes: Buffer }
 }
 
 async function pendingUploads(prefix: string): Promise<string[]> {
-  const listed = await s3.send(new ListMultipartUploadsCommand({ Bucket: BUCKET, Prefix: prefix }));
+  const listed = await s3.send(new ListMultipartUploadsCommand({ Bucket: DEMO_BUCKET, Prefix: prefix }));
   return (listed.Uploads ?? []).map((u) => u.Key!);
 }
 
 async function objectExists(key: string): Promise<boolean> {
-  return s3.send(new HeadObjectCommand({ Bucket: BUCKET, Key: key })).then(
+  return s3.send(new HeadObjectCommand({ Bucket: DEMO_BUCKET, Key: key })).then(
     () => true,
     (error: { name?: string }) => {
       if (error.name === "NotFound") return false;
@@ -59,10 +58,10 @@ async function objectExists(key: string): Promise<boolean> {
 
 /** Checks the stored object against the bytes the page was given: size, multipart ETag and every byte. */
 async function expectStored(key: string, bytes: Buffer): Promise<void> {
-  const head = await s3.send(new HeadObjectCommand({ Bucket: BUCKET, Key: key }));
+  const head = await s3.send(new HeadObjectCommand({ Bucket: DEMO_BUCKET, Key: key }));
   expect(head.ContentLength).toBe(bytes.length);
   expect(head.ETag).toBe(multipartEtag(bytes, PART_SIZE));
-  const got = await s3.send(new GetObjectCommand({ Bucket: BUCKET, Key: key }));
+  const got = await s3.send(new GetObjectCommand({ Bucket: DEMO_BUCKET, Key: key }));
   expect(Buffer.from(await got.Body!.transformToByteArray()).equals(bytes)).toBe(true);
 }
 

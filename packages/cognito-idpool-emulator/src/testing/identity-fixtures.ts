@@ -152,7 +152,6 @@ export interface RawJsonAnswer {
   /** The response headers. */
   headers: Headers;
   /** The parsed JSON body (an AWS error body on failure). */
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
   json: any;
 }
 
