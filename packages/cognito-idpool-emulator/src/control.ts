@@ -111,17 +111,20 @@ export async function handleControl(core: EmulatorCore, ctx: ServiceContext): Pr
     }
   }
 
-  const social = await socialControl({
-    slice: core.state.cognitoIdentity,
-    clock: core.clock,
-    baseUrl: core.baseUrl(),
-    method,
-    path,
-    body: () => body(ctx),
-  });
+  // What the social and SAML stand-ins' control routes read.
+  const standIns = { slice: core.state.cognitoIdentity, clock: core.clock, baseUrl: core.baseUrl(), method, path, body: () => body(ctx) };
+  const social = await socialControl(standIns);
   if (social !== undefined) return ok(social);
 
-  const saml = samlControl({ slice: core.state.cognitoIdentity, clock: core.clock, baseUrl: core.baseUrl(), method, path, body: () => body(ctx) });
+  const saml = samlControl({
+    ...standIns,
+    params: () => {
+      const params = new URLSearchParams(ctx.request.url.searchParams);
+      if (method === "POST") for (const [k, v] of new URLSearchParams(ctx.request.body.toString("utf8"))) params.set(k, v);
+      return params;
+    },
+  });
+  if (saml && "page" in saml) return saml.page;
   if (saml && "xml" in saml) return { status: 200, headers: { "content-type": "application/samlmetadata+xml" }, body: saml.xml };
   if (saml) return ok(saml.json);
 

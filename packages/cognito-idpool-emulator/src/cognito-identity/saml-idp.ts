@@ -130,6 +130,8 @@ export interface SamlResponseRequest {
   recipient?: string;
   /** Which element carries the signature: the assertion (default) or the whole response. */
   sign?: "assertion" | "response";
+  /** The ID of the AuthnRequest answered (SP-initiated sign-in, as at a user pool's ACS); absent for an unsolicited response. */
+  inResponseTo?: string;
 }
 
 export interface SignedSamlResponse {
@@ -156,6 +158,7 @@ export function signSamlResponse(idp: SamlIdpRecord, name: string, clock: Emulat
   const responseId = `_${randomBytes(20).toString("hex")}`;
   const assertionId = `_${randomBytes(20).toString("hex")}`;
   const x = escapeXml;
+  const answers = request.inResponseTo === undefined ? "" : ` InResponseTo="${x(request.inResponseTo)}"`;
   const attributeXml = Object.entries(attributes)
     .map(
       ([key, values]) =>
@@ -166,13 +169,13 @@ export function signSamlResponse(idp: SamlIdpRecord, name: string, clock: Emulat
     `<saml:Assertion xmlns:saml="${NS.saml}" xmlns:xs="http://www.w3.org/2001/XMLSchema" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" ID="${assertionId}" Version="2.0" IssueInstant="${instant}">` +
     `<saml:Issuer>${x(idp.entityId)}</saml:Issuer>` +
     `<saml:Subject><saml:NameID Format="urn:oasis:names:tc:SAML:2.0:nameid-format:persistent">${x(nameId)}</saml:NameID>` +
-    `<saml:SubjectConfirmation Method="urn:oasis:names:tc:SAML:2.0:cm:bearer"><saml:SubjectConfirmationData NotOnOrAfter="${notOnOrAfter}" Recipient="${x(recipient)}"/></saml:SubjectConfirmation></saml:Subject>` +
+    `<saml:SubjectConfirmation Method="urn:oasis:names:tc:SAML:2.0:cm:bearer"><saml:SubjectConfirmationData${answers} NotOnOrAfter="${notOnOrAfter}" Recipient="${x(recipient)}"/></saml:SubjectConfirmation></saml:Subject>` +
     `<saml:Conditions NotBefore="${notBefore}" NotOnOrAfter="${notOnOrAfter}"><saml:AudienceRestriction><saml:Audience>${x(request.audience ?? AWS_SAML_AUDIENCE)}</saml:Audience></saml:AudienceRestriction></saml:Conditions>` +
     `<saml:AuthnStatement AuthnInstant="${instant}" SessionIndex="${assertionId}"><saml:AuthnContext><saml:AuthnContextClassRef>urn:oasis:names:tc:SAML:2.0:ac:classes:PasswordProtectedTransport</saml:AuthnContextClassRef></saml:AuthnContext></saml:AuthnStatement>` +
     (attributeXml ? `<saml:AttributeStatement>${attributeXml}</saml:AttributeStatement>` : "") +
     `</saml:Assertion>`;
   const response =
-    `<samlp:Response xmlns:samlp="${NS.samlp}" xmlns:saml="${NS.saml}" ID="${responseId}" Version="2.0" IssueInstant="${instant}" Destination="${x(recipient)}">` +
+    `<samlp:Response xmlns:samlp="${NS.samlp}" xmlns:saml="${NS.saml}" ID="${responseId}" Version="2.0" IssueInstant="${instant}" Destination="${x(recipient)}"${answers}>` +
     `<saml:Issuer>${x(idp.entityId)}</saml:Issuer>` +
     `<samlp:Status><samlp:StatusCode Value="urn:oasis:names:tc:SAML:2.0:status:Success"/></samlp:Status>` +
     assertion +

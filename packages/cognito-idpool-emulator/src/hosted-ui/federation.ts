@@ -11,6 +11,9 @@ import { escape, formOf, hidden, page, redirect, withParams } from "./http.js";
 import { FEDERATION_MS, memoryOf, randomId } from "./memory.js";
 import { domainBaseUrl } from "./urls.js";
 import { own } from "../core/records.js";
+import { parseSamlMetadata, type SamlMetadata } from "../iam/saml-metadata.js";
+import { encodeAuthnRequest } from "../iam/saml-request.js";
+import { SamlRejection, verifySamlResponse, type VerifiedSamlResponse } from "../iam/saml-response.js";
 
 /**
  * Sign-in through a third-party provider. Social providers (Google, Facebook, Sign in with Apple,
@@ -18,7 +21,9 @@ import { own } from "../core/records.js";
  * (beside the domain's pages, so the browser stays on one origin): a "Continue as <email>" form, no network. OIDC providers are real: discovered from their issuer,
  * sent the browser, and their code exchanged and ID token verified at `/oauth2/idpresponse`. Either
  * way the user is created or updated in the pool as `<ProviderName>_<sub>` and the sign-in ends
- * like any other.
+ * like any other. SAML providers are real too (SP-initiated only): the browser takes an
+ * AuthnRequest to the IdP's SSO URL from its metadata, the IdP posts the signed response back to
+ * `/saml2/idpresponse`, and the user is `<ProviderName>_<NameID>`.
  */
 
 interface OidcMetadata {
@@ -84,7 +89,21 @@ export async function startFederation(ctx: ServiceContext, domain: string, pool:
     );
   }
   if (provider.ProviderType === "SAML") {
-    return redirectError(request.redirectUri, "invalid_request", "SAML federation is not available on the emulator's managed login.", request.state, fragment);
+    const metadata = await samlMetadata(provider);
+    const sso = typeof metadata === "string" ? undefined : metadata.redirectSso;
+    if (!sso) {
+      const why = typeof metadata === "string" ? metadata : "its metadata has no SingleSignOnService with the HTTP-Redirect binding";
+      return redirectError(request.redirectUri, "invalid_request", `${provider.ProviderName} Error - ${why}`, request.state, fragment);
+    }
+    // An xsd:ID may not start with a digit (nor a dash): the underscore makes any random id one.
+    const id = `_${randomId(20)}`;
+    memory.federations.get(ref)!.samlRequestId = id;
+    const samlRequest = encodeAuthnRequest(
+      { id, issuer: samlSpEntityId(pool), assertionConsumerServiceUrl: `${domainBaseUrl(ctx, domain)}/saml2/idpresponse` },
+      sso,
+      ctx.clock.date(),
+    );
+    return redirect(withParams(sso, { SAMLRequest: samlRequest, RelayState: ref }));
   }
   return redirect(
     withParams(`${domainBaseUrl(ctx, domain)}/_idp/${provider.ProviderType}/authorize`, {
@@ -237,6 +256,98 @@ async function oidcClaims(ctx: ServiceContext, domain: string, provider: PoolIde
   }
 }
 
+// ---- SAML: the pool as service provider ----
+
+/** A user pool's SAML entity id: the audience its responses must name. */
+export function samlSpEntityId(pool: UserPool): string {
+  return `urn:amazon:cognito:sp:${pool.Id}`;
+}
+
+/**
+ * How far either side of the response's validity window it is still taken (clock skew between the
+ * IdP and the pool): the five minutes AWS allows tokens, as the identity pool's SAML check does.
+ */
+const SAML_CLOCK_SKEW_SECONDS = 300;
+
+/**
+ * The provider's metadata: `MetadataFile` as given, or `MetadataURL` fetched on each sign-in (Cognito
+ * reads the URL when the provider is saved and refreshes it; the emulator reads it when it is
+ * needed, so a stand-in's metadata on the emulator itself works). A string is the error to report.
+ */
+async function samlMetadata(provider: PoolIdentityProvider): Promise<SamlMetadata | string> {
+  let document = provider.ProviderDetails["MetadataFile"];
+  if (!document) {
+    const url = provider.ProviderDetails["MetadataURL"] ?? "";
+    try {
+      const response = await fetch(url, { signal: AbortSignal.timeout(10_000) });
+      if (!response.ok) return `MetadataURL answered ${response.status}`;
+      document = await response.text();
+    } catch (error) {
+      return `could not read MetadataURL: ${(error as Error).message}`;
+    }
+  }
+  try {
+    return parseSamlMetadata(document);
+  } catch {
+    return "its SAML metadata could not be parsed";
+  }
+}
+
+/**
+ * `POST /saml2/idpresponse`, the pool's assertion consumer service: the IdP's SAMLResponse for a
+ * sign-in this pool sent there (its RelayState), verified (iam/saml-response.ts: the checks the
+ * identity pool makes, with the pool as audience, this URL as recipient and the AuthnRequest's ID
+ * as InResponseTo), then the user `<ProviderName>_<NameID>` signed in like any federated one.
+ * Unsolicited (IdP-initiated) responses are refused whatever `IDPInit` says: the emulator only
+ * implements SP-initiated sign-in.
+ */
+export async function samlIdpResponse(ctx: ServiceContext, domain: string, pool: UserPool): Promise<EmulatorResponse> {
+  if (ctx.request.method !== "POST") return page("Error", `<p class="error">The SAML assertion consumer service takes a POST (HTTP-POST binding).</p>`, 405);
+  const form = formOf(ctx.request.body);
+  const memory = memoryOf(ctx.state);
+  const relayState = form["RelayState"] ?? "";
+  const pending = memory.federations.get(relayState);
+  if (!pending || pending.domain !== domain || pending.expiresAt < ctx.clock.now() || pending.samlRequestId === undefined) {
+    const why = relayState
+      ? "Invalid relayState from identity provider: this sign-in is unknown or has expired. Go back to the application and sign in again."
+      : "Invalid relayState from identity provider: the emulator supports SP-initiated SAML sign-in only (start at /oauth2/authorize).";
+    return page("Error", `<p class="error">${escape(why)}</p>`, 400);
+  }
+  memory.federations.delete(relayState);
+  const { request } = pending;
+  const fragment = request.responseType === "token";
+  const fail = (description: string) => redirectError(request.redirectUri, "invalid_request", description, request.state, fragment);
+  const provider = providerOf(pool, pending.provider);
+  if (!provider || provider.ProviderType !== "SAML") return fail(`${pending.provider} is no longer a SAML identity provider of the user pool.`);
+  const metadata = await samlMetadata(provider);
+  if (typeof metadata === "string") return fail(`${provider.ProviderName} Error - ${metadata}`);
+  const acs = `${domainBaseUrl(ctx, domain)}/saml2/idpresponse`;
+  let verified: VerifiedSamlResponse;
+  try {
+    verified = verifySamlResponse(
+      form["SAMLResponse"] ?? "",
+      { entityId: metadata.entityId, certificates: metadata.certificates },
+      {
+        audience: samlSpEntityId(pool),
+        recipient: acs,
+        acceptsRecipient: (r) => r === acs,
+        inResponseTo: pending.samlRequestId,
+        nowSeconds: ctx.clock.nowSeconds(),
+        graceSeconds: SAML_CLOCK_SKEW_SECONDS,
+      },
+    );
+  } catch (error) {
+    if (!(error instanceof SamlRejection)) throw error;
+    // Cognito's usual answer for a response it refuses, with the reason added for the developer.
+    return fail(`Invalid samlResponse or relayState from identity provider: ${error.message}`);
+  }
+  const client = own(pool.clients, request.clientId);
+  if (!client) return page("Error", `<p class="error">Invalid client id</p>`, 400);
+  const { key, user } = federatedUser(ctx, pool, provider, { ...verified.attributes }, { subject: verified.nameId, issuer: verified.issuer });
+  if (!user.enabled) return fail("User is disabled.");
+  return signInAndComplete(ctx, domain, oauthSignIn(ctx, pool, client, key, user, request), request);
+}
+
 /**
  * The pool's user for a provider's subject, created on the first sign-in (status EXTERNAL_PROVIDER,
  * an `identities` attribute) and updated from the provider's claims through the AttributeMapping
@@ -247,8 +358,10 @@ export function federatedUser(
   pool: UserPool,
   provider: PoolIdentityProvider,
   claims: Record<string, unknown>,
+  identity?: { subject: string; issuer: string },
 ): { key: string; user: PoolUser } {
-  const sub = String(claims["sub"]);
+  // A SAML user is its NameID, not a claim: attributes are free to have any name.
+  const sub = identity?.subject ?? String(claims["sub"]);
   const username = `${provider.ProviderName}_${sub}`;
   const key = userKey(pool, username);
   const now = ctx.clock.now();
@@ -259,7 +372,7 @@ export function federatedUser(
         userId: sub,
         providerName: provider.ProviderName,
         providerType: provider.ProviderType,
-        issuer: provider.ProviderDetails["oidc_issuer"] ?? null,
+        issuer: identity?.issuer ?? provider.ProviderDetails["oidc_issuer"] ?? null,
         primary: "true",
         dateCreated: String(now),
       },

@@ -3,7 +3,7 @@ import type { EmulatorRequest, EmulatorResponse } from "../core/types.js";
 import { poolByDomain } from "../cognito-idp/domains.js";
 import type { ServiceContext } from "../service.js";
 import { authorizeEndpoint, errorPage, loginEndpoint, logoutEndpoint } from "./authorize.js";
-import { idpResponse, standInProvider } from "./federation.js";
+import { idpResponse, samlIdpResponse, standInProvider } from "./federation.js";
 import { escape, page } from "./http.js";
 import { OAUTH_CORS, revokeEndpoint, tokenEndpoint, userInfoEndpoint } from "./token.js";
 import { domainRequest, standInPath } from "./urls.js";
@@ -27,6 +27,7 @@ const ENDPOINTS: Record<string, string> = {
   "/oauth2/userInfo": "OAuth2UserInfo",
   "/oauth2/revoke": "OAuth2Revoke",
   "/oauth2/idpresponse": "OAuth2IdpResponse",
+  "/saml2/idpresponse": "Saml2IdpResponse",
   "/logout": "Logout",
   "/error": "Error",
 };
@@ -62,6 +63,8 @@ export function hostedUiRoute(request: EmulatorRequest): HostedUiRoute | undefin
           return revokeEndpoint(ctx, pool);
         case "/oauth2/idpresponse":
           return idpResponse(ctx, found.domain, pool);
+        case "/saml2/idpresponse":
+          return samlIdpResponse(ctx, found.domain, pool);
         case "/logout":
           return logoutEndpoint(ctx, found.domain, pool);
         case "/error":

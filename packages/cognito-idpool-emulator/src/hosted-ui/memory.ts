@@ -38,13 +38,15 @@ export interface LoginSession {
   expiresAt: number;
 }
 
-/** A sign-in sent to a third-party provider, waiting at /oauth2/idpresponse (keyed by the `state` sent there). */
+/** A sign-in sent to a third-party provider, waiting at /oauth2/idpresponse or /saml2/idpresponse (keyed by the `state` or RelayState sent there). */
 export interface PendingFederation {
   domain: string;
   provider: string;
   request: AuthorizeRequest;
   /** The nonce sent to an OIDC provider, checked in its ID token. */
   nonce: string;
+  /** The ID of the AuthnRequest sent to a SAML provider, which its response must name in InResponseTo. */
+  samlRequestId?: string;
   expiresAt: number;
 }
 

@@ -8,7 +8,11 @@ export interface SamlMetadata {
   certificates: string[];
   /** Epoch milliseconds, when the document says until when it is valid. */
   validUntil?: number;
+  /** The IdP's SingleSignOnService for the HTTP-Redirect binding, where a service provider sends its AuthnRequest. */
+  redirectSso?: string;
 }
+
+const HTTP_REDIRECT = "urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect";
 
 /** IAM's answer for metadata it cannot use (seen in CreateSAMLProvider failures). */
 const unparsable = () => new AwsError("InvalidInput", "Could not parse metadata", 400);
@@ -44,5 +48,9 @@ export function parseSamlMetadata(document: string): SamlMetadata {
   const validUntilText = root.getAttribute("validUntil");
   const validUntil = validUntilText ? Date.parse(validUntilText) : undefined;
   if (validUntil !== undefined && Number.isNaN(validUntil)) throw unparsable();
-  return { entityId, certificates, ...(validUntil === undefined ? {} : { validUntil }) };
+  const redirectSso = idp
+    .flatMap((d) => children(d, NS.md, "SingleSignOnService"))
+    .find((s) => s.getAttribute("Binding") === HTTP_REDIRECT)
+    ?.getAttribute("Location");
+  return { entityId, certificates, ...(validUntil === undefined ? {} : { validUntil }), ...(redirectSso ? { redirectSso } : {}) };
 }

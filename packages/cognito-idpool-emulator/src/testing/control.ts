@@ -133,6 +133,8 @@ export interface SamlResponseRequest {
   recipient?: string;
   /** Which element is signed: `assertion` (default) or the whole `response`. */
   sign?: "assertion" | "response";
+  /** The AuthnRequest ID the response answers (InResponseTo), for a user pool's `/saml2/idpresponse`; default none (unsolicited). */
+  inResponseTo?: string;
 }
 
 /** A SAML response a stand-in signed. */
