@@ -1,8 +1,9 @@
 // Sign-in through the user pool's managed login pages, in Chromium through the script-tag build on
 // e2e/oauth-page.html (the app's redirect URI): the emulator's login page with a password (and with
 // MFA), its Google stand-in in two browsers (linked, then merged), a popup, a cancelled sign-in, a
-// replayed or tampered answer, and sign-out through the login pages' /logout. The pool, its domain
-// and app client are this file's own, added to the demo identity pool for the length of the file.
+// replayed or tampered answer, sign-out through the login pages' /logout, and a company's OpenID
+// Connect provider and SAML IdP behind the pool. The pool, its domain and app client are this
+// file's own, added to the demo identity pool for the length of the file.
 import { CognitoIdentityClient } from "@aws-sdk/client-cognito-identity";
 import {
   AdminCreateUserCommand,
@@ -17,6 +18,7 @@ import {
   SetUserPoolMfaConfigCommand,
 } from "@aws-sdk/client-cognito-identity-provider";
 import { expect, test, type BrowserContext, type Page } from "@playwright/test";
+import { createControlClient } from "cognito-idpool-emulator/testing/control";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import Provider from "oidc-provider";
@@ -100,6 +102,16 @@ test.beforeAll(async () => {
       AttributeMapping: { email: "email" },
     }),
   );
+  // A company's SAML IdP: the emulator's signing stand-in, trusted through its metadata; email from its claim.
+  await idp.send(
+    new CreateIdentityProviderCommand({
+      UserPoolId: pool.userPoolId,
+      ProviderName: "CorpSaml",
+      ProviderType: "SAML",
+      ProviderDetails: { MetadataFile: await createControlClient(emulatorUrl()).samlMetadata(unique("e2e-saml")) },
+      AttributeMapping: { email: "http://schemas.xmlsoap.org/ws/2005/05/identity/claims/emailaddress" },
+    }),
+  );
   const callback = `${appUrl()}/oauth.html`;
   const client = await idp.send(
     new CreateUserPoolClientCommand({
@@ -112,7 +124,7 @@ test.beforeAll(async () => {
       AllowedOAuthScopes: ["openid", "email", "profile", "aws.cognito.signin.user.admin"],
       CallbackURLs: [callback],
       LogoutURLs: [callback],
-      SupportedIdentityProviders: ["COGNITO", "Google", "Corp"],
+      SupportedIdentityProviders: ["COGNITO", "Google", "Corp", "CorpSaml"],
     }),
   );
   pool.clientId = client.UserPoolClient!.ClientId!;
@@ -381,5 +393,26 @@ test("a company's own OpenID Connect provider (oidc-provider) behind the user po
   await page.waitForURL(/\/oauth\.html/);
   expect(await afterLoad(page)).toEqual({ status: "signedIn" });
   expect(await page.evaluate(() => harness.auth["getUser"]!())).toMatchObject({ username: "Corp_pat", claims: { email: "pat@corp.example" } });
+  expect(await state(page)).toMatchObject({ status: "authenticated", identityId: guestId });
+});
+
+test("a company's SAML IdP behind the user pool: the AuthnRequest, its sign-in page, the signed response at /saml2/idpresponse, then back signed in as CorpSaml_<NameID>", async ({
+  page,
+}) => {
+  await browserContext(page);
+  await load(page);
+  const guestId = await identityId(page);
+  await startRedirect(page, { provider: "CorpSaml" });
+  // The IdP's page (the emulator's stand-in), reached with the pool's AuthnRequest.
+  await page.waitForURL((url) => url.pathname.includes("/_emulator/saml/") && url.searchParams.has("SAMLRequest"));
+  await page.fill("input[name=email]", "sam@corp.example");
+  await page.click("button[type=submit]");
+  // It posts the signed response to the pool's /saml2/idpresponse, which answers the app with a code.
+  await page.waitForURL(/\/oauth\.html/);
+  expect(await afterLoad(page)).toEqual({ status: "signedIn" });
+  expect(await page.evaluate(() => harness.auth["getUser"]!())).toMatchObject({
+    username: "CorpSaml_sam@corp.example",
+    claims: { email: "sam@corp.example" },
+  });
   expect(await state(page)).toMatchObject({ status: "authenticated", identityId: guestId });
 });
