@@ -114,7 +114,7 @@ async function seedUserPoolsWithLogin(entries: (UserPoolSeed & ManagedLoginSeed)
   const seeded: SeededUserPool[] = [];
   for (const { Domain, IdentityProviders = [], Clients = [], ...entry } of entries) {
     const [pool] = await seedUserPools([entry], ctx);
-    for (const provider of IdentityProviders) createIdentityProvider({ ...provider, UserPoolId: pool!.id }, operationCtx);
+    for (const provider of IdentityProviders) await createIdentityProvider({ ...provider, UserPoolId: pool!.id }, operationCtx);
     if (Domain !== undefined) createUserPoolDomain({ UserPoolId: pool!.id, Domain }, operationCtx);
     const now = ctx.clock.now();
     const clients = Clients.map(({ ClientId, ...client }) => createClient(requirePool(ctx.state, pool!.id), client, now, ClientId));

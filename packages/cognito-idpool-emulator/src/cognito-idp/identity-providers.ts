@@ -1,4 +1,5 @@
 import { AwsError } from "../core/errors.js";
+import { parseSamlMetadata, type SamlMetadata } from "../iam/saml-metadata.js";
 import { own } from "../core/records.js";
 import type { ServiceContext } from "../service.js";
 import { idpErrors, InputCheck, shapes } from "./errors.js";
@@ -8,7 +9,7 @@ import type { PoolIdentityProvider, UserPool } from "./state.js";
 /**
  * Third-party identity providers of a user pool (CreateIdentityProvider and friends), which
  * managed login federates to (hosted-ui/federation.ts). Social providers are played by the
- * emulator's stand-in pages; OIDC providers are real ones, reached over HTTP.
+ * emulator's stand-in pages; OIDC and SAML providers are real ones, reached over HTTP.
  */
 
 const TYPES = ["SAML", "Facebook", "Google", "LoginWithAmazon", "SignInWithApple", "OIDC"] as const;
@@ -55,6 +56,49 @@ function checkDetails(type: string, details: Record<string, string>): void {
   }
 }
 
+/**
+ * A SAML provider's metadata as Cognito reads it when the provider is saved and at each sign-in:
+ * `MetadataFile` as given, or the document at `MetadataURL`. Cognito refuses metadata it cannot
+ * read, and metadata without an HTTP-Redirect SingleSignOnService (where it sends the
+ * AuthnRequest), with InvalidParameterException; the messages are the ones users report from
+ * Cognito, except the one for a URL that cannot be reached at all, which is the emulator's.
+ */
+export async function readSamlMetadata(details: Record<string, string>): Promise<SamlMetadata & { redirectSso: string }> {
+  let document = details["MetadataFile"];
+  if (!document) {
+    const url = details["MetadataURL"] ?? "";
+    let response: Response;
+    try {
+      response = await fetch(url, { signal: AbortSignal.timeout(10_000) });
+    } catch {
+      throw idpErrors.invalidParameter(`Unable to retrieve remote metadata source ${url}`);
+    }
+    if (!response.ok) throw idpErrors.invalidParameter(`Non-ok status code ${response.status} returned from remote metadata source ${url}`);
+    document = await response.text();
+  }
+  let metadata: SamlMetadata;
+  try {
+    metadata = parseSamlMetadata(document);
+  } catch {
+    throw idpErrors.invalidParameter("Unable to unmarshall metadata");
+  }
+  const { redirectSso } = metadata;
+  if (!redirectSso) throw idpErrors.invalidParameter("No SingleSignOn Http redirect binding location found in metadata.");
+  return { ...metadata, redirectSso };
+}
+
+/** SAML metadata is read when the provider is saved; what Cognito derives from it (the IdP's sign-in URL) joins the details. */
+async function withSamlDetails(type: string, details: Record<string, string>): Promise<Record<string, string>> {
+  if (type !== "SAML") return details;
+  const { redirectSso } = await readSamlMetadata(details);
+  return { ...details, SSORedirectBindingURI: redirectSso };
+}
+
+function withoutMetadata(details: Record<string, string>): Record<string, string> {
+  const { MetadataFile: _file, MetadataURL: _url, ...rest } = details;
+  return rest;
+}
+
 function checkIdentifiers(pool: UserPool, name: string, identifiers: string[] | undefined): void {
   for (const id of identifiers ?? []) {
     const other = Object.values(identityProviders(pool)).find((p) => p.ProviderName !== name && p.IdpIdentifiers.includes(id));
@@ -62,7 +106,7 @@ function checkIdentifiers(pool: UserPool, name: string, identifiers: string[] | 
   }
 }
 
-export function createIdentityProvider(input: Record<string, unknown>, ctx: ServiceContext): unknown {
+export async function createIdentityProvider(input: Record<string, unknown>, ctx: ServiceContext): Promise<unknown> {
   const { poolId, name, type, details, mapping, identifiers } = readProvider(input, true);
   const pool = requirePool(ctx.state, poolId);
   if (SOCIAL.has(type!) && name !== type) throw idpErrors.invalidParameter(`ProviderName must be ${type} for the ${type} provider type.`);
@@ -71,11 +115,15 @@ export function createIdentityProvider(input: Record<string, unknown>, ctx: Serv
     throw new AwsError("DuplicateProviderException", `A provider with the name ${name} already exists in this user pool.`);
   checkDetails(type!, details!);
   checkIdentifiers(pool, name, identifiers);
+  const providerDetails = await withSamlDetails(type!, details!);
+  // Another request may have taken the name while the metadata was read.
+  if (Object.hasOwn(identityProviders(pool), name))
+    throw new AwsError("DuplicateProviderException", `A provider with the name ${name} already exists in this user pool.`);
   const now = ctx.clock.now() / 1000;
   const provider: PoolIdentityProvider = {
     ProviderName: name,
     ProviderType: type!,
-    ProviderDetails: { ...details! },
+    ProviderDetails: providerDetails,
     AttributeMapping: { ...(mapping ?? {}) },
     IdpIdentifiers: identifiers ?? [],
     CreationDate: now,
@@ -90,15 +138,18 @@ export function describeIdentityProvider(input: Record<string, unknown>, ctx: Se
   return { IdentityProvider: describe(pool, provider) };
 }
 
-export function updateIdentityProvider(input: Record<string, unknown>, ctx: ServiceContext): unknown {
+export async function updateIdentityProvider(input: Record<string, unknown>, ctx: ServiceContext): Promise<unknown> {
   const { poolId, name, details, mapping, identifiers } = readProvider(input, false);
   const pool = requirePool(ctx.state, poolId);
   const provider = own(identityProviders(pool), name);
   if (!provider) throw notFound(name);
   if (details) {
-    const merged = { ...provider.ProviderDetails, ...details };
+    // New metadata replaces the old and what was derived from it.
+    const { SSORedirectBindingURI: _derived, ...kept } = provider.ProviderDetails;
+    const replacesMetadata = details["MetadataFile"] !== undefined || details["MetadataURL"] !== undefined;
+    const merged = { ...(replacesMetadata ? withoutMetadata(kept) : kept), ...details };
     checkDetails(provider.ProviderType, merged);
-    provider.ProviderDetails = merged;
+    provider.ProviderDetails = await withSamlDetails(provider.ProviderType, merged);
   }
   if (mapping) provider.AttributeMapping = { ...mapping };
   if (identifiers) {

@@ -1,5 +1,10 @@
 import { inflateRawSync } from "node:zlib";
-import { AdminGetUserCommand, CreateIdentityProviderCommand } from "@aws-sdk/client-cognito-identity-provider";
+import {
+  AdminGetUserCommand,
+  CreateIdentityProviderCommand,
+  DescribeIdentityProviderCommand,
+  UpdateIdentityProviderCommand,
+} from "@aws-sdk/client-cognito-identity-provider";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestEmulator, type TestEmulator } from "../testing/harness.js";
 import type { SamlResponseRequest } from "../testing/control.js";
@@ -74,11 +79,12 @@ async function minted(requestId: string, request: SamlResponseRequest = {}, idp 
   return answer.samlResponse;
 }
 
-/** The app's callback with error=invalid_request, the app's state and a description matching `why`. */
+/** The app's callback with Cognito's error for a refused response (server_error), the app's state and a description matching `why`. */
 function expectRefused(location: string | undefined, why: RegExp, state = "saml"): void {
   expect(location?.startsWith(`${CALLBACK}?`), location).toBe(true);
   const params = new URL(location!).searchParams;
-  expect(params.get("error")).toBe("invalid_request");
+  expect(params.get("error")).toBe("server_error");
+  expect(params.get("error_description")).toMatch(/^Invalid SAML response received: /);
   expect(params.get("state")).toBe(state);
   expect(params.get("code")).toBeNull();
   expect(params.get("error_description")).toMatch(why);
@@ -126,7 +132,7 @@ describe("federation to a SAML IdP", () => {
     const browser = new Browser();
     const { requestId, relayState } = await startSignIn(browser);
     const back = await postToAcs(browser, await minted(requestId, {}, "impostor"), relayState);
-    expectRefused(back.location, /Couldn't verify signed token/);
+    expectRefused(back.location, /SAML Assertion signature is invalid\./);
   });
 
   it("refuses a response meant for AWS (audience urn:amazon:webservices, as for an identity pool)", async () => {
@@ -169,5 +175,47 @@ describe("federation to a SAML IdP", () => {
     const replayed = await postToAcs(browser, samlResponse, relayState);
     expect(replayed.response.status).toBe(400);
     expect(pageError(replayed.html!)).toMatch(/Invalid relayState/);
+  });
+});
+
+describe("SAML metadata, read when the provider is saved", () => {
+  const create = (ProviderName: string, ProviderDetails: Record<string, string>) =>
+    idpClient(emulator).send(new CreateIdentityProviderCommand({ UserPoolId: pool.poolId, ProviderName, ProviderType: "SAML", ProviderDetails }));
+
+  it("keeps the IdP's sign-in URL from the metadata (SSORedirectBindingURI), and refuses metadata Cognito could not use", async () => {
+    const { IdentityProvider } = await idpClient(emulator).send(new DescribeIdentityProviderCommand({ UserPoolId: pool.poolId, ProviderName: "Corp" }));
+    expect(IdentityProvider?.ProviderDetails?.["SSORedirectBindingURI"]).toBe(`${emulator.url}/_emulator/saml/${IDP}/sso`);
+
+    await expect(create("Garbled", { MetadataFile: "<not-metadata/>" })).rejects.toMatchObject({
+      name: "InvalidParameterException",
+      message: "Unable to unmarshall metadata",
+    });
+    const metadata = await emulator.control.samlMetadata(IDP);
+    const withoutRedirect = metadata.replace(/<md:SingleSignOnService[^>]*HTTP-Redirect[^>]*\/>/g, "");
+    expect(withoutRedirect).not.toBe(metadata);
+    await expect(create("NoSso", { MetadataFile: withoutRedirect })).rejects.toMatchObject({
+      name: "InvalidParameterException",
+      message: "No SingleSignOn Http redirect binding location found in metadata.",
+    });
+    const missing = `${emulator.url}/_emulator/saml/${IDP}/nowhere.xml`;
+    await expect(create("Missing", { MetadataURL: missing })).rejects.toMatchObject({
+      name: "InvalidParameterException",
+      message: `Non-ok status code 404 returned from remote metadata source ${missing}`,
+    });
+  });
+
+  it("an update with new metadata replaces the old and what came from it; bad new metadata changes nothing", async () => {
+    const idp = idpClient(emulator);
+    await create("Swap", { MetadataURL: `${emulator.url}/_emulator/saml/${IDP}/metadata.xml` });
+    const other = await emulator.control.samlMetadata("swap-idp");
+    await idp.send(new UpdateIdentityProviderCommand({ UserPoolId: pool.poolId, ProviderName: "Swap", ProviderDetails: { MetadataFile: other } }));
+    const described = async () => (await idp.send(new DescribeIdentityProviderCommand({ UserPoolId: pool.poolId, ProviderName: "Swap" }))).IdentityProvider!;
+    const details = (await described()).ProviderDetails!;
+    expect(details["MetadataURL"]).toBeUndefined();
+    expect(details["SSORedirectBindingURI"]).toBe(`${emulator.url}/_emulator/saml/swap-idp/sso`);
+    await expect(
+      idp.send(new UpdateIdentityProviderCommand({ UserPoolId: pool.poolId, ProviderName: "Swap", ProviderDetails: { MetadataFile: "<nope/>" } })),
+    ).rejects.toMatchObject({ name: "InvalidParameterException" });
+    expect((await described()).ProviderDetails).toEqual(details);
   });
 });

@@ -11,7 +11,9 @@ import { escape, formOf, hidden, page, redirect, withParams } from "./http.js";
 import { FEDERATION_MS, memoryOf, randomId } from "./memory.js";
 import { domainBaseUrl } from "./urls.js";
 import { own } from "../core/records.js";
-import { parseSamlMetadata, type SamlMetadata } from "../iam/saml-metadata.js";
+import type { SamlMetadata } from "../iam/saml-metadata.js";
+import { readSamlMetadata } from "../cognito-idp/identity-providers.js";
+import { AwsError } from "../core/errors.js";
 import { encodeAuthnRequest } from "../iam/saml-request.js";
 import { SamlRejection, verifySamlResponse, type VerifiedSamlResponse } from "../iam/saml-response.js";
 
@@ -90,11 +92,8 @@ export async function startFederation(ctx: ServiceContext, domain: string, pool:
   }
   if (provider.ProviderType === "SAML") {
     const metadata = await samlMetadata(provider);
-    const sso = typeof metadata === "string" ? undefined : metadata.redirectSso;
-    if (!sso) {
-      const why = typeof metadata === "string" ? metadata : "its metadata has no SingleSignOnService with the HTTP-Redirect binding";
-      return redirectError(request.redirectUri, "invalid_request", `${provider.ProviderName} Error - ${why}`, request.state, fragment);
-    }
+    if (typeof metadata === "string") return redirectError(request.redirectUri, "invalid_request", metadata, request.state, fragment);
+    const sso = metadata.redirectSso;
     // An xsd:ID may not start with a digit (nor a dash): the underscore makes any random id one.
     const id = `_${randomId(20)}`;
     memory.federations.get(ref)!.samlRequestId = id;
@@ -270,26 +269,15 @@ export function samlSpEntityId(pool: UserPool): string {
 const SAML_CLOCK_SKEW_SECONDS = 300;
 
 /**
- * The provider's metadata: `MetadataFile` as given, or `MetadataURL` fetched on each sign-in (Cognito
- * reads the URL when the provider is saved and refreshes it; the emulator reads it when it is
- * needed, so a stand-in's metadata on the emulator itself works). A string is the error to report.
+ * The provider's metadata, read again at each sign-in (Cognito checked it when the provider was
+ * saved, and refreshes a `MetadataURL`); a string is the error to report to the app.
  */
-async function samlMetadata(provider: PoolIdentityProvider): Promise<SamlMetadata | string> {
-  let document = provider.ProviderDetails["MetadataFile"];
-  if (!document) {
-    const url = provider.ProviderDetails["MetadataURL"] ?? "";
-    try {
-      const response = await fetch(url, { signal: AbortSignal.timeout(10_000) });
-      if (!response.ok) return `MetadataURL answered ${response.status}`;
-      document = await response.text();
-    } catch (error) {
-      return `could not read MetadataURL: ${(error as Error).message}`;
-    }
-  }
+async function samlMetadata(provider: PoolIdentityProvider): Promise<(SamlMetadata & { redirectSso: string }) | string> {
   try {
-    return parseSamlMetadata(document);
-  } catch {
-    return "its SAML metadata could not be parsed";
+    return await readSamlMetadata(provider.ProviderDetails);
+  } catch (error) {
+    if (!(error instanceof AwsError)) throw error;
+    return `${provider.ProviderName} Error - ${error.message}`;
   }
 }
 
@@ -320,7 +308,7 @@ export async function samlIdpResponse(ctx: ServiceContext, domain: string, pool:
   const provider = providerOf(pool, pending.provider);
   if (!provider || provider.ProviderType !== "SAML") return fail(`${pending.provider} is no longer a SAML identity provider of the user pool.`);
   const metadata = await samlMetadata(provider);
-  if (typeof metadata === "string") return fail(`${provider.ProviderName} Error - ${metadata}`);
+  if (typeof metadata === "string") return fail(metadata);
   const acs = `${domainBaseUrl(ctx, domain)}/saml2/idpresponse`;
   let verified: VerifiedSamlResponse;
   try {
@@ -338,8 +326,11 @@ export async function samlIdpResponse(ctx: ServiceContext, domain: string, pool:
     );
   } catch (error) {
     if (!(error instanceof SamlRejection)) throw error;
-    // Cognito's usual answer for a response it refuses, with the reason added for the developer.
-    return fail(`Invalid samlResponse or relayState from identity provider: ${error.message}`);
+    // Cognito's answer for a response it refuses, as users report it for a bad signature
+    // ("Invalid SAML response received: SAML Assertion signature is invalid."), with the
+    // emulator's own reason for the other checks.
+    const reason = error.reason === "unverified" ? "SAML Assertion signature is invalid." : error.message;
+    return redirectError(request.redirectUri, "server_error", `Invalid SAML response received: ${reason}`, request.state, fragment);
   }
   const client = own(pool.clients, request.clientId);
   if (!client) return page("Error", `<p class="error">Invalid client id</p>`, 400);
