@@ -1,24 +1,9 @@
 // Step 2: the generated operation schemas sent through the SDK's awsJson1_1 protocol directly
-// (json-rpc-sender.js): no Client, Command, middleware stack or endpoint middleware.
-import { GetCredentialsForIdentity$, GetId$, errorTypeRegistries } from "@aws-sdk/client-cognito-identity";
-import { get, set } from "idb-keyval";
-import { IDENTITY_POOL_ID, REGION } from "../anchors/config.js";
-import { jsonRpcSender } from "./json-rpc-sender.js";
+// (schema-sender.js) and the SDK's FetchHttpHandler: no Client, Command, middleware stack or
+// endpoint middleware.
+import { FetchHttpHandler } from "@smithy/fetch-http-handler";
+import { schemaWorkload } from "./schema-sender.js";
 
-const send = jsonRpcSender({
-  url: `https://cognito-identity.${REGION}.amazonaws.com/`,
-  serviceTarget: "AWSCognitoIdentityService",
-  defaultNamespace: "com.amazonaws.cognitoidentity",
-  errorTypeRegistries,
-});
-const idKey = `cognito-identity-id:${IDENTITY_POOL_ID}`;
+const handler = new FetchHttpHandler();
 
-export async function getCredentials(logins) {
-  let identityId = await get(idKey);
-  if (!identityId) {
-    ({ IdentityId: identityId } = await send(GetId$, { IdentityPoolId: IDENTITY_POOL_ID, Logins: logins }));
-    await set(idKey, identityId);
-  }
-  const { Credentials: c } = await send(GetCredentialsForIdentity$, { IdentityId: identityId, Logins: logins });
-  return { accessKeyId: c.AccessKeyId, secretAccessKey: c.SecretKey, sessionToken: c.SessionToken, expiration: c.Expiration, identityId };
-}
+export const getCredentials = schemaWorkload(async (request) => (await handler.handle(request)).response);

@@ -1,24 +1,11 @@
-// Step 3: step 2 with the request sent by one fetch call (fetch-sender.js) instead of FetchHttpHandler
-// (json-rpc-sender.js has the handler): no Client, Command, middleware stack or endpoint middleware.
-import { GetCredentialsForIdentity$, GetId$, errorTypeRegistries } from "@aws-sdk/client-cognito-identity";
-import { get, set } from "idb-keyval";
-import { IDENTITY_POOL_ID, REGION } from "../anchors/config.js";
-import { fetchSender } from "./fetch-sender.js";
+// Step 3, as src/aws/json-rpc.ts does it now: step 2 with the serialized request sent by one `fetch`
+// call instead of the SDK's FetchHttpHandler, whose general features (query strings, URL
+// credentials, keep-alive probing, its own timeout race) these unsigned POSTs never use.
+import { HttpResponse } from "@smithy/core/transport";
+import { schemaWorkload } from "./schema-sender.js";
 
-const send = fetchSender({
-  url: `https://cognito-identity.${REGION}.amazonaws.com/`,
-  serviceTarget: "AWSCognitoIdentityService",
-  defaultNamespace: "com.amazonaws.cognitoidentity",
-  errorTypeRegistries,
+export const getCredentials = schemaWorkload(async (request) => {
+  const href = `${request.protocol}//${request.hostname}${request.port ? `:${request.port}` : ""}${request.path}`;
+  const answer = await fetch(href, { method: request.method, headers: request.headers, body: request.body });
+  return new HttpResponse({ statusCode: answer.status, headers: Object.fromEntries(answer.headers), body: answer.body });
 });
-const idKey = `cognito-identity-id:${IDENTITY_POOL_ID}`;
-
-export async function getCredentials(logins) {
-  let identityId = await get(idKey);
-  if (!identityId) {
-    ({ IdentityId: identityId } = await send(GetId$, { IdentityPoolId: IDENTITY_POOL_ID, Logins: logins }));
-    await set(idKey, identityId);
-  }
-  const { Credentials: c } = await send(GetCredentialsForIdentity$, { IdentityId: identityId, Logins: logins });
-  return { accessKeyId: c.AccessKeyId, secretAccessKey: c.SecretKey, sessionToken: c.SessionToken, expiration: c.Expiration, identityId };
-}
