@@ -36,6 +36,7 @@ import {
 } from "@aws-sdk/client-s3";
 import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
 import { expect, test, type Browser, type Page, type Request } from "@playwright/test";
+import { cognitoTrustPolicy } from "cognito-idpool-emulator/testing";
 import { createControlClient } from "cognito-idpool-emulator/testing/control";
 import { createRemoteJWKSet, jwtVerify } from "jose";
 import { startDeveloperBackend, type DeveloperBackend } from "../examples/developer-backend/server.mjs";
@@ -65,21 +66,7 @@ const roles = { reader: "", writer: "", admins: "", team: "", basic: "" };
 /** A role that Cognito identities of the demo pool may assume (and tag their sessions with), with these inline policies. */
 async function createRole(prefix: string, amr: "authenticated" | "unauthenticated", statements: Record<string, unknown>[]): Promise<string> {
   const RoleName = unique(prefix);
-  const trust = {
-    Version: "2012-10-17",
-    Statement: [
-      {
-        Effect: "Allow",
-        Principal: { Federated: "cognito-identity.amazonaws.com" },
-        Action: ["sts:AssumeRoleWithWebIdentity", "sts:TagSession"],
-        Condition: {
-          StringEquals: { "cognito-identity.amazonaws.com:aud": IDENTITY_POOL_ID },
-          "ForAnyValue:StringLike": { "cognito-identity.amazonaws.com:amr": amr },
-        },
-      },
-    ],
-  };
-  const { Role } = await iam.send(new CreateRoleCommand({ RoleName, AssumeRolePolicyDocument: JSON.stringify(trust) }));
+  const { Role } = await iam.send(new CreateRoleCommand({ RoleName, AssumeRolePolicyDocument: cognitoTrustPolicy(IDENTITY_POOL_ID, amr) }));
   await iam.send(new PutRolePolicyCommand({ RoleName, PolicyName: "files", PolicyDocument: JSON.stringify({ Version: "2012-10-17", Statement: statements }) }));
   return Role!.Arn!;
 }
