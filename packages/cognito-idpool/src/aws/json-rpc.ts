@@ -24,21 +24,27 @@ export type OperationSchema = readonly [number, ...SchemaParts];
 
 type ProtocolOptions = ConstructorParameters<typeof AwsJson1_1Protocol>[0];
 
-export interface JsonRpcOptions {
+/** Which protocol speaks to the service: awsJson1_1, built from the service's names, or one the caller built. */
+export type JsonRpcProtocolOptions =
+  | {
+      /** `AWSCognitoIdentityService` or `AWSCognitoIdentityProviderService`. */
+      serviceTarget: string;
+      /** The service's Smithy namespace, e.g. `com.amazonaws.cognitoidentity`. */
+      defaultNamespace: string;
+      /** The client package's `errorTypeRegistries`, so modeled errors keep their classes. */
+      errorTypeRegistries: ProtocolOptions["errorTypeRegistries"];
+      protocol?: never;
+    }
+  | {
+      /** Another of the SDK's protocols, built by the caller (STS speaks awsQuery: the basic flow's lazily loaded module brings its own). */
+      protocol: Pick<AwsJson1_1Protocol, "serializeRequest" | "deserializeResponse" | "setSerdeContext">;
+    };
+
+export type JsonRpcOptions = JsonRpcProtocolOptions & JsonRpcTransportOptions;
+
+export interface JsonRpcTransportOptions {
   /** Base URL, e.g. `https://cognito-identity.eu-west-1.amazonaws.com` or the emulator's. */
   url: string;
-  /** `AWSCognitoIdentityService` or `AWSCognitoIdentityProviderService`. */
-  serviceTarget: string;
-  /** The service's Smithy namespace, e.g. `com.amazonaws.cognitoidentity`. */
-  defaultNamespace: string;
-  /** The client package's `errorTypeRegistries`, so modeled errors keep their classes. */
-  errorTypeRegistries: ProtocolOptions["errorTypeRegistries"];
-  /**
-   * Another of the SDK's protocols, built by the caller (STS speaks awsQuery: the basic flow's
-   * lazily loaded module brings its own); `serviceTarget`, `defaultNamespace` and
-   * `errorTypeRegistries` are then that protocol's business.
-   */
-  protocol?: Pick<AwsJson1_1Protocol, "serializeRequest" | "deserializeResponse" | "setSerdeContext">;
   /** Give up on a call whose answer (headers and body) is not in and read after this long. @default no limit */
   requestTimeoutMs?: number;
   /** Runs the deadline. */

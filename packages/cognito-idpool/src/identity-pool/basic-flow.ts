@@ -10,7 +10,7 @@
 import { AwsQueryProtocol } from "@aws-sdk/core/protocols";
 import { AssumeRoleWithWebIdentity$, errorTypeRegistries, type AssumeRoleWithWebIdentityResponse } from "@aws-sdk/client-sts";
 import type { CognitoIdpoolError, ErrorCode, invalidOption } from "../errors.js";
-import type { createJsonRpcSend, OperationSchema } from "../aws/json-rpc.js";
+import type { createJsonRpcSend, JsonRpcTransportOptions, OperationSchema } from "../aws/json-rpc.js";
 import type { classify, serviceUrl } from "../aws/outcome.js";
 import type { IssuedCredentials, issued } from "./credentials.js";
 
@@ -24,7 +24,7 @@ export interface BasicFlowOptions {
 
 /** What the identity-pool client hands the module: its config and calls, and the page's code it needs. */
 export interface BasicFlowKit {
-  config: Omit<Parameters<typeof createJsonRpcSend>[0], "url" | "serviceTarget" | "defaultNamespace" | "errorTypeRegistries"> & {
+  config: Omit<JsonRpcTransportOptions, "url"> & {
     region: string;
     endpoint: string | undefined;
     basic?: BasicFlowOptions | undefined;
@@ -72,9 +72,6 @@ export function createBasicFlow(kit: BasicFlowKit): BasicFlow {
   const send = kit.createSend({
     ...config,
     url: config.endpoint ?? kit.serviceUrl("sts", config.region),
-    serviceTarget: "",
-    defaultNamespace: "",
-    errorTypeRegistries,
     protocol: new AwsQueryProtocol({
       defaultNamespace: "com.amazonaws.sts",
       xmlNamespace: "https://sts.amazonaws.com/doc/2011-06-15/",

@@ -73,30 +73,32 @@ export function createIdentityPoolApi(config: IdentityPoolApiConfig): IdentityPo
   };
 
   /** `flow: "basic"`: the module that asks STS for the role, loaded by the first call. */
-  const basicFlow = config.basic && lazyModule(() => import("./basic-flow.js"), "the basic flow's module");
+  const basicFlowModule = config.basic && lazyModule(() => import("./basic-flow.js"), "the basic flow's module");
   let assumeRole: BasicFlow | undefined;
   // Its options are checked before the first request, and again at each call until they pass.
-  const checkedBasicFlow = async () =>
-    (assumeRole ??= (await basicFlow!()).createBasicFlow({
-      config,
-      api,
-      createSend: createJsonRpcSend,
-      serviceUrl,
-      classify,
-      issued,
-      Error: CognitoIdpoolError,
-      invalidOption,
-    }));
+  const basicFlow =
+    basicFlowModule &&
+    (async () =>
+      (assumeRole ??= (await basicFlowModule()).createBasicFlow({
+        config,
+        api,
+        createSend: createJsonRpcSend,
+        serviceUrl,
+        classify,
+        issued,
+        Error: CognitoIdpoolError,
+        invalidOption,
+      })));
   const api: IdentityPoolApi = {
     async getId(logins) {
-      if (basicFlow) await checkedBasicFlow();
+      if (basicFlow) await basicFlow();
       const { output } = await call<GetIdResponse>(GetId$, { IdentityPoolId: config.identityPoolId }, logins);
       // The rule stored ids are read back with: an id stored but unreadable would mean a new identity on every load.
       if (!isIdentityId(output.IdentityId)) throw malformedAnswer("IdentityId");
       return output.IdentityId;
     },
     async getCredentialsForIdentity(identityId, logins) {
-      if (basicFlow) return (await checkedBasicFlow())(identityId, logins);
+      if (basicFlow) return (await basicFlow())(identityId, logins);
       const { output, dateMs } = await call<GetCredentialsForIdentityResponse>(
         GetCredentialsForIdentity$,
         { IdentityId: identityId, CustomRoleArn: config.customRoleArn },
