@@ -1,7 +1,7 @@
 import type { ServiceContext } from "../service.js";
 import { SamlRejection, verifySamlResponse, type VerifiedSamlResponse } from "../iam/saml-response.js";
 import { samlProviders } from "../iam/state.js";
-import { EXPIRY_GRACE_SECONDS, invalid, notSupported } from "./login-errors.js";
+import { invalid, notSupported } from "./login-errors.js";
 import { AWS_SAML_AUDIENCE, AWS_SAML_RECIPIENT, ROLE_ATTRIBUTE } from "./saml-idp.js";
 import type { IdentityPoolRecord } from "./state.js";
 import type { VerifiedLogin } from "./verified-login.js";
@@ -35,7 +35,6 @@ export function verifySamlLogin(ctx: ServiceContext, pool: IdentityPoolRecord, p
         recipient: AWS_SAML_RECIPIENT,
         acceptsRecipient: (r) => r === AWS_SAML_RECIPIENT || REGIONAL_RECIPIENT.test(r),
         nowSeconds: ctx.clock.nowSeconds(),
-        graceSeconds: EXPIRY_GRACE_SECONDS,
       },
     );
   } catch (error) {

@@ -263,12 +263,6 @@ export function samlSpEntityId(pool: UserPool): string {
 }
 
 /**
- * How far either side of the response's validity window it is still taken (clock skew between the
- * IdP and the pool): the five minutes AWS allows tokens, as the identity pool's SAML check does.
- */
-const SAML_CLOCK_SKEW_SECONDS = 300;
-
-/**
  * The provider's metadata, read again at each sign-in (Cognito checked it when the provider was
  * saved, and refreshes a `MetadataURL`); a string is the error to report to the app.
  */
@@ -321,7 +315,6 @@ export async function samlIdpResponse(ctx: ServiceContext, domain: string, pool:
         acceptsRecipient: (r) => r === acs,
         inResponseTo: pending.samlRequestId,
         nowSeconds: ctx.clock.nowSeconds(),
-        graceSeconds: SAML_CLOCK_SKEW_SECONDS,
       },
     );
   } catch (error) {

@@ -25,10 +25,15 @@ export interface SamlExpectations {
   recipient: string;
   /** The ID of the AuthnRequest this answers (SP-initiated); an InResponseTo naming anything else is refused. */
   inResponseTo?: string;
-  /** Epoch seconds of the caller's clock, and the allowance for clock skew around the validity window. */
+  /** Epoch seconds of the caller's clock. */
   nowSeconds: number;
-  graceSeconds: number;
 }
+
+/**
+ * How far either side of a response's validity window it is still taken (clock skew between the
+ * IdP and AWS): the five minutes AWS allows tokens, for both of its SAML service providers.
+ */
+const CLOCK_SKEW_SECONDS = 300;
 
 export type SamlRejectionReason =
   "malformed" | "status" | "unverified" | "issuer" | "expired" | "not-yet-valid" | "audience" | "recipient" | "in-response-to" | "name-id";
@@ -59,7 +64,7 @@ const unverified = () => new SamlRejection("unverified", "Couldn't verify signed
  * Checks a base64 SAML response: it reports success; it holds one plain assertion; the response or
  * the assertion carries an XML signature that verifies with one of the trusted certificates; the
  * assertion was issued by the trusted entity, for this service provider (audience, recipient,
- * InResponseTo when a request is expected) and is within its validity window (with the grace).
+ * InResponseTo when a request is expected) and is within its validity window (with the clock skew allowed).
  * Only what the signature covers is read afterwards.
  */
 export function verifySamlResponse(response: string, trust: SamlTrust, expect: SamlExpectations): VerifiedSamlResponse {
@@ -137,7 +142,7 @@ function verifiedElement(xml: string, signature: Element, element: Element, trus
  */
 function checkConditions(assertion: Element, expect: SamlExpectations): Element[] {
   const now = expect.nowSeconds;
-  const grace = expect.graceSeconds;
+  const grace = CLOCK_SKEW_SECONDS;
   const conditions = child(assertion, NS.saml, "Conditions");
   const confirmations = children(child(assertion, NS.saml, "Subject") ?? assertion, NS.saml, "SubjectConfirmation").filter(
     (c) => c.getAttribute("Method") === "urn:oasis:names:tc:SAML:2.0:cm:bearer",
