@@ -62,9 +62,14 @@ export async function bundleLazyChunk({ dist, file, banner }) {
   }
   // Its own folder's modules now live in the chunk: their separate files (not their types) go, unless something else imports them.
   const merged = inputs.filter((input) => input.startsWith(folder) && input !== path);
-  const importers = jsFiles(dist).filter((js) => !merged.includes(js) && js !== path);
+  // Every other module's imports, read once: module path → a module importing it.
+  const importedBy = new Map();
+  for (const js of jsFiles(dist)) {
+    if (js === path || merged.includes(js)) continue;
+    for (const specifier of importsOf(js)) importedBy.set(resolve(dirname(js), specifier), js);
+  }
   for (const module of merged) {
-    const importer = importers.find((js) => importsOf(js).some((specifier) => resolve(dirname(js), specifier) === module));
+    const importer = importedBy.get(module);
     if (importer) throw new Error(`${relative(dist, importer)} imports ${relative(dist, module)}, which ${file} now bundles`);
     rmSync(module);
   }
